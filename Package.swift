@@ -1,0 +1,80 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Placer",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "placer", targets: ["placer"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibGit2",
+            pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"])]
+        ),
+        .target(
+            name: "GitStore",
+            dependencies: [
+                "CLibGit2",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AppModel",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(name: "PDLC", dependencies: ["AppModel"]),
+        .target(
+            name: "OCMClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "Reconciler",
+            dependencies: [
+                "GitStore", "AppModel", "PDLC", "OCMClient",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "EdgeSim",
+            dependencies: [
+                "AppModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "placer",
+            dependencies: [
+                "GitStore", "AppModel", "PDLC", "OCMClient", "Reconciler", "EdgeSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
+        .testTarget(name: "AppModelTests", dependencies: ["AppModel"]),
+        .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
+        .testTarget(name: "OCMClientTests", dependencies: ["OCMClient", "EdgeSim", "AppModel"]),
+        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel"]),
+        .testTarget(
+            name: "ReconcilerTests",
+            dependencies: ["Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "EdgeSim"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,74 @@
+/// Refuses documents that are still templates (`{{ .Replica }}`, `$pod_name`): they are not valid until rendered.
+enum TemplateCheck {
+    static func rejectTemplates(in document: YAMLDocument) throws {
+        if let path = firstTemplate(in: document.value, path: "") {
+            throw document.error(at: path, "unrendered template placeholder: render it before committing")
+        }
+    }
+
+    /// Fields where a shell-style `$name` can only be a template placeholder (elsewhere, such as container
+    /// args, `$(VAR)` and `$HOME` are legitimate).
+    static let identifierFields: Set<String> = ["name", "serviceName", "appName", "namespace", "image", "generateName"]
+
+    private static func firstTemplate(in value: Value, path: String, key: String = "") -> String? {
+        switch value {
+        case let .string(s):
+            if s.contains("{{") && s.contains("}}") { return path }
+            if identifierFields.contains(key), let dollar = s.firstIndex(of: "$") {
+                let rest = s[s.index(after: dollar)...]
+                if let next = rest.first, next == "{" || next.isLetter || next == "_" { return path }
+            }
+            return nil
+        case let .array(items):
+            for (index, item) in items.enumerated() {
+                if let found = firstTemplate(in: item, path: "\(path)[\(index)]", key: key) { return found }
+            }
+            return nil
+        case let .object(pairs):
+            for (childKey, item) in pairs {
+                if let found = firstTemplate(in: item, path: path.isEmpty ? childKey : "\(path).\(childKey)", key: childKey) {
+                    return found
+                }
+            }
+            return nil
+        default: return nil
+        }
+    }
+}
+
+/// Kubernetes object-name rules (RFC 1123 labels, as apimachinery validates them).
+public enum NameCheck {
+    /// Whether `name` is a DNS-1123 label: at most 63 characters of `[a-z0-9-]`, starting and ending alphanumeric.
+    public static func isDNS1123Label(_ name: String) -> Bool {
+        guard !name.isEmpty, name.count <= 63, let first = name.first, let last = name.last else { return false }
+        let allowed = name.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+        return allowed && first != "-" && last != "-"
+    }
+
+    static func requireDNS1123(_ name: String, at path: String, in document: YAMLDocument) throws {
+        guard isDNS1123Label(name) else {
+            throw document.error(at: path, "\"\(name)\" is not a valid Kubernetes name (RFC 1123 label: a-z, 0-9, '-', at most 63)")
+        }
+    }
+}
+
+/// Reads Placer's annotations.
+enum AnnotationReader {
+    /// A comma-separated list (`hall-1, hall-2`).
+    static func list(_ value: Value?) -> [String] {
+        guard let text = value?.scalarText else { return [] }
+        return text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// An equality selector (`k=v,k2=v2`).
+    static func selector(_ value: Value?) -> [String: String] {
+        var result: [String: String] = [:]
+        for item in list(value) {
+            let parts = item.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if parts.count == 2 { result[parts[0]] = parts[1] }
+        }
+        return result
+    }
+}
+
+import Foundation

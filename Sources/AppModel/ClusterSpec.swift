@@ -1,0 +1,78 @@
+/// One edge cluster as Placer's placement engine sees it.
+///
+/// Read from `clusters/*.yaml` of the app repo (kind `EdgeCluster`, see docs/app-model.md) and refreshed from the
+/// hub's ManagedCluster objects when a hub is connected.
+public struct ClusterSpec: Sendable, Hashable {
+    /// The ManagedCluster name; also the hub namespace that holds its ManifestWorks.
+    public var name: String
+    /// ManagedCluster labels (zone, site, security and compliance class, tier).
+    public var labels: [String: String]
+    /// The zone the cluster itself sits in (`hall-1`, `factory-dc`, `region`).
+    public var zone: String
+    /// Allocatable cpu in cores.
+    public var cpuCores: Double
+    /// Allocatable memory in bytes.
+    public var memoryBytes: Double
+    /// Measured round-trip latency in milliseconds from this cluster to each zone.
+    public var latencyMilliseconds: [String: Double]
+    /// Energy cost in EUR per core-hour.
+    public var energyCostPerCoreHour: Double
+    /// Whether the hub reports the cluster available; an unavailable cluster is never chosen.
+    public var available: Bool
+    /// File the cluster came from (for errors), or `hub` when it came from ManagedCluster status.
+    public var source: String
+
+    public init(
+        name: String, labels: [String: String], zone: String, cpuCores: Double, memoryBytes: Double,
+        latencyMilliseconds: [String: Double], energyCostPerCoreHour: Double, available: Bool = true,
+        source: String = ""
+    ) {
+        self.name = name
+        self.labels = labels
+        self.zone = zone
+        self.cpuCores = cpuCores
+        self.memoryBytes = memoryBytes
+        self.latencyMilliseconds = latencyMilliseconds
+        self.energyCostPerCoreHour = energyCostPerCoreHour
+        self.available = available
+        self.source = source
+    }
+
+    /// Latency in milliseconds to `zone`; 0 for the cluster's own zone, `nil` when unknown.
+    public func latency(to zone: String) -> Double? {
+        if let measured = latencyMilliseconds[zone] { return measured }
+        return zone == self.zone ? 0 : nil
+    }
+
+    /// The cluster's security level from label `placer.dev/security-class`.
+    public var securityClass: SecurityClass { labels[Labels.securityClass].flatMap(SecurityClass.init(rawValue:)) ?? .none }
+
+    /// The cluster's compliance level from label `placer.dev/compliance-class`.
+    public var complianceClass: ComplianceClass {
+        labels[Labels.complianceClass].flatMap(ComplianceClass.init(rawValue:)) ?? .low
+    }
+}
+
+/// Label and annotation keys Placer reads and writes. The prefix `placer.dev/` is Placer's own.
+public enum Labels {
+    public static let prefix = "placer.dev/"
+    public static let zone = "topology.kubernetes.io/zone"
+    public static let site = "placer.dev/site"
+    public static let tier = "placer.dev/tier"
+    public static let securityClass = "placer.dev/security-class"
+    public static let complianceClass = "placer.dev/compliance-class"
+    public static let managedBy = "app.kubernetes.io/managed-by"
+    public static let app = "placer.dev/app"
+    public static let partOf = "app.kubernetes.io/part-of"
+    public static let component = "app.kubernetes.io/component"
+    /// Annotation on a CodecoApp: comma-separated zones whose users the latency budget is measured to.
+    public static let userZones = "placer.dev/user-zones"
+    /// Annotation: label selector (`k=v,k2=v2`) that a cluster must match.
+    public static let clusterSelector = "placer.dev/cluster-selector"
+    /// Annotation: namespace on the managed cluster for the app's workloads.
+    public static let targetNamespace = "placer.dev/namespace"
+    /// Annotation on plain-manifest apps: the QoS class (`Gold`, `Silver`, `BestEffort`).
+    public static let qosClass = "placer.dev/qos-class"
+    /// Annotation on plain-manifest apps: latency budget in milliseconds to the user zones.
+    public static let latencyBudget = "placer.dev/latency-budget-ms"
+}

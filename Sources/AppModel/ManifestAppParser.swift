@@ -1,0 +1,72 @@
+/// Reads an app made of plain Kubernetes manifests (every document of every `.yaml`, `.yml` and `.json` file).
+///
+/// Placement hints come from Placer annotations on any of its objects (`placer.dev/qos-class`,
+/// `placer.dev/latency-budget-ms`, `placer.dev/user-zones`, `placer.dev/cluster-selector`); requests are summed
+/// over workload containers times replicas.
+public enum ManifestAppParser {
+    static let workloadKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"]
+
+    /// - Parameters:
+    ///   - documents: all documents of the app's files, in path order.
+    ///   - directoryName: the app's folder under `apps/`.
+    /// - Throws: ``ModelError`` for objects without apiVersion, kind or name, `generateName`, duplicates or bad hints.
+    public static func parse(
+        _ documents: [YAMLDocument], directoryName: String, sourceDigest: String, warnings: inout [ModelError]
+    ) throws -> Application {
+        guard let first = documents.first else {
+            throw ModelError(file: "apps/\(directoryName)", line: 1, message: "app folder has no manifests")
+        }
+        var seen: [String: String] = [:]
+        var cpu = 0.0
+        var memory = 0.0
+        var annotations: [(String, Value)] = []
+        for document in documents {
+            try TemplateCheck.rejectTemplates(in: document)
+            let object = document.value
+            guard object["apiVersion"]?.stringValue != nil else { throw document.error(at: "", "manifest has no apiVersion") }
+            guard let kind = object["kind"]?.stringValue else { throw document.error(at: "", "manifest has no kind") }
+            if object["metadata"]?["generateName"] != nil {
+                throw document.error(at: "metadata.generateName", "generateName is refused by OCM ManifestWork: set metadata.name")
+            }
+            guard let name = object["metadata"]?["name"]?.stringValue, !name.isEmpty else {
+                throw document.error(at: "metadata", "manifest has no metadata.name")
+            }
+            let identity = "\(object["apiVersion"]?.stringValue ?? "")/\(kind)/\(object["metadata"]?["namespace"]?.stringValue ?? "")/\(name)"
+            if let earlier = seen[identity] {
+                throw document.error(at: "metadata.name", "duplicate object \(kind) \(name) (also at \(earlier))")
+            }
+            let position = document.position(of: "")
+            seen[identity] = "\(document.file):\(position.line)"
+            annotations.append(contentsOf: object["metadata"]?["annotations"]?.objectValue ?? [])
+            if workloadKinds.contains(kind) {
+                let replicas = object["spec"]?["replicas"]?.doubleValue ?? 1
+                let containers = object["spec"]?["template"]?["spec"]?["containers"]?.arrayValue ?? []
+                for container in containers {
+                    let requests = container["resources"]?["requests"] ?? container["resources"]?["limits"]
+                    cpu += replicas * (requests?["cpu"].flatMap(Quantity.parse) ?? CodecoAppParser.defaultContainerCPUCores)
+                    memory += replicas * (requests?["memory"].flatMap(Quantity.parse) ?? CodecoAppParser.defaultContainerMemoryBytes)
+                }
+            }
+        }
+        let hints = Value.object(annotations)
+        var qosClass = QoSClass.bestEffort
+        if let raw = hints[Labels.qosClass]?.stringValue {
+            guard let parsed = QoSClass(rawValue: raw) else {
+                throw first.error(at: "metadata.annotations", "\(Labels.qosClass) \"\(raw)\" is not Gold, Silver or BestEffort")
+            }
+            qosClass = parsed
+        }
+        var budget: Double?
+        if let raw = hints[Labels.latencyBudget]?.scalarText {
+            guard let parsed = Double(raw), parsed > 0 else {
+                throw first.error(at: "metadata.annotations", "\(Labels.latencyBudget) \"\(raw)\" is not a positive number")
+            }
+            budget = parsed
+        }
+        return Application(
+            name: directoryName, appName: directoryName, sourceFile: first.file, qosClass: qosClass, cpuCores: cpu,
+            memoryBytes: memory, latencyBudgetMilliseconds: budget, userZones: AnnotationReader.list(hints[Labels.userZones]),
+            clusterSelector: AnnotationReader.selector(hints[Labels.clusterSelector]),
+            manifests: documents.map(\.value), sourceDigest: sourceDigest)
+    }
+}

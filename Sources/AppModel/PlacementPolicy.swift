@@ -1,0 +1,76 @@
+/// The placement policy of an app repo (`policies/*.yaml`, kind `PlacementPolicy`), optionally on top of a
+/// shipped preset (`spec.preset: balanced | latency-first | greenness`, from Placer's top-level `policies/`).
+public struct PlacementPolicy: Sendable, Hashable {
+    /// Criterion weights (score plugin name → weight, 0…10) per QoS class.
+    public var weights: [QoSClass: [String: Double]]
+    /// Weights that replace the QoS-class weights for apps with this CAM `performanceProfile` (e.g. `Greenness`).
+    public var profileWeights: [String: [String: Double]]
+    /// Share of each cluster's allocatable cpu and memory kept free, in percent (0…90).
+    public var reservePercent: Double
+    /// Score points (of 100) a better cluster must gain before a placed app moves.
+    public var minScoreGain: Double
+    /// How many top candidates a placement record lists with their scores.
+    public var topCandidates: Int
+    /// Files the policy was read from, in the order applied (preset first).
+    public var sources: [String]
+
+    public init(
+        weights: [QoSClass: [String: Double]] = [:], profileWeights: [String: [String: Double]] = [:],
+        reservePercent: Double = 10, minScoreGain: Double = 5, topCandidates: Int = 3, sources: [String] = []
+    ) {
+        self.weights = weights
+        self.profileWeights = profileWeights
+        self.reservePercent = reservePercent
+        self.minScoreGain = minScoreGain
+        self.topCandidates = topCandidates
+        self.sources = sources
+    }
+
+    /// The weights that apply to `app`: its performance profile's if the policy has them, else its QoS class's.
+    public func weights(for app: Application) -> [String: Double] {
+        if let profile = app.performanceProfile, let weights = profileWeights[profile] { return weights }
+        return weights[app.qosClass] ?? [:]
+    }
+
+    /// Applies one policy document on top of this policy (later documents override earlier ones key by key).
+    /// - Throws: ``ModelError`` at the offending field.
+    public mutating func apply(_ document: YAMLDocument) throws {
+        guard let spec = document.value["spec"] else { throw document.error(at: "", "PlacementPolicy has no spec") }
+        for (className, entry) in spec["weights"]?.objectValue ?? [] {
+            guard let qos = QoSClass(rawValue: className) else {
+                throw document.error(at: "spec.weights.\(className)", "\"\(className)\" is not Gold, Silver or BestEffort")
+            }
+            weights[qos, default: [:]].merge(try Self.weightTable(entry, path: "spec.weights.\(className)", document)) { $1 }
+        }
+        for (profile, entry) in spec["performanceProfiles"]?.objectValue ?? [] {
+            profileWeights[profile, default: [:]].merge(
+                try Self.weightTable(entry, path: "spec.performanceProfiles.\(profile)", document)) { $1 }
+        }
+        if let value = spec["reservePercent"] {
+            guard let number = value.doubleValue, (0...90).contains(number) else {
+                throw document.error(at: "spec.reservePercent", "reservePercent must be a number from 0 to 90")
+            }
+            reservePercent = number
+        }
+        if let value = spec["hysteresis"]?["minScoreGain"] {
+            guard let number = value.doubleValue, number >= 0 else {
+                throw document.error(at: "spec.hysteresis.minScoreGain", "minScoreGain must be a number of score points ≥ 0")
+            }
+            minScoreGain = number
+        }
+        if let value = spec["topCandidates"]?.doubleValue { topCandidates = max(1, Int(value)) }
+        sources.append(document.file)
+    }
+
+    private static func weightTable(_ value: Value, path: String, _ document: YAMLDocument) throws -> [String: Double] {
+        guard let pairs = value.objectValue else { throw document.error(at: path, "weights must be a mapping of criterion: weight") }
+        var table: [String: Double] = [:]
+        for (criterion, weight) in pairs {
+            guard let number = weight.doubleValue, (0...10).contains(number) else {
+                throw document.error(at: "\(path).\(criterion)", "weight of \(criterion) must be a number from 0 to 10")
+            }
+            table[criterion] = number
+        }
+        return table
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+
+/// Everything Placer read from one revision of the app repo.
+public struct RepoSnapshot: Sendable {
+    /// Apps that loaded, by folder name, sorted.
+    public var apps: [Application]
+    /// Apps whose files have errors: folder name → errors (`file:line:column: message`).
+    public var invalidApps: [String: [ModelError]]
+    /// Non-fatal findings across the repo.
+    public var warnings: [ModelError]
+    /// Errors outside any app (policy, inventory): they stop the decision, never the apply of what is committed.
+    public var repoErrors: [ModelError]
+    public var policy: PlacementPolicy
+    public var clusters: [ClusterSpec]
+    /// Committed placement records, by app.
+    public var placements: [String: PlacementRecord]
+    /// Folder names of every app under `apps/`, valid or not.
+    public var appDirectories: [String]
+    /// Digest of the decision inputs (apps/, policies/, clusters/), hex SHA-256.
+    public var inputsDigest: String
+
+    /// All errors: the invalid apps' and the repo's.
+    public var allErrors: [ModelError] {
+        (repoErrors + invalidApps.keys.sorted().flatMap { invalidApps[$0] ?? [] })
+    }
+}
+
+/// Loads a ``RepoSnapshot`` from the files of a tree.
+public enum RepoLoader {
+    /// - Parameters:
+    ///   - files: repository-relative path → bytes (a Git tree or a folder on disk).
+    ///   - presets: preset name → bytes of Placer's shipped `policies/<name>.yaml`.
+    /// - Returns: the snapshot; errors are collected in it, never thrown, so one broken app never hides the others.
+    public static func load(files: [String: Data], presets: [String: Data] = [:]) -> RepoSnapshot {
+        var warnings: [ModelError] = []
+        var repoErrors: [ModelError] = []
+        var apps: [Application] = []
+        var invalid: [String: [ModelError]] = [:]
+
+        var appFiles: [String: [String]] = [:]
+        for path in files.keys where path.hasPrefix(RepoLayout.appsDirectory + "/") {
+            let parts = path.split(separator: "/")
+            guard parts.count >= 3 else { continue }
+            appFiles[String(parts[1]), default: []].append(path)
+        }
+        for name in appFiles.keys.sorted() {
+            let paths = appFiles[name, default: []].sorted()
+            do {
+                guard NameCheck.isDNS1123Label(name) else {
+                    throw ModelError(file: "apps/\(name)", line: 1, message: "app folder name \"\(name)\" is not a valid Kubernetes name")
+                }
+                apps.append(try loadApp(name: name, paths: paths, files: files, warnings: &warnings))
+            } catch let error as ModelError {
+                invalid[name] = [error]
+            } catch {
+                invalid[name] = [ModelError(file: "apps/\(name)", line: 1, message: "\(error)")]
+            }
+        }
+
+        var policy = PlacementPolicy()
+        let policyPaths = files.keys.filter { $0.hasPrefix(RepoLayout.policiesDirectory + "/") && RepoLayout.isManifestFile($0) }.sorted()
+        for path in policyPaths {
+            do {
+                for document in try YAMLLoader.load(files[path] ?? Data(), file: path) {
+                    if let preset = document.value["spec"]?["preset"]?.stringValue {
+                        guard let bytes = presets[preset] else {
+                            throw document.error(at: "spec.preset", "unknown preset \"\(preset)\" (shipped: \(presets.keys.sorted().joined(separator: ", ")))")
+                        }
+                        for presetDocument in try YAMLLoader.load(bytes, file: "preset:\(preset)") { try policy.apply(presetDocument) }
+                    }
+                    try policy.apply(document)
+                }
+            } catch let error as ModelError {
+                repoErrors.append(error)
+            } catch {
+                repoErrors.append(ModelError(file: path, line: 1, message: "\(error)"))
+            }
+        }
+        if policyPaths.isEmpty, let bytes = presets["balanced"],
+            let documents = try? YAMLLoader.load(bytes, file: "preset:balanced")
+        {
+            for document in documents { try? policy.apply(document) }
+        }
+
+        var clusters: [ClusterSpec] = []
+        for path in files.keys.filter({ $0.hasPrefix(RepoLayout.clustersDirectory + "/") && RepoLayout.isManifestFile($0) }).sorted() {
+            do {
+                for document in try YAMLLoader.load(files[path] ?? Data(), file: path) {
+                    clusters.append(try InventoryParser.parse(document))
+                }
+            } catch let error as ModelError {
+                repoErrors.append(error)
+            } catch {
+                repoErrors.append(ModelError(file: path, line: 1, message: "\(error)"))
+            }
+        }
+
+        var placements: [String: PlacementRecord] = [:]
+        for path in files.keys where path.hasPrefix(RepoLayout.placementsDirectory + "/") && path.hasSuffix(".yaml") {
+            guard let document = try? YAMLLoader.load(files[path] ?? Data(), file: path).first,
+                let record = try? PlacementRecord.parse(document)
+            else {
+                warnings.append(ModelError(file: path, line: 1, message: "unreadable placement record ignored", severity: .warning))
+                continue
+            }
+            placements[record.app] = record
+        }
+        let inputs = files.filter { path, _ in RepoLayout.inputDirectories.contains { path.hasPrefix($0 + "/") } }
+        return RepoSnapshot(
+            apps: apps, invalidApps: invalid, warnings: warnings, repoErrors: repoErrors, policy: policy,
+            clusters: clusters.sorted { $0.name < $1.name }, placements: placements,
+            appDirectories: appFiles.keys.sorted(), inputsDigest: Digest.sha256(files: inputs))
+    }
+
+    private static func loadApp(
+        name: String, paths: [String], files: [String: Data], warnings: inout [ModelError]
+    ) throws -> Application {
+        let manifestPaths = paths.filter(RepoLayout.isManifestFile)
+        var documents: [YAMLDocument] = []
+        for path in manifestPaths { documents.append(contentsOf: try YAMLLoader.load(files[path] ?? Data(), file: path)) }
+        let digest = Digest.sha256(files: files.filter { paths.contains($0.key) })
+        let codeco = documents.filter { $0.value["kind"]?.stringValue == CodecoAppParser.kind }
+        guard let appDocument = codeco.first else {
+            return try ManifestAppParser.parse(documents, directoryName: name, sourceDigest: digest, warnings: &warnings)
+        }
+        if codeco.count > 1 {
+            throw codeco[1].error(at: "", "more than one CodecoApp in apps/\(name) (first at \(appDocument.file):\(appDocument.position(of: "").line))")
+        }
+        var app = try CodecoAppParser.parse(appDocument, directoryName: name, sourceDigest: digest, warnings: &warnings)
+        let extra = documents.filter { $0.value["kind"]?.stringValue != CodecoAppParser.kind }
+        if !extra.isEmpty {
+            var ignored: [ModelError] = []
+            let plain = try ManifestAppParser.parse(extra, directoryName: name, sourceDigest: digest, warnings: &ignored)
+            app.manifests.append(contentsOf: plain.manifests)
+            app.cpuCores += plain.cpuCores
+            app.memoryBytes += plain.memoryBytes
+        }
+        return app
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Yams
+
+/// One YAML document of a file, converted to a ``Value`` with the source position of every node.
+public struct YAMLDocument: Sendable {
+    /// The file the document came from, as given to the loader (a repository-relative path).
+    public let file: String
+    /// The document's root value.
+    public let value: Value
+    /// Source positions keyed by field path (`spec.codecoapp-msspec[0].nwlatency`; `""` is the root).
+    public let positions: [String: SourcePosition]
+
+    /// The position of `path`, or of its nearest ancestor that has one.
+    public func position(of path: String) -> SourcePosition {
+        var candidate = path
+        while true {
+            if let position = positions[candidate] { return position }
+            if candidate.isEmpty { return SourcePosition(line: 1, column: 1) }
+            if let cut = candidate.lastIndex(where: { $0 == "." || $0 == "[" }) {
+                candidate = String(candidate[..<cut])
+            } else {
+                candidate = ""
+            }
+        }
+    }
+
+    /// An error located at `path` in this document.
+    public func error(at path: String, _ message: String, severity: ModelError.Severity = .error) -> ModelError {
+        let position = position(of: path)
+        return ModelError(file: file, line: position.line, column: position.column, message: message, severity: severity)
+    }
+}
+
+/// Loads YAML the way Kubernetes tooling (sigs.k8s.io/yaml over go-yaml v2) reads it.
+///
+/// The rule, stated once: input may carry a UTF-8 or UTF-16 byte-order mark and CRLF line ends; every document
+/// of a stream is read and empty or comment-only documents are skipped; anchors, aliases and `<<` merge keys are
+/// expanded; a duplicate key is an error; plain scalars resolve by YAML 1.1 (``ScalarResolver``), quoted ones
+/// are strings. Parsing is libyaml's, through Yams.
+public enum YAMLLoader {
+    /// Loads every non-empty document of `data`.
+    ///
+    /// - Parameters:
+    ///   - data: the file's bytes.
+    ///   - file: the name used in error messages.
+    /// - Returns: the documents in order.
+    /// - Throws: ``ModelError`` naming the file, line and column of the first syntax error or duplicate key.
+    public static func load(_ data: Data, file: String) throws -> [YAMLDocument] {
+        let text = try decodeText(data, file: file)
+        let parser: Parser
+        do {
+            parser = try Parser(yaml: text, resolver: .basic, constructor: .default, encoding: .utf8)
+        } catch {
+            throw convert(error, file: file, text: text)
+        }
+        var documents: [YAMLDocument] = []
+        while true {
+            let root: Node?
+            do {
+                root = try parser.nextRoot()
+            } catch {
+                throw convert(error, file: file, text: text)
+            }
+            guard let root else { break }
+            var positions: [String: SourcePosition] = [:]
+            let value = try convert(root, path: "", positions: &positions, file: file)
+            if value == .null { continue }
+            documents.append(YAMLDocument(file: file, value: value, positions: positions))
+        }
+        return documents
+    }
+
+    /// Decodes bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; CRLF becomes LF.
+    static func decodeText(_ data: Data, file: String) throws -> String {
+        let bytes = [UInt8](data.prefix(3))
+        var text: String?
+        if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE {
+            text = String(data: data.dropFirst(2), encoding: .utf16LittleEndian)
+        } else if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF {
+            text = String(data: data.dropFirst(2), encoding: .utf16BigEndian)
+        } else if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            text = String(data: data.dropFirst(3), encoding: .utf8)
+        } else {
+            text = String(data: data, encoding: .utf8)
+        }
+        guard let text else {
+            throw ModelError(file: file, line: 1, column: 1, message: "file is neither UTF-8 nor UTF-16 with a byte-order mark")
+        }
+        return text.replacingOccurrences(of: "\r\n", with: "\n")
+    }
+
+    private static func convert(
+        _ node: Node, path: String, positions: inout [String: SourcePosition], file: String
+    ) throws -> Value {
+        if let mark = node.mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
+        switch node {
+        case let .scalar(scalar):
+            return ScalarResolver.resolve(scalar.string, tag: scalar.tag.rawValue, plain: scalar.style == .plain)
+        case let .sequence(sequence):
+            var items: [Value] = []
+            for (index, item) in sequence.enumerated() {
+                items.append(try convert(item, path: "\(path)[\(index)]", positions: &positions, file: file))
+            }
+            return .array(items)
+        case let .mapping(mapping):
+            var pairs: [(String, Value)] = []
+            var merged: [(String, Value)] = []
+            for (keyNode, valueNode) in mapping {
+                if case let .scalar(keyScalar) = keyNode, keyScalar.string == "<<", keyScalar.style == .plain {
+                    merged.append(contentsOf: try mergeSources(valueNode, path: path, file: file))
+                    continue
+                }
+                let keyValue = try convert(keyNode, path: path, positions: &positions, file: file)
+                let key = keyValue.scalarText ?? (keyValue == .null ? "null" : keyValue.canonicalJSON())
+                let childPath = path.isEmpty ? key : "\(path).\(key)"
+                if let mark = keyNode.mark { positions[childPath] = SourcePosition(line: mark.line, column: mark.column) }
+                pairs.append((key, try convert(valueNode, path: childPath, positions: &positions, file: file)))
+            }
+            // Explicit keys win over merged ones; earlier merge sources win over later ones (YAML merge spec).
+            for (key, value) in merged where !pairs.contains(where: { $0.0 == key }) {
+                pairs.append((key, value))
+            }
+            if let mark = node.mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
+            return .object(pairs)
+        case let .alias(alias):
+            throw ModelError(file: file, line: alias.mark?.line ?? 1, column: alias.mark?.column ?? 1,
+                             message: "unresolved alias")
+        }
+    }
+
+    private static func mergeSources(_ node: Node, path: String, file: String) throws -> [(String, Value)] {
+        var scratch: [String: SourcePosition] = [:]
+        let sources: [Node]
+        if case let .sequence(sequence) = node { sources = Array(sequence) } else { sources = [node] }
+        var result: [(String, Value)] = []
+        for source in sources {
+            guard case let .object(pairs) = try convert(source, path: path, positions: &scratch, file: file) else {
+                let mark = source.mark
+                throw ModelError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1,
+                                 message: "a merge key (<<) must refer to a mapping or a list of mappings")
+            }
+            for pair in pairs where !result.contains(where: { $0.0 == pair.0 }) { result.append(pair) }
+        }
+        return result
+    }
+
+    private static func convert(_ error: Error, file: String, text: String) -> ModelError {
+        guard let yamlError = error as? YamlError else {
+            return ModelError(file: file, line: 1, column: 1, message: "\(error)")
+        }
+        switch yamlError {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+            let .composer(context, problem, mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return ModelError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.first ?? "?"
+            let second = secondOccurrence(of: key, after: context.mark, in: text)
+            let also = second.map { " (also at line \($0))" } ?? ""
+            return ModelError(file: file, line: context.mark.line, column: context.mark.column,
+                              message: "duplicate key \"\(key)\"\(also)")
+        case let .reader(problem, _, _, _):
+            return ModelError(file: file, line: 1, column: 1, message: "invalid YAML: \(problem)")
+        default:
+            return ModelError(file: file, line: 1, column: 1, message: "invalid YAML: \(yamlError)")
+        }
+    }
+
+    /// The line of the next key `key` at the same column after `mark`: libyaml reports only the first one.
+    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> Int? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line < lines.count else { return nil }
+        for index in mark.line..<lines.count {
+            let line = lines[index]
+            let indent = line.prefix { $0 == " " || $0 == "-" }.count
+            let rest = line.dropFirst(indent)
+            if indent == mark.column - 1, rest.hasPrefix("\(key):") || rest.hasPrefix("\"\(key)\":") {
+                return index + 1
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,16 @@
+import AppModel
+
+/// Refuses clusters whose labels do not match the app's selector (annotation `placer.dev/cluster-selector`).
+public struct ClusterSelectorFilter: FilterPlugin {
+    public let name = "ClusterSelector"
+    public init() {}
+
+    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
+        let mismatches = app.clusterSelector.keys.sorted().filter { cluster.labels[$0] != app.clusterSelector[$0] }
+        guard !mismatches.isEmpty else { return .feasible(name) }
+        return FilterStatus(
+            code: .unschedulable,
+            reasons: mismatches.map { "label \($0)=\(app.clusterSelector[$0] ?? "") required, cluster has \(cluster.labels[$0] ?? "none")" },
+            plugin: name)
+    }
+}

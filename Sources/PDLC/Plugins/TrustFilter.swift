@@ -1,0 +1,19 @@
+import AppModel
+
+/// Refuses clusters below the app's CAM `securityClass` or `complianceClass` (cluster labels
+/// `placer.dev/security-class`, `placer.dev/compliance-class`; levels High > Good > Medium > Low > None).
+public struct TrustFilter: FilterPlugin {
+    public let name = "SecurityCompliance"
+    public init() {}
+
+    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
+        var reasons: [String] = []
+        if let required = app.securityClass, cluster.securityClass.level < required.level {
+            reasons.append("security class \(cluster.securityClass.rawValue) below required \(required.rawValue)")
+        }
+        if let required = app.complianceClass, cluster.complianceClass.level < required.level {
+            reasons.append("compliance class \(cluster.complianceClass.rawValue) below required \(required.rawValue)")
+        }
+        return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
+    }
+}
