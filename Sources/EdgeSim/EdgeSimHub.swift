@@ -1,0 +1,154 @@
+import AppModel
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// An OCM hub emulator for tests and demos: a Kubernetes REST API subset over real HTTP on 127.0.0.1.
+///
+/// It serves discovery for stock `kubectl`, ManagedClusters, ManifestWorks, Placements, PlacementDecisions and
+/// AddOnPlacementScores with Kubernetes semantics (resourceVersion, generation, 409 conflicts, server-side apply,
+/// status subresource, Status error bodies), checks a bearer token on every request, and runs a simulated work
+/// agent that reports every ManifestWork applied after ``HubConfiguration/agentDelay``.
+///
+/// Start it once with ``start()`` and end it with ``stop()``; the server and the agent are services of one
+/// `ServiceGroup`, run by one task the hub owns.
+public final class EdgeSimHub: Sendable {
+    /// The configuration the hub was created with (its port is the requested one; see ``baseURL``).
+    public let configuration: HubConfiguration
+    let store = HubStore()
+    private let logger: Logger
+    private struct State {
+        var port: Int?
+        var task: Task<Void, Never>?
+        var services: ServiceGroup?
+    }
+    private let state = Locked(State())
+
+    /// Creates a hub; nothing listens until ``start()``.
+    public init(configuration: HubConfiguration = .init()) {
+        self.configuration = configuration
+        var logger = Logger(label: "edgesim.hub")
+        logger.logLevel = .warning
+        self.logger = logger
+    }
+
+    /// `http://host:port`, with the port chosen at start when the configuration asked for 0.
+    public var baseURL: String {
+        "http://\(configuration.host):\(state.withLock { $0.port } ?? configuration.port)"
+    }
+
+    /// Starts serving and returns once the hub listens.
+    /// - Throws: the server's error when it cannot bind, ``EdgeSimError/alreadyStarted`` on a second call.
+    public func start() async throws {
+        let (ready, readySink) = AsyncStream<Result<Int, any Error>>.makeStream()
+        let configuration = self.configuration
+        let responder = HubResponder(
+            store: store, token: configuration.token, anonymousReads: configuration.anonymousReads,
+            serverAddress: { [state] in "\(configuration.host):\(state.withLock { $0.port } ?? configuration.port)" },
+            logger: logger)
+        let app = Application(
+            responder: responder,
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in readySink.yield(.success(channel.localAddress?.port ?? 0)) },
+            logger: logger)
+        let agent = WorkAgent(delay: configuration.agentDelay)
+        let store = self.store
+        let agentService = ClosureService {
+            try await cancelWhenGracefulShutdown { await agent.run(store: store) }
+        }
+        let services = ServiceGroup(services: [app, agentService], logger: logger)
+        let task = Task {
+            do { try await services.run() } catch { readySink.yield(.failure(error)) }
+            readySink.finish()
+        }
+        let started = state.withLock { state -> Bool in
+            guard state.task == nil else { return false }
+            state.task = task
+            state.services = services
+            return true
+        }
+        guard started else {
+            task.cancel()
+            throw EdgeSimError.alreadyStarted
+        }
+        for await result in ready {
+            switch result {
+            case .success(let port):
+                state.withLock { $0.port = port }
+                return
+            case .failure(let error):
+                await stop()
+                throw error
+            }
+        }
+        await stop()
+        throw EdgeSimError.stoppedBeforeListening
+    }
+
+    /// Stops the server (gracefully: requests in flight finish) and the work agent, and waits for both to end.
+    public func stop() async {
+        let (task, services) = state.withLock { state -> (Task<Void, Never>?, ServiceGroup?) in
+            defer { (state.task, state.services) = (nil, nil) }
+            return (state.task, state.services)
+        }
+        await services?.triggerGracefulShutdown()
+        await task?.value
+    }
+
+    /// Writes a kubeconfig (YAML, mode 0600) for this hub: cluster and user `edgesim` with the bearer token,
+    /// context `edgesim`, set as current context.
+    /// - Throws: a file-system error when the file cannot be written.
+    public func writeKubeconfig(to path: String) throws {
+        let text = """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: edgesim
+              cluster:
+                server: \(baseURL)
+            users:
+            - name: edgesim
+              user:
+                token: "\(configuration.token)"
+            contexts:
+            - name: edgesim
+              context:
+                cluster: edgesim
+                user: edgesim
+            current-context: edgesim
+            preferences: {}
+
+            """
+        let url = URL(fileURLWithPath: path)
+        try Data(text.utf8).write(to: url, options: .atomic)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    /// Stores an object as given, status included, assigning resourceVersion, uid and creationTimestamp (and
+    /// generation 1 when absent). Not counted as a client mutation. A ManifestWork seeded without status is
+    /// picked up by the work agent.
+    /// - Parameter object: a ManagedCluster, ManifestWork, Placement, PlacementDecision, AddOnPlacementScore or
+    ///   Namespace with `apiVersion`, `kind`, `metadata.name` (and `metadata.namespace` when namespaced).
+    /// - Throws: ``EdgeSimError/invalidSeed(_:)`` for an object the hub does not serve.
+    public func seed(_ object: Value) async throws {
+        do {
+            _ = try await store.seed(object)
+        } catch let error as APIError {
+            throw EdgeSimError.invalidSeed(error.message)
+        }
+    }
+
+    /// The stored objects of a resource (by plural, e.g. `manifestworks`), sorted by namespace and name.
+    /// - Parameter namespace: one namespace, or nil for all.
+    public func objects(_ plural: String, namespace: String? = nil) async -> [Value] {
+        if plural == ResourceCatalog.namespaces.plural { return await store.namespaceObjects() }
+        return await store.stored(plural, namespace: namespace)
+    }
+
+    /// How many client requests changed stored state (creates, updates, applies, patches, deletes, status
+    /// writes). Seeds and work-agent status writes are not counted.
+    public func mutationCount() async -> Int {
+        await store.mutationCount
+    }
+}

@@ -1,0 +1,88 @@
+import AppModel
+import Foundation
+import Hummingbird
+import Logging
+
+/// Answers the hub's Kubernetes REST API: bearer-token check, discovery, then the verbs on stored objects.
+struct HubResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    /// Largest accepted request body, in bytes (Kubernetes' own limit is 3 MiB).
+    static let maximumBodyBytes = 3 * 1024 * 1024
+
+    let store: HubStore
+    let token: String
+    /// See ``HubConfiguration/anonymousReads``.
+    let anonymousReads: Bool
+    /// `host:port` the hub listens on, for `GET /api`.
+    let serverAddress: @Sendable () -> String
+    let logger: Logger
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        do {
+            try authenticate(request)
+            let route = try HubRoute(path: request.uri.path)
+            let query = Self.queryItems(request.uri.query)
+            switch route {
+            case .version: return try get(request, Discovery.version)
+            case .coreVersions: return try get(request, Discovery.coreVersions(serverAddress: serverAddress()))
+            case .groupList: return try get(request, Discovery.groupList)
+            case .group(let name):
+                guard let document = Discovery.group(named: name) else { throw APIError.pathNotFound(request.uri.path) }
+                return try get(request, document)
+            case .resourceList(let group, let version):
+                guard let document = Discovery.resourceList(group: group, version: version) else {
+                    throw APIError.pathNotFound(request.uri.path)
+                }
+                return try get(request, document)
+            case .objects(let type, let namespace, let name, let subresource):
+                var request = request
+                let body = try await request.collectBody(upTo: Self.maximumBodyBytes)
+                let call = ObjectCall(
+                    type: type, namespace: namespace, name: name,
+                    part: subresource == nil ? .main : .status, method: request.method,
+                    contentType: request.headers[.contentType] ?? "", accept: request.headers[.accept] ?? "",
+                    query: query, body: Data(body.readableBytesView))
+                return try await call.perform(on: store)
+            }
+        } catch let error as APIError {
+            if error.code >= 500 || error.code == 401 {
+                logger.info("request refused", metadata: ["path": "\(request.uri.path)", "code": "\(error.code)"])
+            }
+            return Self.json(error.status, code: error.code)
+        }
+    }
+
+    /// Accepts the hub's bearer token, or no credentials at all for a read when anonymous reads are on.
+    private func authenticate(_ request: Request) throws {
+        let header = request.headers[.authorization]
+        if header == "Bearer \(token)" { return }
+        if anonymousReads, header == nil, request.method == .get { return }
+        throw APIError.unauthorized
+    }
+
+    private func get(_ request: Request, _ document: Value) throws -> Response {
+        guard request.method == .get else { throw APIError.methodNotAllowed(request.method.rawValue) }
+        return Self.json(document)
+    }
+
+    /// A JSON response with the value's canonical JSON as body.
+    static func json(_ value: Value, code: Int = 200) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: code),
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: value.canonicalJSON())))
+    }
+
+    /// Decodes a query string (`a=1&b=x%3Dy`) into its items; later duplicates win.
+    static func queryItems(_ query: String?) -> [String: String] {
+        var items: [String: String] = [:]
+        for pair in (query ?? "").split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map {
+                String($0).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String($0)
+            }
+            items[parts[0]] = parts.count > 1 ? parts[1] : ""
+        }
+        return items
+    }
+}

@@ -1,0 +1,103 @@
+import CLibGit2
+import Foundation
+import Logging
+
+/// Owns one libgit2 repository handle.
+///
+/// Thread-safe by an internal lock: libgit2 handles are not, so every public method holds the lock for its
+/// whole duration (including network I/O in `fetch` and `push`). The API is synchronous; call it from a
+/// background context when latency matters. Objects are built in memory (tree updates, tree builders),
+/// never through a work tree or an on-disk index.
+public final class GitRepository: @unchecked Sendable {
+    /// The libgit2 handle; used only while `lock` is held.
+    let handle: OpaquePointer
+    /// Serialises every use of `handle`.
+    private let lock = NSLock()
+    /// Module logger.
+    static let logger = Logger(label: "placer.gitstore")
+
+    /// The repository's path as given when it was opened or created.
+    public let path: String
+
+    private init(handle: OpaquePointer, path: String) {
+        self.handle = handle
+        self.path = path
+    }
+
+    deinit {
+        git_repository_free(handle)
+    }
+
+    /// Creates a bare repository (or reopens one that is already there).
+    ///
+    /// - Parameter path: The repository's folder; missing parents are created.
+    /// - Returns: The open repository.
+    /// - Throws: `GitError` if the folder cannot be created or initialised.
+    public static func initBare(at path: String) throws -> GitRepository {
+        try LibGit2.ensureInitialised()
+        var pointer: OpaquePointer?
+        try LibGit2.check(git_repository_init(&pointer, path, 1), "git_repository_init")
+        guard let handle = pointer else {
+            throw GitError(code: -1, message: "no repository at \(path)", operation: "git_repository_init")
+        }
+        return GitRepository(handle: handle, path: path)
+    }
+
+    /// Opens an existing repository at exactly `path` (bare folder or work tree; parent folders are not searched).
+    ///
+    /// - Parameter path: The repository's folder.
+    /// - Returns: The open repository.
+    /// - Throws: `GitError` with kind `.notFound` if there is no repository at `path`.
+    public static func open(at path: String) throws -> GitRepository {
+        try LibGit2.ensureInitialised()
+        var pointer: OpaquePointer?
+        let flags = GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue
+        try LibGit2.check(git_repository_open_ext(&pointer, path, flags, nil), "git_repository_open_ext")
+        guard let handle = pointer else {
+            throw GitError(code: -1, message: "no repository at \(path)", operation: "git_repository_open_ext")
+        }
+        return GitRepository(handle: handle, path: path)
+    }
+
+    /// Opens (or creates) a bare local cache of `remoteURL`, with remote `origin` set to that URL.
+    ///
+    /// - Parameters:
+    ///   - path: The cache's folder; created as a bare repository if it holds none.
+    ///   - remoteURL: Any URL libgit2 understands (`file://`, `git://`, `ssh://`, `https://`) or a local path.
+    /// - Returns: The open cache; nothing is fetched yet.
+    /// - Throws: `GitError` if the folder is not usable or the remote cannot be configured.
+    public static func openCache(at path: String, remoteURL: String) throws -> GitRepository {
+        let repository: GitRepository
+        do {
+            repository = try open(at: path)
+        } catch let error as GitError where error.kind == .notFound {
+            repository = try initBare(at: path)
+        }
+        try repository.withLock { try repository.configureOrigin(url: remoteURL) }
+        return repository
+    }
+
+    /// Runs `body` while holding the repository lock.
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Makes remote `origin` point at `url`, creating it with the default fetch refspec if missing.
+    private func configureOrigin(url: String) throws {
+        var remote: OpaquePointer?
+        let found = try LibGit2.checkFound(git_remote_lookup(&remote, handle, "origin"), "git_remote_lookup")
+        if found {
+            defer { git_remote_free(remote) }
+            let current = git_remote_url(remote).map { String(cString: $0) }
+            if current != url {
+                try LibGit2.check(git_remote_set_url(handle, "origin", url), "git_remote_set_url")
+            }
+        } else {
+            var created: OpaquePointer?
+            try LibGit2.check(git_remote_create(&created, handle, "origin", url), "git_remote_create")
+            git_remote_free(created)
+        }
+    }
+}

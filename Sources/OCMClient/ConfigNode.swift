@@ -1,0 +1,71 @@
+import Foundation
+import Yams
+
+/// A parsed configuration document: the tree a kubeconfig file decodes to, with every scalar kept as its text.
+///
+/// Parsing is Yams' (libyaml): any YAML 1.1 document, JSON included. Scalars are not converted to numbers or
+/// booleans, so a token such as `0755` or `1e10` stays text; `null`, `~` and empty values read as `""`.
+enum ConfigNode: Equatable, Sendable {
+    case scalar(String)
+    case mapping([(String, ConfigNode)])
+    case sequence([ConfigNode])
+
+    static func == (lhs: ConfigNode, rhs: ConfigNode) -> Bool {
+        switch (lhs, rhs) {
+        case (.scalar(let a), .scalar(let b)): return a == b
+        case (.sequence(let a), .sequence(let b)): return a == b
+        case (.mapping(let a), .mapping(let b)): return a.elementsEqual(b) { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    /// The member `key` of a mapping.
+    subscript(key: String) -> ConfigNode? {
+        guard case .mapping(let pairs) = self else { return nil }
+        return pairs.first { $0.0 == key }?.1
+    }
+
+    /// The scalar text, or nil for a collection.
+    var string: String? {
+        guard case .scalar(let text) = self else { return nil }
+        return text
+    }
+
+    /// The items of a sequence (empty for anything else).
+    var items: [ConfigNode] {
+        guard case .sequence(let items) = self else { return [] }
+        return items
+    }
+
+    /// Parses one YAML (or JSON) document; an empty file is an empty mapping.
+    /// - Throws: ``KubeconfigError/syntax(line:message:)``.
+    static func parse(_ data: Data) throws -> ConfigNode {
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw KubeconfigError.syntax(line: 1, message: "the file is not UTF-8 text")
+        }
+        do {
+            guard let root = try Yams.compose(yaml: text) else { return .mapping([]) }
+            return convert(root)
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                throw KubeconfigError.syntax(line: mark.line, message: problem)
+            default:
+                throw KubeconfigError.syntax(
+                    line: 1, message: "\(error)".split(separator: "\n").first.map(String.init) ?? "")
+            }
+        }
+    }
+
+    private static func convert(_ node: Node) -> ConfigNode {
+        switch node {
+        case .mapping(let mapping):
+            return .mapping(mapping.map { (convert($0.key).string ?? "", convert($0.value)) })
+        case .sequence(let sequence):
+            return .sequence(sequence.map(convert))
+        case .scalar, .alias:
+            return .scalar(node.null == nil ? node.string ?? "" : "")
+        }
+    }
+}

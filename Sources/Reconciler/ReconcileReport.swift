@@ -1,0 +1,42 @@
+import AppModel
+
+/// The state of one app after a reconcile, in Flux's condition vocabulary.
+public struct AppStatus: Sendable, Hashable {
+    public enum Phase: String, Sendable {
+        /// Placed, committed and applied; the work agent reports it available.
+        case ready = "Ready"
+        /// Applied; waiting for the work agent's status.
+        case progressing = "Progressing"
+        /// Its files have errors; it keeps its last good placement.
+        case invalid = "Invalid"
+        /// No cluster fits and it had none before.
+        case unplaced = "Unplaced"
+        /// Removed from Git: its placement and ManifestWork are pruned.
+        case pruned = "Pruned"
+    }
+
+    public var app: String
+    public var phase: Phase
+    public var cluster: String?
+    /// The first reason of the decision, or the first error.
+    public var reason: String
+    /// Whether this reconcile moved the app to another cluster.
+    public var moved: Bool
+}
+
+/// What one reconcile did.
+public struct ReconcileReport: Sendable {
+    /// The tracked branch's tip that was read.
+    public var revision: String
+    /// The placement commit pushed, if any.
+    public var commit: String?
+    /// Whether PDLC ran (it does not when the inputs did not change since the last decision).
+    public var decided: Bool
+    public var apps: [AppStatus]
+    /// ManifestWorks written (server-side apply) and deleted on the hub.
+    public var applied: [String]
+    public var deleted: [String]
+    /// `file:line:column: message` for every invalid input.
+    public var errors: [String]
+    public var warnings: [String]
+}

@@ -1,0 +1,108 @@
+import AppModel
+import Foundation
+import GitStore
+import OCMClient
+import PDLC
+
+extension Reconciler {
+    /// Loads the tree at `tip`, decides (unless nothing changed since the last decision) and renders the files.
+    func makePlan(at tip: ObjectID) async throws -> ReconcilePlan {
+        let tree = try repository.files(at: tip)
+        var files: [String: Data] = [:]
+        for (path, file) in tree where file.mode != .symlink { files[path] = file.data }
+        var snapshot = RepoLoader.load(files: files, presets: configuration.presets)
+        for error in snapshot.allErrors { logger.error("\(error.description)") }
+        if !snapshot.repoErrors.isEmpty {
+            throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
+        }
+        snapshot.clusters = try await inventory(merging: snapshot.clusters)
+        let inventoryDigest = Digest.sha256(Data(snapshot.clusters.map { "\($0.name):\($0.available)" }.joined(separator: ",").utf8))
+        let inputsDigest = Digest.sha256(Data((snapshot.inputsDigest + inventoryDigest).utf8))
+
+        let prune = snapshot.placements.keys.filter { !snapshot.appDirectories.contains($0) }.sorted()
+        let known = Set(snapshot.placements.keys).union(snapshot.appDirectories).count
+        if !prune.isEmpty, !configuration.allowMassPrune {
+            let share = Double(prune.count) / Double(max(known, 1))
+            if share > configuration.maxPruneShare && prune.count > 1 {
+                throw ReconcileError.massPrune(apps: prune, share: share, limit: configuration.maxPruneShare)
+            }
+        }
+        guard inputsDigest != lastDecisionInputs else {
+            return ReconcilePlan(
+                snapshot: snapshot, decisions: [], changes: [:], commitMessage: "", pruned: [], decided: false,
+                inputsDigest: inputsDigest)
+        }
+        let fixed = snapshot.invalidApps.keys.compactMap { app -> FixedPlacement? in
+            guard let record = snapshot.placements[app], let cluster = record.cluster else { return nil }
+            return FixedPlacement(app: app, cluster: cluster, cpuCores: record.cpuCores, memoryBytes: record.memoryBytes)
+        }
+        let decisions = engine.decide(
+            apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: snapshot.placements,
+            fixed: fixed)
+        let changes = try render(decisions, prune: prune, snapshot: snapshot, existing: files)
+        let message = CommitMessage.make(
+            decisions: decisions, changes: changes, pruned: prune, inputsDigest: inputsDigest, revision: tip.hex)
+        return ReconcilePlan(
+            snapshot: snapshot, decisions: decisions, changes: changes, commitMessage: message, pruned: prune,
+            decided: true, inputsDigest: inputsDigest)
+    }
+
+    /// The file changes that make placements/ and rendered/ match the decisions. Invalid apps' files are left
+    /// as they are, so they keep their last good placement.
+    func render(
+        _ decisions: [AppDecision], prune: [String], snapshot: RepoSnapshot, existing: [String: Data]
+    ) throws -> [String: Data?] {
+        var desired: [String: Data] = [:]
+        var owned: Set<String> = []
+        for decision in decisions {
+            let app = decision.app.name
+            owned.insert(app)
+            let record = decision.record(
+                top: snapshot.policy.topCandidates, pinned: snapshot.placements[app]?.pinned ?? false)
+            desired[RepoLayout.placementPath(app: app)] = Data(try YAMLRenderer.render(record.toValue()).utf8)
+            if let cluster = decision.cluster {
+                let work = ManifestBuilder.manifestWork(app: decision.app, cluster: cluster, decisionID: decision.decisionID)
+                desired[RepoLayout.renderedPath(cluster: cluster, app: app)] = Data(try YAMLRenderer.render(work).utf8)
+            }
+        }
+        owned.formUnion(prune)
+        var changes: [String: Data?] = [:]
+        for (path, data) in desired where existing[path] != data { changes[path] = data }
+        for path in existing.keys where RepoLayout.isOutput(path) && desired[path] == nil {
+            guard let app = Self.appName(ofOutput: path), owned.contains(app) else { continue }
+            changes[path] = .some(nil)
+        }
+        return changes
+    }
+
+    /// `placements/<app>.yaml` and `rendered/<cluster>/<app>.yaml` → `<app>`.
+    static func appName(ofOutput path: String) -> String? {
+        guard let file = path.split(separator: "/").last, file.hasSuffix(".yaml") else { return nil }
+        return String(file.dropLast(5))
+    }
+
+    /// The static inventory with availability from the hub's ManagedClusters, when a hub is connected.
+    func inventory(merging clusters: [ClusterSpec]) async throws -> [ClusterSpec] {
+        guard let hub else { return clusters }
+        let items: [Data]
+        do {
+            items = try await hub.list(.managedCluster, namespace: nil)
+        } catch {
+            throw ReconcileError.hubUnreachable(detail: "\(error)")
+        }
+        var live: [String: ManagedClusterObject] = [:]
+        for item in items {
+            if let cluster = try? ManagedClusterObject.decode(item) { live[cluster.metadata.name] = cluster }
+        }
+        return clusters.map { cluster in
+            var merged = cluster
+            if let hubCluster = live[cluster.name] {
+                let noSelect = hubCluster.spec.taints.contains { $0.effect == "NoSelect" }
+                merged.available = hubCluster.isAvailable && !noSelect
+            } else if !live.isEmpty {
+                merged.available = false  // not registered with this hub: nothing could apply there
+            }
+            return merged
+        }
+    }
+}

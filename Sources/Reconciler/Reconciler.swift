@@ -1,0 +1,128 @@
+import AppModel
+import Foundation
+import GitStore
+import Logging
+import OCMClient
+import PDLC
+
+/// The ACM loop: fetch the app repo, load it, decide with PDLC, commit the decision, apply it to the hub.
+///
+/// One reconcile is an ordered list of steps that stops at the first error (Flux's shape): fetch → load →
+/// decide → render → commit and push (re-derived on a moved branch) → apply what the commit holds → read status.
+/// Unchanged inputs make no commit and no hub writes; Placer's own commits are not new inputs.
+public actor Reconciler {
+    public let configuration: ReconcilerConfiguration
+    let repository: GitRepository
+    let hub: KubeClient?
+    let engine: PlacementEngine
+    let logger: Logger
+    /// Digest of the inputs (repo inputs and inventory) of the last decision, so an unchanged world is not re-decided.
+    var lastDecisionInputs: String?
+
+    /// - Parameters:
+    ///   - configuration: repo, branch, identity and limits.
+    ///   - hub: the OCM hub client; `nil` decides and commits without applying.
+    /// - Throws: ``GitError`` when the cache cannot be created.
+    public init(
+        configuration: ReconcilerConfiguration, hub: KubeClient?, engine: PlacementEngine = .standard(),
+        logger: Logger = Logger(label: "placer.reconciler")
+    ) throws {
+        try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
+        self.configuration = configuration
+        self.repository = try GitRepository.openCache(at: configuration.cacheDirectory, remoteURL: configuration.repoURL)
+        self.hub = hub
+        self.engine = engine
+        self.logger = logger
+    }
+
+    /// Runs one reconcile.
+    /// - Returns: what was decided, committed and applied.
+    /// - Throws: ``ReconcileError`` (repo or hub unreachable, branch missing, push kept failing, mass prune).
+    public func reconcileOnce() async throws -> ReconcileReport {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let tip = try fetchTip()
+            var plan = try await makePlan(at: tip)
+            if !plan.changes.isEmpty {
+                do {
+                    plan.commit = try commitAndPush(plan, parent: tip)
+                } catch let error as GitError where error.isNonFastForward {
+                    guard attempt < configuration.maxPushAttempts else {
+                        throw ReconcileError.pushFailed(attempts: attempt, detail: error.description)
+                    }
+                    logger.info("branch moved while pushing; re-deriving on the new head", metadata: ["attempt": "\(attempt)"])
+                    try await Task.sleep(for: .milliseconds(Int(100 * pow(2, Double(attempt - 1))) + Int.random(in: 0..<100)))
+                    continue
+                }
+            }
+            if plan.decided { lastDecisionInputs = plan.inputsDigest }
+            return try await apply(plan, source: tip.hex, revision: plan.commit ?? tip.hex)
+        }
+    }
+
+    /// Decides and renders without committing or applying.
+    /// - Returns: the unified diff of `placements/` and `rendered/` against the branch tip, and the plan.
+    public func plan() async throws -> (diff: String, report: ReconcileReport) {
+        let tip = try fetchTip()
+        lastDecisionInputs = nil
+        let plan = try await makePlan(at: tip)
+        let diff = try repository.patch(base: tip, changes: plan.changes, under: RepoLayout.outputDirectories)
+        return (diff, plan.report(revision: tip.hex, commit: nil, applied: [], deleted: []))
+    }
+
+    func fetchTip() throws -> ObjectID {
+        let tip: ObjectID?
+        do {
+            tip = try repository.fetch(branch: configuration.branch)
+        } catch let error as GitError {
+            throw ReconcileError.repoUnreachable(url: Redact.url(configuration.repoURL), detail: error.message)
+        }
+        guard let tip else { throw ReconcileError.branchMissing(branch: configuration.branch) }
+        return tip
+    }
+
+    private func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) throws -> String? {
+        let signature = GitSignature(name: configuration.committerName, email: configuration.committerEmail, date: Date())
+        guard let commit = try repository.commit(
+            parent: parent, changes: plan.changes, author: signature, committer: signature, message: plan.commitMessage)
+        else { return nil }
+        try repository.push(commit, toBranch: configuration.branch)
+        logger.info("pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])
+        return commit.hex
+    }
+}
+
+/// Why a reconcile stopped; each case's description is one line.
+public enum ReconcileError: Error, CustomStringConvertible, Sendable {
+    case repoUnreachable(url: String, detail: String)
+    case branchMissing(branch: String)
+    case hubUnreachable(detail: String)
+    case pushFailed(attempts: Int, detail: String)
+    case massPrune(apps: [String], share: Double, limit: Double)
+    case inputs([String])
+
+    public var description: String {
+        switch self {
+        case let .repoUnreachable(url, detail): return "cannot fetch \(url): \(detail)"
+        case let .branchMissing(branch): return "branch \(branch) does not exist in the app repo"
+        case let .hubUnreachable(detail): return "cannot reach the OCM hub: \(detail)"
+        case let .pushFailed(attempts, detail): return "push failed after \(attempts) attempts: \(detail)"
+        case let .massPrune(apps, share, limit):
+            return "refusing to prune \(apps.count) apps (\(Int(share * 100))% > \(Int(limit * 100))%): \(apps.joined(separator: ", ")); rerun with --allow-mass-prune"
+        case let .inputs(errors): return "the app repo has errors: \(errors.joined(separator: "; "))"
+        }
+    }
+}
+
+/// Removes credentials from URLs before they reach logs or errors.
+enum Redact {
+    static func url(_ text: String) -> String {
+        guard var components = URLComponents(string: text), components.password != nil || components.user != nil else {
+            return text
+        }
+        components.user = nil
+        components.password = nil
+        return components.string ?? "<redacted url>"
+    }
+}

@@ -1,0 +1,53 @@
+import AppModel
+import Foundation
+import GitStore
+
+/// How one Placer instance reconciles: which repo and branch, who commits, where it caches.
+public struct ReconcilerConfiguration: Sendable {
+    /// The app repo's clone URL (file://, git://, ssh://, https://).
+    public var repoURL: String
+    /// The tracked branch.
+    public var branch: String
+    /// A folder for Placer's bare cache of the repo.
+    public var cacheDirectory: String
+    /// Author and committer of placement commits.
+    public var committerName: String
+    public var committerEmail: String
+    /// Shipped policy presets: name → bytes of `policies/<name>.yaml`.
+    public var presets: [String: Data]
+    /// Pushes tried before a reconcile gives up when the branch keeps moving.
+    public var maxPushAttempts: Int
+    /// The largest share of known apps (0…1) one reconcile may prune without `allowMassPrune`.
+    public var maxPruneShare: Double
+    public var allowMassPrune: Bool
+    /// How long to wait for the work agent to report a ManifestWork's status after applying, in seconds.
+    public var statusWaitSeconds: Double
+
+    public init(
+        repoURL: String, branch: String = "main", cacheDirectory: String, committerName: String = "Placer",
+        committerEmail: String = "placer@placer.dev", presets: [String: Data] = [:], maxPushAttempts: Int = 5,
+        maxPruneShare: Double = 0.3, allowMassPrune: Bool = false, statusWaitSeconds: Double = 5
+    ) {
+        self.repoURL = repoURL
+        self.branch = branch
+        self.cacheDirectory = cacheDirectory
+        self.committerName = committerName
+        self.committerEmail = committerEmail
+        self.presets = presets
+        self.maxPushAttempts = maxPushAttempts
+        self.maxPruneShare = maxPruneShare
+        self.allowMassPrune = allowMassPrune
+        self.statusWaitSeconds = statusWaitSeconds
+    }
+
+    /// Reads every `*.yaml` of a presets folder (Placer's top-level `policies/`).
+    public static func loadPresets(from directory: String) -> [String: Data] {
+        let url = URL(fileURLWithPath: directory)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var presets: [String: Data] = [:]
+        for name in names where name.hasSuffix(".yaml") {
+            presets[String(name.dropLast(5))] = try? Data(contentsOf: url.appendingPathComponent(name))
+        }
+        return presets
+    }
+}

@@ -1,0 +1,108 @@
+import AppModel
+import ArgumentParser
+import EdgeSim
+import Foundation
+import GitStore
+import Logging
+import OCMClient
+import Reconciler
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Run the AGV factory demo: a Git server, an emulated OCM hub and Placer, all on 127.0.0.1.")
+
+    @Flag(help: "Exit after the first reconcile.")
+    var once = false
+
+    @Option(help: "Keep everything (bare repo, cache, kubeconfig) in this folder (default: a new temporary folder).")
+    var workdir: String?
+
+    @Option(help: "Poll interval while watching (e.g. 5s).")
+    var interval: IntervalArgument = IntervalArgument(seconds: 5)
+
+    @Option(help: "Placer's source tree, holding example-repo/ and policies/ (default: found from here).")
+    var source: String?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        logging.bootstrap()
+        guard let tree = SourceTree.locate(from: source) else {
+            throw ValidationError("cannot find Placer's source tree (example-repo/ and policies/): pass --source DIR")
+        }
+        let work = URL(fileURLWithPath: workdir ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("placer-demo-\(ProcessInfo.processInfo.processIdentifier)").path).standardizedFileURL
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+
+        let bare = work.appendingPathComponent("app-repo.git").path
+        try seedRepository(at: bare, from: tree.exampleRepo)
+        let daemon = try GitDaemon(baseDirectory: work.path)
+        defer { daemon.stop() }
+        let cloneURL = daemon.url(repository: "app-repo.git")
+
+        // Token-less reads let stock kubectl list objects: it sends kubeconfig credentials only over TLS.
+        let hub = EdgeSimHub(configuration: HubConfiguration(anonymousReads: true))
+        try await hub.start()
+        let inventory = RepoLoader.load(files: try RepoFiles.read(directory: tree.exampleRepo)).clusters
+        for cluster in inventory { try await hub.seed(ManagedClusterFactory.make(from: cluster)) }
+        let kubeconfigPath = work.appendingPathComponent("hub.kubeconfig").path
+        try hub.writeKubeconfig(to: kubeconfigPath)
+
+        let client = try KubeClient(kubeconfig: try Kubeconfig.load(path: kubeconfigPath), fieldManager: "placer")
+        let configuration = ReconcilerConfiguration(
+            repoURL: cloneURL, branch: "main", cacheDirectory: work.appendingPathComponent("cache").path,
+            presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory))
+        let reconciler = try Reconciler(configuration: configuration, hub: client)
+
+        print("Placer demo: AGV flexible factory (3 halls, factory data centre, regional cloud)\n")
+        do {
+            let report = try await reconciler.reconcileOnce()
+            ReportPrinter.print(report)
+        } catch {
+            try? await client.shutdown()
+            await hub.stop()
+            throw ValidationError.oneLine("\(error)")
+        }
+        print("""
+
+            app repo (bare):  \(bare)
+            clone URL:        \(cloneURL)
+            hub kubeconfig:   \(kubeconfigPath)
+              kubectl --kubeconfig \(kubeconfigPath) get manifestworks -A
+            """)
+        if once {
+            try? await client.shutdown()
+            await hub.stop()
+            return
+        }
+        print("""
+
+            Watching every \(Int(interval.seconds))s. Try:
+              git clone \(cloneURL) factory && cd factory
+              sed -i 's/nwlatency: "100"/nwlatency: "10"/' apps/digital-twin/app.yaml
+              git commit -am "digital twin now serves the hall-1 AR tablets" && git push
+              git pull && git log -1 --stat     # Placer's placement commit
+            Ctrl-C stops the demo.
+            """)
+        let logger = Logger(label: "placer.demo")
+        try await PollLoop(reconciler: reconciler, intervalSeconds: interval.seconds, logger: logger).run { report in
+            if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty {
+                print("")
+                ReportPrinter.print(report)
+            }
+        }
+    }
+
+    /// Creates the bare app repo with example-repo as its first commit, made by a human, unless it exists.
+    private func seedRepository(at path: String, from exampleRepo: String) throws {
+        if FileManager.default.fileExists(atPath: path + "/HEAD") { return }
+        let repository = try GitRepository.initBare(at: path)
+        let files = try RepoFiles.read(directory: exampleRepo)
+        let human = GitSignature(name: "Factory Engineer", email: "engineer@factory.example", date: Date())
+        _ = try repository.commit(
+            parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
+            message: "Factory apps, clusters and placement policy\n", updateRef: "refs/heads/main")
+        try repository.setHead(branch: "main")
+    }
+}

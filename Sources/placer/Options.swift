@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OCMClient
+import Reconciler
+
+/// Where the app repo is and how Placer commits to it.
+struct RepoOptions: ParsableArguments {
+    @Option(help: "Clone URL of the app repo (file://, git://, ssh://, https://).")
+    var repo: String
+
+    @Option(help: "The branch Placer tracks and commits to.")
+    var branch: String = "main"
+
+    @Option(help: "Folder for Placer's cache of the repo (default: ~/.cache/placer/<digest of the URL>).")
+    var cacheDir: String?
+
+    @Option(help: "Folder of shipped policy presets (default: the policies/ folder of Placer's source tree).")
+    var presetsDir: String?
+
+    @Option(help: "Name on Placer's commits.")
+    var committerName: String = "Placer"
+
+    @Option(help: "E-mail on Placer's commits.")
+    var committerEmail: String = "placer@placer.dev"
+
+    @Flag(help: "Allow one reconcile to prune more than 30% of the apps.")
+    var allowMassPrune = false
+
+    func configuration() -> ReconcilerConfiguration {
+        let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
+            .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
+        let presets = presetsDir ?? SourceTree.locate()?.presetsDirectory
+        return ReconcilerConfiguration(
+            repoURL: repo, branch: branch, cacheDirectory: cache, committerName: committerName,
+            committerEmail: committerEmail, presets: presets.map(ReconcilerConfiguration.loadPresets(from:)) ?? [:],
+            allowMassPrune: allowMassPrune)
+    }
+}
+
+/// The OCM hub.
+struct HubOptions: ParsableArguments {
+    @Option(help: "kubeconfig of the OCM hub cluster.")
+    var hubKubeconfig: String
+
+    @Option(help: "kubeconfig context to use (default: current-context).")
+    var context: String?
+
+    func client() throws -> KubeClient {
+        let kubeconfig = try Kubeconfig.load(path: hubKubeconfig, context: context)
+        return try KubeClient(kubeconfig: kubeconfig, fieldManager: "placer")
+    }
+}
+
+enum Digests {
+    static func short(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a: a folder name, not a security digest
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
+
+/// Parses `30s`, `2m`, `500ms`, `1h` or plain seconds.
+struct IntervalArgument: ExpressibleByArgument {
+    var seconds: Double
+
+    init?(argument: String) {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        for (unit, factor) in units where argument.hasSuffix(unit) {
+            guard let number = Double(argument.dropLast(unit.count)), number > 0 else { return nil }
+            seconds = number * factor
+            return
+        }
+        guard let number = Double(argument), number > 0 else { return nil }
+        seconds = number
+    }
+
+    init(seconds: Double) { self.seconds = seconds }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Reconciler
+
+struct ReconcileCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile", abstract: "Make one reconcile pass: fetch, decide, commit, apply.")
+
+    @OptionGroup var repo: RepoOptions
+    @OptionGroup var hub: HubOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Flag(help: "Run one pass and exit (the only mode of this command; kept for symmetry with `run`).")
+    var once = false
+
+    func run() async throws {
+        logging.bootstrap()
+        let client = try hub.client()
+        let reconciler = try Reconciler(configuration: repo.configuration(), hub: client)
+        do {
+            let report = try await reconciler.reconcileOnce()
+            ReportPrinter.print(report)
+            try? await client.shutdown()
+            if !report.errors.isEmpty { throw ExitCode(2) }
+        } catch let error as ReconcileError {
+            try? await client.shutdown()
+            throw ValidationError.oneLine(error.description)
+        }
+    }
+}
+
+extension ValidationError {
+    /// A failure printed as one `Error: …` line.
+    static func oneLine(_ message: String) -> ValidationError { ValidationError(message) }
+}

@@ -1,0 +1,25 @@
+import Reconciler
+
+/// Prints a reconcile report as a table: app → cluster → status → top reason.
+enum ReportPrinter {
+    static func print(_ report: ReconcileReport) {
+        let rows = report.apps.map { status -> [String] in
+            let cluster = status.cluster ?? "-"
+            return [status.app, status.moved ? "\(cluster) (moved)" : cluster, status.phase.rawValue, status.reason]
+        }
+        let header = ["APP", "CLUSTER", "STATUS", "REASON"]
+        var widths = header.map(\.count)
+        for row in rows { for (index, cell) in row.enumerated() where index < 3 { widths[index] = max(widths[index], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in index < 3 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell }
+                .joined(separator: "  ")
+        }
+        Swift.print(line(header))
+        for row in rows { Swift.print(line(row)) }
+        let commit = report.commit.map { "committed \($0.prefix(12))" } ?? "no commit (nothing changed)"
+        Swift.print("\nrevision \(report.revision.prefix(12)): \(commit); applied \(report.applied.count), deleted \(report.deleted.count) ManifestWorks")
+        for error in report.errors { Swift.print("error: \(error)") }
+    }
+}
+
+import Foundation
