@@ -1,3 +1,4 @@
+import Foundation
 /// The placement policy of an app repo (`policies/*.yaml`, kind `PlacementPolicy`), optionally on top of a
 /// shipped preset (`spec.preset: balanced | latency-first | greenness`, from Placer's top-level `policies/`).
 public struct PlacementPolicy: Sendable, Hashable {
@@ -13,6 +14,8 @@ public struct PlacementPolicy: Sendable, Hashable {
     public var topCandidates: Int
     /// Files the policy was read from, in the order applied (preset first).
     public var sources: [String]
+    /// Hex SHA-256 of the policy documents applied, in order: changes whenever the policy does.
+    public var digest: String = ""
 
     public init(
         weights: [QoSClass: [String: Double]] = [:], profileWeights: [String: [String: Double]] = [:],
@@ -60,6 +63,7 @@ public struct PlacementPolicy: Sendable, Hashable {
         }
         if let value = spec["topCandidates"]?.doubleValue { topCandidates = max(1, Int(value)) }
         sources.append(document.file)
+        digest = Digest.sha256(Data((digest + document.value.canonicalJSON()).utf8))
     }
 
     private static func weightTable(_ value: Value, path: String, _ document: YAMLDocument) throws -> [String: Double] {

@@ -19,9 +19,13 @@ public struct AppDecision: Sendable {
     /// Whether the app changes cluster in this decision.
     public var moves: Bool { cluster != nil && previousCluster != nil && cluster != previousCluster }
 
-    /// Stable id: digest of the app's definition and the chosen cluster (first 16 hex digits).
+    /// Digest of the placement policy the decision was made under.
+    public var policyDigest: String
+
+    /// Stable id: digest of the app's definition, the policy and the chosen cluster (first 16 hex digits).
+    /// The same id means the same decision, so its committed record is kept as it is.
     public var decisionID: String {
-        String(Digest.sha256(Data("\(app.sourceDigest):\(cluster ?? "-")".utf8)).prefix(16))
+        String(Digest.sha256(Data("\(app.sourceDigest):\(policyDigest):\(cluster ?? "-")".utf8)).prefix(16))
     }
 
     /// The record Placer commits, listing the `top` best candidates.

@@ -91,7 +91,7 @@ public struct PlacementEngine: Sendable {
         let previous = current?.cluster
         var decision = AppDecision(
             app: app, cluster: candidates.first?.cluster, previousCluster: previous, candidates: candidates,
-            details: details, rejected: rejected, reasons: [])
+            details: details, rejected: rejected, reasons: [], policyDigest: state.policy.digest)
         let best = candidates.first
         let kept = candidates.first { $0.cluster == previous }
         if let previous, current?.pinned == true {

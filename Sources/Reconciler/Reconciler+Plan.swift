@@ -57,9 +57,18 @@ extension Reconciler {
         for decision in decisions {
             let app = decision.app.name
             owned.insert(app)
-            let record = decision.record(
-                top: snapshot.policy.topCandidates, pinned: snapshot.placements[app]?.pinned ?? false)
-            desired[RepoLayout.placementPath(app: app)] = Data(try YAMLRenderer.render(record.toValue()).utf8)
+            let path = RepoLayout.placementPath(app: app)
+            let committed = snapshot.placements[app]
+            if let committed, committed.decisionID == decision.decisionID, committed.cluster == decision.cluster,
+                let bytes = existing[path]
+            {
+                // The same decision as committed: keep its record (and the scores it was made with) untouched, so
+                // one app's change never rewrites the records of apps it did not move.
+                desired[path] = bytes
+            } else {
+                let record = decision.record(top: snapshot.policy.topCandidates, pinned: committed?.pinned ?? false)
+                desired[path] = Data(try YAMLRenderer.render(record.toValue()).utf8)
+            }
             if let cluster = decision.cluster {
                 let work = ManifestBuilder.manifestWork(app: decision.app, cluster: cluster, decisionID: decision.decisionID)
                 desired[RepoLayout.renderedPath(cluster: cluster, app: app)] = Data(try YAMLRenderer.render(work).utf8)

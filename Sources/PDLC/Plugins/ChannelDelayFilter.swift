@@ -11,7 +11,7 @@ public struct ChannelDelayFilter: FilterPlugin {
         for channel in app.peerChannels {
             if let delay = channel.maxDelayMilliseconds { bounds.append((channel.app, delay)) }
         }
-        for (peerApp, channels) in state.placedChannels {
+        for (peerApp, channels) in state.placedChannels.sorted(by: { $0.key < $1.key }) {
             for channel in channels where channel.app == app.appName || channel.app == app.name {
                 if let delay = channel.maxDelayMilliseconds { bounds.append((peerApp, delay)) }
             }
