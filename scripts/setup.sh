@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what Placer needs to build and test on a Debian machine with Swift 6 (run as root or with sudo).
+# Idempotent: installs only what is missing, and runs `apt-get update` at most once.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+missing=()
+pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
+[ -x /usr/lib/git-core/git-daemon ] || missing+=(git)
+command -v kubectl >/dev/null || missing+=(kubectl)
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    $SUDO apt-get update -qq
+    for package in "${missing[@]}"; do
+        if [ "$package" = kubectl ]; then
+            # kubectl is preinstalled on this machine kind; Debian's own package is the fallback.
+            $SUDO apt-get install -y -qq kubectl >/dev/null 2>&1 \
+                || $SUDO apt-get install -y -qq kubernetes-client >/dev/null 2>&1 \
+                || echo "setup: kubectl not installable; kubectl tests will be skipped"
+        else
+            $SUDO apt-get install -y -qq "$package" >/dev/null
+        fi
+    done
+fi
