@@ -76,7 +76,9 @@ public actor Reconciler {
         do {
             tip = try repository.fetch(branch: configuration.branch)
         } catch let error as GitError {
-            throw ReconcileError.repoUnreachable(url: Redact.url(configuration.repoURL), detail: error.message)
+            // GitStore's message names the URL; credentials in it never reach the error.
+            let detail = error.message.replacingOccurrences(of: configuration.repoURL, with: Redact.url(configuration.repoURL))
+            throw ReconcileError.repoUnreachable(url: Redact.url(configuration.repoURL), detail: detail)
         }
         guard let tip else { throw ReconcileError.branchMissing(branch: configuration.branch) }
         return tip
@@ -104,7 +106,7 @@ public enum ReconcileError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case let .repoUnreachable(url, detail): return "cannot fetch \(url): \(detail)"
+        case let .repoUnreachable(url, detail): return detail.contains(url) ? detail : "cannot fetch \(url): \(detail)"
         case let .branchMissing(branch): return "branch \(branch) does not exist in the app repo"
         case let .hubUnreachable(detail): return "cannot reach the OCM hub: \(detail)"
         case let .pushFailed(attempts, detail): return "push failed after \(attempts) attempts: \(detail)"

@@ -6,6 +6,7 @@ import GitStore
 import Logging
 import OCMClient
 import Reconciler
+import ServiceLifecycle
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -62,7 +63,7 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             try? await client.shutdown()
             await hub.stop()
-            throw ValidationError.oneLine("\(error)")
+            throw CommandFailure("\(error)")
         }
         print("""
 
@@ -81,17 +82,21 @@ struct DemoCommand: AsyncParsableCommand {
             Watching every \(Int(interval.seconds))s. Try:
               git clone \(cloneURL) factory && cd factory
               sed -i 's/nwlatency: "100"/nwlatency: "10"/' apps/digital-twin/app.yaml
-              git commit -am "digital twin now serves the hall-1 AR tablets" && git push
+              git commit -am "digital twin now serves the control room" && git push
               git pull && git log -1 --stat     # Placer's placement commit
             Ctrl-C stops the demo.
             """)
-        let logger = Logger(label: "placer.demo")
-        try await PollLoop(reconciler: reconciler, intervalSeconds: interval.seconds, logger: logger).run { report in
+        let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds) { report in
             if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty {
                 print("")
                 ReportPrinter.print(report)
             }
         }
+        let group = ServiceGroup(configuration: .init(
+            services: [loop], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "placer.demo")))
+        try await group.run()
+        try? await client.shutdown()
+        await hub.stop()
     }
 
     /// Creates the bare app repo with example-repo as its first commit, made by a human, unless it exists.

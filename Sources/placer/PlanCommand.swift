@@ -22,7 +22,7 @@ struct PlanCommand: AsyncParsableCommand {
             try? await client?.shutdown()
         } catch let error as ReconcileError {
             try? await client?.shutdown()
-            throw ValidationError.oneLine(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Reconciler
 
 struct ReconcileCommand: AsyncParsableCommand {
@@ -23,12 +24,13 @@ struct ReconcileCommand: AsyncParsableCommand {
             if !report.errors.isEmpty { throw ExitCode(2) }
         } catch let error as ReconcileError {
             try? await client.shutdown()
-            throw ValidationError.oneLine(error.description)
+            throw CommandFailure(error.description)
         }
     }
 }
 
-extension ValidationError {
-    /// A failure printed as one `Error: …` line.
-    static func oneLine(_ message: String) -> ValidationError { ValidationError(message) }
+/// A failure that ArgumentParser prints as one `Error: …` line, exiting 1 (no usage text: the arguments were fine).
+struct CommandFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ message: String) { description = message }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import Reconciler
+import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,34 +18,15 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "placer.run")
-        let reconciler = try Reconciler(configuration: repo.configuration(), hub: try hub.client())
-        try await PollLoop(reconciler: reconciler, intervalSeconds: interval.seconds, logger: logger).run { report in
+        let client = try hub.client()
+        let reconciler = try Reconciler(configuration: repo.configuration(), hub: client)
+        let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds) { report in
             if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty { ReportPrinter.print(report) }
         }
-    }
-}
-
-/// Reconciles every interval (with ±10% jitter); on failure waits with exponential backoff (capped at 5 min).
-struct PollLoop {
-    var reconciler: Reconciler
-    var intervalSeconds: Double
-    var logger: Logger
-
-    func run(onReport: (ReconcileReport) -> Void) async throws {
-        var failures = 0
-        while !Task.isCancelled {
-            var wait = intervalSeconds * Double.random(in: 0.9...1.1)
-            do {
-                let report = try await reconciler.reconcileOnce()
-                failures = 0
-                onReport(report)
-            } catch {
-                failures += 1
-                wait = min(300, intervalSeconds * pow(2, Double(min(failures, 8)) - 1))
-                logger.error("reconcile failed: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
-            }
-            try await Task.sleep(for: .milliseconds(Int(wait * 1000)))
-        }
+        let group = ServiceGroup(
+            configuration: .init(services: [loop], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        try? await client.shutdown()
     }
 }
 

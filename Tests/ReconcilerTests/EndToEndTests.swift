@@ -177,7 +177,7 @@ import Testing
                 Issue.record("an unreachable repo must fail")
             } catch let error as ReconcileError {
                 #expect(!error.description.contains("\n"))
-                #expect(error.description.contains("cannot fetch git://127.0.0.1:\(closedPort)/app-repo.git"))
+                #expect(error.description.contains("cannot fetch") && error.description.contains("git://127.0.0.1:\(closedPort)/app-repo.git"))
             }
 
             let deadHub = try KubeClient(kubeconfig: Kubeconfig(server: "http://127.0.0.1:\(closedPort)", token: "secret-token"))

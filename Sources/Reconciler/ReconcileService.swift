@@ -1,0 +1,53 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The reconcile loop as a swift-service-lifecycle `Service`: reconciles every interval (±10% jitter so
+/// replicas do not poll in step) and, after a failure, waits with exponential backoff (capped at 5 minutes).
+/// Stops at graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`), between reconciles.
+public struct ReconcileService: Service {
+    public let reconciler: Reconciler
+    /// The poll interval in seconds.
+    public let intervalSeconds: Double
+    let onReport: @Sendable (ReconcileReport) -> Void
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - reconciler: the loop's reconciler.
+    ///   - intervalSeconds: time between reconciles, in seconds.
+    ///   - onReport: called after each successful reconcile (on the service's task).
+    public init(
+        reconciler: Reconciler, intervalSeconds: Double, logger: Logger = Logger(label: "placer.loop"),
+        onReport: @escaping @Sendable (ReconcileReport) -> Void = { _ in }
+    ) {
+        self.reconciler = reconciler
+        self.intervalSeconds = intervalSeconds
+        self.onReport = onReport
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var failures = 0
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            var wait = intervalSeconds * Double.random(in: 0.9...1.1)
+            do {
+                let report = try await reconciler.reconcileOnce()
+                failures = 0
+                onReport(report)
+            } catch {
+                failures += 1
+                wait = Self.backoffSeconds(failures: failures, intervalSeconds: intervalSeconds)
+                logger.error("reconcile failed: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
+            }
+            let pause = Duration.milliseconds(Int(wait * 1000))
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: pause)
+            }
+        }
+    }
+
+    /// The wait after `failures` consecutive failures: interval × 2^(failures−1), at most 300 s.
+    public static func backoffSeconds(failures: Int, intervalSeconds: Double) -> Double {
+        min(300, intervalSeconds * pow(2, Double(min(max(failures, 1), 9) - 1)))
+    }
+}
