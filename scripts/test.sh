@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, and runs every test suite.
+# The test command: installs what is missing, builds, smoke-tests the placer binary (validate and the demo,
+# the README's promises), then runs every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build --build-tests
+swift build --product placer
+placer="$(swift build --show-bin-path)/placer"
+"$placer" validate example-repo
+demo_dir="$(mktemp -d)"
+trap 'rm -rf "$demo_dir"' EXIT
+"$placer" demo --once --workdir "$demo_dir" --log-level warning
+test -f "$demo_dir/app-repo.git/HEAD"
 swift test --skip-build "$@"

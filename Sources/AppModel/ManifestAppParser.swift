@@ -6,6 +6,13 @@
 public enum ManifestAppParser {
     static let workloadKinds: Set<String> = ["Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"]
 
+    /// An object's identity within a ManifestWork: `apiVersion/kind/namespace/name` (OCM refuses duplicates).
+    public static func identity(of object: Value) -> String {
+        let metadata = object["metadata"]
+        return "\(object["apiVersion"]?.stringValue ?? "")/\(object["kind"]?.stringValue ?? "")/"
+            + "\(metadata?["namespace"]?.stringValue ?? "")/\(metadata?["name"]?.stringValue ?? "")"
+    }
+
     /// - Parameters:
     ///   - documents: all documents of the app's files, in path order.
     ///   - directoryName: the app's folder under `apps/`.
@@ -31,7 +38,7 @@ public enum ManifestAppParser {
             guard let name = object["metadata"]?["name"]?.stringValue, !name.isEmpty else {
                 throw document.error(at: "metadata", "manifest has no metadata.name")
             }
-            let identity = "\(object["apiVersion"]?.stringValue ?? "")/\(kind)/\(object["metadata"]?["namespace"]?.stringValue ?? "")/\(name)"
+            let identity = Self.identity(of: object)
             if let earlier = seen[identity] {
                 throw document.error(at: "metadata.name", "duplicate object \(kind) \(name) (also at \(earlier))")
             }

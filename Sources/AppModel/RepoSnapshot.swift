@@ -131,7 +131,19 @@ public enum RepoLoader {
         if !extra.isEmpty {
             var ignored: [ModelError] = []
             let plain = try ManifestAppParser.parse(extra, directoryName: name, sourceDigest: digest, warnings: &ignored)
-            app.manifests.append(contentsOf: plain.manifests)
+            // A manifest written next to the CodecoApp that has the identity of one Placer generates replaces it:
+            // the author's object wins, and one ManifestWork never carries two copies.
+            for (document, manifest) in zip(extra, plain.manifests) {
+                if let index = app.manifests.firstIndex(where: { ManifestAppParser.identity(of: $0) == ManifestAppParser.identity(of: manifest) }) {
+                    app.manifests[index] = manifest
+                    warnings.append(document.error(
+                        at: "metadata.name",
+                        "replaces the \(manifest["kind"]?.stringValue ?? "object") Placer generates from the CodecoApp",
+                        severity: .warning))
+                } else {
+                    app.manifests.append(manifest)
+                }
+            }
             app.cpuCores += plain.cpuCores
             app.memoryBytes += plain.memoryBytes
         }

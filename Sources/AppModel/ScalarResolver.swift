@@ -61,10 +61,14 @@ public enum ScalarResolver {
         }
         guard !text.isEmpty else { return nil }
         let magnitude: String?
-        if text.hasPrefix("0b") {
+        let prefix = text.prefix(2).lowercased()
+        if prefix == "0b" {
             magnitude = convert(String(text.dropFirst(2)), radix: 2)
-        } else if text.hasPrefix("0x") {
+        } else if prefix == "0x" {
             magnitude = convert(String(text.dropFirst(2)), radix: 16)
+        } else if prefix == "0o" {
+            // Go's strconv.ParseInt(s, 0, 64), which go-yaml v2 falls back to, also takes 0o and upper-case prefixes.
+            magnitude = convert(String(text.dropFirst(2)), radix: 8)
         } else if text.count > 1, text.hasPrefix("0") {
             magnitude = convert(String(text.dropFirst()), radix: 8)
         } else if text.allSatisfy({ $0.isASCII && $0.isNumber }) {

@@ -105,15 +105,26 @@ public enum YAMLLoader {
         case let .mapping(mapping):
             var pairs: [(String, Value)] = []
             var merged: [(String, Value)] = []
+            var keyLines: [String: SourcePosition] = [:]
             for (keyNode, valueNode) in mapping {
                 if case let .scalar(keyScalar) = keyNode, keyScalar.string == "<<", keyScalar.style == .plain {
                     merged.append(contentsOf: try mergeSources(valueNode, path: path, file: file))
                     continue
                 }
-                let keyValue = try convert(keyNode, path: path, positions: &positions, file: file)
+                let keyValue = try resolveKey(keyNode, path: path, positions: &positions, file: file)
                 let key = keyValue.scalarText ?? (keyValue == .null ? "null" : keyValue.canonicalJSON())
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
-                if let mark = keyNode.mark { positions[childPath] = SourcePosition(line: mark.line, column: mark.column) }
+                let mark = keyNode.mark.map { SourcePosition(line: $0.line, column: $0.column) }
+                // Keys equal only after resolution (`yes` and `true`) escape libyaml's textual duplicate check.
+                if let earlier = keyLines[key] {
+                    let here = mark ?? SourcePosition(line: 1, column: 1)
+                    throw ModelError(file: file, line: earlier.line, column: earlier.column,
+                                     message: "duplicate key \"\(key)\" (also at line \(here.line))")
+                }
+                if let mark {
+                    keyLines[key] = mark
+                    positions[childPath] = mark
+                }
                 pairs.append((key, try convert(valueNode, path: childPath, positions: &positions, file: file)))
             }
             // Explicit keys win over merged ones; earlier merge sources win over later ones (YAML merge spec).
@@ -126,6 +137,17 @@ public enum YAMLLoader {
             throw ModelError(file: file, line: alias.mark?.line ?? 1, column: alias.mark?.column ?? 1,
                              message: "unresolved alias")
         }
+    }
+
+    /// Resolves a mapping key. Plain keys always take the YAML 1.1 rule: Yams' duplicate check hashes keys,
+    /// which stamps them with an explicit `str` tag, so a plain key's own tag cannot be trusted here.
+    private static func resolveKey(
+        _ node: Node, path: String, positions: inout [String: SourcePosition], file: String
+    ) throws -> Value {
+        if case let .scalar(scalar) = node, scalar.style == .plain {
+            return ScalarResolver.resolve(scalar.string, tag: "", plain: true)
+        }
+        return try convert(node, path: path, positions: &positions, file: file)
     }
 
     private static func mergeSources(_ node: Node, path: String, file: String) throws -> [(String, Value)] {

@@ -17,7 +17,7 @@ public struct EnergyScore: ScorePlugin {
         guard let low = costs.min(), let high = costs.max() else { return }
         for (cluster, score) in scores {
             var updated = score
-            updated.value = high - low < 1e-12 ? 100 : 100 * (high - score.raw) / (high - low)
+            updated.value = high - low < 1e-12 ? 100 : min(100, max(0, 100 * (high - score.raw) / (high - low)))
             scores[cluster] = updated
         }
     }

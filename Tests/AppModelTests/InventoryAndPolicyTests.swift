@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import AppModel
+
+@Suite struct InventoryAndPolicyTests {
+    @Test func exampleClusterParses() throws {
+        let url = Fixtures.exampleRepo.appendingPathComponent("clusters/factory-dc.yaml")
+        let document = try #require(try YAMLLoader.load(try Data(contentsOf: url), file: "clusters/factory-dc.yaml").first)
+        let cluster = try InventoryParser.parse(document)
+        #expect(cluster.name == "factory-dc")
+        #expect(cluster.zone == "factory-dc")
+        #expect(cluster.cpuCores == 32)
+        #expect(cluster.memoryBytes == 128 * gibibyte)
+        #expect(cluster.latency(to: "hall-3") == 4)
+        #expect(cluster.latency(to: "nowhere") == nil)
+        #expect(cluster.energyCostPerCoreHour == 0.03)
+        #expect(cluster.available)
+        #expect(cluster.securityClass == .high)
+        #expect(cluster.complianceClass == .high)
+        #expect(cluster.labels[Labels.tier] == "datacenter")
+        #expect(cluster.source == "clusters/factory-dc.yaml")
+    }
+
+    static let minimalCluster = """
+        apiVersion: placer.dev/v1alpha1
+        kind: EdgeCluster
+        metadata:
+          name: c1
+        spec:
+          zone: z1
+          allocatable: {cpu: 7500m, memory: 16Gi}
+
+        """
+
+    @Test func availabilityAndOwnZoneLatency() throws {
+        let cluster = try InventoryParser.parse(try #require(try loadYAML(Self.minimalCluster).first))
+        #expect(cluster.available)
+        #expect(cluster.cpuCores == 7.5)
+        #expect(cluster.latency(to: "z1") == 0)
+        #expect(cluster.labels[Labels.zone] == "z1")
+        let down = try InventoryParser.parse(try #require(try loadYAML(Self.minimalCluster + "  available: false\n").first))
+        #expect(!down.available)
+    }
+
+    @Test func clusterWithoutCpuIsAnErrorAtAllocatable() throws {
+        let yaml = Self.minimalCluster.replacingOccurrences(of: "cpu: 7500m, ", with: "")
+        let document = try #require(try loadYAML(yaml, file: "clusters/c1.yaml").first)
+        let error = try #require(modelError { try InventoryParser.parse(document) })
+        #expect(error.file == "clusters/c1.yaml")
+        #expect(error.line == 7)
+        #expect(error.message.contains("cpu"))
+    }
+
+    @Test func policyDocumentsOverrideKeyByKey() throws {
+        var policy = PlacementPolicy()
+        try policy.apply(try #require(try loadYAML("spec:\n  weights:\n    Gold: {latencyMargin: 5, headroom: 2}\n  reservePercent: 20\n", file: "a.yaml").first))
+        try policy.apply(try #require(try loadYAML("spec:\n  weights:\n    Gold: {latencyMargin: 9}\n  hysteresis: {minScoreGain: 0}\n", file: "b.yaml").first))
+        #expect(policy.weights[.gold] == ["latencyMargin": 9, "headroom": 2])
+        #expect(policy.reservePercent == 20)
+        #expect(policy.minScoreGain == 0)
+        #expect(policy.sources == ["a.yaml", "b.yaml"])
+    }
+
+    @Test(arguments: [
+        ("spec:\n  weights:\n    Gold: {latencyMargin: 11}\n", 3),
+        ("spec:\n  weights:\n    Platinum: {latencyMargin: 1}\n", 3),
+        ("spec:\n  reservePercent: 95\n", 2),
+        ("spec:\n  hysteresis:\n    minScoreGain: -1\n", 3),
+    ])
+    func badPolicyValuesAreErrorsAtTheirLine(yaml: String, line: Int) throws {
+        var policy = PlacementPolicy()
+        let document = try #require(try loadYAML(yaml, file: "policies/p.yaml").first)
+        let error = try #require(modelError { try policy.apply(document) })
+        #expect(error.file == "policies/p.yaml")
+        #expect(error.line == line)
+    }
+}
