@@ -2,6 +2,7 @@ import AppModel
 import Foundation
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 
 /// An OCM hub emulator for tests and demos: a Kubernetes REST API subset over real HTTP on 127.0.0.1.
@@ -23,7 +24,7 @@ public final class EdgeSimHub: Sendable {
         var task: Task<Void, Never>?
         var services: ServiceGroup?
     }
-    private let state = Locked(State())
+    private let state = NIOLockedValueBox(State())
 
     /// Creates a hub; nothing listens until ``start()``.
     public init(configuration: HubConfiguration = .init()) {
@@ -35,7 +36,7 @@ public final class EdgeSimHub: Sendable {
 
     /// `http://host:port`, with the port chosen at start when the configuration asked for 0.
     public var baseURL: String {
-        "http://\(configuration.host):\(state.withLock { $0.port } ?? configuration.port)"
+        "http://\(configuration.host):\(state.withLockedValue { $0.port } ?? configuration.port)"
     }
 
     /// Starts serving and returns once the hub listens.
@@ -45,7 +46,7 @@ public final class EdgeSimHub: Sendable {
         let configuration = self.configuration
         let responder = HubResponder(
             store: store, token: configuration.token, anonymousReads: configuration.anonymousReads,
-            serverAddress: { [state] in "\(configuration.host):\(state.withLock { $0.port } ?? configuration.port)" },
+            serverAddress: { [state] in "\(configuration.host):\(state.withLockedValue { $0.port } ?? configuration.port)" },
             logger: logger)
         let app = Application(
             responder: responder,
@@ -62,7 +63,7 @@ public final class EdgeSimHub: Sendable {
             do { try await services.run() } catch { readySink.yield(.failure(error)) }
             readySink.finish()
         }
-        let started = state.withLock { state -> Bool in
+        let started = state.withLockedValue { state -> Bool in
             guard state.task == nil else { return false }
             state.task = task
             state.services = services
@@ -75,7 +76,7 @@ public final class EdgeSimHub: Sendable {
         for await result in ready {
             switch result {
             case .success(let port):
-                state.withLock { $0.port = port }
+                state.withLockedValue { $0.port = port }
                 return
             case .failure(let error):
                 await stop()
@@ -88,7 +89,7 @@ public final class EdgeSimHub: Sendable {
 
     /// Stops the server (gracefully: requests in flight finish) and the work agent, and waits for both to end.
     public func stop() async {
-        let (task, services) = state.withLock { state -> (Task<Void, Never>?, ServiceGroup?) in
+        let (task, services) = state.withLockedValue { state -> (Task<Void, Never>?, ServiceGroup?) in
             defer { (state.task, state.services) = (nil, nil) }
             return (state.task, state.services)
         }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
@@ -24,7 +25,7 @@ public final class KubeClient: Sendable {
     let httpClient: HTTPClient
     /// `Bearer <token>`; kept out of every description and log.
     let authorizationHeader: String?
-    private let isShutDown = Locked(false)
+    private let isShutDown = NIOLockedValueBox(false)
     let logger: Logger
 
     /// Creates a client for the hub the kubeconfig describes.
@@ -60,12 +61,12 @@ public final class KubeClient: Sendable {
 
     deinit {
         // A client dropped without `shutdown()` still releases its connections.
-        if !isShutDown.withLock({ $0 }) { _ = httpClient.shutdown() }
+        if !isShutDown.withLockedValue({ $0 }) { _ = httpClient.shutdown() }
     }
 
     /// Closes the client's connections. The client cannot be used afterwards.
     public func shutdown() async throws {
-        let alreadyDone = isShutDown.withLock { done -> Bool in
+        let alreadyDone = isShutDown.withLockedValue { done -> Bool in
             defer { done = true }
             return done
         }
