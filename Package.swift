@@ -74,12 +74,13 @@ let package = Package(
             dependencies: [
                 "GitStore", "AppModel", "PDLC", "OCMClient", "Reconciler", "EdgeSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
-        .testTarget(name: "AppModelTests", dependencies: ["AppModel"]),
+        .testTarget(name: "AppModelTests", dependencies: ["AppModel"], exclude: ["Golden"]),
         .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
         .testTarget(name: "OCMClientTests", dependencies: ["OCMClient", "EdgeSim", "AppModel"]),
         .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel"]),

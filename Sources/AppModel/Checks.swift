@@ -45,6 +45,28 @@ public enum NameCheck {
         return allowed && first != "-" && last != "-"
     }
 
+    /// Whether `name` is a DNS-1123 subdomain: at most 253 characters, dot-separated labels of `[a-z0-9-]`.
+    public static func isDNS1123Subdomain(_ name: String) -> Bool {
+        guard !name.isEmpty, name.count <= 253 else { return false }
+        return name.split(separator: ".", omittingEmptySubsequences: false).allSatisfy {
+            !$0.isEmpty && isDNS1123Label(String($0))
+        }
+    }
+
+    /// The name rule apimachinery applies to `kind`: labels for Namespaces and Services, path segments for RBAC
+    /// objects (`system:controller:x` is valid), subdomains for everything else.
+    /// - Returns: a message when `name` breaks it, `nil` when it is valid.
+    public static func problem(name: String, kind: String) -> String? {
+        switch kind {
+        case "Namespace", "Service":
+            return isDNS1123Label(name) ? nil : "\"\(name)\" is not a valid \(kind) name (RFC 1123 label: a-z, 0-9, '-', at most 63)"
+        case "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding":
+            return name.contains("/") || name == "." || name == ".." || name.contains("%") ? "\"\(name)\" is not a valid \(kind) name (no '/', '%', '.' or '..')" : nil
+        default:
+            return isDNS1123Subdomain(name) ? nil : "\"\(name)\" is not a valid \(kind) name (RFC 1123 subdomain: a-z, 0-9, '-', '.', at most 253)"
+        }
+    }
+
     static func requireDNS1123(_ name: String, at path: String, in document: YAMLDocument) throws {
         guard isDNS1123Label(name) else {
             throw document.error(at: path, "\"\(name)\" is not a valid Kubernetes name (RFC 1123 label: a-z, 0-9, '-', at most 63)")

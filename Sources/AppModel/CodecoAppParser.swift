@@ -126,26 +126,10 @@ public enum CodecoAppParser {
         var cpu = 0.0
         var memory = 0.0
         for (index, container) in containers.enumerated() {
-            let resources = container["resources"]
-            let cpuValue = resources?["requests"]?["cpu"] ?? resources?["limits"]?["cpu"]
-            let memoryValue = resources?["requests"]?["memory"] ?? resources?["limits"]?["memory"]
-            let containerPath = "\(path).podspec.containers[\(index)].resources"
-            if let cpuValue {
-                guard let cores = Quantity.parse(cpuValue) else {
-                    throw document.error(at: containerPath, "cpu \(cpuValue.canonicalJSON()) is not a quantity")
-                }
-                cpu += cores
-            } else {
-                cpu += defaultContainerCPUCores
-            }
-            if let memoryValue {
-                guard let bytes = Quantity.parse(memoryValue) else {
-                    throw document.error(at: containerPath, "memory \(memoryValue.canonicalJSON()) is not a quantity")
-                }
-                memory += bytes
-            } else {
-                memory += defaultContainerMemoryBytes
-            }
+            let resourcesPath = "\(path).podspec.containers[\(index)].resources"
+            cpu += try requestedQuantity("cpu", in: container, at: resourcesPath, document) ?? defaultContainerCPUCores
+            memory += try requestedQuantity("memory", in: container, at: resourcesPath, document)
+                ?? defaultContainerMemoryBytes
         }
         var latency = defaultLatencyMilliseconds
         if let raw = service["nwlatency"]?.scalarText {
@@ -184,6 +168,24 @@ public enum CodecoAppParser {
         let manifests = ManifestBuilder.workload(
             service: serviceName, app: app, namespace: namespace, podSpec: podSpec)
         return ParsedService(manifests: manifests, cpuCores: cpu, memoryBytes: memory, latencyMilliseconds: latency, peers: peers)
+    }
+
+    /// A container's request for `resource` (its requests, else its limits), in base units.
+    /// - Throws: ``ModelError`` at the value when it is not a quantity or is negative.
+    static func requestedQuantity(_ resource: String, in container: Value, at path: String, _ document: YAMLDocument)
+        throws -> Double?
+    {
+        let resources = container["resources"]
+        let section = resources?["requests"]?[resource] != nil ? "requests" : "limits"
+        guard let value = resources?[section]?[resource] else { return nil }
+        let valuePath = "\(path).\(section).\(resource)"
+        guard let quantity = Quantity.parse(value) else {
+            throw document.error(at: valuePath, "\(resource) \(value.canonicalJSON()) is not a quantity")
+        }
+        guard quantity >= 0 else {
+            throw document.error(at: valuePath, "\(resource) \(value.canonicalJSON()) is negative")
+        }
+        return quantity
     }
 
     private static func enumField<E: RawRepresentable>(

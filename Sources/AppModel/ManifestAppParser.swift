@@ -38,6 +38,7 @@ public enum ManifestAppParser {
             guard let name = object["metadata"]?["name"]?.stringValue, !name.isEmpty else {
                 throw document.error(at: "metadata", "manifest has no metadata.name")
             }
+            if let problem = NameCheck.problem(name: name, kind: kind) { throw document.error(at: "metadata.name", problem) }
             let identity = Self.identity(of: object)
             if let earlier = seen[identity] {
                 throw document.error(at: "metadata.name", "duplicate object \(kind) \(name) (also at \(earlier))")
@@ -48,10 +49,12 @@ public enum ManifestAppParser {
             if workloadKinds.contains(kind) {
                 let replicas = object["spec"]?["replicas"]?.doubleValue ?? 1
                 let containers = object["spec"]?["template"]?["spec"]?["containers"]?.arrayValue ?? []
-                for container in containers {
-                    let requests = container["resources"]?["requests"] ?? container["resources"]?["limits"]
-                    cpu += replicas * (requests?["cpu"].flatMap(Quantity.parse) ?? CodecoAppParser.defaultContainerCPUCores)
-                    memory += replicas * (requests?["memory"].flatMap(Quantity.parse) ?? CodecoAppParser.defaultContainerMemoryBytes)
+                for (index, container) in containers.enumerated() {
+                    let path = "spec.template.spec.containers[\(index)].resources"
+                    let cores = try CodecoAppParser.requestedQuantity("cpu", in: container, at: path, document)
+                    let bytes = try CodecoAppParser.requestedQuantity("memory", in: container, at: path, document)
+                    cpu += replicas * (cores ?? CodecoAppParser.defaultContainerCPUCores)
+                    memory += replicas * (bytes ?? CodecoAppParser.defaultContainerMemoryBytes)
                 }
             }
         }

@@ -16,7 +16,7 @@ public struct RepoSnapshot: Sendable {
     public var placements: [String: PlacementRecord]
     /// Folder names of every app under `apps/`, valid or not.
     public var appDirectories: [String]
-    /// Digest of the decision inputs (apps/, policies/, clusters/), hex SHA-256.
+    /// Digest of the decision inputs (every file outside placements/ and rendered/), hex SHA-256.
     public var inputsDigest: String
 
     /// All errors: the invalid apps' and the repo's.
@@ -31,7 +31,10 @@ public enum RepoLoader {
     ///   - files: repository-relative path → bytes (a Git tree or a folder on disk).
     ///   - presets: preset name → bytes of Placer's shipped `policies/<name>.yaml`.
     /// - Returns: the snapshot; errors are collected in it, never thrown, so one broken app never hides the others.
-    public static func load(files: [String: Data], presets: [String: Data] = [:]) -> RepoSnapshot {
+    ///   - kustomize: renders `apps/<app>/kustomization.yaml` folders; `nil` refuses them.
+    public static func load(
+        files: [String: Data], presets: [String: Data] = [:], kustomize: KustomizeRenderer? = KustomizeRenderer()
+    ) -> RepoSnapshot {
         var warnings: [ModelError] = []
         var repoErrors: [ModelError] = []
         var apps: [Application] = []
@@ -49,7 +52,9 @@ public enum RepoLoader {
                 guard NameCheck.isDNS1123Label(name) else {
                     throw ModelError(file: "apps/\(name)", line: 1, message: "app folder name \"\(name)\" is not a valid Kubernetes name")
                 }
-                apps.append(try loadApp(name: name, paths: paths, files: files, warnings: &warnings))
+                let app = try loadApp(name: name, paths: paths, files: files, kustomize: kustomize, warnings: &warnings)
+                try checkManifestWorkSize(app)
+                apps.append(app)
             } catch let error as ModelError {
                 invalid[name] = [error]
             } catch {
@@ -105,20 +110,44 @@ public enum RepoLoader {
             }
             placements[record.app] = record
         }
-        let inputs = files.filter { path, _ in RepoLayout.inputDirectories.contains { path.hasPrefix($0 + "/") } }
+        // Everything but Placer's own outputs is an input: a kustomization may use bases outside apps/.
+        let inputs = files.filter { path, _ in !RepoLayout.isOutput(path) }
         return RepoSnapshot(
             apps: apps, invalidApps: invalid, warnings: warnings, repoErrors: repoErrors, policy: policy,
             clusters: clusters.sorted { $0.name < $1.name }, placements: placements,
             appDirectories: appFiles.keys.sorted(), inputsDigest: Digest.sha256(files: inputs))
     }
 
+    /// OCM's ManifestWork webhook refuses more than 512000 bytes of manifests (CONTRACT.md §2).
+    public static let manifestWorkLimitBytes = 512_000
+
+    private static func checkManifestWorkSize(_ app: Application) throws {
+        let bytes = app.manifests.reduce(0) { $0 + $1.canonicalJSONData().count }
+        guard bytes <= manifestWorkLimitBytes else {
+            throw ModelError(file: app.sourceFile, line: 1, message: "the app's manifests take \(bytes) bytes, over OCM's ManifestWork limit of \(manifestWorkLimitBytes)")
+        }
+    }
+
     private static func loadApp(
-        name: String, paths: [String], files: [String: Data], warnings: inout [ModelError]
+        name: String, paths: [String], files: [String: Data], kustomize: KustomizeRenderer?,
+        warnings: inout [ModelError]
     ) throws -> Application {
+        let folder = "\(RepoLayout.appsDirectory)/\(name)"
+        let digest = Digest.sha256(files: files.filter { paths.contains($0.key) })
+        if paths.contains("\(folder)/Chart.yaml") {
+            throw ModelError(file: "\(folder)/Chart.yaml", line: 1, message: "Helm charts are not supported: render the chart (helm template) and commit the output")
+        }
+        if let kustomization = paths.first(where: { KustomizeRenderer.fileNames.contains(String($0.dropFirst(folder.count + 1))) }) {
+            guard let kustomize else {
+                throw ModelError(file: kustomization, line: 1, message: "kustomize rendering is not enabled")
+            }
+            let rendered = try kustomize.render(directory: folder, files: files)
+            let documents = try YAMLLoader.load(rendered, file: "\(kustomization) (rendered)")
+            return try ManifestAppParser.parse(documents, directoryName: name, sourceDigest: digest, warnings: &warnings)
+        }
         let manifestPaths = paths.filter(RepoLayout.isManifestFile)
         var documents: [YAMLDocument] = []
         for path in manifestPaths { documents.append(contentsOf: try YAMLLoader.load(files[path] ?? Data(), file: path)) }
-        let digest = Digest.sha256(files: files.filter { paths.contains($0.key) })
         let codeco = documents.filter { $0.value["kind"]?.stringValue == CodecoAppParser.kind }
         guard let appDocument = codeco.first else {
             return try ManifestAppParser.parse(documents, directoryName: name, sourceDigest: digest, warnings: &warnings)

@@ -9,6 +9,16 @@ public struct YAMLDocument: Sendable {
     public let value: Value
     /// Source positions keyed by field path (`spec.codecoapp-msspec[0].nwlatency`; `""` is the root).
     public let positions: [String: SourcePosition]
+    /// Warnings about the document's text that do not stop it loading: unquoted scalars whose type differs
+    /// between YAML 1.1 and YAML 1.2 (``YAML11Lint``), in source order.
+    public let lints: [ModelError]
+
+    public init(file: String, value: Value, positions: [String: SourcePosition], lints: [ModelError] = []) {
+        self.file = file
+        self.value = value
+        self.positions = positions
+        self.lints = lints
+    }
 
     /// The position of `path`, or of its nearest ancestor that has one.
     public func position(of path: String) -> SourcePosition {
@@ -63,9 +73,12 @@ public enum YAMLLoader {
             }
             guard let root else { break }
             var positions: [String: SourcePosition] = [:]
-            let value = try convert(root, path: "", positions: &positions, file: file)
+            var lints: [SourcePosition: ModelError] = [:]
+            let value = try convert(root, path: "", positions: &positions, lints: &lints, file: file)
             if value == .null { continue }
-            documents.append(YAMLDocument(file: file, value: value, positions: positions))
+            // An anchored scalar is linted once, at its own position, however many aliases repeat it.
+            let ordered = lints.keys.sorted().compactMap { lints[$0] }
+            documents.append(YAMLDocument(file: file, value: value, positions: positions, lints: ordered))
         }
         return documents
     }
@@ -90,16 +103,22 @@ public enum YAMLLoader {
     }
 
     private static func convert(
-        _ node: Node, path: String, positions: inout [String: SourcePosition], file: String
+        _ node: Node, path: String, positions: inout [String: SourcePosition],
+        lints: inout [SourcePosition: ModelError], file: String
     ) throws -> Value {
         if let mark = node.mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
         switch node {
         case let .scalar(scalar):
-            return ScalarResolver.resolve(scalar.string, tag: scalar.tag.rawValue, plain: scalar.style == .plain)
+            let tag = scalar.tag.rawValue
+            if scalar.style == .plain, tag.isEmpty || tag == "?" || tag == "!", let mark = node.mark {
+                let position = SourcePosition(line: mark.line, column: mark.column)
+                if let lint = YAML11Lint.warning(for: scalar.string, file: file, at: position) { lints[position] = lint }
+            }
+            return ScalarResolver.resolve(scalar.string, tag: tag, plain: scalar.style == .plain)
         case let .sequence(sequence):
             var items: [Value] = []
             for (index, item) in sequence.enumerated() {
-                items.append(try convert(item, path: "\(path)[\(index)]", positions: &positions, file: file))
+                items.append(try convert(item, path: "\(path)[\(index)]", positions: &positions, lints: &lints, file: file))
             }
             return .array(items)
         case let .mapping(mapping):
@@ -108,10 +127,10 @@ public enum YAMLLoader {
             var keyLines: [String: SourcePosition] = [:]
             for (keyNode, valueNode) in mapping {
                 if case let .scalar(keyScalar) = keyNode, keyScalar.string == "<<", keyScalar.style == .plain {
-                    merged.append(contentsOf: try mergeSources(valueNode, path: path, file: file))
+                    merged.append(contentsOf: try mergeSources(valueNode, path: path, lints: &lints, file: file))
                     continue
                 }
-                let keyValue = try resolveKey(keyNode, path: path, positions: &positions, file: file)
+                let keyValue = try resolveKey(keyNode, path: path, positions: &positions, lints: &lints, file: file)
                 let key = keyValue.scalarText ?? (keyValue == .null ? "null" : keyValue.canonicalJSON())
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
                 let mark = keyNode.mark.map { SourcePosition(line: $0.line, column: $0.column) }
@@ -125,7 +144,7 @@ public enum YAMLLoader {
                     keyLines[key] = mark
                     positions[childPath] = mark
                 }
-                pairs.append((key, try convert(valueNode, path: childPath, positions: &positions, file: file)))
+                pairs.append((key, try convert(valueNode, path: childPath, positions: &positions, lints: &lints, file: file)))
             }
             // Explicit keys win over merged ones; earlier merge sources win over later ones (YAML merge spec).
             for (key, value) in merged where !pairs.contains(where: { $0.0 == key }) {
@@ -142,21 +161,27 @@ public enum YAMLLoader {
     /// Resolves a mapping key. Plain keys always take the YAML 1.1 rule: Yams' duplicate check hashes keys,
     /// which stamps them with an explicit `str` tag, so a plain key's own tag cannot be trusted here.
     private static func resolveKey(
-        _ node: Node, path: String, positions: inout [String: SourcePosition], file: String
+        _ node: Node, path: String, positions: inout [String: SourcePosition],
+        lints: inout [SourcePosition: ModelError], file: String
     ) throws -> Value {
         if case let .scalar(scalar) = node, scalar.style == .plain {
             return ScalarResolver.resolve(scalar.string, tag: "", plain: true)
         }
-        return try convert(node, path: path, positions: &positions, file: file)
+        // Keys are not linted: a complex key's scalars stay out of the warnings.
+        var ignored: [SourcePosition: ModelError] = [:]
+        return try convert(node, path: path, positions: &positions, lints: &ignored, file: file)
     }
 
-    private static func mergeSources(_ node: Node, path: String, file: String) throws -> [(String, Value)] {
+    private static func mergeSources(
+        _ node: Node, path: String, lints: inout [SourcePosition: ModelError], file: String
+    ) throws -> [(String, Value)] {
         var scratch: [String: SourcePosition] = [:]
         let sources: [Node]
         if case let .sequence(sequence) = node { sources = Array(sequence) } else { sources = [node] }
         var result: [(String, Value)] = []
         for source in sources {
-            guard case let .object(pairs) = try convert(source, path: path, positions: &scratch, file: file) else {
+            guard case let .object(pairs) = try convert(source, path: path, positions: &scratch, lints: &lints, file: file)
+            else {
                 let mark = source.mark
                 throw ModelError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1,
                                  message: "a merge key (<<) must refer to a mapping or a list of mappings")

@@ -119,8 +119,16 @@ public struct PlacementEngine: Sendable {
             reasons.append("only feasible cluster (score \(Format.trim(best.total, digits: 1)))")
         }
         if let previous, previous != best.cluster {
-            let why = rejected.first { $0.cluster == previous }.map { "\(previous) rejected: \($0.reasons.joined(separator: "; "))" }
-            reasons.append("moved from \(previous)" + (why.map { " (\($0))" } ?? ""))
+            // The cause of a move leads: it is what a reviewer of the commit needs first.
+            if let refusal = rejected.first(where: { $0.cluster == previous }) {
+                reasons.insert("moved from \(previous): \(refusal.reasons.joined(separator: "; "))", at: 0)
+            } else if let kept {
+                reasons.insert(
+                    "moved from \(previous): \(best.cluster) scores \(Format.trim(best.total - kept.total)) points higher (threshold \(Format.trim(state.policy.minScoreGain)))",
+                    at: 0)
+            } else {
+                reasons.insert("moved from \(previous): it is no longer in the inventory", at: 0)
+            }
         }
         decision.reasons = reasons
         return decision

@@ -11,8 +11,8 @@ extension Reconciler {
         var files: [String: Data] = [:]
         for (path, file) in tree where file.mode != .symlink { files[path] = file.data }
         var snapshot = RepoLoader.load(files: files, presets: configuration.presets)
-        for error in snapshot.allErrors { logger.error("\(error.description)") }
         if !snapshot.repoErrors.isEmpty {
+            for error in snapshot.repoErrors { logger.error("\(error.description)") }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
         }
         snapshot.clusters = try await inventory(merging: snapshot.clusters)
@@ -28,10 +28,12 @@ extension Reconciler {
             }
         }
         guard inputsDigest != lastDecisionInputs else {
+            // Same inputs as the last decision: nothing new to say either (errors were logged then).
             return ReconcilePlan(
                 snapshot: snapshot, decisions: [], changes: [:], commitMessage: "", pruned: [], decided: false,
                 inputsDigest: inputsDigest)
         }
+        for error in snapshot.allErrors { logger.error("\(error.description)", metadata: ["revision": "\(tip.hex)"]) }
         let fixed = snapshot.invalidApps.keys.compactMap { app -> FixedPlacement? in
             guard let record = snapshot.placements[app], let cluster = record.cluster else { return nil }
             return FixedPlacement(app: app, cluster: cluster, cpuCores: record.cpuCores, memoryBytes: record.memoryBytes)

@@ -62,13 +62,15 @@ public actor Reconciler {
     }
 
     /// Decides and renders without committing or applying.
-    /// - Returns: the unified diff of `placements/` and `rendered/` against the branch tip, and the plan.
-    public func plan() async throws -> (diff: String, report: ReconcileReport) {
+    /// - Returns: the unified diff of `placements/` and `rendered/` against the branch tip, the message the commit
+    ///   would carry (empty when nothing changes), and the report.
+    public func plan() async throws -> (diff: String, summary: String, report: ReconcileReport) {
         let tip = try fetchTip()
         lastDecisionInputs = nil
         let plan = try await makePlan(at: tip)
         let diff = try repository.patch(base: tip, changes: plan.changes, under: RepoLayout.outputDirectories)
-        return (diff, plan.report(revision: tip.hex, commit: nil, applied: [], deleted: []))
+        let summary = plan.changes.isEmpty ? "" : plan.commitMessage
+        return (diff, summary, plan.report(revision: tip.hex, commit: nil, applied: [], deleted: []))
     }
 
     func fetchTip() throws -> ObjectID {

@@ -56,7 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory))
         let reconciler = try Reconciler(configuration: configuration, hub: client)
 
-        print("Placer demo: AGV flexible factory (3 halls, factory data centre, regional cloud)\n")
+        Console.print("Placer demo: AGV flexible factory (3 halls, factory data centre, regional cloud)\n")
         do {
             let report = try await reconciler.reconcileOnce()
             ReportPrinter.print(report)
@@ -65,19 +65,17 @@ struct DemoCommand: AsyncParsableCommand {
             await hub.stop()
             throw CommandFailure("\(error)")
         }
-        print("""
-
-            app repo (bare):  \(bare)
-            clone URL:        \(cloneURL)
-            hub kubeconfig:   \(kubeconfigPath)
-              kubectl --kubeconfig \(kubeconfigPath) get manifestworks -A
-            """)
+        Console.print("\napp repo (bare):  \(bare)")
         if once {
+            Console.print("clone it with:    git clone \(bare)")
             try? await client.shutdown()
             await hub.stop()
             return
         }
-        print("""
+        Console.print("""
+            clone URL:        \(cloneURL)
+            hub kubeconfig:   \(kubeconfigPath)
+              kubectl --kubeconfig \(kubeconfigPath) get manifestworks -A
 
             Watching every \(Int(interval.seconds))s. Try:
               git clone \(cloneURL) factory && cd factory
@@ -87,8 +85,8 @@ struct DemoCommand: AsyncParsableCommand {
             Ctrl-C stops the demo.
             """)
         let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds) { report in
-            if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty {
-                print("")
+            if report.decided || !report.applied.isEmpty || !report.deleted.isEmpty {
+                Console.print("")
                 ReportPrinter.print(report)
             }
         }

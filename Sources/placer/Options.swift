@@ -9,7 +9,7 @@ struct RepoOptions: ParsableArguments {
     @Option(help: "Clone URL of the app repo (file://, git://, ssh://, https://).")
     var repo: String
 
-    @Option(help: "The branch Placer tracks and commits to.")
+    @Option(help: "The branch Placer tracks (and commits to, except in plan).")
     var branch: String = "main"
 
     @Option(help: "Folder for Placer's cache of the repo (default: ~/.cache/placer/<digest of the URL>).")
@@ -18,6 +18,19 @@ struct RepoOptions: ParsableArguments {
     @Option(help: "Folder of shipped policy presets (default: the policies/ folder of Placer's source tree).")
     var presetsDir: String?
 
+    func configuration(commit: CommitOptions = CommitOptions()) -> ReconcilerConfiguration {
+        let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
+            .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
+        let presets = presetsDir ?? SourceTree.locate()?.presetsDirectory
+        return ReconcilerConfiguration(
+            repoURL: repo, branch: branch, cacheDirectory: cache, committerName: commit.committerName,
+            committerEmail: commit.committerEmail,
+            presets: presets.map(ReconcilerConfiguration.loadPresets(from:)) ?? [:], allowMassPrune: commit.allowMassPrune)
+    }
+}
+
+/// How Placer commits (for the commands that commit).
+struct CommitOptions: ParsableArguments {
     @Option(help: "Name on Placer's commits.")
     var committerName: String = "Placer"
 
@@ -26,16 +39,6 @@ struct RepoOptions: ParsableArguments {
 
     @Flag(help: "Allow one reconcile to prune more than 30% of the apps.")
     var allowMassPrune = false
-
-    func configuration() -> ReconcilerConfiguration {
-        let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
-            .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
-        let presets = presetsDir ?? SourceTree.locate()?.presetsDirectory
-        return ReconcilerConfiguration(
-            repoURL: repo, branch: branch, cacheDirectory: cache, committerName: committerName,
-            committerEmail: committerEmail, presets: presets.map(ReconcilerConfiguration.loadPresets(from:)) ?? [:],
-            allowMassPrune: allowMassPrune)
-    }
 }
 
 /// The OCM hub.
@@ -79,4 +82,8 @@ struct IntervalArgument: ExpressibleByArgument {
     }
 
     init(seconds: Double) { self.seconds = seconds }
+
+    var defaultValueDescription: String {
+        seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
+    }
 }

@@ -16,9 +16,15 @@ struct PlanCommand: AsyncParsableCommand {
         let client = try hubKubeconfig.map { try HubOptions.parse(["--hub-kubeconfig", $0]).client() }
         let reconciler = try Reconciler(configuration: repo.configuration(), hub: client)
         do {
-            let (diff, report) = try await reconciler.plan()
-            print(diff.isEmpty ? "no changes" : diff, terminator: diff.isEmpty ? "\n" : "")
-            for error in report.errors { print("error: \(error)") }
+            let (diff, summary, report) = try await reconciler.plan()
+            if diff.isEmpty {
+                Console.print("no changes")
+            } else {
+                // The would-be commit message first (what moves where and why), then the diff.
+                Console.print(summary.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n"))
+                Console.print(diff, terminator: "")
+            }
+            for error in report.errors { Console.print("error: \(error)") }
             try? await client?.shutdown()
         } catch let error as ReconcileError {
             try? await client?.shutdown()

@@ -7,6 +7,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         commandName: "reconcile", abstract: "Make one reconcile pass: fetch, decide, commit, apply.")
 
     @OptionGroup var repo: RepoOptions
+    @OptionGroup var commit: CommitOptions
     @OptionGroup var hub: HubOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -16,7 +17,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let client = try hub.client()
-        let reconciler = try Reconciler(configuration: repo.configuration(), hub: client)
+        let reconciler = try Reconciler(configuration: repo.configuration(commit: commit), hub: client)
         do {
             let report = try await reconciler.reconcileOnce()
             ReportPrinter.print(report)

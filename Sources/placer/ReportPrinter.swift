@@ -14,11 +14,11 @@ enum ReportPrinter {
             cells.enumerated().map { index, cell in index < 3 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell }
                 .joined(separator: "  ")
         }
-        Swift.print(line(header))
-        for row in rows { Swift.print(line(row)) }
+        Console.print(line(header))
+        for row in rows { Console.print(line(row)) }
         let commit = report.commit.map { "committed \($0.prefix(12))" } ?? "no commit (nothing changed)"
-        Swift.print("\nrevision \(report.revision.prefix(12)): \(commit); applied \(report.applied.count), deleted \(report.deleted.count) ManifestWorks")
-        for error in report.errors { Swift.print("error: \(error)") }
+        Console.print("\nrevision \(report.revision.prefix(12)): \(commit); applied \(report.applied.count), deleted \(report.deleted.count) ManifestWorks")
+        for error in report.errors { Console.print("error: \(error)") }
     }
 }
 

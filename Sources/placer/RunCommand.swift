@@ -9,6 +9,7 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run", abstract: "Run the daemon: reconcile every interval, retrying failures with backoff.")
 
     @OptionGroup var repo: RepoOptions
+    @OptionGroup var commit: CommitOptions
     @OptionGroup var hub: HubOptions
     @OptionGroup var logging: LoggingOptions
 
@@ -19,7 +20,7 @@ struct RunCommand: AsyncParsableCommand {
         logging.bootstrap()
         let logger = Logger(label: "placer.run")
         let client = try hub.client()
-        let reconciler = try Reconciler(configuration: repo.configuration(), hub: client)
+        let reconciler = try Reconciler(configuration: repo.configuration(commit: commit), hub: client)
         let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds) { report in
             if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty { ReportPrinter.print(report) }
         }

@@ -92,7 +92,7 @@ import Testing
                 "rendered/regional-cloud/digital-twin.yaml",
             ])
             let message = try await git(factory, ["log", "-1", "--format=%B", commit])
-            #expect(message.contains("digital-twin regional-cloud → factory-dc"))
+            #expect(message.contains("digital-twin regional-cloud → factory-dc: moved from regional-cloud: LatencyBudget"), "\(message)")
             #expect(report.apps.first { $0.app == "digital-twin" }?.moved == true)
 
             let after = await factory.works()
