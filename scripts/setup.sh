@@ -12,6 +12,10 @@ command -v pkg-config >/dev/null || missing+=(pkg-config)
 [ -x /usr/lib/git-core/git-daemon ] || missing+=(git)
 command -v kubectl >/dev/null || missing+=(kubectl)
 
+# PyYAML is the independent YAML 1.1 reader the YAML tests compare against (they skip, saying so, without it).
+python3 -c "import yaml" 2>/dev/null || python3 -m pip install -q pyyaml 2>/dev/null \
+    || echo "setup: PyYAML not installable; the PyYAML comparison tests will be skipped"
+
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]}"
     $SUDO apt-get update -qq

@@ -148,6 +148,7 @@ public enum RepoLoader {
         let manifestPaths = paths.filter(RepoLayout.isManifestFile)
         var documents: [YAMLDocument] = []
         for path in manifestPaths { documents.append(contentsOf: try YAMLLoader.load(files[path] ?? Data(), file: path)) }
+        warnings.append(contentsOf: documents.flatMap(\.lints))
         let codeco = documents.filter { $0.value["kind"]?.stringValue == CodecoAppParser.kind }
         guard let appDocument = codeco.first else {
             return try ManifestAppParser.parse(documents, directoryName: name, sourceDigest: digest, warnings: &warnings)

@@ -30,7 +30,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         guard let tree = SourceTree.locate(from: source) else {
-            throw ValidationError("cannot find Placer's source tree (example-repo/ and policies/): pass --source DIR")
+            throw CommandFailure("cannot find Placer's source tree (example-repo/ and policies/): pass --source DIR")
         }
         let work = URL(fileURLWithPath: workdir ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("placer-demo-\(ProcessInfo.processInfo.processIdentifier)").path).standardizedFileURL

@@ -25,7 +25,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("\(path) is not a folder")
+            throw CommandFailure("\(path) is not a folder")
         }
         let files = try RepoFiles.read(directory: path)
         let apps = URL(fileURLWithPath: path).appendingPathComponent(RepoLayout.appsDirectory).path
