@@ -23,6 +23,10 @@ public struct Application: Sendable, Hashable {
     public var energyLimitPercent: Double?
     /// CAM `performanceProfile` (`Greenness` weighs energy up).
     public var performanceProfile: String?
+    /// CAM `appFailureTolerance`; `nil` when absent or empty.
+    public var failureTolerance: FailureTolerance?
+    /// Summed CAM `nwbandwidth` of the services, in megabits per second (CAM states no unit; see docs/app-model.md).
+    public var bandwidthMegabitsPerSecond: Double
     /// Labels a cluster must carry (annotation `placer.dev/cluster-selector`).
     public var clusterSelector: [String: String]
     /// Channels to services of other apps, whose delay bounds where this app may go relative to them.
@@ -37,8 +41,10 @@ public struct Application: Sendable, Hashable {
         latencyBudgetMilliseconds: Double?, userZones: [String], securityClass: SecurityClass? = nil,
         complianceClass: ComplianceClass? = nil, energyLimitPercent: Double? = nil, performanceProfile: String? = nil,
         clusterSelector: [String: String] = [:], peerChannels: [PeerChannel] = [], manifests: [Value],
-        sourceDigest: String
+        sourceDigest: String, failureTolerance: FailureTolerance? = nil, bandwidthMegabitsPerSecond: Double = 0
     ) {
+        self.failureTolerance = failureTolerance
+        self.bandwidthMegabitsPerSecond = bandwidthMegabitsPerSecond
         self.name = name
         self.appName = appName
         self.sourceFile = sourceFile
@@ -67,11 +73,23 @@ public struct PeerChannel: Sendable, Hashable {
     public var maxDelayMilliseconds: Double?
     /// CAM `advancedChannelSettings.minBandwidth` in bits per second.
     public var minBandwidthBitsPerSecond: Double?
+    /// CAM `advancedChannelSettings.frameSize` in bytes.
+    public var frameSizeBytes: Double?
+    /// CAM `advancedChannelSettings.sendInterval` in milliseconds.
+    public var sendIntervalMilliseconds: Double?
+    /// CAM `serviceClass`.
+    public var serviceClass: ServiceClass?
 
-    public init(app: String, service: String, maxDelayMilliseconds: Double?, minBandwidthBitsPerSecond: Double?) {
+    public init(
+        app: String, service: String, maxDelayMilliseconds: Double?, minBandwidthBitsPerSecond: Double?,
+        frameSizeBytes: Double? = nil, sendIntervalMilliseconds: Double? = nil, serviceClass: ServiceClass? = nil
+    ) {
         self.app = app
         self.service = service
         self.maxDelayMilliseconds = maxDelayMilliseconds
         self.minBandwidthBitsPerSecond = minBandwidthBitsPerSecond
+        self.frameSizeBytes = frameSizeBytes
+        self.sendIntervalMilliseconds = sendIntervalMilliseconds
+        self.serviceClass = serviceClass
     }
 }

@@ -43,3 +43,13 @@ public enum ComplianceClass: String, Sendable, Hashable, CaseIterable {
         }
     }
 }
+
+/// CODECO `appFailureTolerance`: how well the app tolerates infrastructure failures.
+public enum FailureTolerance: String, Sendable, Hashable, CaseIterable {
+    case high = "High", medium = "Medium", low = "Low"
+}
+
+/// CODECO channel `serviceClass`: the network service class a channel asks for.
+public enum ServiceClass: String, Sendable, Hashable, CaseIterable {
+    case bestEffort = "BESTEFFORT", assured = "ASSURED"
+}

@@ -13,6 +13,14 @@ public enum CodecoAppParser {
     static let knownServiceFields: Set<String> = [
         "serviceName", "podspec", "nwbandwidth", "nwlatency", "serviceChannels",
     ]
+    static let knownChannelFields: Set<String> = [
+        "channelName", "chanelName", "otherService", "serviceClass", "advancedChannelSettings",
+    ]
+    static let knownChannelSettings: Set<String> = ["minBandwidth", "maxDelay", "frameSize", "sendInterval"]
+    /// Keys of the older lower-case CAM format (before `qosClass` and `codecoapp-msspec`).
+    static let olderFormatFields: Set<String> = ["qosclass", "required-resources", "securityclass", "complianceclass"]
+    /// CAM's default `nwbandwidth` when a service omits it (ACM operator CRD default), read as Mbit/s.
+    public static let defaultBandwidthMegabitsPerSecond = 25.0
     /// CAM's default `nwlatency` when a service omits it (ACM operator CRD default), in milliseconds.
     public static let defaultLatencyMilliseconds = 10.0
     /// cpu assumed for a container that states neither requests nor limits, in cores.
@@ -36,8 +44,11 @@ public enum CodecoAppParser {
             throw document.error(at: "spec", "CodecoApp has no spec")
         }
         for (key, _) in specPairs where !knownSpecFields.contains(key) {
-            let hint = key.lowercased() == "qosclass" ? ": this is the older lower-case CAM format; write qosClass" : ""
-            if !hint.isEmpty { throw document.error(at: "spec.\(key)", "unknown CodecoApp field \"\(key)\"\(hint)") }
+            if olderFormatFields.contains(key) {
+                throw document.error(
+                    at: "spec.\(key)",
+                    "unknown CodecoApp field \"\(key)\": this is the older lower-case CAM format; write qosClass and codecoapp-msspec")
+            }
             warnings.append(document.error(at: "spec.\(key)", "unknown CodecoApp field \"\(key)\" ignored", severity: .warning))
         }
         let appName = spec["appName"]?.stringValue ?? directoryName
@@ -56,6 +67,14 @@ public enum CodecoAppParser {
             }
             energyLimit = percent
         }
+        var tolerance: FailureTolerance?
+        if let raw = spec["appFailureTolerance"]?.stringValue {
+            if raw.isEmpty {
+                warnings.append(document.error(at: "spec.appFailureTolerance", "empty appFailureTolerance read as unset", severity: .warning))
+            } else {
+                tolerance = try enumField(spec, "appFailureTolerance", FailureTolerance.self, document)
+            }
+        }
         guard let services = spec["codecoapp-msspec"]?.arrayValue, !services.isEmpty else {
             throw document.error(at: "spec", "spec.codecoapp-msspec must list at least one microservice")
         }
@@ -67,6 +86,7 @@ public enum CodecoAppParser {
         var cpu = 0.0
         var memory = 0.0
         var budget: Double?
+        var bandwidth = 0.0
         var peers: [PeerChannel] = []
         for (index, service) in services.enumerated() {
             let path = "spec.codecoapp-msspec[\(index)]"
@@ -77,6 +97,7 @@ public enum CodecoAppParser {
             cpu += parsed.cpuCores
             memory += parsed.memoryBytes
             budget = min(budget ?? parsed.latencyMilliseconds, parsed.latencyMilliseconds)
+            bandwidth += parsed.bandwidthMegabitsPerSecond
             peers.append(contentsOf: parsed.peers)
         }
         let zones = AnnotationReader.list(annotations?[Labels.userZones])
@@ -90,7 +111,8 @@ public enum CodecoAppParser {
             complianceClass: complianceClass, energyLimitPercent: energyLimit,
             performanceProfile: spec["performanceProfile"]?.stringValue,
             clusterSelector: AnnotationReader.selector(annotations?[Labels.clusterSelector]),
-            peerChannels: peers, manifests: manifests, sourceDigest: sourceDigest)
+            peerChannels: peers, manifests: manifests, sourceDigest: sourceDigest, failureTolerance: tolerance,
+            bandwidthMegabitsPerSecond: bandwidth)
     }
 
     private struct ParsedService {
@@ -98,6 +120,7 @@ public enum CodecoAppParser {
         var cpuCores: Double
         var memoryBytes: Double
         var latencyMilliseconds: Double
+        var bandwidthMegabitsPerSecond: Double
         var peers: [PeerChannel]
     }
 
@@ -138,10 +161,34 @@ public enum CodecoAppParser {
             }
             latency = value
         }
+        var bandwidth = defaultBandwidthMegabitsPerSecond
+        if let raw = service["nwbandwidth"]?.scalarText {
+            guard let value = Double(raw), value >= 0 else {
+                throw document.error(at: "\(path).nwbandwidth", "nwbandwidth \"\(raw)\" is not a number of Mbit/s")
+            }
+            bandwidth = value
+        }
         var peers: [PeerChannel] = []
         for (index, channel) in (service["serviceChannels"]?.arrayValue ?? []).enumerated() {
             let channelPath = "\(path).serviceChannels[\(index)]"
             let settings = channel["advancedChannelSettings"]
+            for (key, _) in channel.objectValue ?? [] where !knownChannelFields.contains(key) {
+                warnings.append(document.error(at: "\(channelPath).\(key)", "unknown channel field \"\(key)\" ignored", severity: .warning))
+            }
+            for (key, _) in settings?.objectValue ?? [] where !knownChannelSettings.contains(key) {
+                warnings.append(document.error(
+                    at: "\(channelPath).advancedChannelSettings.\(key)", "unknown channel setting \"\(key)\" ignored",
+                    severity: .warning))
+            }
+            let frameSize = try number(settings?["frameSize"], at: "\(channelPath).advancedChannelSettings.frameSize", "frameSize", "bytes", document)
+            let sendInterval = try number(settings?["sendInterval"], at: "\(channelPath).advancedChannelSettings.sendInterval", "sendInterval", "seconds", document)
+            var serviceClass: ServiceClass?
+            if let raw = channel["serviceClass"]?.stringValue, !raw.isEmpty {
+                guard let parsed = ServiceClass(rawValue: raw) else {
+                    throw document.error(at: "\(channelPath).serviceClass", "serviceClass \"\(raw)\" is not BESTEFFORT or ASSURED")
+                }
+                serviceClass = parsed
+            }
             var maxDelay: Double?
             if let raw = settings?["maxDelay"]?.scalarText {
                 guard let parsed = Quantity.delayMilliseconds(raw) else {
@@ -150,7 +197,14 @@ public enum CodecoAppParser {
                 }
                 maxDelay = parsed
             }
-            let bandwidth = settings?["minBandwidth"]?.scalarText.flatMap(Quantity.parse)
+            var minBandwidth: Double?
+            if let raw = settings?["minBandwidth"]?.scalarText {
+                guard let parsed = Quantity.parse(raw), parsed >= 0 else {
+                    throw document.error(at: "\(channelPath).advancedChannelSettings.minBandwidth",
+                                         "minBandwidth \"\(raw)\" is not bits per second (\"5M\", \"500k\")")
+                }
+                minBandwidth = parsed
+            }
             if channel["chanelName"] != nil {
                 warnings.append(document.error(
                     at: "\(channelPath).chanelName", "misspelled chanelName read as channelName", severity: .warning))
@@ -162,12 +216,15 @@ public enum CodecoAppParser {
             if otherApp != appName {
                 peers.append(PeerChannel(
                     app: otherApp, service: otherService, maxDelayMilliseconds: maxDelay,
-                    minBandwidthBitsPerSecond: bandwidth))
+                    minBandwidthBitsPerSecond: minBandwidth, frameSizeBytes: frameSize,
+                    sendIntervalMilliseconds: sendInterval.map { $0 * 1000 }, serviceClass: serviceClass))
             }
         }
         let manifests = ManifestBuilder.workload(
             service: serviceName, app: app, namespace: namespace, podSpec: podSpec)
-        return ParsedService(manifests: manifests, cpuCores: cpu, memoryBytes: memory, latencyMilliseconds: latency, peers: peers)
+        return ParsedService(
+            manifests: manifests, cpuCores: cpu, memoryBytes: memory, latencyMilliseconds: latency,
+            bandwidthMegabitsPerSecond: bandwidth, peers: peers)
     }
 
     /// A container's request for `resource` (its requests, else its limits), in base units.
@@ -186,6 +243,17 @@ public enum CodecoAppParser {
             throw document.error(at: valuePath, "\(resource) \(value.canonicalJSON()) is negative")
         }
         return quantity
+    }
+
+    /// A non-negative number written as a string or a number (`"100"`, `0.1`).
+    private static func number(_ value: Value?, at path: String, _ name: String, _ unit: String, _ document: YAMLDocument)
+        throws -> Double?
+    {
+        guard let raw = value?.scalarText else { return nil }
+        guard let number = Double(raw), number >= 0 else {
+            throw document.error(at: path, "\(name) \"\(raw)\" is not a number of \(unit)")
+        }
+        return number
     }
 
     private static func enumField<E: RawRepresentable>(
