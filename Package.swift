@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
     ],
     targets: [
         .systemLibrary(
@@ -63,9 +64,13 @@ let package = Package(
             name: "EdgeSim",
             dependencies: [
                 "AppModel",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -82,7 +87,14 @@ let package = Package(
         .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
         .testTarget(name: "AppModelTests", dependencies: ["AppModel"], exclude: ["Golden"]),
         .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
-        .testTarget(name: "OCMClientTests", dependencies: ["OCMClient", "EdgeSim", "AppModel"]),
+        .testTarget(
+            name: "OCMClientTests",
+            dependencies: [
+                "OCMClient", "EdgeSim", "AppModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+            ]),
         .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel"]),
         .testTarget(
             name: "ReconcilerTests",
