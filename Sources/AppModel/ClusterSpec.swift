@@ -21,6 +21,10 @@ public struct ClusterSpec: Sendable, Hashable {
     public var available: Bool
     /// File the cluster came from (for errors), or `hub` when it came from ManagedCluster status.
     public var source: String
+    /// Valid OCM AddOnPlacementScore values for this cluster, keyed `<resource>/<score>`, each in −100…100.
+    public var addOnScores: [String: Double] = [:]
+    /// AddOnPlacementScores that were present but past their `validUntil`, keyed like ``addOnScores``.
+    public var expiredAddOnScores: [String] = []
 
     public init(
         name: String, labels: [String: String], zone: String, cpuCores: Double, memoryBytes: Double,

@@ -75,3 +75,28 @@ struct APIError: Error, Sendable {
                 + "application/json, application/apply-patch+yaml, application/merge-patch+json (got \(contentType))")
     }
 }
+
+extension APIError {
+    /// 410 Gone for a watch from a resourceVersion older than the kept history.
+    static func expired(resourceVersion: Int, oldest: Int) -> APIError {
+        APIError(code: 410, reason: "Expired", message: "too old resource version: \(resourceVersion) (\(oldest))")
+    }
+
+    /// 410 Gone for a list continue token older than the kept history.
+    static let continueExpired = APIError(
+        code: 410, reason: "Expired",
+        message: "The provided continue parameter is too old to display a consistent list result. You can start "
+            + "a new list without the continue parameter.")
+
+    /// 422 Invalid listing every cause, as kube-apiserver reports a schema violation.
+    static func invalid(_ type: ResourceType, _ name: String, causes: [FieldCause]) -> APIError {
+        let list = causes.map(\.text)
+        let summary = list.count == 1 ? list[0] : "[" + list.joined(separator: ", ") + "]"
+        return APIError(
+            code: 422, reason: "Invalid", message: "\(type.kind).\(type.group) \"\(name)\" is invalid: \(summary)",
+            details: .object([
+                ("name", .string(name)), ("group", .string(type.group)), ("kind", .string(type.kind)),
+                ("causes", .array(causes.map(\.value))),
+            ]))
+    }
+}

@@ -58,7 +58,7 @@ enum Discovery {
             var entry: [(String, Value)] = [
                 ("name", .string(type.plural)), ("singularName", .string(type.singular)),
                 ("namespaced", .bool(type.namespaced)), ("kind", .string(type.kind)),
-                ("verbs", .array(["create", "delete", "get", "list", "patch", "update"].map(Value.string))),
+                ("verbs", .array(["create", "delete", "get", "list", "patch", "update", "watch"].map(Value.string))),
             ]
             if !type.shortNames.isEmpty { entry.append(("shortNames", .array(type.shortNames.map(Value.string)))) }
             resources.append(.object(entry))

@@ -6,12 +6,15 @@ public enum EdgeSimError: Error, Sendable, Equatable, CustomStringConvertible {
     case stoppedBeforeListening
     /// ``EdgeSimHub/seed(_:)`` was given an object the hub cannot store.
     case invalidSeed(String)
+    /// ``EdgeSimHub/setClusterAvailable(_:_:)`` was given a ManagedCluster the hub does not hold.
+    case notFound(String)
 
     public var description: String {
         switch self {
         case .alreadyStarted: return "the EdgeSim hub is already started"
         case .stoppedBeforeListening: return "the EdgeSim hub stopped before it listened"
         case .invalidSeed(let message): return "cannot seed the EdgeSim hub: \(message)"
+        case .notFound(let name): return "the EdgeSim hub has no ManagedCluster \"\(name)\""
         }
     }
 }

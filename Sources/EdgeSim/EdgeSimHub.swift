@@ -1,6 +1,8 @@
 import AppModel
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
@@ -12,12 +14,18 @@ import ServiceLifecycle
 /// status subresource, Status error bodies), checks a bearer token on every request, and runs a simulated work
 /// agent that reports every ManifestWork applied after ``HubConfiguration/agentDelay``.
 ///
+/// With a ``HubTLS`` it serves HTTPS only (TLS 1.2+) and also accepts client certificates its CA signed
+/// (user = CN, groups = O); ``writeKubeconfig(to:)`` then writes the CA, and
+/// ``writeClientCertificateKubeconfig(to:commonName:organisations:)`` a kubeconfig that authenticates by certificate.
+///
 /// Start it once with ``start()`` and end it with ``stop()``; the server and the agent are services of one
 /// `ServiceGroup`, run by one task the hub owns.
 public final class EdgeSimHub: Sendable {
     /// The configuration the hub was created with (its port is the requested one; see ``baseURL``).
     public let configuration: HubConfiguration
-    let store = HubStore()
+    /// The CA and server certificate when the hub serves HTTPS; nil for plain http.
+    public let tls: HubTLS?
+    let store: HubStore
     private let logger: Logger
     private struct State {
         var port: Int?
@@ -27,16 +35,22 @@ public final class EdgeSimHub: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// Creates a hub; nothing listens until ``start()``.
-    public init(configuration: HubConfiguration = .init()) {
+    /// - Parameters:
+    ///   - configuration: address, token, agent delay, anonymous reads.
+    ///   - tls: serve HTTPS with this CA and server certificate (create one with `try HubTLS()`); nil for http.
+    public init(configuration: HubConfiguration = .init(), tls: HubTLS? = nil) {
         self.configuration = configuration
+        store = HubStore(configuration: configuration)
+        self.tls = tls
         var logger = Logger(label: "edgesim.hub")
         logger.logLevel = .warning
         self.logger = logger
     }
 
-    /// `http://host:port`, with the port chosen at start when the configuration asked for 0.
+    /// `http://host:port` (`https://` with TLS), with the port chosen at start when the configuration asked for 0.
     public var baseURL: String {
-        "http://\(configuration.host):\(state.withLockedValue { $0.port } ?? configuration.port)"
+        let port = state.withLockedValue { $0.port } ?? configuration.port
+        return "\(tls == nil ? "http" : "https")://\(configuration.host):\(port)"
     }
 
     /// Starts serving and returns once the hub listens.
@@ -45,11 +59,14 @@ public final class EdgeSimHub: Sendable {
         let (ready, readySink) = AsyncStream<Result<Int, any Error>>.makeStream()
         let configuration = self.configuration
         let responder = HubResponder(
-            store: store, token: configuration.token, anonymousReads: configuration.anonymousReads,
+            store: store,
+            authenticator: HubAuthenticator(token: configuration.token, anonymousReads: configuration.anonymousReads),
             serverAddress: { [state] in "\(configuration.host):\(state.withLockedValue { $0.port } ?? configuration.port)" },
             logger: logger)
+        let server: HTTPServerBuilder =
+            if let tls { try .tls(.http1(), tlsConfiguration: tls.serverConfiguration()) } else { .http1() }
         let app = Application(
-            responder: responder,
+            responder: responder, server: server,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in readySink.yield(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
@@ -95,35 +112,6 @@ public final class EdgeSimHub: Sendable {
         }
         await services?.triggerGracefulShutdown()
         await task?.value
-    }
-
-    /// Writes a kubeconfig (YAML, mode 0600) for this hub: cluster and user `edgesim` with the bearer token,
-    /// context `edgesim`, set as current context.
-    /// - Throws: a file-system error when the file cannot be written.
-    public func writeKubeconfig(to path: String) throws {
-        let text = """
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: edgesim
-              cluster:
-                server: \(baseURL)
-            users:
-            - name: edgesim
-              user:
-                token: "\(configuration.token)"
-            contexts:
-            - name: edgesim
-              context:
-                cluster: edgesim
-                user: edgesim
-            current-context: edgesim
-            preferences: {}
-
-            """
-        let url = URL(fileURLWithPath: path)
-        try Data(text.utf8).write(to: url, options: .atomic)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
     }
 
     /// Stores an object as given, status included, assigning resourceVersion, uid and creationTimestamp (and

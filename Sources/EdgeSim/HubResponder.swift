@@ -3,24 +3,28 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Answers the hub's Kubernetes REST API: bearer-token check, discovery, then the verbs on stored objects.
+/// Answers the hub's Kubernetes REST API: authentication (``HubAuthenticator``), discovery, then the verbs on stored
+/// objects.
 struct HubResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = HubRequestContext
 
     /// Largest accepted request body, in bytes (Kubernetes' own limit is 3 MiB).
     static let maximumBodyBytes = 3 * 1024 * 1024
 
     let store: HubStore
-    let token: String
-    /// See ``HubConfiguration/anonymousReads``.
-    let anonymousReads: Bool
+    /// Bearer token, client certificate or anonymous read.
+    let authenticator: HubAuthenticator
     /// `host:port` the hub listens on, for `GET /api`.
     let serverAddress: @Sendable () -> String
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
         do {
-            try authenticate(request)
+            let user = try await authenticate(request, context: context)
+            if SelfSubjectReview.paths.contains(request.uri.path) {
+                guard request.method == .post else { throw APIError.methodNotAllowed(request.method.rawValue) }
+                return Self.json(SelfSubjectReview.review(of: user, path: request.uri.path), code: 201)
+            }
             let route = try HubRoute(path: request.uri.path)
             let query = Self.queryItems(request.uri.query)
             switch route {
@@ -44,6 +48,10 @@ struct HubResponder: HTTPResponder {
                     contentType: request.headers[.contentType] ?? "", accept: request.headers[.accept] ?? "",
                     query: query, body: Data(body.readableBytesView))
                 return try await call.perform(on: store)
+            case .openAPI(let rest):
+                return try OpenAPI.response(
+                    rest: rest, method: request.method, accept: request.headers[.accept] ?? "",
+                    schemas: store.schemas)
             }
         } catch let error as APIError {
             if error.code >= 500 || error.code == 401 {
@@ -53,12 +61,13 @@ struct HubResponder: HTTPResponder {
         }
     }
 
-    /// Accepts the hub's bearer token, or no credentials at all for a read when anonymous reads are on.
-    private func authenticate(_ request: Request) throws {
+    /// Accepts a client certificate signed by the hub's CA, the hub's bearer token, or no credentials at all for a
+    /// read when anonymous reads are on (``HubAuthenticator``).
+    private func authenticate(_ request: Request, context: Context) async throws -> HubUser {
         let header = request.headers[.authorization]
-        if header == "Bearer \(token)" { return }
-        if anonymousReads, header == nil, request.method == .get { return }
-        throw APIError.unauthorized
+        let certificate = await context.peerCertificate()
+        return try authenticator.authenticate(
+            authorization: header, isRead: request.method == .get, peerCertificate: certificate)
     }
 
     private func get(_ request: Request, _ document: Value) throws -> Response {

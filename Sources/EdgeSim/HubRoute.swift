@@ -8,6 +8,8 @@ enum HubRoute: Equatable {
     /// A collection (`name == nil`), an object, or an object's subresource. `namespace == nil` for cluster-scoped
     /// types and for lists across all namespaces.
     case objects(ResourceType, namespace: String?, name: String?, subresource: String?)
+    /// An OpenAPI document: the path after `/openapi/` (`v2`, `v3`, `v3/apis/<group>/<version>`).
+    case openAPI(String)
 
     /// Parses a request path.
     /// - Throws: ``APIError`` 404 for a path the hub does not serve.
@@ -17,6 +19,8 @@ enum HubRoute: Equatable {
         switch segments.first {
         case "version" where segments.count == 1:
             self = .version
+        case "openapi" where segments.count >= 2:
+            self = .openAPI(segments.dropFirst().joined(separator: "/"))
         case "api":
             if segments.count == 1 {
                 self = .coreVersions

@@ -6,7 +6,7 @@ extension HubStore {
     /// Metadata members a client may write; everything else in `metadata` is owned by the server.
     static let userMetadataKeys = ["labels", "annotations", "finalizers", "ownerReferences"]
 
-    private static func key(_ type: ResourceType, _ namespace: String?, _ name: String) -> ObjectKey {
+    static func key(_ type: ResourceType, _ namespace: String?, _ name: String) -> ObjectKey {
         ObjectKey(plural: type.plural, namespace: type.namespaced ? (namespace ?? "") : "", name: name)
     }
 
@@ -31,8 +31,9 @@ extension HubStore {
     }
 
     /// POST: creates an object; `metadata.generateName` is honoured.
-    /// - Throws: ``APIError`` 409 `AlreadyExists`, 400 for a body that does not fit the URL, 422 without a name.
-    func create(_ type: ResourceType, namespace: String?, body: Value) throws -> Value {
+    /// - Throws: ``APIError`` 409 `AlreadyExists`, 400 for a body that does not fit the URL or fails admission,
+    ///   422 without a name or against the schema.
+    func create(_ type: ResourceType, namespace: String?, body: Value, options: WriteOptions) throws -> Value {
         var body = body
         if body.objectName.isEmpty, let prefix = body[path: "metadata.generateName"]?.stringValue {
             let suffix = String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(5))
@@ -43,71 +44,71 @@ extension HubStore {
             throw APIError.invalid(type, "", "metadata.name: Required value: name or generateName is required")
         }
         try Self.check(body, fits: type, namespace: namespace, name: name)
+        try Self.checkName(type, name)
         let key = Self.key(type, namespace, name)
         guard objects[key] == nil else { throw APIError.alreadyExists(type, name) }
-        let candidate = Self.compose(base: .object([]), source: body, part: .main, type: type, keepAbsent: [])
-        return commit(type, key: key, old: nil, candidate: candidate, byClient: true)
+        var candidate = Self.compose(base: .object([]), source: body, part: .main, type: type, keepAbsent: [])
+        candidate = try admit(type, name: name, candidate, part: .main, options: options)
+        candidate = recordUpdate(type, old: nil, new: candidate, part: .main, manager: options.manager)
+        return write(type, key: key, old: nil, candidate: candidate, options: options)
     }
 
     /// PUT: replaces the main resource or its status; a `metadata.resourceVersion` in the body must be current.
-    /// - Throws: ``APIError`` 404, 409 `Conflict` for a stale resourceVersion, 400 for a mismatched body.
-    func update(_ type: ResourceType, namespace: String?, name: String, body: Value, part: WritePart) throws -> Value {
+    /// - Throws: ``APIError`` 404, 409 `Conflict` for a stale resourceVersion, 400 for a mismatched body, 422.
+    func update(
+        _ type: ResourceType, namespace: String?, name: String, body: Value, part: WritePart, options: WriteOptions
+    ) throws -> Value {
         try Self.check(body, fits: type, namespace: namespace, name: name)
         let key = Self.key(type, namespace, name)
         guard let old = objects[key] else { throw APIError.notFound(type, name) }
         try Self.checkResourceVersion(body, against: old, type: type)
-        let candidate = Self.compose(base: old, source: body, part: part, type: type, keepAbsent: [])
-        return commit(type, key: key, old: old, candidate: candidate, byClient: true)
-    }
-
-    /// Server-side apply (PATCH `application/apply-patch+yaml`): creates the object when absent, else sets its
-    /// labels, annotations and spec from the body (one field manager's view: what the body omits is removed,
-    /// except finalizers and owner references).
-    /// - Returns: the stored object and whether it was created.
-    /// - Throws: ``APIError`` 404 when applying `/status` of a missing object, 409 for a stale resourceVersion.
-    func apply(
-        _ type: ResourceType, namespace: String?, name: String, body: Value, part: WritePart
-    ) throws -> (object: Value, created: Bool) {
-        try Self.check(body, fits: type, namespace: namespace, name: name)
-        let key = Self.key(type, namespace, name)
-        let keep: Set<String> = ["finalizers", "ownerReferences"]
-        if let old = objects[key] {
-            try Self.checkResourceVersion(body, against: old, type: type)
-            let candidate = Self.compose(base: old, source: body, part: part, type: type, keepAbsent: keep)
-            return (commit(type, key: key, old: old, candidate: candidate, byClient: true), false)
-        }
-        guard part == .main else { throw APIError.notFound(type, name) }
-        let candidate = Self.compose(base: .object([]), source: body, part: .main, type: type, keepAbsent: keep)
-        return (commit(type, key: key, old: nil, candidate: candidate, byClient: true), true)
+        var candidate = Self.compose(base: old, source: body, part: part, type: type, keepAbsent: [])
+        candidate = try admit(type, name: name, candidate, part: part, options: options)
+        candidate = recordUpdate(type, old: old, new: candidate, part: part, manager: options.manager)
+        return write(type, key: key, old: old, candidate: candidate, options: options)
     }
 
     /// PATCH `application/merge-patch+json` (RFC 7386) of the main resource or its status.
-    /// - Throws: ``APIError`` 404, 400 for a patch that is not an object or renames the object.
-    func mergePatch(_ type: ResourceType, namespace: String?, name: String, patch: Value, part: WritePart) throws
-        -> Value
-    {
+    /// - Throws: ``APIError`` 404, 400 for a patch that is not an object or renames the object, 422.
+    func mergePatch(
+        _ type: ResourceType, namespace: String?, name: String, patch: Value, part: WritePart, options: WriteOptions
+    ) throws -> Value {
         guard patch.objectValue != nil else { throw APIError.badRequest("a merge patch must be a JSON object") }
         let key = Self.key(type, namespace, name)
         guard let old = objects[key] else { throw APIError.notFound(type, name) }
         try Self.checkResourceVersion(patch, against: old, type: type)
         let patched = old.mergePatched(with: patch)
         try Self.check(patched, fits: type, namespace: namespace, name: name)
-        let candidate = Self.compose(base: old, source: patched, part: part, type: type, keepAbsent: [])
-        return commit(type, key: key, old: old, candidate: candidate, byClient: true)
+        var candidate = Self.compose(base: old, source: patched, part: part, type: type, keepAbsent: [])
+        candidate = try admit(type, name: name, candidate, part: part, options: options)
+        candidate = recordUpdate(type, old: old, new: candidate, part: part, manager: options.manager)
+        return write(type, key: key, old: old, candidate: candidate, options: options)
     }
 
     /// DELETE: removes the object, or marks it with `deletionTimestamp` while it still has finalizers.
     /// - Returns: the object as it was (or as marked).
     /// - Throws: ``APIError`` 404.
-    func delete(_ type: ResourceType, namespace: String?, name: String) throws -> Value {
+    func delete(_ type: ResourceType, namespace: String?, name: String, options: WriteOptions) throws -> Value {
         let key = Self.key(type, namespace, name)
         guard let old = objects[key] else { throw APIError.notFound(type, name) }
         if let finalizers = old[path: "metadata.finalizers"]?.arrayValue, !finalizers.isEmpty {
             if old[path: "metadata.deletionTimestamp"] != nil { return old }
             let marked = old.settingMetadata("deletionTimestamp", to: .string(Self.timestamp()))
-            return commit(type, key: key, old: old, candidate: marked, byClient: true)
+            return write(type, key: key, old: old, candidate: marked, options: options)
         }
-        return remove(key) ?? old
+        if options.dryRun { return old }
+        return remove(type, key) ?? old
+    }
+
+    /// Stores a checked candidate, or only returns it for a dry run.
+    func write(_ type: ResourceType, key: ObjectKey, old: Value?, candidate: Value, options: WriteOptions) -> Value {
+        guard options.dryRun else { return commit(type, key: key, old: old, candidate: candidate, byClient: true) }
+        var preview = candidate.setting("apiVersion", to: .string(type.apiVersion))
+            .setting("kind", to: .string(type.kind))
+        for field in ["uid", "creationTimestamp", "generation", "resourceVersion"] {
+            preview = preview.settingMetadata(field, to: old?[path: "metadata.\(field)"])
+        }
+        return preview
     }
 
     /// Stores an object as given, status included (test and demo setup; not a client mutation).
@@ -186,7 +187,24 @@ extension HubStore {
         }
     }
 
-    private static func checkResourceVersion(_ body: Value, against old: Value, type: ResourceType) throws {
+    /// Checks that a new object's name is a DNS-1123 subdomain, as kube-apiserver requires.
+    /// - Throws: ``APIError`` 422 Invalid on `metadata.name`.
+    static func checkName(_ type: ResourceType, _ name: String) throws {
+        let labels = name.split(separator: ".", omittingEmptySubsequences: false)
+        let valid =
+            name.count <= 253
+            && labels.allSatisfy { label in
+                guard let first = label.first, let last = label.last else { return false }
+                return first != "-" && last != "-"
+                    && label.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+            }
+        guard !valid else { return }
+        let message = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+            + "and must start and end with an alphanumeric character (e.g. 'example.com')"
+        throw APIError.invalid(type, name, causes: [.invalid("metadata.name", .string(name), message)])
+    }
+
+    static func checkResourceVersion(_ body: Value, against old: Value, type: ResourceType) throws {
         guard let sent = body[path: "metadata.resourceVersion"]?.scalarText, !sent.isEmpty else { return }
         if sent != old[path: "metadata.resourceVersion"]?.scalarText { throw APIError.conflict(type, old.objectName) }
     }

@@ -25,11 +25,12 @@ enum WritePart: Sendable {
     case status
 }
 
-/// The hub's object store: every stored object, the global resourceVersion counter and the client mutation count.
+/// The hub's object store: every stored object, the global resourceVersion counter, the client mutation count,
+/// the change history watches replay, open watches, and the simulated agents' behaviour.
 ///
 /// `resourceVersion` is one counter for the whole hub, bumped only when an object really changes; a write whose
 /// result equals the stored object changes nothing. `metadata.generation` starts at 1 and is bumped when anything
-/// outside `metadata` and `status` changes. Managed fields are not kept.
+/// outside `metadata` and `status` changes. `metadata.managedFields` records each field manager's fields.
 actor HubStore {
     var objects: [ObjectKey: Value] = [:]
     private(set) var revision = 0
@@ -37,16 +38,35 @@ actor HubStore {
     private(set) var mutationCount = 0
     /// When the hub was created; the creation time of namespaces the hub derives rather than stores.
     let createdAt = HubStore.timestamp()
+    /// The hub's configuration (history limit, bookmark interval, admission limit, agent delay).
+    let configuration: HubConfiguration
+    /// The CRD schemas objects are validated against.
+    let schemas: SchemaRegistry
     /// ManifestWorks the work agent has to apply, in the order they changed.
     nonisolated let workEvents: AsyncStream<WorkEvent>
     private let workEventSink: AsyncStream<WorkEvent>.Continuation
+    /// The last ``HubConfiguration/watchHistoryLimit`` changes, oldest first.
+    var history: [WatchRecord] = []
+    /// The oldest resourceVersion a watch or continue token may start from.
+    var historyFloor = 0
+    /// Open watches by id.
+    var watchers: [Int: Watcher] = [:]
+    var nextWatcherID = 0
+    /// Per-cluster work agent behaviour; clusters not listed are healthy with the configured delay.
+    var agentBehaviours: [String: AgentBehaviour] = [:]
 
-    init() {
+    /// Creates an empty store, loading the CRD schemas from the configured folder.
+    init(configuration: HubConfiguration = .init()) {
+        self.configuration = configuration
+        schemas = SchemaRegistry(folder: configuration.crdFolder ?? HubConfiguration.defaultCRDFolder)
         (workEvents, workEventSink) = AsyncStream.makeStream()
     }
 
-    /// Ends the work event stream (the agent then stops).
-    func finish() { workEventSink.finish() }
+    /// Ends the work event stream (the agent then stops) and every open watch.
+    func finish() {
+        workEventSink.finish()
+        endAllWatches()
+    }
 
     /// The current global resourceVersion.
     var resourceVersion: String { String(revision) }
@@ -59,7 +79,8 @@ actor HubStore {
     /// Stores `candidate` in place of `old` (nil when creating) and returns what is stored afterwards.
     ///
     /// Identity fields (`uid`, `creationTimestamp`, `generation`, `resourceVersion`) come from `old`; nothing is
-    /// bumped when the result equals `old`. An object marked for deletion whose finalizers are gone is removed.
+    /// bumped when the result equals `old` (managed-fields times are kept when a manager's fields are unchanged). An object marked for deletion whose
+    /// finalizers are gone is removed. Every change is recorded for watches.
     @discardableResult
     func commit(
         _ type: ResourceType, key: ObjectKey, old: Value?, candidate: Value, byClient: Bool, notifyAgent: Bool = true
@@ -68,9 +89,11 @@ actor HubStore {
             candidate
             .setting("apiVersion", to: .string(type.apiVersion))
             .setting("kind", to: .string(type.kind))
-            .settingMetadata("managedFields", to: nil)
             .settingMetadata("name", to: .string(key.name))
             .settingMetadata("namespace", to: key.namespace.isEmpty ? nil : .string(key.namespace))
+        if new[path: "metadata.managedFields"]?.arrayValue?.isEmpty == true {
+            new = new.settingMetadata("managedFields", to: nil)
+        }
         var generation = new.objectGeneration
         if let old {
             for field in ["uid", "creationTimestamp", "generation", "resourceVersion"] {
@@ -95,8 +118,10 @@ actor HubStore {
         let finalizers = new[path: "metadata.finalizers"]?.arrayValue ?? []
         if new[path: "metadata.deletionTimestamp"] != nil, finalizers.isEmpty {
             objects[key] = nil
+            publish(type, key: key, event: "DELETED", object: new)
         } else {
             objects[key] = new
+            publish(type, key: key, event: old == nil ? "ADDED" : "MODIFIED", object: new)
         }
         if byClient { mutationCount += 1 }
         if notifyAgent, type == ResourceCatalog.manifestWorks, old == nil || old?.objectGeneration != generation {
@@ -106,11 +131,21 @@ actor HubStore {
     }
 
     /// Removes an object outright, counting it as a client mutation.
-    func remove(_ key: ObjectKey) -> Value? {
+    /// - Returns: the object as it was last stored, with the deletion's resourceVersion.
+    func remove(_ type: ResourceType, _ key: ObjectKey) -> Value? {
         guard let old = objects.removeValue(forKey: key) else { return nil }
         revision += 1
         mutationCount += 1
-        return old
+        let gone = old.settingMetadata("resourceVersion", to: .string(String(revision)))
+        publish(type, key: key, event: "DELETED", object: gone)
+        return gone
+    }
+
+    /// Hands the work agent every current ManifestWork in `namespace` again (after its behaviour changed).
+    func resyncWorks(namespace: String) {
+        for (key, work) in objects where key.plural == ResourceCatalog.manifestWorks.plural && key.namespace == namespace {
+            workEventSink.yield(WorkEvent(namespace: namespace, name: key.name, generation: work.objectGeneration))
+        }
     }
 
     /// Stored objects of one resource, sorted by namespace then name; `namespace` nil means all namespaces.

@@ -14,6 +14,8 @@ struct ObjectCall: Sendable {
     var query: [String: String]
     var body: Data
 
+    private var options: WriteOptions { WriteOptions(query: query) }
+
     /// Runs the verb and builds the response.
     /// - Throws: ``APIError`` for every refusal (answered as a Status body).
     func perform(on store: HubStore) async throws -> Response {
@@ -24,11 +26,12 @@ struct ObjectCall: Sendable {
             return respond(object)
         case .put:
             return respond(
-                try await store.update(type, namespace: namespace, name: name, body: parsedBody(), part: part))
+                try await store.update(
+                    type, namespace: namespace, name: name, body: parsedBody(), part: part, options: options))
         case .patch:
             return try await patch(store, name: name)
         case .delete where part == .main:
-            return respond(try await store.delete(type, namespace: namespace, name: name))
+            return respond(try await store.delete(type, namespace: namespace, name: name, options: options))
         default:
             throw APIError.methodNotAllowed(method.rawValue)
         }
@@ -38,22 +41,38 @@ struct ObjectCall: Sendable {
         switch method {
         case .get:
             let selector = try query["labelSelector"].map { try LabelSelector(parsing: $0) }
+            if ["1", "true"].contains(query["watch"] ?? "") { return try await watch(store, selector: selector) }
             let items = await store.list(type, namespace: namespace, selector: selector)
-            let resourceVersion = await store.resourceVersion
+            let page = try ListPage(
+                items: items, limit: query["limit"].flatMap { Int($0) }, token: query["continue"],
+                resourceVersion: await store.revision, oldestResourceVersion: await store.historyFloor)
             if wantsTable {
-                return HubResponder.json(TableBuilder.table(type, items, resourceVersion: resourceVersion))
+                return HubResponder.json(
+                    TableBuilder.table(type, page.items, resourceVersion: page.resourceVersion)
+                        .setting("metadata", to: page.metadata))
             }
             return HubResponder.json(
                 .object([
                     ("apiVersion", .string(type.apiVersion)), ("kind", .string(type.listKind)),
-                    ("metadata", .object([("resourceVersion", .string(resourceVersion))])),
-                    ("items", .array(items)),
+                    ("metadata", page.metadata), ("items", .array(page.items)),
                 ]))
         case .post where type.namespaced == (namespace != nil):
-            return HubResponder.json(try await store.create(type, namespace: namespace, body: parsedBody()), code: 201)
+            let created = try await store.create(type, namespace: namespace, body: parsedBody(), options: options)
+            return HubResponder.json(created, code: 201)
         default:
             throw APIError.methodNotAllowed(method.rawValue)
         }
+    }
+
+    private func watch(_ store: HubStore, selector: LabelSelector?) async throws -> Response {
+        let (id, stream) = try await store.startWatch(
+            type, namespace: namespace, selector: selector, resourceVersion: query["resourceVersion"])
+        let bookmarks = ["1", "true"].contains(query["allowWatchBookmarks"] ?? "")
+        let timeout = query["timeoutSeconds"].flatMap { Int($0) }.flatMap { $0 > 0 ? Duration.seconds($0) : nil }
+        return WatchResponse.make(
+            store: store, id: id, stream: stream, type: type,
+            bookmarkInterval: bookmarks ? store.configuration.bookmarkInterval : nil, timeout: timeout,
+            table: wantsTable)
     }
 
     private func patch(_ store: HubStore, name: String) async throws -> Response {
@@ -63,12 +82,15 @@ struct ObjectCall: Sendable {
             guard let manager = query["fieldManager"], !manager.isEmpty else {
                 throw APIError.badRequest("PATCH requests with apply content type require fieldManager")
             }
+            var options = self.options
+            options.manager = manager
             let (object, created) = try await store.apply(
-                type, namespace: namespace, name: name, body: parsedBody(), part: part)
+                type, namespace: namespace, name: name, body: parsedBody(), part: part, options: options)
             return HubResponder.json(object, code: created ? 201 : 200)
         case "application/merge-patch+json":
             return respond(
-                try await store.mergePatch(type, namespace: namespace, name: name, patch: parsedBody(), part: part))
+                try await store.mergePatch(
+                    type, namespace: namespace, name: name, patch: parsedBody(), part: part, options: options))
         default:
             throw APIError.unsupportedMediaType(mediaType)
         }
@@ -88,6 +110,8 @@ struct ObjectCall: Sendable {
 
     /// The request body as a value (JSON or YAML; exactly one document).
     private func parsedBody() throws -> Value {
+        // Protobuf is for built-in types only; client-go retries such a request as JSON after a 415.
+        if contentType.contains("protobuf") { throw APIError.unsupportedMediaType(contentType) }
         let documents: [YAMLDocument]
         do {
             documents = try YAMLLoader.load(body, file: "request body")

@@ -22,6 +22,8 @@ struct ResourceType: Sendable, Hashable {
     /// The qualified resource name used in Kubernetes error messages (`manifestworks.work.open-cluster-management.io`).
     var qualifiedName: String { group.isEmpty ? plural : "\(plural).\(group)" }
     var listKind: String { kind + "List" }
+    /// Whether a CRD defines the type (OCM's groups), so its objects are checked against the CRD schema.
+    var isCustomResource: Bool { group.hasSuffix("open-cluster-management.io") }
 }
 
 /// A CRD `additionalPrinterColumns` entry.
@@ -81,9 +83,33 @@ enum ResourceCatalog {
         group: clusterGroup, version: "v1alpha1", plural: "addonplacementscores", singular: "addonplacementscore",
         kind: "AddOnPlacementScore", namespaced: true)
 
+    static let managedClusterSets = ResourceType(
+        group: clusterGroup, version: "v1beta2", plural: "managedclustersets", singular: "managedclusterset",
+        kind: "ManagedClusterSet", namespaced: false, shortNames: ["mclset", "mclsets"])
+
+    static let managedClusterSetBindings = ResourceType(
+        group: clusterGroup, version: "v1beta2", plural: "managedclustersetbindings",
+        singular: "managedclustersetbinding", kind: "ManagedClusterSetBinding", namespaced: true,
+        shortNames: ["mclsetbinding", "mclsetbindings"])
+
+    static let manifestWorkReplicaSets = ResourceType(
+        group: workGroup, version: "v1alpha1", plural: "manifestworkreplicasets", singular: "manifestworkreplicaset",
+        kind: "ManifestWorkReplicaSet", namespaced: true, shortNames: ["mwrs"])
+
+    /// `coordination.k8s.io/v1` Leases, for leader election.
+    static let leases = ResourceType(
+        group: "coordination.k8s.io", version: "v1", plural: "leases", singular: "lease", kind: "Lease",
+        namespaced: true, hasStatusSubresource: false)
+
+    /// Core `v1` Events (Placer records drift and moves with them).
+    static let events = ResourceType(
+        group: "", version: "v1", plural: "events", singular: "event", kind: "Event", namespaced: true,
+        shortNames: ["ev"], hasStatusSubresource: false)
+
     /// Every served type, core first.
     static let all: [ResourceType] = [
-        namespaces, managedClusters, placements, placementDecisions, addOnPlacementScores, manifestWorks,
+        namespaces, events, leases, managedClusters, managedClusterSets, managedClusterSetBindings, placements,
+        placementDecisions, addOnPlacementScores, manifestWorks, manifestWorkReplicaSets,
     ]
 
     /// The type served at `group/version/plural`, if any.

@@ -3,13 +3,15 @@ import Foundation
 
 /// A simulated OCM work agent (klusterlet-work-agent) for every managed cluster at once.
 ///
-/// Whenever a ManifestWork is created or its generation changes, the agent waits `delay` and then writes the
-/// status a healthy agent would: work conditions `Applied` and `Available` for the current generation and a
+/// Whenever a ManifestWork is created or its generation changes, the agent of its cluster (namespace) acts by
+/// that cluster's ``AgentBehaviour``: a healthy agent waits `delay` and then writes the status a healthy agent
+/// would: work conditions `Applied` and `Available` for the current generation and a
 /// `resourceStatus.manifests[]` entry per manifest (names and reasons as ocm@00f84c3 writes them,
 /// CONTRACT.md §2.2). Deployments whose `manifestConfigs` ask for `WellKnownStatus` feedback report
-/// `ReadyReplicas`, `Replicas` and `AvailableReplicas` equal to `spec.replicas` (default 1).
+/// `ReadyReplicas`, `Replicas` and `AvailableReplicas` equal to `spec.replicas` (default 1). A failing agent
+/// reports `Applied=False` and `Available=False`; an offline one writes nothing.
 struct WorkAgent: Sendable {
-    /// How long the agent takes to "apply" a work.
+    /// How long a healthy agent takes to "apply" a work.
     var delay: Duration
 
     /// Handles work events until the store's stream ends or the task is cancelled.
@@ -18,12 +20,76 @@ struct WorkAgent: Sendable {
         await withDiscardingTaskGroup { group in
             for await event in store.workEvents {
                 group.addTask {
-                    do { try await Task.sleep(for: delay) } catch { return }
+                    let behaviour = await store.agentBehaviour(cluster: event.namespace)
+                    let wait: Duration
+                    switch behaviour {
+                    case .offline: return
+                    case .delayed(let custom): wait = custom
+                    case .healthy, .failing: wait = delay
+                    }
+                    do { try await Task.sleep(for: wait) } catch { return }
                     let now = HubStore.timestamp()
-                    await store.recordAgentStatus(event) { work in Self.status(for: work, now: now) }
+                    switch await store.agentBehaviour(cluster: event.namespace) {
+                    case .offline: return
+                    case .failing:
+                        await store.recordAgentStatus(event) { work in Self.failedStatus(for: work, now: now) }
+                    case .healthy, .delayed:
+                        await store.recordAgentStatus(event) { work in Self.status(for: work, now: now) }
+                    }
                 }
             }
         }
+    }
+
+    /// The status an agent that cannot apply `work` writes.
+    static func failedStatus(for work: Value, now: String) -> Value {
+        let generation = Value.int(work.objectGeneration)
+        let previous = work[path: "status.conditions"]
+        let manifests = work[path: "spec.workload.manifests"]?.arrayValue ?? []
+        let entries = manifests.enumerated().map { ordinal, manifest -> Value in
+            let meta = resourceMeta(manifest, ordinal: ordinal)
+            return .object([
+                ("resourceMeta", meta),
+                (
+                    "conditions",
+                    .array([
+                        condition(
+                            "Applied", status: "False", reason: "AppliedManifestFailed",
+                            message: "Failed to apply manifest", generation: generation, now: now, previous: nil)
+                    ])
+                ),
+                ("statusFeedback", .object([])),
+            ])
+        }
+        return .object([
+            (
+                "conditions",
+                .array([
+                    condition(
+                        "Applied", status: "False", reason: "AppliedManifestWorkFailed",
+                        message: "Failed to apply manifest work", generation: generation, now: now,
+                        previous: previous),
+                    condition(
+                        "Available", status: "False", reason: "ResourcesNotAvailable",
+                        message: "Resources are not available", generation: generation, now: now,
+                        previous: previous),
+                ])
+            ),
+            ("resourceStatus", .object([("manifests", .array(entries))])),
+        ])
+    }
+
+    /// `resourceStatus.manifests[].resourceMeta` of one manifest.
+    static func resourceMeta(_ manifest: Value, ordinal: Int) -> Value {
+        let apiVersion = manifest["apiVersion"]?.stringValue ?? ""
+        let parts = apiVersion.split(separator: "/", maxSplits: 1).map(String.init)
+        let kind = manifest["kind"]?.stringValue ?? ""
+        return .object([
+            ("ordinal", .int(ordinal)), ("group", .string(parts.count == 2 ? parts[0] : "")),
+            ("version", .string(parts.last ?? "")), ("kind", .string(kind)),
+            ("resource", .string(pluralResource(kind))), ("name", .string(manifest.objectName)),
+            ("namespace", .string(manifest.objectNamespace ?? "")),
+        ])
     }
 
     /// The status a healthy agent writes for `work`.
@@ -107,10 +173,20 @@ struct WorkAgent: Sendable {
     static func condition(
         _ type: String, reason: String, message: String, generation: Value, now: String, previous: Value?
     ) -> Value {
+        condition(
+            type, status: "True", reason: reason, message: message, generation: generation, now: now,
+            previous: previous)
+    }
+
+    /// A condition; its `lastTransitionTime` is kept from `previous` when that already had the same status.
+    static func condition(
+        _ type: String, status: String, reason: String, message: String, generation: Value, now: String,
+        previous: Value?
+    ) -> Value {
         let earlier = previous?.arrayValue?.first { $0["type"]?.stringValue == type }
-        let since = earlier?["status"]?.stringValue == "True" ? earlier?["lastTransitionTime"] : nil
+        let since = earlier?["status"]?.stringValue == status ? earlier?["lastTransitionTime"] : nil
         return .object([
-            ("type", .string(type)), ("status", .string("True")), ("reason", .string(reason)),
+            ("type", .string(type)), ("status", .string(status)), ("reason", .string(reason)),
             ("message", .string(message)), ("observedGeneration", generation),
             ("lastTransitionTime", since ?? .string(now)),
         ])

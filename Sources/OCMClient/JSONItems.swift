@@ -40,6 +40,68 @@ enum JSONItems {
         return nil
     }
 
+    /// The raw JSON of the value of a top-level member of an object, unchanged; nil when absent or not an object.
+    static func member(_ name: String, in data: Data) -> Data? {
+        let bytes = [UInt8](data)
+        let wanted = Array(name.utf8)
+        var index = 0
+        var depth = 0
+        var key: [UInt8]?
+        var expectingKey = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                let end = skipString(bytes, from: index)
+                if depth == 1, expectingKey { key = Array(bytes[(index + 1)..<max(index + 1, end - 1)]) }
+                index = end
+                continue
+            case UInt8(ascii: ":") where depth == 1:
+                expectingKey = false
+                if key == wanted { return valueBytes(bytes, from: index + 1) }
+                key = nil
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                expectingKey = depth == 1 && byte == UInt8(ascii: "{")
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+            case UInt8(ascii: ","):
+                expectingKey = depth == 1
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The value starting after `start` (leading blanks skipped) up to the `,` or `}` that ends it.
+    private static func valueBytes(_ bytes: [UInt8], from start: Int) -> Data? {
+        var index = start
+        while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
+        let valueStart = index
+        var depth = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index = skipString(bytes, from: index)
+                continue
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                if depth == 0 { return trimmed(bytes, valueStart, index) }
+                depth -= 1
+            case UInt8(ascii: ",") where depth == 0:
+                return trimmed(bytes, valueStart, index)
+            default:
+                break
+            }
+            index += 1
+        }
+        return nil
+    }
+
     /// The index just past the string literal starting at `start`.
     private static func skipString(_ bytes: [UInt8], from start: Int) -> Int {
         var index = start + 1

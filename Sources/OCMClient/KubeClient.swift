@@ -5,9 +5,11 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 
-/// A Kubernetes REST client for the OCM hub: get, list, server-side apply and delete of raw JSON objects.
+/// A Kubernetes REST client for the OCM hub: get, list (paged), watch, server-side apply, create, update,
+/// `/status` writes and delete of raw JSON objects.
 ///
-/// Authenticates with the kubeconfig's bearer token and/or client certificate and verifies the server with its
+/// Every request is retried on transient failures as ``retryPolicy`` says. Authenticates with the kubeconfig's
+/// credentials (token, token file, basic auth, exec plugin, client certificate) and verifies the server with its
 /// CA (``Kubeconfig``); speaks `http://` and `https://`. Bodies are JSON `Data` in and out; decode what you read
 /// with the typed read models (``ManifestWorkObject``, ``ManagedClusterObject``). Errors are ``KubeError``.
 /// Call ``shutdown()`` when done.
@@ -18,13 +20,17 @@ public final class KubeClient: Sendable {
     public let fieldManager: String
     /// How long one request may take, connection included.
     public let requestTimeout: TimeAmount
+    /// When failed requests are sent again.
+    public let retryPolicy: RetryPolicy
 
     /// Largest response body accepted, in bytes.
     static let maximumResponseBytes = 256 * 1024 * 1024
 
     let httpClient: HTTPClient
-    /// `Bearer <token>`; kept out of every description and log.
-    let authorizationHeader: String?
+    /// The kubeconfig's credentials, put on each request attempt (``authorize(_:)``); never logged.
+    let credentials: KubeCredentials
+    /// Whether credentials come from an exec plugin, whose cached credential is refreshed once after a 401.
+    let usesExecPlugin: Bool
     private let isShutDown = NIOLockedValueBox(false)
     let logger: Logger
 
@@ -33,13 +39,15 @@ public final class KubeClient: Sendable {
     ///   - kubeconfig: server, credentials and CA.
     ///   - fieldManager: the field manager for server-side apply.
     ///   - requestTimeout: deadline of each request (default 30 s).
-    ///   - connectTimeout: how long to keep trying to connect before the request fails as unreachable (the
-    ///     HTTP client retries refused connections with backoff until then; default 10 s).
+    ///   - connectTimeout: how long one connection attempt may take (default 3 s). A refused connection fails
+    ///     at once and is retried by `retryPolicy`.
+    ///   - retryPolicy: retries of transient failures (default ``RetryPolicy/default``: within 5 s).
     ///   - logger: request logs at debug level (method, path, status; never credentials).
     /// - Throws: ``KubeconfigError`` for a server URL that is not http(s) or unusable PEM data.
     public init(
         kubeconfig: Kubeconfig, fieldManager: String = "placer", requestTimeout: TimeAmount = .seconds(30),
-        connectTimeout: TimeAmount = .seconds(10), logger: Logger = Logger(label: "placer.ocmclient")
+        connectTimeout: TimeAmount = .seconds(3), retryPolicy: RetryPolicy = .default,
+        logger: Logger = Logger(label: "placer.ocmclient")
     ) throws {
         var server = kubeconfig.server
         while server.hasSuffix("/") { server.removeLast() }
@@ -49,13 +57,18 @@ public final class KubeClient: Sendable {
         self.server = server
         self.fieldManager = fieldManager
         self.requestTimeout = requestTimeout
+        self.retryPolicy = retryPolicy
         self.logger = logger
-        authorizationHeader = kubeconfig.token.map { "Bearer \($0)" }
+        credentials = try KubeCredentials(kubeconfig: kubeconfig)
+        usesExecPlugin = kubeconfig.exec != nil
         var configuration = HTTPClient.Configuration(
             tlsConfiguration: try TLSSettings.configuration(for: kubeconfig),
             redirectConfiguration: .disallow,
             timeout: .init(connect: connectTimeout))
         configuration.httpVersion = .http1Only
+        configuration.dnsOverride = TLSSettings.dnsOverride(for: kubeconfig)
+        // Connection failures surface at once; `RetryPolicy` alone decides about retries and bounds their time.
+        configuration.connectionPool.retryConnectionEstablishment = false
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
@@ -84,24 +97,6 @@ public final class KubeClient: Sendable {
         }
     }
 
-    /// Lists objects.
-    /// - Parameters:
-    ///   - namespace: one namespace, or nil for all namespaces (or a cluster-scoped kind).
-    ///   - labelSelector: a selector such as `app=web,tier!=db`.
-    /// - Returns: each item's JSON, as the server sent it.
-    /// - Throws: ``KubeError``.
-    public func list(_ kind: ResourceKind, namespace: String?, labelSelector: String? = nil) async throws -> [Data] {
-        let path = kind.path(namespace: namespace)
-        let query = labelSelector.map { [("labelSelector", $0)] } ?? []
-        let response = try await send(.GET, path, query: query)
-        guard let items = JSONItems.split(response.body) else {
-            throw KubeError(
-                kind: .invalidResponse, message: "the list has no items array", request: "GET \(server)\(path)",
-                server: server)
-        }
-        return items
-    }
-
     /// Server-side apply: `PATCH` with `application/apply-patch+yaml`, `?fieldManager=<fieldManager>`.
     /// - Parameters:
     ///   - body: the full intent (JSON or YAML) with apiVersion, kind, metadata.name (and namespace); no
@@ -109,24 +104,21 @@ public final class KubeClient: Sendable {
     ///   - force: take ownership of fields other managers own (`force=true`), as controllers should.
     /// - Returns: the object as stored.
     /// - Throws: ``KubeError`` (409 for a conflict when not forcing).
-    public func apply(_ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool = true)
-        async throws -> Data
-    {
+    public func apply(
+        _ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool = true
+    ) async throws -> Data {
+        try await serverSideApply(kind, namespace: namespace, name: name, subresource: nil, body: body, force: force)
+    }
+
+    /// `PATCH` with `application/apply-patch+yaml` to an object or its subresource.
+    func serverSideApply(
+        _ kind: ResourceKind, namespace: String?, name: String, subresource: String?, body: Data, force: Bool
+    ) async throws -> Data {
         var query = [("fieldManager", fieldManager)]
         if force { query.append(("force", "true")) }
         return try await send(
-            .PATCH, kind.path(namespace: namespace, name: name), query: query, body: body,
+            .PATCH, kind.path(namespace: namespace, name: name, subresource: subresource), query: query, body: body,
             contentType: "application/apply-patch+yaml"
         ).body
-    }
-
-    /// Deletes an object; an object that is already gone (404) is not an error.
-    /// - Throws: ``KubeError`` for any other failure.
-    public func delete(_ kind: ResourceKind, namespace: String?, name: String) async throws {
-        do {
-            _ = try await send(.DELETE, kind.path(namespace: namespace, name: name))
-        } catch let error as KubeError where error.isNotFound {
-            return
-        }
     }
 }

@@ -12,6 +12,7 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
         case invalidResponse
     }
 
+    /// What went wrong.
     public var kind: Kind
     /// HTTP status code (for ``Kind/status``).
     public var statusCode: Int?
@@ -23,6 +24,10 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     public var request: String
     /// The hub's server URL.
     public var server: String
+    /// How many times the request was sent (more than 1 when ``RetryPolicy`` retried it).
+    public var attempts: Int = 1
+    /// The server's `Retry-After`, when it sent one.
+    public var retryAfter: Duration?
 
     public init(
         kind: Kind, statusCode: Int? = nil, reason: String? = nil, message: String, request: String, server: String
@@ -43,6 +48,12 @@ public struct KubeError: Error, Sendable, CustomStringConvertible {
     public var isAlreadyExists: Bool { statusCode == 409 && reason == "AlreadyExists" }
     /// 401 or 403.
     public var isUnauthorized: Bool { statusCode == 401 || statusCode == 403 }
+    /// 410 Gone: an expired `continue` token or a watch `resourceVersion` too old to resume from.
+    public var isGone: Bool { statusCode == 410 }
+    /// Whether the failure is transient (no answer, 429 or a 5xx that ``RetryPolicy`` retries).
+    public var isTransient: Bool {
+        kind == .unreachable || statusCode.map(RetryPolicy.isRetryable(statusCode:)) == true
+    }
 
     public var description: String {
         let text: String

@@ -42,6 +42,11 @@ public struct ResourceKind: Sendable, Hashable {
     public static let addOnPlacementScore = ResourceKind(
         group: "cluster.open-cluster-management.io", version: "v1alpha1", plural: "addonplacementscores",
         kind: "AddOnPlacementScore", namespaced: true)
+    /// `coordination.k8s.io/v1` Lease (leader election).
+    public static let lease = ResourceKind(
+        group: "coordination.k8s.io", version: "v1", plural: "leases", kind: "Lease", namespaced: true)
+    /// Core `v1` Event.
+    public static let event = ResourceKind(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
     /// Core `v1` Namespace.
     public static let namespace = ResourceKind(
         group: "", version: "v1", plural: "namespaces", kind: "Namespace", namespaced: false)

@@ -23,13 +23,14 @@ public struct PluginRegistry: Sendable {
             "headroom": { HeadroomScore() },
             "energy": { EnergyScore() },
             "qosFit": { QoSFitScore() },
+            "addOnScore": { AddOnScore() },
         ])
 
     /// The default profile: every filter in a fixed order, then every score plugin.
     public static let defaultFilterOrder = [
         "Availability", "ClusterSelector", "SecurityCompliance", "Capacity", "LatencyBudget", "ChannelDelay", "EnergyLimit",
     ]
-    public static let defaultScoreOrder = ["latencyMargin", "headroom", "energy", "qosFit"]
+    public static let defaultScoreOrder = ["latencyMargin", "headroom", "energy", "qosFit", "addOnScore"]
 
     /// Instantiates the named plugins; unknown names are returned in `unknown`.
     public func instantiate(filters filterNames: [String], scores scoreNames: [String])

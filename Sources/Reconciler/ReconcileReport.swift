@@ -13,6 +13,8 @@ public struct AppStatus: Sendable, Hashable {
         case unplaced = "Unplaced"
         /// Removed from Git: its placement and ManifestWork are pruned.
         case pruned = "Pruned"
+        /// Its ManifestWork failed, or its move waits for the new cluster: the old placement keeps running.
+        case degraded = "Degraded"
     }
 
     public var app: String
@@ -36,6 +38,10 @@ public struct ReconcileReport: Sendable {
     /// ManifestWorks written (server-side apply) and deleted on the hub.
     public var applied: [String]
     public var deleted: [String]
+    /// PlacementDecisions written on the hub (only changed ones are written).
+    public var publishedDecisions: [String] = []
+    /// What happened that an operator should know (drift corrected, moves blocked), one line each.
+    public var events: [String] = []
     /// `file:line:column: message` for every invalid input.
     public var errors: [String]
     public var warnings: [String]

@@ -11,15 +11,18 @@ public struct ReconcileService: Service {
     public let intervalSeconds: Double
     let onReport: @Sendable (ReconcileReport) -> Void
     let logger: Logger
+    /// When set, a change of the watched ManagedClusters starts a reconcile before the interval is up.
+    let inventoryWatcher: ClusterInventoryWatcher?
 
     /// - Parameters:
     ///   - reconciler: the loop's reconciler.
     ///   - intervalSeconds: time between reconciles, in seconds.
     ///   - onReport: called after each successful reconcile (on the service's task).
     public init(
-        reconciler: Reconciler, intervalSeconds: Double, logger: Logger = Logger(label: "placer.loop"),
-        onReport: @escaping @Sendable (ReconcileReport) -> Void = { _ in }
+        reconciler: Reconciler, intervalSeconds: Double, inventoryWatcher: ClusterInventoryWatcher? = nil,
+        logger: Logger = Logger(label: "placer.loop"), onReport: @escaping @Sendable (ReconcileReport) -> Void = { _ in }
     ) {
+        self.inventoryWatcher = inventoryWatcher
         self.reconciler = reconciler
         self.intervalSeconds = intervalSeconds
         self.onReport = onReport
@@ -40,8 +43,20 @@ public struct ReconcileService: Service {
                 logger.error("reconcile failed: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
             }
             let pause = Duration.milliseconds(Int(wait * 1000))
+            let seen = await inventoryWatcher?.currentGeneration()
             try? await cancelWhenGracefulShutdown {
-                try await Task.sleep(for: pause)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await Task.sleep(for: pause) }
+                    if let watcher = inventoryWatcher, let seen {
+                        group.addTask {
+                            await watcher.waitForChange(after: seen)
+                            // Let a burst of cluster updates settle into one reconcile.
+                            try await Task.sleep(for: .milliseconds(200))
+                        }
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
             }
         }
     }

@@ -24,45 +24,105 @@ extension Reconciler {
         do {
             for work in desired {
                 let key = "\(work.cluster)/\(work.app)"
-                if let current = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app),
-                    let live = try? Value.parseJSON(current, file: key), Self.matches(live: live, desired: work.value)
-                {
+                let digest = Digest.sha256(work.value.canonicalJSONData())
+                let live = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app)
+                    .flatMap { try? Value.parseJSON($0, file: key) }
+                if let live, Self.matches(live: live, desired: work.value) {
+                    lastApplied[key] = digest
                     continue
                 }
+                if lastApplied[key] == digest {
+                    // Placer applied exactly this before, so someone changed or deleted it on the hub.
+                    let what = live == nil ? "deleted" : "edited"
+                    report.events.append("drift: ManifestWork \(key) was \(what) on the hub; re-applied revision \(revision.prefix(12))")
+                    logger.warning("ManifestWork drifted; correcting", metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "change": "\(what)"])
+                    await recordEvent(on: work, reason: "DriftCorrected", message: "ManifestWork was \(what) on the hub; Placer re-applied revision \(revision.prefix(12))")
+                }
                 _ = try await hub.apply(.manifestWork, namespace: work.cluster, name: work.app, body: work.value.canonicalJSONData())
+                lastApplied[key] = digest
                 applied.append(key)
                 logger.info("applied ManifestWork", metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "revision": "\(revision)"])
             }
-            var statuses = try await readStatus(desired, waitSeconds: applied.isEmpty ? 0 : configuration.statusWaitSeconds)
+            var states = try await readStatus(desired, waitSeconds: applied.isEmpty ? 0 : configuration.statusWaitSeconds)
             let wanted = Set(desired.map { "\($0.cluster)/\($0.app)" })
             var deleted: [String] = []
+            var blockedMoves: [String: (why: String, oldCluster: String)] = [:]  // app → why its old work stays
             for item in try await hub.list(.manifestWork, namespace: nil, labelSelector: "\(Labels.managedBy)=placer") {
                 guard let live = try? ManifestWorkObject.decode(item), let namespace = live.metadata.namespace
                 else { continue }
                 let name = live.metadata.name
                 let key = "\(namespace)/\(name)"
                 if wanted.contains(key) { continue }
-                if let replacement = statuses[name], replacement == .progressing {
+                // Make-before-break: the old work stays until its replacement is available.
+                if let replacement = desired.first(where: { $0.app == name }), let state = states[name], state != .available {
+                    let why = "new placement on \(replacement.cluster) is not available (\(state.summary)); still running on \(namespace)"
+                    blockedMoves[name] = (why, namespace)
                     logger.warning("keeping old ManifestWork until its replacement is available", metadata: ["app": "\(name)", "cluster": "\(namespace)"])
                     continue
                 }
                 try await hub.delete(.manifestWork, namespace: namespace, name: name)
+                lastApplied[key] = nil
                 deleted.append(key)
                 logger.info("deleted ManifestWork", metadata: ["app": "\(name)", "cluster": "\(namespace)"])
             }
-            if !deleted.isEmpty { statuses = try await readStatus(desired, waitSeconds: 0) }
-            for index in report.apps.indices {
-                let app = report.apps[index]
-                guard app.phase == .progressing || app.phase == .invalid, let status = statuses[app.app] else { continue }
-                if app.phase == .progressing { report.apps[index].phase = status }
+            if !deleted.isEmpty { states = try await readStatus(desired, waitSeconds: 0) }
+            for index in report.apps.indices where report.apps[index].phase == .progressing {
+                let app = report.apps[index].app
+                if let blocked = blockedMoves[app] {
+                    report.apps[index].phase = .degraded
+                    report.apps[index].reason = blocked.why
+                    report.events.append("move blocked: \(app): \(blocked.why)")
+                } else if case let .failed(message)? = states[app] {
+                    report.apps[index].phase = .degraded
+                    report.apps[index].reason = "ManifestWork failed: \(message)"
+                } else if states[app] == .available {
+                    report.apps[index].phase = .ready
+                }
             }
             report.applied = applied
             report.deleted = deleted
+            if let namespace = configuration.decisionNamespace {
+                let publisher = DecisionPublisher(
+                    hub: hub, namespace: namespace, fleetPlacement: configuration.fleetPlacement, logger: logger)
+                let reasons = Dictionary(uniqueKeysWithValues: report.apps.map { ($0.app, $0.reason) })
+                var placements: [String: DecisionPublisher.Decision] = [:]
+                for work in desired {
+                    // An app whose move is blocked still runs on its old cluster: publish where it runs.
+                    let running = blockedMoves[work.app]?.oldCluster ?? work.cluster
+                    placements[work.app] = .init(cluster: running, reason: reasons[work.app] ?? "")
+                }
+                report.publishedDecisions = try await publisher.publish(placements)
+            }
         } catch let error as KubeError {
             throw ReconcileError.hubUnreachable(detail: error.description)
         }
         return report
     }
+
+    /// Records a Kubernetes Event on the hub about `work` (best effort: an event that cannot be written is logged).
+    func recordEvent(on work: DesiredWork, reason: String, message: String) async {
+        guard let hub else { return }
+        let now = ISO8601DateFormatter().string(from: configuration.now())
+        let name = "\(work.app).\(Digest.sha256(Data((now + reason).utf8)).prefix(12))"
+        let event: Value = .object([
+            ("apiVersion", .string("v1")), ("kind", .string("Event")),
+            ("metadata", .object([("name", .string(name)), ("namespace", .string(work.cluster))])),
+            ("involvedObject", .object([
+                ("apiVersion", .string("work.open-cluster-management.io/v1")), ("kind", .string("ManifestWork")),
+                ("name", .string(work.app)), ("namespace", .string(work.cluster)),
+            ])),
+            ("reason", .string(reason)), ("message", .string(message)), ("type", .string("Warning")),
+            ("source", .object([("component", .string("placer"))])),
+            ("firstTimestamp", .string(now)), ("lastTimestamp", .string(now)), ("count", .int(1)),
+        ])
+        do {
+            _ = try await hub.create(Self.eventKind, namespace: work.cluster, body: event.canonicalJSONData())
+        } catch {
+            logger.warning("could not record event: \(error)", metadata: ["app": "\(work.app)"])
+        }
+    }
+
+    static let eventKind = ResourceKind(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
 
     func desiredWorks(at revision: ObjectID) throws -> [DesiredWork] {
         let files = try repository.files(at: revision, under: [RepoLayout.renderedDirectory])
@@ -81,19 +141,55 @@ extension Reconciler {
     }
 
     /// Whether the hub's object already carries the committed labels, annotations and spec (no write needed).
+    ///
+    /// The committed spec must be contained in the live one: fields the API server adds from the CRD's
+    /// defaults (e.g. `feedbackScrapeType: Poll`) are not drift, but any committed value changed or removed is.
     static func matches(live: Value, desired: Value) -> Bool {
         for key in ["labels", "annotations"] {
             let want = desired["metadata"]?[key]?.objectValue ?? []
             for (name, value) in want where live["metadata"]?[key]?[name] != value { return false }
         }
-        return live["spec"] == desired["spec"]
+        guard let spec = desired["spec"], let liveSpec = live["spec"] else { return desired["spec"] == live["spec"] }
+        return contains(liveSpec, spec)
     }
 
-    /// Reads each work's conditions: Available=True for the current generation → Ready, else Progressing.
-    func readStatus(_ works: [DesiredWork], waitSeconds: Double) async throws -> [String: AppStatus.Phase] {
+    /// `whole` contains `part`: equal scalars, objects with every member of `part` contained, arrays of the
+    /// same length contained element by element (lists are atomic in ManifestWork, so length must match).
+    static func contains(_ whole: Value, _ part: Value) -> Bool {
+        switch (whole, part) {
+        case let (.object(wholePairs), .object(partPairs)):
+            let members = Dictionary(wholePairs, uniquingKeysWith: { first, _ in first })
+            return partPairs.allSatisfy { key, value in members[key].map { contains($0, value) } ?? false }
+        case let (.array(wholeItems), .array(partItems)):
+            return wholeItems.count == partItems.count && zip(wholeItems, partItems).allSatisfy { contains($0, $1) }
+        default:
+            return whole == part
+        }
+    }
+
+    /// What the work agent reports for a ManifestWork.
+    enum WorkState: Equatable {
+        /// Available=True observed at the current generation.
+        case available
+        /// No current status yet.
+        case progressing
+        /// Applied=False or Available=False at the current generation.
+        case failed(String)
+
+        var summary: String {
+            switch self {
+            case .available: return "available"
+            case .progressing: return "no status from the work agent yet"
+            case let .failed(message): return message
+            }
+        }
+    }
+
+    /// Reads each work's conditions, waiting up to `waitSeconds` for every one to settle (available or failed).
+    func readStatus(_ works: [DesiredWork], waitSeconds: Double) async throws -> [String: WorkState] {
         guard let hub else { return [:] }
         let deadline = Date().addingTimeInterval(waitSeconds)
-        var result: [String: AppStatus.Phase] = [:]
+        var result: [String: WorkState] = [:]
         while true {
             for work in works {
                 guard let data = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app),
@@ -102,9 +198,16 @@ extension Reconciler {
                     result[work.app] = .progressing
                     continue
                 }
-                let available = object.status?.conditions[type: "Available"]
-                let current = available?.status == "True" && available?.observedGeneration == object.metadata.generation
-                result[work.app] = current ? .ready : .progressing
+                let generation = object.metadata.generation
+                let conditions = object.status?.conditions ?? []
+                let current = conditions.filter { $0.observedGeneration == generation }
+                if let failing = current.first(where: { ($0.type == "Applied" || $0.type == "Available") && $0.status == "False" }) {
+                    result[work.app] = .failed("\(failing.type)=False \(failing.reason ?? ""): \(failing.message ?? "")")
+                } else if current.contains(where: { $0.type == "Available" && $0.status == "True" }) {
+                    result[work.app] = .available
+                } else {
+                    result[work.app] = .progressing
+                }
             }
             if !result.values.contains(.progressing) || Date() >= deadline { return result }
             try await Task.sleep(for: .milliseconds(100))

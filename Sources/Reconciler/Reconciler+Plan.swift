@@ -16,7 +16,10 @@ extension Reconciler {
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
         }
         snapshot.clusters = try await inventory(merging: snapshot.clusters)
-        let inventoryDigest = Digest.sha256(Data(snapshot.clusters.map { "\($0.name):\($0.available)" }.joined(separator: ",").utf8))
+        let inventoryDigest = Digest.sha256(Data(snapshot.clusters.map { cluster in
+            let scores = cluster.addOnScores.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            return "\(cluster.name):\(cluster.available):\(scores.joined(separator: ";")):\(cluster.expiredAddOnScores.sorted())"
+        }.joined(separator: ",").utf8))
         let inputsDigest = Digest.sha256(Data((snapshot.inputsDigest + inventoryDigest).utf8))
 
         let prune = snapshot.placements.keys.filter { !snapshot.appDirectories.contains($0) }.sorted()
@@ -95,16 +98,21 @@ extension Reconciler {
     /// The static inventory with availability from the hub's ManagedClusters, when a hub is connected.
     func inventory(merging clusters: [ClusterSpec]) async throws -> [ClusterSpec] {
         guard let hub else { return clusters }
-        let items: [Data]
-        do {
-            items = try await hub.list(.managedCluster, namespace: nil)
-        } catch {
-            throw ReconcileError.hubUnreachable(detail: "\(error)")
-        }
         var live: [String: ManagedClusterObject] = [:]
-        for item in items {
-            if let cluster = try? ManagedClusterObject.decode(item) { live[cluster.metadata.name] = cluster }
+        if let watched = await inventoryWatcher?.snapshot() {
+            live = watched
+        } else {
+            let items: [Data]
+            do {
+                items = try await hub.list(.managedCluster, namespace: nil)
+            } catch {
+                throw ReconcileError.hubUnreachable(detail: "\(error)")
+            }
+            for item in items {
+                if let cluster = try? ManagedClusterObject.decode(item) { live[cluster.metadata.name] = cluster }
+            }
         }
+        let scores = try await addOnScores()
         return clusters.map { cluster in
             var merged = cluster
             if let hubCluster = live[cluster.name] {
@@ -113,7 +121,41 @@ extension Reconciler {
             } else if !live.isEmpty {
                 merged.available = false  // not registered with this hub: nothing could apply there
             }
+            merged.addOnScores = scores.valid[cluster.name] ?? [:]
+            merged.expiredAddOnScores = scores.expired[cluster.name] ?? []
             return merged
         }
+    }
+
+    /// The hub's AddOnPlacementScores by cluster namespace: valid ones as `<resource>/<score>` → value, and the
+    /// names of those past `status.validUntil` (CONTRACT.md §6).
+    func addOnScores() async throws -> (valid: [String: [String: Double]], expired: [String: [String]]) {
+        guard let hub else { return ([:], [:]) }
+        let items: [Data]
+        do {
+            items = try await hub.list(.addOnPlacementScore, namespace: nil)
+        } catch {
+            throw ReconcileError.hubUnreachable(detail: "\(error)")
+        }
+        let now = configuration.now()
+        var valid: [String: [String: Double]] = [:]
+        var expired: [String: [String]] = [:]
+        for item in items {
+            guard let object = try? Value.parseJSON(item, file: "addonplacementscore"),
+                let cluster = object[path: "metadata.namespace"]?.stringValue,
+                let resource = object[path: "metadata.name"]?.stringValue
+            else { continue }
+            let until = object[path: "status.validUntil"]?.stringValue.flatMap { ISO8601DateFormatter().date(from: $0) }
+            for score in object[path: "status.scores"]?.arrayValue ?? [] {
+                guard let name = score["name"]?.stringValue, let value = score["value"]?.doubleValue else { continue }
+                let key = "\(resource)/\(name)"
+                if let until, until < now {
+                    expired[cluster, default: []].append(key)
+                } else {
+                    valid[cluster, default: [:]][key] = max(-100, min(100, value))
+                }
+            }
+        }
+        return (valid, expired)
     }
 }

@@ -14,19 +14,25 @@ public actor Reconciler {
     public let configuration: ReconcilerConfiguration
     let repository: GitRepository
     let hub: KubeClient?
+    /// The watched ManagedCluster inventory; without it each reconcile lists the clusters.
+    let inventoryWatcher: ClusterInventoryWatcher?
     let engine: PlacementEngine
     let logger: Logger
     /// Digest of the inputs (repo inputs and inventory) of the last decision, so an unchanged world is not re-decided.
     var lastDecisionInputs: String?
+    /// Digest of the ManifestWork body last applied, by `cluster/app`: a live object that no longer matches it
+    /// was changed on the hub (drift), not by a new commit.
+    var lastApplied: [String: String] = [:]
 
     /// - Parameters:
     ///   - configuration: repo, branch, identity and limits.
     ///   - hub: the OCM hub client; `nil` decides and commits without applying.
     /// - Throws: ``GitError`` when the cache cannot be created.
     public init(
-        configuration: ReconcilerConfiguration, hub: KubeClient?, engine: PlacementEngine = .standard(),
-        logger: Logger = Logger(label: "placer.reconciler")
+        configuration: ReconcilerConfiguration, hub: KubeClient?, inventoryWatcher: ClusterInventoryWatcher? = nil,
+        engine: PlacementEngine = .standard(), logger: Logger = Logger(label: "placer.reconciler")
     ) throws {
+        self.inventoryWatcher = inventoryWatcher
         try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
         self.configuration = configuration
         self.repository = try GitRepository.openCache(at: configuration.cacheDirectory, remoteURL: configuration.repoURL)
@@ -87,7 +93,7 @@ public actor Reconciler {
     }
 
     private func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) throws -> String? {
-        let signature = GitSignature(name: configuration.committerName, email: configuration.committerEmail, date: Date())
+        let signature = GitSignature(name: configuration.committerName, email: configuration.committerEmail, date: configuration.now())
         guard let commit = try repository.commit(
             parent: parent, changes: plan.changes, author: signature, committer: signature, message: plan.commitMessage)
         else { return nil }

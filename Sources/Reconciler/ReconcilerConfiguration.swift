@@ -22,12 +22,20 @@ public struct ReconcilerConfiguration: Sendable {
     public var allowMassPrune: Bool
     /// How long to wait for the work agent to report a ManifestWork's status after applying, in seconds.
     public var statusWaitSeconds: Double
+    /// Namespace on the hub for the Placements and PlacementDecisions Placer publishes; `nil` publishes none.
+    public var decisionNamespace: String?
+    /// Name of the fleet-wide Placement listing every cluster that runs at least one app.
+    public var fleetPlacement: String = "placer"
+    /// The clock (injected so tests can move time); used for AddOnPlacementScore validity and commit dates.
+    public var now: @Sendable () -> Date = { Date() }
 
     public init(
         repoURL: String, branch: String = "main", cacheDirectory: String, committerName: String = "Placer",
         committerEmail: String = "placer@placer.dev", presets: [String: Data] = [:], maxPushAttempts: Int = 5,
-        maxPruneShare: Double = 0.3, allowMassPrune: Bool = false, statusWaitSeconds: Double = 5
+        maxPruneShare: Double = 0.3, allowMassPrune: Bool = false, statusWaitSeconds: Double = 5,
+        decisionNamespace: String? = nil
     ) {
+        self.decisionNamespace = decisionNamespace
         self.repoURL = repoURL
         self.branch = branch
         self.cacheDirectory = cacheDirectory

@@ -53,8 +53,9 @@ struct DemoCommand: AsyncParsableCommand {
         let client = try KubeClient(kubeconfig: try Kubeconfig.load(path: kubeconfigPath), fieldManager: "placer")
         let configuration = ReconcilerConfiguration(
             repoURL: cloneURL, branch: "main", cacheDirectory: work.appendingPathComponent("cache").path,
-            presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory))
-        let reconciler = try Reconciler(configuration: configuration, hub: client)
+            presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
+        let watcher = ClusterInventoryWatcher(hub: client)
+        let reconciler = try Reconciler(configuration: configuration, hub: client, inventoryWatcher: watcher)
 
         Console.print("Placer demo: AGV flexible factory (3 halls, factory data centre, regional cloud)\n")
         do {
@@ -84,14 +85,14 @@ struct DemoCommand: AsyncParsableCommand {
               git pull && git log -1 --stat     # Placer's placement commit
             Ctrl-C stops the demo.
             """)
-        let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds) { report in
+        let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher) { report in
             if report.decided || !report.applied.isEmpty || !report.deleted.isEmpty {
                 Console.print("")
                 ReportPrinter.print(report)
             }
         }
         let group = ServiceGroup(configuration: .init(
-            services: [loop], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "placer.demo")))
+            services: [watcher, loop], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "placer.demo")))
         try await group.run()
         try? await client.shutdown()
         await hub.stop()

@@ -49,6 +49,9 @@ struct HubOptions: ParsableArguments {
     @Option(help: "kubeconfig context to use (default: current-context).")
     var context: String?
 
+    @Option(help: "Hub namespace for the Placements and PlacementDecisions Placer publishes (default: none).")
+    var decisionNamespace: String?
+
     func client() throws -> KubeClient {
         let kubeconfig = try Kubeconfig.load(path: hubKubeconfig, context: context)
         return try KubeClient(kubeconfig: kubeconfig, fieldManager: "placer")

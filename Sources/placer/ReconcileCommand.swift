@@ -17,7 +17,9 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let client = try hub.client()
-        let reconciler = try Reconciler(configuration: repo.configuration(commit: commit), hub: client)
+        var configuration = repo.configuration(commit: commit)
+        configuration.decisionNamespace = hub.decisionNamespace
+        let reconciler = try Reconciler(configuration: configuration, hub: client)
         do {
             let report = try await reconciler.reconcileOnce()
             ReportPrinter.print(report)

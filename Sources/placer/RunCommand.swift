@@ -20,12 +20,15 @@ struct RunCommand: AsyncParsableCommand {
         logging.bootstrap()
         let logger = Logger(label: "placer.run")
         let client = try hub.client()
-        let reconciler = try Reconciler(configuration: repo.configuration(commit: commit), hub: client)
-        let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds) { report in
+        var configuration = repo.configuration(commit: commit)
+        configuration.decisionNamespace = hub.decisionNamespace
+        let watcher = ClusterInventoryWatcher(hub: client)
+        let reconciler = try Reconciler(configuration: configuration, hub: client, inventoryWatcher: watcher)
+        let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher) { report in
             if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty { ReportPrinter.print(report) }
         }
         let group = ServiceGroup(
-            configuration: .init(services: [loop], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: [watcher, loop], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try? await client.shutdown()
     }

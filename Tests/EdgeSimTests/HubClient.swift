@@ -7,7 +7,7 @@ import Foundation
 #endif
 
 /// A bare HTTP client for the hub's API in tests (URLSession; plain http on 127.0.0.1).
-struct HubClient {
+struct HubClient: Sendable {
     var baseURL: String
     var token: String?
 
@@ -47,7 +47,14 @@ struct HubClient {
 func withHub<T>(
     agentDelay: Duration = .seconds(60), _ body: (EdgeSimHub) async throws -> T
 ) async throws -> T {
-    let hub = EdgeSimHub(configuration: HubConfiguration(agentDelay: agentDelay))
+    try await withHub(configuration: HubConfiguration(agentDelay: agentDelay), body)
+}
+
+/// Starts a hub with `configuration`, runs `body`, and stops the hub whatever happens.
+func withHub<T>(
+    configuration: HubConfiguration, tls: HubTLS? = nil, _ body: (EdgeSimHub) async throws -> T
+) async throws -> T {
+    let hub = EdgeSimHub(configuration: configuration, tls: tls)
     try await hub.start()
     do {
         let result = try await body(hub)

@@ -269,10 +269,10 @@ import Testing
             for candidate in decision.candidates {
                 // Within 0…100 up to float rounding (the exact bound is checked below).
                 #expect(candidate.scores.values.allSatisfy { $0 >= 0 && $0 <= 100 + 1e-9 }, "\(candidate)")
-                #expect(Set(candidate.scores.keys) == ["latencyMargin", "headroom", "energy", "qosFit"])
+                #expect(Set(candidate.scores.keys) == Set(PluginRegistry.defaultScoreOrder))
                 let expected = candidate.scores.reduce(0) { $0 + weights[$1.key, default: 0] * $1.value } / weightSum
                 #expect(abs(candidate.total - expected) < 1e-9)
-                #expect(decision.details[candidate.cluster]?.count == 4)
+                #expect(decision.details[candidate.cluster]?.count == PluginRegistry.defaultScoreOrder.count)
             }
         }
     }

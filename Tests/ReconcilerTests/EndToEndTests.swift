@@ -198,3 +198,38 @@ import Testing
         }
     }
 }
+
+/// OCM interop: third-party AddOnPlacementScores are PDLC inputs, and expired ones are ignored, visibly.
+@Suite struct AddOnPlacementScoreTests {
+    static func score(cluster: String, value: Int, validUntil: String) -> Value {
+        .object([
+            ("apiVersion", .string("cluster.open-cluster-management.io/v1alpha1")),
+            ("kind", .string("AddOnPlacementScore")),
+            ("metadata", .object([("name", .string("resource-usage-score")), ("namespace", .string(cluster))])),
+            ("status", .object([
+                ("scores", .array([.object([("name", .string("cpuAvailable")), ("value", .int(value))])])),
+                ("validUntil", .string(validUntil)),
+            ])),
+        ])
+    }
+
+    @Test func validScoresSteerPlacementAndExpiredOnesAreNeutral() async throws {
+        try await withFactory { factory in
+            try await factory.hub.seed(Self.score(cluster: "factory-dc", value: 100, validUntil: "2999-01-01T00:00:00Z"))
+            try await factory.hub.seed(Self.score(cluster: "regional-cloud", value: -100, validUntil: "2999-01-01T00:00:00Z"))
+            try await factory.hub.seed(Self.score(cluster: "hall-1-edge", value: 100, validUntil: "2001-01-01T00:00:00Z"))
+            try factory.humanEdit("policies/default.yaml", message: "trust the usage collector") {
+                $0.replacingOccurrences(of: "  weights:\n", with: "  weights:\n    BestEffort:\n      addOnScore: 10\n")
+            }
+            _ = try await factory.reconciler().reconcileOnce()
+
+            let bytes = try #require(try factory.files()["placements/digital-twin.yaml"])
+            let record = try PlacementRecord.parse(try #require(try YAMLLoader.load(bytes, file: "twin").first))
+            let scores = Dictionary(uniqueKeysWithValues: record.candidates.map { ($0.cluster, $0.scores["addOnScore"]) })
+            #expect(scores["factory-dc"] == 100)
+            #expect(scores["regional-cloud"] == 0)
+            #expect(record.cluster == "factory-dc", "a weight-10 add-on score outweighs the cloud's energy price")
+            if let hall = scores["hall-1-edge"] { #expect(hall == 50, "expired score is neutral") }
+        }
+    }
+}

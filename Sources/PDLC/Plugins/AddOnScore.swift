@@ -1,0 +1,20 @@
+import AppModel
+
+/// Scores clusters by third-party OCM AddOnPlacementScores (cluster.open-cluster-management.io/v1alpha1),
+/// as OCM's AddOn prioritizer does: the mean of the cluster's valid scores, mapped from −100…100 to 0…100.
+///
+/// Scores past their `validUntil` count as missing (OCM gives them 0; here missing means neutral, 50) and are
+/// named in the explanation, so a stale provider is visible and never a silent zero.
+public struct AddOnScore: ScorePlugin {
+    public let name = "addOnScore"
+    public init() {}
+
+    public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
+        let stale = cluster.expiredAddOnScores.isEmpty
+            ? "" : "; expired: \(cluster.expiredAddOnScores.sorted().joined(separator: ", "))"
+        guard !cluster.addOnScores.isEmpty else { return PluginScore(50, "no valid AddOnPlacementScore\(stale)") }
+        let mean = cluster.addOnScores.values.reduce(0, +) / Double(cluster.addOnScores.count)
+        let names = cluster.addOnScores.keys.sorted().joined(separator: ", ")
+        return PluginScore((mean + 100) / 2, "AddOnPlacementScore \(Format.trim(mean)) (\(names))\(stale)")
+    }
+}

@@ -1,0 +1,132 @@
+import AppModel
+import Foundation
+import Logging
+import OCMClient
+
+/// Publishes Placer's choices as OCM Placements and PlacementDecisions, so OCM consumers (Argo CD's
+/// ApplicationSet cluster-decision generator, ManifestWorkReplicaSets, add-on managers) can follow them.
+///
+/// Shape (CONTRACT.md §4-5): per app, a Placement `<app>` annotated so OCM's own placement controller leaves
+/// it alone (`cluster.open-cluster-management.io/experimental-scheduling-disable: "true"`), and PlacementDecisions
+/// `<app>-decision-<N>` labelled `cluster.open-cluster-management.io/placement=<app>`, owned by the Placement,
+/// holding at most 100 decisions each. The fleet Placement (`fleetPlacement`) lists every cluster that runs
+/// at least one app. Only changed objects are written.
+struct DecisionPublisher {
+    /// OCM's per-object limit (`maxNumOfClusterDecisions`).
+    static let maxDecisionsPerObject = 100
+    static let placementLabel = "cluster.open-cluster-management.io/placement"
+    static let groupIndexLabel = "cluster.open-cluster-management.io/decision-group-index"
+    static let groupNameLabel = "cluster.open-cluster-management.io/decision-group-name"
+    static let schedulingDisabled = "cluster.open-cluster-management.io/experimental-scheduling-disable"
+
+    let hub: KubeClient
+    let namespace: String
+    let fleetPlacement: String
+    let logger: Logger
+
+    /// One decision: a cluster and why (`reason` is free text; OCM's controller writes "").
+    struct Decision: Hashable {
+        var cluster: String
+        var reason: String
+    }
+
+    /// Splits decisions into objects of at most ``maxDecisionsPerObject``, sorted by cluster name.
+    static func chunks(_ decisions: [Decision]) -> [[Decision]] {
+        let sorted = decisions.sorted { ($0.cluster, $0.reason) < ($1.cluster, $1.reason) }
+        return stride(from: 0, to: sorted.count, by: maxDecisionsPerObject).map {
+            Array(sorted[$0..<min($0 + maxDecisionsPerObject, sorted.count)])
+        }
+    }
+
+    /// Publishes `placements` (app → cluster and top reason) and removes Placer's Placements of apps not listed.
+    /// - Returns: the names of PlacementDecisions written.
+    func publish(_ placements: [String: Decision]) async throws -> [String] {
+        var written: [String] = []
+        var fleet: [String: Decision] = [:]
+        for (app, decision) in placements.sorted(by: { $0.key < $1.key }) {
+            written += try await publish(placement: app, decisions: [decision])
+            fleet[decision.cluster] = fleet[decision.cluster] ?? Decision(cluster: decision.cluster, reason: "runs \(app)")
+        }
+        written += try await publish(placement: fleetPlacement, decisions: Array(fleet.values))
+        let keep = Set(placements.keys).union([fleetPlacement])
+        for item in try await hub.list(.placement, namespace: namespace, labelSelector: "\(Labels.managedBy)=placer") {
+            guard let name = try? Value.parseJSON(item)[path: "metadata.name"]?.stringValue, !keep.contains(name) else { continue }
+            // Deleting the Placement garbage-collects its decisions through their owner references; delete them
+            // explicitly too, for hubs (and emulators) without a garbage collector.
+            for decision in try await hub.list(.placementDecision, namespace: namespace, labelSelector: "\(Self.placementLabel)=\(name)") {
+                if let decisionName = try? Value.parseJSON(decision)[path: "metadata.name"]?.stringValue {
+                    try await hub.delete(.placementDecision, namespace: namespace, name: decisionName)
+                }
+            }
+            try await hub.delete(.placement, namespace: namespace, name: name)
+        }
+        return written
+    }
+
+    private func publish(placement name: String, decisions: [Decision]) async throws -> [String] {
+        let placement = try await ensurePlacement(name)
+        let uid = placement[path: "metadata.uid"]?.stringValue ?? ""
+        var written: [String] = []
+        let chunks = Self.chunks(decisions)
+        for (index, chunk) in chunks.enumerated() {
+            let objectName = "\(name)-decision-\(index + 1)"
+            let status: Value = .object([("decisions", .array(chunk.map {
+                .object([("clusterName", .string($0.cluster)), ("reason", .string($0.reason))])
+            }))])
+            let existing = try await hub.get(.placementDecision, namespace: namespace, name: objectName)
+                .flatMap { try? Value.parseJSON($0) }
+            if existing?["status"] == status { continue }
+            if existing == nil {
+                _ = try await hub.apply(
+                    .placementDecision, namespace: namespace, name: objectName,
+                    body: decisionObject(objectName, placement: name, uid: uid).canonicalJSONData())
+            }
+            let statusBody = decisionObject(objectName, placement: name, uid: uid).setting("status", to: status)
+            _ = try await hub.applyStatus(
+                .placementDecision, namespace: namespace, name: objectName, body: statusBody.canonicalJSONData())
+            written.append(objectName)
+        }
+        // Decisions beyond the current count (the placement shrank) go.
+        for item in try await hub.list(.placementDecision, namespace: namespace, labelSelector: "\(Self.placementLabel)=\(name)") {
+            guard let objectName = try? Value.parseJSON(item)[path: "metadata.name"]?.stringValue,
+                let number = Int(objectName.split(separator: "-").last ?? ""), number > chunks.count
+            else { continue }
+            try await hub.delete(.placementDecision, namespace: namespace, name: objectName)
+        }
+        return written
+    }
+
+    private func ensurePlacement(_ name: String) async throws -> Value {
+        if let data = try await hub.get(.placement, namespace: namespace, name: name), let value = try? Value.parseJSON(data) {
+            return value
+        }
+        let body: Value = .object([
+            ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")), ("kind", .string("Placement")),
+            ("metadata", .object([
+                ("name", .string(name)), ("namespace", .string(namespace)),
+                ("labels", .object([(Labels.managedBy, .string("placer"))])),
+                ("annotations", .object([(Self.schedulingDisabled, .string("true"))])),
+            ])),
+            ("spec", .object([])),
+        ])
+        return try Value.parseJSON(try await hub.apply(.placement, namespace: namespace, name: name, body: body.canonicalJSONData()))
+    }
+
+    private func decisionObject(_ name: String, placement: String, uid: String) -> Value {
+        .object([
+            ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")), ("kind", .string("PlacementDecision")),
+            ("metadata", .object([
+                ("name", .string(name)), ("namespace", .string(namespace)),
+                ("labels", .object([
+                    (Self.placementLabel, .string(placement)), (Self.groupIndexLabel, .string("0")),
+                    (Self.groupNameLabel, .string("")), (Labels.managedBy, .string("placer")),
+                ])),
+                ("ownerReferences", .array([.object([
+                    ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")), ("kind", .string("Placement")),
+                    ("name", .string(placement)), ("uid", .string(uid)), ("controller", .bool(true)),
+                    ("blockOwnerDeletion", .bool(true)),
+                ])])),
+            ])),
+        ])
+    }
+}
