@@ -1,11 +1,13 @@
 import AppModel
 
-/// One change kept in the hub's history: the event type and the object after the change (before, for DELETED).
+/// One change kept in the hub's history: the event type, the object after the change (as last stored, for
+/// DELETED) and the object before it (nil when created).
 struct WatchRecord: Sendable {
     var revision: Int
     var type: String
     var key: ObjectKey
     var object: Value
+    var previous: Value?
 }
 
 /// One line of a watch stream: `{"type": ..., "object": ...}`.
@@ -20,27 +22,42 @@ struct Watcher: Sendable {
     var type: ResourceType
     var namespace: String?
     var selector: LabelSelector?
+    var fields: FieldSelector?
     var sink: AsyncStream<WatchMessage>.Continuation
 
     func selects(_ key: ObjectKey, _ object: Value) -> Bool {
         key.plural == type.plural && (namespace == nil || key.namespace == namespace)
-            && (selector?.matches(object.objectLabels) ?? true)
+            && (selector?.matches(object.objectLabels) ?? true) && (fields?.matches(object) ?? true)
+    }
+
+    /// The event this watch sees for a change, as kube-apiserver's watch cache reports it through a label
+    /// selector: an object that starts matching is ADDED, one that stops matching is DELETED; nil when the
+    /// watch sees nothing.
+    func message(for record: WatchRecord) -> WatchMessage? {
+        let now = selects(record.key, record.object)
+        let before = record.previous.map { selects(record.key, $0) } ?? false
+        switch record.type {
+        case "MODIFIED" where now && !before: return WatchMessage(type: "ADDED", object: record.object)
+        case "MODIFIED" where !now && before: return WatchMessage(type: "DELETED", object: record.object)
+        case _ where now: return WatchMessage(type: record.type, object: record.object)
+        default: return nil
+        }
     }
 }
 
 /// Watches: the bounded change history, replay from a resourceVersion, live events and bookmarks.
 extension HubStore {
     /// Records a change and sends it to the watches that select it.
-    func publish(_ type: ResourceType, key: ObjectKey, event: String, object: Value) {
-        let record = WatchRecord(revision: revision, type: event, key: key, object: object)
+    func publish(_ type: ResourceType, key: ObjectKey, event: String, object: Value, previous: Value?) {
+        let record = WatchRecord(revision: revision, type: event, key: key, object: object, previous: previous)
         history.append(record)
         let excess = history.count - configuration.watchHistoryLimit
         if excess > 0 {
             historyFloor = history[excess - 1].revision
             history.removeFirst(excess)
         }
-        for watcher in watchers.values where watcher.selects(key, object) {
-            watcher.sink.yield(WatchMessage(type: event, object: object))
+        for watcher in watchers.values {
+            if let message = watcher.message(for: record) { watcher.sink.yield(message) }
         }
     }
 
@@ -52,20 +69,21 @@ extension HubStore {
     /// - Throws: ``APIError`` 410 Expired when `resourceVersion` is older than the kept history, 400 when it is
     ///   not a resourceVersion this hub issued.
     func startWatch(
-        _ type: ResourceType, namespace: String?, selector: LabelSelector?, resourceVersion: String?
+        _ type: ResourceType, namespace: String?, selector: LabelSelector?, fields: FieldSelector? = nil,
+        resourceVersion: String?
     ) throws -> (id: Int, stream: AsyncStream<WatchMessage>) {
         let (stream, sink) = AsyncStream<WatchMessage>.makeStream()
-        let watcher = Watcher(type: type, namespace: namespace, selector: selector, sink: sink)
+        let watcher = Watcher(type: type, namespace: namespace, selector: selector, fields: fields, sink: sink)
         if let resourceVersion, !resourceVersion.isEmpty, resourceVersion != "0" {
             guard let start = Int(resourceVersion), start >= 0 else {
                 throw APIError.badRequest("invalid resourceVersion \"\(resourceVersion)\"")
             }
             guard start >= historyFloor else { throw APIError.expired(resourceVersion: start, oldest: historyFloor) }
-            for record in history where record.revision > start && watcher.selects(record.key, record.object) {
-                sink.yield(WatchMessage(type: record.type, object: record.object))
+            for record in history where record.revision > start {
+                if let message = watcher.message(for: record) { sink.yield(message) }
             }
         } else {
-            for object in list(type, namespace: namespace, selector: selector) {
+            for object in list(type, namespace: namespace, selector: selector) where fields?.matches(object) ?? true {
                 sink.yield(WatchMessage(type: "ADDED", object: object))
             }
         }

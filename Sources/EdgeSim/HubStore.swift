@@ -118,10 +118,10 @@ actor HubStore {
         let finalizers = new[path: "metadata.finalizers"]?.arrayValue ?? []
         if new[path: "metadata.deletionTimestamp"] != nil, finalizers.isEmpty {
             objects[key] = nil
-            publish(type, key: key, event: "DELETED", object: new)
+            publish(type, key: key, event: "DELETED", object: new, previous: old)
         } else {
             objects[key] = new
-            publish(type, key: key, event: old == nil ? "ADDED" : "MODIFIED", object: new)
+            publish(type, key: key, event: old == nil ? "ADDED" : "MODIFIED", object: new, previous: old)
         }
         if byClient { mutationCount += 1 }
         if notifyAgent, type == ResourceCatalog.manifestWorks, old == nil || old?.objectGeneration != generation {
@@ -137,7 +137,7 @@ actor HubStore {
         revision += 1
         mutationCount += 1
         let gone = old.settingMetadata("resourceVersion", to: .string(String(revision)))
-        publish(type, key: key, event: "DELETED", object: gone)
+        publish(type, key: key, event: "DELETED", object: gone, previous: old)
         return gone
     }
 

@@ -41,8 +41,12 @@ struct ObjectCall: Sendable {
         switch method {
         case .get:
             let selector = try query["labelSelector"].map { try LabelSelector(parsing: $0) }
-            if ["1", "true"].contains(query["watch"] ?? "") { return try await watch(store, selector: selector) }
+            let fields = try query["fieldSelector"].map { try FieldSelector(parsing: $0) }
+            if ["1", "true"].contains(query["watch"] ?? "") {
+                return try await watch(store, selector: selector, fields: fields)
+            }
             let items = await store.list(type, namespace: namespace, selector: selector)
+                .filter { fields?.matches($0) ?? true }
             let page = try ListPage(
                 items: items, limit: query["limit"].flatMap { Int($0) }, token: query["continue"],
                 resourceVersion: await store.revision, oldestResourceVersion: await store.historyFloor)
@@ -64,9 +68,9 @@ struct ObjectCall: Sendable {
         }
     }
 
-    private func watch(_ store: HubStore, selector: LabelSelector?) async throws -> Response {
+    private func watch(_ store: HubStore, selector: LabelSelector?, fields: FieldSelector?) async throws -> Response {
         let (id, stream) = try await store.startWatch(
-            type, namespace: namespace, selector: selector, resourceVersion: query["resourceVersion"])
+            type, namespace: namespace, selector: selector, fields: fields, resourceVersion: query["resourceVersion"])
         let bookmarks = ["1", "true"].contains(query["allowWatchBookmarks"] ?? "")
         let timeout = query["timeoutSeconds"].flatMap { Int($0) }.flatMap { $0 > 0 ? Duration.seconds($0) : nil }
         return WatchResponse.make(
@@ -110,8 +114,11 @@ struct ObjectCall: Sendable {
 
     /// The request body as a value (JSON or YAML; exactly one document).
     private func parsedBody() throws -> Value {
-        // Protobuf is for built-in types only; client-go retries such a request as JSON after a 415.
-        if contentType.contains("protobuf") { throw APIError.unsupportedMediaType(contentType) }
+        if contentType.contains("protobuf") {
+            // kubectl sends built-in types as protobuf; the hub reads the Namespace of `kubectl create namespace`.
+            guard let namespace = ProtobufNamespace.decode(body) else { throw APIError.unsupportedMediaType(contentType) }
+            return namespace
+        }
         let documents: [YAMLDocument]
         do {
             documents = try YAMLLoader.load(body, file: "request body")

@@ -32,12 +32,12 @@ struct LeaseLock {
     mutating func tryAcquireOrRenew(deadline: ContinuousClock.Instant) async -> Bool {
         let client = elector.client
         let (namespace, name, identity) = (elector.namespace, elector.name, elector.identity)
-        let now = MicroTime.format(Date())
         do {
             let read = try await Self.within(deadline) {
                 try await client.get(.lease, namespace: namespace, name: name)
             }
             guard let current = read else {
+                let now = MicroTime.format(Date())
                 let spec = LeaseObject.Spec(
                     holderIdentity: identity, leaseDurationSeconds: elector.leaseDurationSeconds, acquireTime: now,
                     renewTime: now, leaseTransitions: 0)
@@ -52,6 +52,8 @@ struct LeaseLock {
             let old = observedSpec ?? LeaseObject.Spec()
             let holder = old.holderIdentity ?? ""
             if let expiry = observedExpiry, expiry > ContinuousClock.now { return false }
+            // Stamped after the expiry check, so a takeover's acquireTime is never earlier than the expiry.
+            let now = MicroTime.format(Date())
             var spec = old
             spec.holderIdentity = identity
             spec.leaseDurationSeconds = elector.leaseDurationSeconds

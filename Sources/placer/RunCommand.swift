@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import OCMClient
 import Reconciler
 import ServiceLifecycle
 
@@ -16,6 +17,18 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Poll interval (e.g. 30s, 2m).")
     var interval: IntervalArgument = IntervalArgument(seconds: 30)
 
+    @Flag(inversion: .prefixedEnableDisable, help: "Reconcile only while holding the leader Lease on the hub.")
+    var leaderElection = true
+
+    @Option(help: "Namespace of the leader Lease on the hub.")
+    var leaseNamespace = "placer"
+
+    @Option(help: "Name of the leader Lease.")
+    var leaseName = "placer"
+
+    @Option(help: "Lease duration: how long a standby waits for a silent leader before taking over (e.g. 15s).")
+    var leaseDuration: IntervalArgument = IntervalArgument(seconds: 15)
+
     func run() async throws {
         logging.bootstrap()
         let logger = Logger(label: "placer.run")
@@ -27,8 +40,20 @@ struct RunCommand: AsyncParsableCommand {
         let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher) { report in
             if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty { ReportPrinter.print(report) }
         }
+        var services: [any Service] = [watcher]
+        if leaderElection {
+            let seconds = max(3, Int(leaseDuration.seconds.rounded()))
+            let identity = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+            let elector = try LeaderElector(
+                client: client, namespace: leaseNamespace, name: leaseName, identity: identity,
+                leaseDurationSeconds: seconds, renewDeadlineSeconds: Double(seconds) * 2 / 3,
+                retryPeriodSeconds: Double(seconds) / 7.5)
+            services.append(LeaderElectedService(elector: elector, service: loop))
+        } else {
+            services.append(loop)
+        }
         let group = ServiceGroup(
-            configuration: .init(services: [watcher, loop], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try? await client.shutdown()
     }

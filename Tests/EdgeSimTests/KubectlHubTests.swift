@@ -39,6 +39,17 @@ struct KubectlHubTests {
             #expect(lines.contains { $0.contains("edge-2") && $0.contains("second") }, "\(watch.text)")
             #expect(lines.filter { $0.contains("NAMESPACE") }.count == 1, "one header: \(watch.text)")
             await watch.kill()
+            // One object (kubectl watches it through a field selector on metadata.name).
+            let single = try ChildProcess(
+                "/usr/bin/kubectl", base + ["get", "manifestwork", "-n", "edge-2", "second", "--watch", "-o", "name"])
+            defer { Task { await single.kill() } }
+            #expect(await single.waitForOutput { $0.contains("second") }, "\(single.text)")
+            try await hub.seed(try Value.parseJSON(Data(workJSON(name: "third", namespace: "edge-2").utf8)))
+            try await hub.setAgent(cluster: "edge-2", behaviour: .failing)
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(!single.text.contains("third"), "\(single.text)")
+            #expect(single.text.split(separator: "\n").count >= 2, "the status change of second: \(single.text)")
+            await single.kill()
         }
     }
 
@@ -47,11 +58,8 @@ struct KubectlHubTests {
             let work = ocmExamplesFolder.appendingPathComponent(
                 "docs_deploy-kubernetes-resources_L82_manifestwork_my-first-work.yaml").path
             let placement = ocmExamplesFolder.appendingPathComponent("docs_placement_L72_placement_placement1.yaml").path
-            // `kubectl create namespace` would send protobuf, which the hub does not speak; apply sends YAML.
-            let namespaceFile = FileManager.default.temporaryDirectory.appendingPathComponent("ns1-\(UUID().uuidString).yaml")
-            try Data("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns1\n".utf8).write(to: namespaceFile)
-            defer { try? FileManager.default.removeItem(at: namespaceFile) }
-            let namespace = try await kubectl(base, "apply", "--server-side", "-f", namespaceFile.path)
+            // kubectl sends this one as protobuf.
+            let namespace = try await kubectl(base, "create", "namespace", "ns1")
             #expect(namespace.status == 0, "\(namespace.output)")
             let listed = try await kubectl(base, "get", "namespace", "ns1")
             #expect(listed.status == 0 && listed.output.contains("ns1"), "\(listed.output)")

@@ -105,3 +105,35 @@ import Testing
         #expect(HubConfiguration().manifestLimitBytes == 512_000)
     }
 }
+
+@Suite struct DryRunAndSelectorTests {
+    let works = "/apis/work.open-cluster-management.io/v1/namespaces/edge-1/manifestworks"
+
+    @Test func dryRunChecksButStoresNothing() async throws {
+        try await withHub { hub in
+            let client = HubClient(hub)
+            let dry = try await client.send("POST", works + "?dryRun=All", body: workJSON(name: "w1", namespace: "edge-1"))
+            #expect(dry.code == 201)
+            #expect(dry.body[path: "metadata.name"] == .string("w1"))
+            #expect(await hub.objects("manifestworks").isEmpty)
+            let invalid = try await client.send(
+                "POST", works + "?dryRun=All", body: workJSON(name: "w1", namespace: "edge-1").replacingOccurrences(
+                    of: #""kind":"Deployment","#, with: ""))
+            #expect(invalid.code == 422)
+        }
+    }
+
+    @Test func fieldSelectorsOnNameAndNamespace() async throws {
+        try await withHub { hub in
+            let client = HubClient(hub)
+            for name in ["a", "b"] {
+                _ = try await client.send("POST", works, body: workJSON(name: name, namespace: "edge-1"))
+            }
+            let one = try await client.send("GET", works + "?fieldSelector=metadata.name%3Db")
+            #expect(one.body["items"]?.arrayValue?.map { $0[path: "metadata.name"] } == [.string("b")])
+            let others = try await client.send("GET", works + "?fieldSelector=metadata.name!%3Db")
+            #expect(others.body["items"]?.arrayValue?.map { $0[path: "metadata.name"] } == [.string("a")])
+            #expect(try await client.send("GET", works + "?fieldSelector=spec.x%3D1").code == 400)
+        }
+    }
+}

@@ -50,6 +50,27 @@ import Testing
         }
     }
 
+    @Test func objectsEnteringOrLeavingALabelSelectorAreAddedOrDeleted() async throws {
+        try await withHub { hub in
+            let client = HubClient(hub)
+            _ = try await client.send(
+                "POST", works("edge-1"), body: workJSON(name: "a", namespace: "edge-1", labels: ["app": "web"]))
+            let watch = try WatchLines(client, works("edge-1") + "?watch=1&labelSelector=app%3Dweb")
+            #expect(await watch.waitForEvents(1).map(\.type) == ["ADDED"])
+            func relabel(_ value: String) async throws {
+                _ = try await client.send(
+                    "PATCH", works("edge-1") + "/a", body: #"{"metadata":{"labels":{"app":"\#(value)"}}}"#,
+                    contentType: "application/merge-patch+json")
+            }
+            try await relabel("db")
+            try await relabel("other")
+            try await relabel("web")
+            let events = await watch.waitForEvents(3)
+            #expect(events.map(\.type) == ["ADDED", "DELETED", "ADDED"])
+            await watch.child.kill()
+        }
+    }
+
     @Test func bookmarksCarryOnlyTheResourceVersion() async throws {
         let configuration = HubConfiguration(agentDelay: .seconds(60), bookmarkInterval: .milliseconds(100))
         try await withHub(configuration: configuration) { hub in
