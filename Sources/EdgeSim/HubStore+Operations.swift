@@ -105,6 +105,8 @@ extension HubStore {
         guard options.dryRun else { return commit(type, key: key, old: old, candidate: candidate, byClient: true) }
         var preview = candidate.setting("apiVersion", to: .string(type.apiVersion))
             .setting("kind", to: .string(type.kind))
+            .settingMetadata("name", to: .string(key.name))
+            .settingMetadata("namespace", to: key.namespace.isEmpty ? nil : .string(key.namespace))
         for field in ["uid", "creationTimestamp", "generation", "resourceVersion"] {
             preview = preview.settingMetadata(field, to: old?[path: "metadata.\(field)"])
         }

@@ -64,11 +64,15 @@ extension Reconciler {
             owned.insert(app)
             let path = RepoLayout.placementPath(app: app)
             let committed = snapshot.placements[app]
+            let sameFeasibility = committed.map { record in
+                Set(record.rejected.map(\.cluster)) == Set(decision.rejected.map(\.cluster))
+                    && (record.candidates.isEmpty == decision.candidates.isEmpty)
+            } ?? false
             if let committed, committed.decisionID == decision.decisionID, committed.cluster == decision.cluster,
-                let bytes = existing[path]
+                sameFeasibility, let bytes = existing[path]
             {
-                // The same decision as committed: keep its record (and the scores it was made with) untouched, so
-                // one app's change never rewrites the records of apps it did not move.
+                // The same decision over the same feasible clusters: keep its record (and the scores it was made
+                // with) untouched, so one app's change never rewrites the records of apps it did not move.
                 desired[path] = bytes
             } else {
                 let record = decision.record(top: snapshot.policy.topCandidates, pinned: committed?.pinned ?? false)

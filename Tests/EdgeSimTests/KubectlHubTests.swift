@@ -25,8 +25,6 @@ struct KubectlHubTests {
 
     @Test func watchPrintsManifestWorkEventsAcrossNamespaces() async throws {
         try await withKubectl { hub, base in
-            let client = HubClient(hub)
-            _ = client
             try await hub.seed(
                 try Value.parseJSON(Data(workJSON(name: "first", namespace: "edge-1").utf8)))
             let watch = try ChildProcess("/usr/bin/kubectl", base + ["get", "manifestworks", "-A", "--watch"])
@@ -45,7 +43,7 @@ struct KubectlHubTests {
             defer { Task { await single.kill() } }
             #expect(await single.waitForOutput { $0.contains("second") }, "\(single.text)")
             try await hub.seed(try Value.parseJSON(Data(workJSON(name: "third", namespace: "edge-2").utf8)))
-            try await hub.setAgent(cluster: "edge-2", behaviour: .failing)
+            await hub.setAgent(cluster: "edge-2", behaviour: .failing)
             try await Task.sleep(for: .milliseconds(500))
             #expect(!single.text.contains("third"), "\(single.text)")
             #expect(single.text.split(separator: "\n").count >= 2, "the status change of second: \(single.text)")

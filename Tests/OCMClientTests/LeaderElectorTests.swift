@@ -79,17 +79,19 @@ import Testing
             let specs = specs
             task.withLockedValue {
                 $0 = Task {
-                    let events = client.watch(.lease, namespace: "placer", resourceVersion: nil)
-                    while !Task.isCancelled {
-                        do {
-                            for try await event in events where event.type != .bookmark {
-                                if let lease = try? LeaseObject.decode(event.object) {
-                                    specs.withLockedValue { $0.append(lease.spec) }
-                                }
+                    func record(_ objects: [Data]) {
+                        let decoded = objects.compactMap { try? LeaseObject.decode($0).spec }
+                        specs.withLockedValue { $0 += decoded }
+                    }
+                    do {
+                        for try await event in client.watchList(.lease, namespace: "placer") {
+                            switch event {
+                            case .listed(let items), .relisted(let items): record(items)
+                            case .changed(let change): record([change.object])
                             }
-                        } catch {
-                            return
                         }
+                    } catch {
+                        return
                     }
                 }
             }

@@ -77,3 +77,56 @@ import Testing
         }
     }
 }
+
+/// Moves are make-before-break: the old ManifestWork stays until the new one is Available.
+@Suite struct MigrationTests {
+    @Test func aMoveWaitsForTheNewClusterAndKeepsTheOldPlacementWhileItFails() async throws {
+        try await withFactory { factory in
+            let placer = try factory.reconciler { $0.statusWaitSeconds = 1 }
+            _ = try await placer.reconcileOnce()
+            #expect(await factory.works()["regional-cloud/digital-twin"] != nil)
+
+            // The target cluster's work agent reports failure: the move must not break the running app.
+            await factory.hub.setAgent(cluster: "factory-dc", behaviour: .failing)
+            try factory.humanEdit("apps/digital-twin/app.yaml", message: "twin near the halls") {
+                $0.replacingOccurrences(of: "nwlatency: \"100\"", with: "nwlatency: \"10\"")
+            }
+            let blocked = try await placer.reconcileOnce()
+            let twin = try #require(blocked.apps.first { $0.app == "digital-twin" })
+            #expect(twin.phase == .degraded)
+            #expect(twin.reason.contains("new placement on factory-dc is not available"), "\(twin.reason)")
+            #expect(twin.reason.hasSuffix("still running on regional-cloud"))
+            #expect(blocked.events.contains { $0.hasPrefix("move blocked: digital-twin") })
+            let works = await factory.works()
+            #expect(works["regional-cloud/digital-twin"] != nil, "old placement kept")
+            #expect(works["factory-dc/digital-twin"] != nil, "new placement applied")
+
+            // Once the new cluster reports the work available, the old one goes.
+            await factory.hub.setAgent(cluster: "factory-dc", behaviour: .healthy)
+            let settled = try await placer.reconcileOnce()
+            #expect(settled.deleted == ["regional-cloud/digital-twin"], "\(settled.apps.filter { $0.app == "digital-twin" })")
+            #expect(await factory.works()["regional-cloud/digital-twin"] == nil)
+            #expect(settled.apps.first { $0.app == "digital-twin" }?.phase == .ready)
+        }
+    }
+
+    @Test func anUnavailableClusterIsLeftAndNotChosen() async throws {
+        try await withFactory { factory in
+            let placer = try factory.reconciler { $0.statusWaitSeconds = 1 }
+            _ = try await placer.reconcileOnce()
+            try await factory.hub.setClusterAvailable("regional-cloud", false)
+            let report = try await placer.reconcileOnce()
+            #expect(report.commit != nil)
+            let files = try factory.files()
+            // digital-twin has somewhere else to go and leaves; batch-analytics (20% energy limit) fits nowhere else
+            // and stays, saying why.
+            #expect(files["rendered/regional-cloud/digital-twin.yaml"] == nil)
+            #expect(files["rendered/factory-dc/digital-twin.yaml"] != nil)
+            let bytes = try #require(files["placements/batch-analytics.yaml"])
+            let record = try PlacementRecord.parse(try #require(try YAMLLoader.load(bytes, file: "b").first))
+            #expect(record.cluster == "regional-cloud")
+            #expect(record.reasons.first == "no feasible cluster; kept on regional-cloud")
+            #expect(record.rejected.first { $0.cluster == "regional-cloud" }?.reasons == ["Availability: cluster is not available"])
+        }
+    }
+}
