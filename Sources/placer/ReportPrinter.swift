@@ -18,6 +18,10 @@ enum ReportPrinter {
         for row in rows { Console.print(line(row)) }
         let commit = report.commit.map { "committed \($0.prefix(12))" } ?? "no commit (nothing changed)"
         Console.print("\nrevision \(report.revision.prefix(12)): \(commit); applied \(report.applied.count), deleted \(report.deleted.count) ManifestWorks")
+        if !report.publishedDecisions.isEmpty {
+            Console.print("published \(report.publishedDecisions.count) PlacementDecisions")
+        }
+        for event in report.events { Console.print("event: \(event)") }
         for error in report.errors { Console.print("error: \(error)") }
     }
 }
