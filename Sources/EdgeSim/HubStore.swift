@@ -58,7 +58,7 @@ actor HubStore {
     /// Creates an empty store, loading the CRD schemas from the configured folder.
     init(configuration: HubConfiguration = .init()) {
         self.configuration = configuration
-        schemas = SchemaRegistry(folder: configuration.crdFolder ?? HubConfiguration.defaultCRDFolder)
+        schemas = SchemaRegistry.loaded(from: configuration.crdFolder ?? HubConfiguration.defaultCRDFolder)
         (workEvents, workEventSink) = AsyncStream.makeStream()
     }
 

@@ -54,6 +54,8 @@ public struct HubTLS: Sendable {
         configuration.minimumTLSVersion = .tlsv12
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caCertificatePEM.utf8)))
         configuration.certificateVerification = .optionalVerification
+        // A client that closes without answering close_notify must not hold `stop()` for NIOSSL's default 5 s.
+        configuration.shutdownTimeout = .milliseconds(200)
         return configuration
     }
 }

@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The CRD schemas the hub validates against, keyed by `apiVersion` and kind, loaded once from a folder of CRD
 /// YAML files (`apiextensions.k8s.io/v1` CustomResourceDefinitions, one or more per file).
@@ -19,6 +20,16 @@ struct SchemaRegistry: Sendable {
 
     /// An empty registry (no validation).
     init() { entries = [] }
+
+    private static let cache = NIOLockedValueBox([String: SchemaRegistry]())
+
+    /// The registry of `folder`, parsed once per process (hubs in tests share it).
+    static func loaded(from folder: String) -> SchemaRegistry {
+        if let cached = cache.withLockedValue({ $0[folder] }) { return cached }
+        let registry = SchemaRegistry(folder: folder)
+        cache.withLockedValue { $0[folder] = registry }
+        return registry
+    }
 
     /// Loads every `*.yaml` file of `folder`; unreadable files and non-CRD documents are skipped.
     init(folder: String) {
