@@ -47,6 +47,15 @@ public actor ClusterInventoryWatcher: Service {
     public func currentGeneration() -> Int { generation }
 
     public func run() async throws {
+        // A watch waits on the network: graceful shutdown cancels it rather than waiting for the next event.
+        do {
+            try await cancelWhenGracefulShutdown { try await self.watchLoop() }
+        } catch is CancellationError {
+            return
+        }
+    }
+
+    private func watchLoop() async throws {
         var failures = 0
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
@@ -80,6 +89,7 @@ public actor ClusterInventoryWatcher: Service {
             } catch is CancellationError {
                 return
             } catch {
+                if Task.isCancelled { return }
                 failures += 1
                 let wait = min(30.0, pow(2, Double(min(failures, 5))) * 0.5)
                 logger.warning("ManagedCluster watch failed: \(error)", metadata: ["retryInSeconds": "\(wait)"])

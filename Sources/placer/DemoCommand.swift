@@ -42,8 +42,8 @@ struct DemoCommand: AsyncParsableCommand {
         defer { daemon.stop() }
         let cloneURL = daemon.url(repository: "app-repo.git")
 
-        // Token-less reads let stock kubectl list objects: it sends kubeconfig credentials only over TLS.
-        let hub = EdgeSimHub(configuration: HubConfiguration(anonymousReads: true))
+        // HTTPS with a CA generated now: the kubeconfig carries it, so Placer and stock kubectl verify the hub.
+        let hub = EdgeSimHub(configuration: HubConfiguration(), tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
         try await hub.start()
         let inventory = RepoLoader.load(files: try RepoFiles.read(directory: tree.exampleRepo)).clusters
         for cluster in inventory { try await hub.seed(ManagedClusterFactory.make(from: cluster)) }

@@ -43,8 +43,8 @@ struct CommitOptions: ParsableArguments {
 
 /// The OCM hub.
 struct HubOptions: ParsableArguments {
-    @Option(help: "kubeconfig of the OCM hub cluster.")
-    var hubKubeconfig: String
+    @Option(help: "kubeconfig of the OCM hub cluster (default: as kubectl finds it: KUBECONFIG, ~/.kube/config, in-cluster).")
+    var hubKubeconfig: String?
 
     @Option(help: "kubeconfig context to use (default: current-context).")
     var context: String?
@@ -53,7 +53,8 @@ struct HubOptions: ParsableArguments {
     var decisionNamespace: String?
 
     func client() throws -> KubeClient {
-        let kubeconfig = try Kubeconfig.load(path: hubKubeconfig, context: context)
+        let kubeconfig = try hubKubeconfig.map { try Kubeconfig.load(path: $0, context: context) }
+            ?? Kubeconfig.load(context: context)
         return try KubeClient(kubeconfig: kubeconfig, fieldManager: "placer")
     }
 }

@@ -5,9 +5,10 @@ import Testing
 
 /// ``RetryPolicy`` applied to real HTTP answers from a ``ScriptedServer``.
 @Suite struct RetryTests {
-    /// Fast retries so tests do not sleep long.
+    /// Fast retries so tests do not sleep long; the time budget is out of the way (a loaded test machine can
+    /// stall a request for seconds), so only the attempt count decides.
     static let fast = RetryPolicy(
-        maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100), jitter: 0, maxElapsed: .seconds(5))
+        maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100), jitter: 0, maxElapsed: .seconds(60))
 
     static func client(_ server: ScriptedServer, policy: RetryPolicy = fast) throws -> KubeClient {
         try KubeClient(
@@ -163,7 +164,7 @@ import Testing
         try await client.shutdown()
         #expect(error?.description == "cannot reach hub \(url): connection refused")
         #expect((error?.attempts ?? 0) > 1, "the default policy retried")
-        #expect(elapsed < .seconds(6), "the default budget is 5 s")
+        #expect(elapsed < .seconds(8), "the default budget is 5 s (plus the attempt under way)")
         #expect(elapsed > .milliseconds(500), "retries took their backoff")
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// `watchList`: list, watch from the list's version, resume, and re-list on 410.
 @Suite struct WatchListTests {
     static let fast = RetryPolicy(
-        maxAttempts: 3, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100), jitter: 0, maxElapsed: .seconds(2))
+        maxAttempts: 3, baseDelay: .milliseconds(20), maxDelay: .milliseconds(100), jitter: 0, maxElapsed: .seconds(60))
 
     static func text(_ items: [Data]) -> [String] { items.map { String(decoding: $0, as: UTF8.self) } }
 

@@ -126,8 +126,10 @@ struct CollectTimedOut: Error {}
                 ])
             }
             return ScriptedServer.stream(
-                [(.zero, #"{"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"3"}}}"#)],
-                dropAtEnd: true)
+                [
+                    (.zero, #"{"type":"MODIFIED","object":{"metadata":{"name":"a","resourceVersion":"3"}}}"#),
+                    (.milliseconds(200), ""),
+                ], dropAtEnd: true)
         }
         let client = try KubeClient(kubeconfig: Kubeconfig(server: server.url, token: "t"))
         let events = try await collect(client.watch(.manifestWork, namespace: "edge-1", resourceVersion: "1")) { _ in

@@ -45,7 +45,10 @@ final class FactoryFixture: @unchecked Sendable {
             message: "Factory apps\n", updateRef: "refs/heads/main")
         try bare.setHead(branch: "main")
         let daemon = try GitDaemon(baseDirectory: folder.path)
-        let hub = EdgeSimHub(configuration: HubConfiguration(agentDelay: .milliseconds(20), anonymousReads: true))
+        // HTTPS with a generated CA, as a real hub: kubectl and Placer verify it through the kubeconfig.
+        let hub = EdgeSimHub(
+            configuration: HubConfiguration(agentDelay: .milliseconds(20)),
+            tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
         try await hub.start()
         for cluster in RepoLoader.load(files: files).clusters { try await hub.seed(ManagedClusterFactory.make(from: cluster)) }
         let kubeconfig = folder.appendingPathComponent("hub.kubeconfig").path
