@@ -18,7 +18,8 @@ extension Reconciler {
         snapshot.clusters = try await inventory(merging: snapshot.clusters)
         let inventoryDigest = Digest.sha256(Data(snapshot.clusters.map { cluster in
             let scores = cluster.addOnScores.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            return "\(cluster.name):\(cluster.available):\(scores.joined(separator: ";")):\(cluster.expiredAddOnScores.sorted())"
+            let labels = cluster.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+            return "\(cluster.name):\(cluster.available):\(cluster.cpuCores):\(cluster.memoryBytes):\(labels):\(scores.joined(separator: ";")):\(cluster.expiredAddOnScores.sorted())"
         }.joined(separator: ",").utf8))
         let inputsDigest = Digest.sha256(Data((snapshot.inputsDigest + inventoryDigest).utf8))
 
@@ -117,18 +118,47 @@ extension Reconciler {
             }
         }
         let scores = try await addOnScores()
-        return clusters.map { cluster in
-            var merged = cluster
+        var merged: [ClusterSpec] = clusters.map { cluster in
+            var spec = cluster
             if let hubCluster = live[cluster.name] {
-                let noSelect = hubCluster.spec.taints.contains { $0.effect == "NoSelect" }
-                merged.available = hubCluster.isAvailable && !noSelect
+                Self.merge(hubCluster, into: &spec)
             } else if !live.isEmpty {
-                merged.available = false  // not registered with this hub: nothing could apply there
+                spec.available = false  // not registered with this hub: nothing could apply there
             }
-            merged.addOnScores = scores.valid[cluster.name] ?? [:]
-            merged.expiredAddOnScores = scores.expired[cluster.name] ?? []
-            return merged
+            return spec
         }
+        // Clusters registered on the hub but absent from clusters/*.yaml: placeable with what the hub knows
+        // (no latency figures, so latency budgets refuse them; energy priced as the dearest known cluster).
+        let known = Set(clusters.map(\.name))
+        let dearest = clusters.map(\.energyCostPerCoreHour).max() ?? 0
+        for (name, hubCluster) in live.sorted(by: { $0.key < $1.key }) where !known.contains(name) {
+            var spec = ClusterSpec(
+                name: name, labels: [:], zone: "", cpuCores: 0, memoryBytes: 0, latencyMilliseconds: [:],
+                energyCostPerCoreHour: dearest, source: "hub")
+            Self.merge(hubCluster, into: &spec)
+            spec.zone = spec.labels[Labels.zone] ?? ""
+            merged.append(spec)
+        }
+        return merged.map { cluster in
+            var spec = cluster
+            spec.addOnScores = scores.valid[cluster.name] ?? [:]
+            spec.expiredAddOnScores = scores.expired[cluster.name] ?? []
+            return spec
+        }
+    }
+
+    /// The hub's view of a cluster wins where it has one: availability (the Available condition under OCM's
+    /// type name, and no NoSelect taint), labels, cluster claims (as labels named after the claim, unless a label
+    /// of that name exists), and allocatable cpu and memory.
+    static func merge(_ hubCluster: ManagedClusterObject, into spec: inout ClusterSpec) {
+        let noSelect = hubCluster.spec.taints.contains { $0.effect == "NoSelect" }
+        spec.available = hubCluster.isAvailable && !noSelect
+        for (key, value) in hubCluster.metadata.labels ?? [:] { spec.labels[key] = value }
+        for claim in hubCluster.status?.clusterClaims ?? [] where spec.labels[claim.name] == nil {
+            spec.labels[claim.name] = claim.value
+        }
+        if let cpu = hubCluster.status?.allocatable["cpu"].flatMap(Quantity.parse) { spec.cpuCores = cpu }
+        if let memory = hubCluster.status?.allocatable["memory"].flatMap(Quantity.parse) { spec.memoryBytes = memory }
     }
 
     /// The hub's AddOnPlacementScores by cluster namespace: valid ones as `<resource>/<score>` → value, and the

@@ -130,3 +130,31 @@ import Testing
         }
     }
 }
+
+/// The hub's ManagedClusters are the live inventory: their allocatable and claims win over clusters/*.yaml,
+/// and clusters registered only on the hub are considered too.
+@Suite struct HubInventoryTests {
+    @Test func hubAllocatableAndHubOnlyClustersFeedTheDecision() async throws {
+        try await withFactory { factory in
+            // The data centre is smaller than the repo says; a fourth hall's cluster registered on the hub only.
+            let status: Value = .object([
+                ("apiVersion", .string("cluster.open-cluster-management.io/v1")), ("kind", .string("ManagedCluster")),
+                ("metadata", .object([("name", .string("factory-dc"))])),
+                ("status", .object([("allocatable", .object([("cpu", .string("4")), ("memory", .string("128Gi"))]))])),
+            ])
+            _ = try await factory.client.applyStatus(.managedCluster, namespace: nil, name: "factory-dc", body: status.canonicalJSONData())
+            let extra = ClusterSpec(
+                name: "hall-4-edge", labels: ["topology.kubernetes.io/zone": "hall-4", "placer.dev/tier": "edge"], zone: "hall-4",
+                cpuCores: 8, memoryBytes: 17_179_869_184, latencyMilliseconds: [:], energyCostPerCoreHour: 0)
+            try await factory.hub.seed(ManagedClusterFactory.make(from: extra))
+
+            _ = try await factory.reconciler().reconcileOnce()
+            let bytes = try #require(try factory.files()["placements/vision-inference.yaml"])
+            let record = try PlacementRecord.parse(try #require(try YAMLLoader.load(bytes, file: "v").first))
+            let dc = try #require(record.rejected.first { $0.cluster == "factory-dc" })
+            #expect(dc.reasons.contains { $0.hasPrefix("Capacity: needs 6.5 cpu, 3.6 free") }, "\(dc.reasons)")
+            let hall4 = try #require(record.rejected.first { $0.cluster == "hall-4-edge" })
+            #expect(hall4.reasons.contains("LatencyBudget: latency to hall-2 unknown, budget 10 ms"), "\(hall4.reasons)")
+        }
+    }
+}
