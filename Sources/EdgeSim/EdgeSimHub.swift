@@ -73,7 +73,7 @@ public final class EdgeSimHub: Sendable {
         let agent = WorkAgent(delay: configuration.agentDelay)
         let store = self.store
         let agentService = ClosureService {
-            try await cancelWhenGracefulShutdown { await agent.run(store: store) }
+            await cancelWhenGracefulShutdown { await agent.run(store: store) }
         }
         let services = ServiceGroup(services: [app, agentService], logger: logger)
         let task = Task {

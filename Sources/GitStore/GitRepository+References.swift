@@ -6,7 +6,7 @@ extension GitRepository {
     /// - Parameter branch: The branch name; it need not exist yet (an unborn HEAD).
     /// - Throws: `GitError` if libgit2 refuses the reference name.
     public func setHead(branch: String) throws {
-        try withLock {
+        _ = try withLock {
             try LibGit2.check(git_repository_set_head(handle, "refs/heads/\(branch)"), "git_repository_set_head")
         }
     }

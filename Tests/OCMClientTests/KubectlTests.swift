@@ -27,7 +27,7 @@ struct KubectlTests {
         // talks to the hub (whose handlers need those threads).
         try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         let outputURL = cacheDirectory.appendingPathComponent("output")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
         let output = try FileHandle(forWritingTo: outputURL)
         process.standardOutput = output
         process.standardError = output

@@ -148,7 +148,7 @@ func runProgram(_ path: String, _ arguments: [String], environment: [String: Str
     process.arguments = arguments
     if let environment { process.environment = environment }
     let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("placer-test-\(UUID().uuidString).out")
-    FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
     let output = try FileHandle(forWritingTo: outputURL)
     process.standardOutput = output
     process.standardError = output

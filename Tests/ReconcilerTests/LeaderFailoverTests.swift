@@ -19,7 +19,7 @@ struct LeaderFailoverTests {
 
         init(_ factory: FactoryFixture, name: String) throws {
             log = factory.folder.appendingPathComponent("\(name).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             let handle = try FileHandle(forWritingTo: log)
             process.executableURL = URL(fileURLWithPath: LeaderFailoverTests.placer)
             process.arguments = [
