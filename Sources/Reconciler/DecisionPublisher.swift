@@ -1,6 +1,5 @@
 import AppModel
 import Foundation
-import Logging
 import OCMClient
 
 /// Publishes Placer's choices as OCM Placements and PlacementDecisions, so OCM consumers (Argo CD's
@@ -22,7 +21,6 @@ struct DecisionPublisher {
     let hub: KubeClient
     let namespace: String
     let fleetPlacement: String
-    let logger: Logger
 
     /// One decision: a cluster and why (`reason` is free text; OCM's controller writes "").
     struct Decision: Hashable {

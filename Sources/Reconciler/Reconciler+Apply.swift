@@ -83,7 +83,7 @@ extension Reconciler {
             report.deleted = deleted
             if let namespace = configuration.decisionNamespace {
                 let publisher = DecisionPublisher(
-                    hub: hub, namespace: namespace, fleetPlacement: configuration.fleetPlacement, logger: logger)
+                    hub: hub, namespace: namespace, fleetPlacement: configuration.fleetPlacement)
                 let reasons = Dictionary(uniqueKeysWithValues: report.apps.map { ($0.app, $0.reason) })
                 var placements: [String: DecisionPublisher.Decision] = [:]
                 for work in desired {

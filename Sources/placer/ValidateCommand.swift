@@ -1,6 +1,7 @@
 import AppModel
 import ArgumentParser
 import Foundation
+import Reconciler
 
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +36,7 @@ struct ValidateCommand: ParsableCommand {
             if report.errorCount > 0 { throw ExitCode(1) }
             return
         }
-        let presets = (presetsDir ?? SourceTree.locate()?.presetsDirectory).map(ReconcilerPresets.load) ?? [:]
+        let presets = (presetsDir ?? SourceTree.locate()?.presetsDirectory).map(ReconcilerConfiguration.loadPresets(from:)) ?? [:]
         let snapshot = RepoLoader.load(files: files, presets: presets)
         if warnings { for warning in snapshot.warnings { print(warning.description) } }
         for error in snapshot.allErrors { print(error.description) }
@@ -44,8 +45,3 @@ struct ValidateCommand: ParsableCommand {
     }
 }
 
-import Reconciler
-
-enum ReconcilerPresets {
-    static func load(_ directory: String) -> [String: Data] { ReconcilerConfiguration.loadPresets(from: directory) }
-}

@@ -17,14 +17,18 @@ struct KubectlTests {
 
     /// Runs kubectl with the fixture's kubeconfig; returns exit status and combined output.
     static func run(_ fixture: HubFixture, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await run(kubeconfig: fixture.kubeconfigPath, arguments)
+    }
+
+    /// Runs kubectl with `kubeconfig`; output goes to a file and termination is awaited, so no cooperative
+    /// thread blocks while kubectl talks to the in-process hub; `--request-timeout` bounds each request.
+    static func run(kubeconfig: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: kubectl)
-        process.arguments = ["--kubeconfig", fixture.kubeconfigPath, "--request-timeout=10s"] + arguments
+        process.arguments = ["--kubeconfig", kubeconfig, "--request-timeout=10s"] + arguments
         let cacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "kubectl-\(UUID().uuidString)")
-        process.environment = ["HOME": cacheDirectory.path, "KUBECACHEDIR": cacheDirectory.path]
-        // Output goes to a file and termination is awaited, so no cooperative thread blocks while kubectl
-        // talks to the hub (whose handlers need those threads).
+        process.environment = ["HOME": cacheDirectory.path, "KUBECACHEDIR": cacheDirectory.path, "PATH": "/usr/bin:/bin"]
         try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
         let outputURL = cacheDirectory.appendingPathComponent("output")
         _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
