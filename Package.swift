@@ -53,9 +53,28 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Telemetry",
+            dependencies: [
+                "AppModel", "OCMClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Reconciler",
             dependencies: [
-                "GitStore", "AppModel", "PDLC", "OCMClient",
+                "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "Reconciler", "AppModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -63,7 +82,7 @@ let package = Package(
         .target(
             name: "EdgeSim",
             dependencies: [
-                "AppModel",
+                "AppModel", "PDLC",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -77,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "placer",
             dependencies: [
-                "GitStore", "AppModel", "PDLC", "OCMClient", "Reconciler", "EdgeSim",
+                "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "EdgeSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
@@ -95,10 +114,22 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
             ]),
-        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel"]),
+        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel", "PDLC"]),
+        .testTarget(
+            name: "TelemetryTests",
+            dependencies: ["Telemetry", "EdgeSim", "AppModel", "OCMClient"]
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "Dashboard", "Reconciler", "EdgeSim", "GitStore", "AppModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "EdgeSim"]
+            dependencies: ["Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,12 @@ pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 [ -x /usr/lib/git-core/git-daemon ] || missing+=(git)
 command -v kubectl >/dev/null || missing+=(kubectl)
+# Real servers the tests start on 127.0.0.1: sshd (ssh:// remotes), nginx + fcgiwrap in front of
+# git-http-backend (https:// remotes), Prometheus (telemetry). Nothing here starts them.
+[ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/sbin/fcgiwrap ] || missing+=(fcgiwrap)
+[ -x /usr/bin/prometheus ] || missing+=(prometheus)
 
 # PyYAML is the independent YAML 1.1 reader the YAML tests compare against (they skip, saying so, without it).
 python3 -c "import yaml" 2>/dev/null || python3 -m pip install -q pyyaml 2>/dev/null \

@@ -25,6 +25,11 @@ public struct ClusterSpec: Sendable, Hashable {
     public var addOnScores: [String: Double] = [:]
     /// AddOnPlacementScores that were present but past their `validUntil`, keyed like ``addOnScores``.
     public var expiredAddOnScores: [String] = []
+    /// Live measurements, when a telemetry source is configured; `nil` means static inventory only.
+    public var telemetry: ClusterTelemetry?
+    /// OCM taints on the ManagedCluster (`spec.taints`); a cluster with a NoSelect taint the app does not
+    /// tolerate is never chosen.
+    public var taints: [ClusterTaint] = []
 
     public init(
         name: String, labels: [String: String], zone: String, cpuCores: Double, memoryBytes: Double,
@@ -54,6 +59,22 @@ public struct ClusterSpec: Sendable, Hashable {
     /// The cluster's compliance level from label `placer.dev/compliance-class`.
     public var complianceClass: ComplianceClass {
         labels[Labels.complianceClass].flatMap(ComplianceClass.init(rawValue:)) ?? .low
+    }
+}
+
+/// An OCM ManagedCluster taint (`spec.taints[]`, open-cluster-management.io/api cluster/v1).
+public struct ClusterTaint: Sendable, Hashable {
+    /// Taint key, e.g. `cluster.open-cluster-management.io/unreachable`.
+    public var key: String
+    /// Taint value; may be empty.
+    public var value: String
+    /// `NoSelect`, `PreferNoSelect` or `NoSelectIfNew`.
+    public var effect: String
+
+    public init(key: String, value: String = "", effect: String) {
+        self.key = key
+        self.value = value
+        self.effect = effect
     }
 }
 
