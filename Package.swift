@@ -103,7 +103,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "GitStoreTests", dependencies: ["GitStore"]),
+        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "EdgeSim"]),
         .testTarget(name: "AppModelTests", dependencies: ["AppModel"], exclude: ["Golden"]),
         .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
         .testTarget(

@@ -6,7 +6,7 @@ import Foundation
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Placer's hot paths; results go to docs/benchmarks.md.",
-        subcommands: [YAMLBench.self])
+        subcommands: [YAMLBench.self, DecideBench.self, QualityBench.self, GitBench.self])
 }
 
 /// `placer bench yaml`: YAMLLoader throughput against libyaml's raw event parse of the same bytes.
