@@ -12,6 +12,15 @@ public struct PlacementPolicy: Sendable, Hashable {
     public var minScoreGain: Double
     /// How many top candidates a placement record lists with their scores.
     public var topCandidates: Int
+    /// Consecutive evaluations a better cluster must win (by at least ``minScoreGain``) before a placed app moves
+    /// (`spec.stability.consecutiveEvaluations`, ≥ 1; default 3).
+    public var consecutiveEvaluations: Int = 3
+    /// Seconds after a move during which the app does not move again for a score gain
+    /// (`spec.stability.cooldownSeconds`, ≥ 0; default 600).
+    public var cooldownSeconds: Double = 600
+    /// Most apps moved for a score gain in one evaluation (`spec.stability.maxMovesPerCycle`, ≥ 0; default 5).
+    /// Evacuations of failed or infeasible clusters do not count against it.
+    public var maxMovesPerCycle: Int = 5
     /// Files the policy was read from, in the order applied (preset first).
     public var sources: [String]
     /// Hex SHA-256 of the policy documents applied, in order: changes whenever the policy does.
@@ -62,8 +71,32 @@ public struct PlacementPolicy: Sendable, Hashable {
             minScoreGain = number
         }
         if let value = spec["topCandidates"]?.doubleValue { topCandidates = max(1, Int(value)) }
+        try applyStability(spec["stability"], document)
         sources.append(document.file)
         digest = Digest.sha256(Data((digest + document.value.canonicalJSON()).utf8))
+    }
+
+    private mutating func applyStability(_ stability: Value?, _ document: YAMLDocument) throws {
+        guard let stability else { return }
+        if let value = stability["consecutiveEvaluations"] {
+            guard let number = value.doubleValue, number >= 1, number == number.rounded() else {
+                throw document.error(
+                    at: "spec.stability.consecutiveEvaluations", "consecutiveEvaluations must be a whole number ≥ 1")
+            }
+            consecutiveEvaluations = Int(number)
+        }
+        if let value = stability["cooldownSeconds"] {
+            guard let number = value.doubleValue, number >= 0 else {
+                throw document.error(at: "spec.stability.cooldownSeconds", "cooldownSeconds must be a number of seconds ≥ 0")
+            }
+            cooldownSeconds = number
+        }
+        if let value = stability["maxMovesPerCycle"] {
+            guard let number = value.doubleValue, number >= 0, number == number.rounded() else {
+                throw document.error(at: "spec.stability.maxMovesPerCycle", "maxMovesPerCycle must be a whole number ≥ 0")
+            }
+            maxMovesPerCycle = Int(number)
+        }
     }
 
     private static func weightTable(_ value: Value, path: String, _ document: YAMLDocument) throws -> [String: Double] {

@@ -40,6 +40,9 @@ public struct PlacementRecord: Sendable, Hashable {
     public var rejected: [Rejection]
     /// Set by a human to keep the app where it is; Placer then never moves it.
     public var pinned: Bool
+    /// `spec.pinned: false` written explicitly: a human releasing a placement they had decided (a revert or
+    /// an edit), so Placer decides again. Placer itself never writes `pinned: false`.
+    public var unpinned: Bool = false
     /// The app's cpu request in cores, kept so capacity stays reserved while the app's files are broken.
     public var cpuCores: Double
     /// The app's memory request in bytes, kept for the same reason.
@@ -114,12 +117,14 @@ public struct PlacementRecord: Sendable, Hashable {
             guard let cluster = item["cluster"]?.stringValue else { return nil }
             return Rejection(cluster: cluster, reasons: (item["reasons"]?.arrayValue ?? []).compactMap(\.stringValue))
         }
-        return PlacementRecord(
+        var record = PlacementRecord(
             app: app, cluster: value["spec"]?["cluster"]?.stringValue, qosClass: qos,
             decisionID: value["decision"]?["id"]?.stringValue ?? "",
             reasons: (value["decision"]?["reasons"]?.arrayValue ?? []).compactMap(\.stringValue),
             candidates: candidates, rejected: rejected, pinned: value["spec"]?["pinned"]?.boolValue ?? false,
             cpuCores: value["spec"]?["requests"]?["cpuCores"]?.doubleValue ?? 0,
             memoryBytes: value["spec"]?["requests"]?["memoryBytes"]?.doubleValue ?? 0)
+        record.unpinned = value["spec"]?["pinned"]?.boolValue == false
+        return record
     }
 }

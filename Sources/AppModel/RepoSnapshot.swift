@@ -32,8 +32,12 @@ public enum RepoLoader {
     ///   - presets: preset name → bytes of Placer's shipped `policies/<name>.yaml`.
     /// - Returns: the snapshot; errors are collected in it, never thrown, so one broken app never hides the others.
     ///   - kustomize: renders `apps/<app>/kustomization.yaml` folders; `nil` refuses them.
+    ///   - refusedFiles: path → reason for entries the tree holds but Placer will not read (a symlink leaving the
+    ///     repo, a Git LFS pointer, a submodule). One under `apps/<app>/` makes that app Invalid; one elsewhere is
+    ///     a repo error.
     public static func load(
-        files: [String: Data], presets: [String: Data] = [:], kustomize: KustomizeRenderer? = KustomizeRenderer()
+        files: [String: Data], presets: [String: Data] = [:], kustomize: KustomizeRenderer? = KustomizeRenderer(),
+        refusedFiles: [String: String] = [:]
     ) -> RepoSnapshot {
         var warnings: [ModelError] = []
         var repoErrors: [ModelError] = []
@@ -41,13 +45,21 @@ public enum RepoLoader {
         var invalid: [String: [ModelError]] = [:]
 
         var appFiles: [String: [String]] = [:]
-        for path in files.keys where path.hasPrefix(RepoLayout.appsDirectory + "/") {
+        for path in Set(files.keys).union(refusedFiles.keys) where path.hasPrefix(RepoLayout.appsDirectory + "/") {
             let parts = path.split(separator: "/")
-            guard parts.count >= 3 else { continue }
+            // apps/<name> itself can be refused (a submodule standing in for the whole app folder).
+            guard parts.count >= 3 || (parts.count == 2 && refusedFiles[path] != nil) else { continue }
             appFiles[String(parts[1]), default: []].append(path)
+        }
+        for (path, reason) in refusedFiles.sorted(by: { $0.key < $1.key }) where !path.hasPrefix(RepoLayout.appsDirectory + "/") {
+            if !RepoLayout.isOutput(path) { repoErrors.append(ModelError(file: path, line: 1, message: reason)) }
         }
         for name in appFiles.keys.sorted() {
             let paths = appFiles[name, default: []].sorted()
+            if let refused = paths.first(where: { refusedFiles[$0] != nil }) {
+                invalid[name] = [ModelError(file: refused, line: 1, message: refusedFiles[refused] ?? "refused")]
+                continue
+            }
             do {
                 guard NameCheck.isDNS1123Label(name) else {
                     throw ModelError(file: "apps/\(name)", line: 1, message: "app folder name \"\(name)\" is not a valid Kubernetes name")

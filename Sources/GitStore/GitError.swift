@@ -15,6 +15,14 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
         case pushRejected(String)
         /// An object, reference, remote or repository does not exist (`GIT_ENOTFOUND`).
         case notFound
+        /// The server refused the credentials, or none were configured or readable (`GIT_EAUTH`). Retrying with
+        /// the same credentials will not help: fix the key, token or secret file.
+        case authenticationFailed
+        /// The server's identity could not be verified: SSH host key unknown, changed or revoked in known_hosts,
+        /// or a TLS certificate not issued by the trusted CAs (`GIT_ECERTIFICATE`). Final until fixed.
+        case untrustedServer
+        /// Applying a change (a revert) conflicts with later changes; the associated value lists the paths.
+        case conflict([String])
         /// Anything else (transport failures, corrupt objects, invalid input, ...).
         case other
     }
@@ -57,7 +65,7 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
             let lower = status.lowercased()
             return lower.contains("non-fast-forward") || lower.contains("fetch first")
                 || lower.contains("stale info")
-        case .notFound, .other:
+        case .notFound, .authenticationFailed, .untrustedServer, .conflict, .other:
             return false
         }
     }
@@ -98,6 +106,10 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
             return .nonFastForward
         case GIT_ENOTFOUND.rawValue:
             return .notFound
+        case GIT_EAUTH.rawValue:
+            return .authenticationFailed
+        case GIT_ECERTIFICATE.rawValue:
+            return .untrustedServer
         default:
             return .other
         }

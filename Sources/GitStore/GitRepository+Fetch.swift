@@ -9,7 +9,9 @@ extension GitRepository {
     ///
     /// - Parameter branch: The branch name, e.g. `"main"`.
     /// - Returns: The remote branch's tip, nil if the remote has no such branch.
-    /// - Throws: `GitError` whose message names the URL when the remote is unreachable or refuses the fetch.
+    /// - Throws: `GitError` whose message names the URL when the remote is unreachable or refuses the fetch; kind
+    ///   `.authenticationFailed` when the credentials are refused (after one try), `.untrustedServer` when the host
+    ///   key or TLS certificate cannot be verified.
     public func fetch(branch: String) throws -> ObjectID? {
         let branch = try GitRepository.validatedBranch(branch)
         let remoteRef = "refs/heads/\(branch)"
@@ -19,24 +21,22 @@ extension GitRepository {
                 var options = git_fetch_options()
                 try LibGit2.check(
                     git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
-                configureCallbacks(&options.callbacks)
                 options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
-                do {
+                try withRemoteSession(url: url, context: "cannot fetch '\(branch)' from \(url)") { session in
+                    session.install(in: &options.callbacks)
                     try GitRepository.withStringArray(["+\(remoteRef):\(trackingRef)"]) { refspecs in
                         try LibGit2.check(
                             git_remote_fetch(remote, &refspecs, &options, "placer: fetch \(branch)"),
                             "git_remote_fetch")
                     }
-                } catch let error as GitError {
-                    throw error.adding(context: "cannot fetch '\(branch)' from \(url)")
                 }
                 guard let tip = try advertisedTip(of: remote, reference: remoteRef) else {
                     deleteReferenceIfPresent(trackingRef)
-                    GitRepository.logger.debug(
+                    loggerLocked.debug(
                         "remote has no such branch", metadata: ["url": "\(url)", "branch": "\(branch)"])
                     return nil
                 }
-                GitRepository.logger.debug(
+                loggerLocked.debug(
                     "fetched", metadata: ["url": "\(url)", "branch": "\(branch)", "revision": "\(tip.hex)"])
                 return tip
             }

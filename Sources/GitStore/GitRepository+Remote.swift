@@ -3,7 +3,7 @@ import Foundation
 
 /// Remote plumbing shared by fetch and push; callers hold the repository lock.
 extension GitRepository {
-    /// Runs `body` with remote `origin` and its URL, freed afterwards.
+    /// Runs `body` with remote `origin` and its URL (any password replaced by `***`), freed afterwards.
     ///
     /// - Throws: `GitError` with kind `.notFound` if the repository has no `origin` (use `openCache`).
     func withOrigin<T>(_ body: (OpaquePointer, String) throws -> T) throws -> T {
@@ -13,17 +13,47 @@ extension GitRepository {
         guard let remote = pointer else {
             throw GitError(code: -1, message: "no remote origin", operation: "git_remote_lookup")
         }
-        let url = git_remote_url(remote).map { String(cString: $0) } ?? "origin"
+        // Redacted: the URL goes into messages and logs (a password in it is refused later, by RemoteSession).
+        let url = git_remote_url(remote).map { RemoteURL.redacting(String(cString: $0)) } ?? "origin"
         return try body(remote, url)
     }
 
-    /// Installs the callbacks every connection needs.
+    /// Runs one network operation on `origin` with credentials, host checks and GitStore's error messages.
     ///
-    /// Credentials hook: SSH keys, HTTPS tokens and known_hosts checking will be installed here
-    /// (`callbacks.credentials`, `callbacks.certificate_check`, with a capped retry count carried through
-    /// `callbacks.payload`). Until then only anonymous transports (`file://`, `git://`, public `https://`) work.
-    func configureCallbacks(_ callbacks: inout git_remote_callbacks) {
-        _ = callbacks
+    /// Builds the `RemoteSession` whose callbacks `body` installs (`session.install(in:)`), holds the process-wide
+    /// TLS trust for HTTPS remotes, and turns a failure into a `GitError` prefixed with `context`: the callback's
+    /// own reason (authentication, host key, certificate) when one refused, libgit2's message otherwise.
+    /// Callers hold the repository lock.
+    ///
+    /// - Parameters:
+    ///   - url: `origin`'s URL.
+    ///   - context: What is being done, e.g. `"cannot fetch 'main' from <url>"`.
+    ///   - body: Runs the libgit2 call with the session.
+    /// - Returns: `body`'s result.
+    /// - Throws: `GitError` as described; kind `.authenticationFailed` or `.untrustedServer` for refusals.
+    func withRemoteSession<T>(url: String, context: String, _ body: (RemoteSession) throws -> T) throws -> T {
+        let credentials = credentialsLocked
+        let session: RemoteSession
+        do {
+            session = try RemoteSession(url: url, credentials: credentials)
+        } catch let error as GitError {
+            throw error.adding(context: context)
+        }
+        do {
+            return try withExtendedLifetime(session) {
+                if session.remote.transport == .https {
+                    return try TLSTrust.shared.withTrust(caBundle: credentials.https?.caBundlePath) { try body(session) }
+                }
+                return try body(session)
+            }
+        } catch let error as GitError {
+            if let failure = session.failure {
+                loggerLocked.warning(
+                    "remote refused", metadata: ["url": "\(url)", "reason": "\(failure.message)"])
+                throw failure.adding(context: context)
+            }
+            throw error.adding(context: context)
+        }
     }
 
     /// Deletes reference `name` if it exists; errors are ignored (used for clean-up).

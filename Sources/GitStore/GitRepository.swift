@@ -13,16 +13,42 @@ public final class GitRepository: @unchecked Sendable {
     let handle: OpaquePointer
     /// Serialises every use of `handle`.
     private let lock = NSLock()
-    /// Module logger.
+    /// Module logger, the default of `logger`.
     static let logger = Logger(label: "placer.gitstore")
+    /// Where this repository logs fetches, pushes and refusals (label `placer.gitstore` unless replaced).
+    /// URLs in messages never carry secrets. Read and written under `lock`.
+    private var storedLogger = GitRepository.logger
 
     /// The repository's path as given when it was opened or created.
     public let path: String
+    /// How fetch and push authenticate; read and written under `lock`.
+    private var storedCredentials: GitCredentials
 
-    private init(handle: OpaquePointer, path: String) {
+    private init(handle: OpaquePointer, path: String, credentials: GitCredentials = .none) {
         self.handle = handle
         self.path = path
+        self.storedCredentials = credentials
     }
+
+    /// How `fetch` and `push` authenticate to `origin` and verify it (none by default).
+    ///
+    /// Secrets are read at each connection, so changing the files they name needs no new value here.
+    public var credentials: GitCredentials {
+        get { withLock { storedCredentials } }
+        set { withLock { storedCredentials = newValue } }
+    }
+
+    /// Where this repository logs; replace it to add metadata (e.g. `app`) or to capture logs in tests.
+    public var logger: Logger {
+        get { withLock { storedLogger } }
+        set { withLock { storedLogger = newValue } }
+    }
+
+    /// The logger, for callers that already hold the lock.
+    var loggerLocked: Logger { storedLogger }
+
+    /// The credentials, for callers that already hold the lock.
+    var credentialsLocked: GitCredentials { storedCredentials }
 
     deinit {
         git_repository_free(handle)
@@ -63,17 +89,26 @@ public final class GitRepository: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - path: The cache's folder; created as a bare repository if it holds none.
-    ///   - remoteURL: Any URL libgit2 understands (`file://`, `git://`, `ssh://`, `https://`) or a local path.
+    ///   - remoteURL: Any URL libgit2 understands (`file://`, `git://`, `ssh://`, `https://`, scp-like
+    ///     `user@host:path`) or a local path. It must not embed a password.
+    ///   - credentials: How fetch and push authenticate and verify the server (see `GitCredentials`).
     /// - Returns: The open cache; nothing is fetched yet.
-    /// - Throws: `GitError` if the folder is not usable or the remote cannot be configured.
-    public static func openCache(at path: String, remoteURL: String) throws -> GitRepository {
+    /// - Throws: `GitError` if the folder is not usable or the remote cannot be configured; kind
+    ///   `.authenticationFailed` (with a message that does not repeat the secret) if `remoteURL` embeds a password.
+    public static func openCache(
+        at path: String, remoteURL: String, credentials: GitCredentials = .none
+    ) throws -> GitRepository {
+        _ = try RemoteURL(remoteURL)
         let repository: GitRepository
         do {
             repository = try open(at: path)
         } catch let error as GitError where error.kind == .notFound {
             repository = try initBare(at: path)
         }
-        try repository.withLock { try repository.configureOrigin(url: remoteURL) }
+        try repository.withLock {
+            try repository.configureOrigin(url: remoteURL)
+            repository.storedCredentials = credentials
+        }
         return repository
     }
 

@@ -15,6 +15,14 @@ public struct AppDecision: Sendable {
     public var rejected: [PlacementRecord.Rejection]
     /// Why, most telling first.
     public var reasons: [String]
+    /// Per listed cluster, every filter's verdict in profile order (``DecisionDetail/full`` only), for `explain`.
+    public var verdicts: [String: [FilterStatus]] = [:]
+    /// Per listed cluster, the measurements the decision read, with their source and age.
+    public var inputs: [String: [DecisionInput]] = [:]
+    /// Per listed cluster, the telemetry fallbacks in force (`cpu: prometheus stale (412 s), used hub`).
+    public var fallbacks: [String: [String]] = [:]
+    /// Whether a better cluster was found but stability (count, cooldown, move limit) kept the app where it is.
+    public var held = false
 
     /// Whether the app changes cluster in this decision.
     public var moves: Bool { cluster != nil && previousCluster != nil && cluster != previousCluster }
@@ -35,6 +43,39 @@ public struct AppDecision: Sendable {
             candidates: Array(candidates.prefix(top)), rejected: rejected, pinned: pinned, cpuCores: app.cpuCores,
             memoryBytes: app.memoryBytes)
     }
+}
+
+/// One measurement a decision read for one cluster: which metric, from where, how old.
+public struct DecisionInput: Sendable, Hashable {
+    /// `cpu`, `memory`, `energy`, `nodes`, `latency`, `bandwidth`, or `inventory` for the static figures.
+    public var metric: String
+    /// `prometheus`, `hub`, `inventory` or the inventory file.
+    public var source: String
+    /// Age of the newest sample in seconds; `nil` for static inventory figures.
+    public var ageSeconds: Double?
+
+    public init(metric: String, source: String, ageSeconds: Double?) {
+        self.metric = metric
+        self.source = source
+        self.ageSeconds = ageSeconds
+    }
+}
+
+/// How much explanation a decision carries.
+public enum DecisionDetail: Sendable {
+    /// Every feasible cluster with every plugin's score and explanation, every refused cluster with every
+    /// filter's reasons and verdicts: what the Reconciler commits and `placer explain` shows.
+    case full
+    /// Only the policy's top candidates and the app's current cluster, with the weighted plugins' scores and no
+    /// explanation texts, inputs or verdicts; only the current cluster's refusal. For large fleets, benchmarks
+    /// and the simulator: no strings for clusters nobody reads.
+    case summary
+}
+
+/// What a stateful decision returns: the decisions and the stability state to pass to the next one.
+public struct DecisionOutcome: Sendable {
+    public var decisions: [AppDecision]
+    public var stability: StabilityState
 }
 
 /// Capacity held by an app that is not decided this cycle (its files are broken: it keeps its last placement).

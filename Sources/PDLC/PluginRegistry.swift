@@ -11,11 +11,14 @@ public struct PluginRegistry: Sendable {
     public static let standard = PluginRegistry(
         filters: [
             "Availability": { AvailabilityFilter() },
+            "Taints": { TaintFilter() },
             "ClusterSelector": { ClusterSelectorFilter() },
             "SecurityCompliance": { TrustFilter() },
             "Capacity": { CapacityFilter() },
+            "ForecastHeadroom": { ForecastHeadroomFilter() },
             "LatencyBudget": { LatencyBudgetFilter() },
             "ChannelDelay": { ChannelDelayFilter() },
+            "Bandwidth": { BandwidthFilter() },
             "EnergyLimit": { EnergyLimitFilter() },
         ],
         scores: [
@@ -24,13 +27,23 @@ public struct PluginRegistry: Sendable {
             "energy": { EnergyScore() },
             "qosFit": { QoSFitScore() },
             "addOnScore": { AddOnScore() },
+            "balance": { BalanceScore() },
+            "reliability": { ReliabilityScore() },
+            "migration": { MigrationScore() },
+            "taintToleration": { TaintTolerationScore() },
+            "channelAffinity": { ChannelAffinityScore() },
         ])
 
-    /// The default profile: every filter in a fixed order, then every score plugin.
+    /// The default profile: every filter in a fixed order (cheap array reads before per-zone and per-channel
+    /// loops), then every score plugin.
     public static let defaultFilterOrder = [
-        "Availability", "ClusterSelector", "SecurityCompliance", "Capacity", "LatencyBudget", "ChannelDelay", "EnergyLimit",
+        "Availability", "Taints", "ClusterSelector", "SecurityCompliance", "Capacity", "ForecastHeadroom",
+        "LatencyBudget", "ChannelDelay", "Bandwidth", "EnergyLimit",
     ]
-    public static let defaultScoreOrder = ["latencyMargin", "headroom", "energy", "qosFit", "addOnScore"]
+    public static let defaultScoreOrder = [
+        "latencyMargin", "headroom", "energy", "qosFit", "addOnScore", "balance", "reliability", "migration",
+        "taintToleration", "channelAffinity",
+    ]
 
     /// Instantiates the named plugins; unknown names are returned in `unknown`.
     public func instantiate(filters filterNames: [String], scores scoreNames: [String])

@@ -12,6 +12,10 @@ struct ReconcilePlan: Sendable {
     var pruned: [String]
     var decided: Bool
     var inputsDigest: String
+    /// Who made each app's current placement (Placer or a human), by app.
+    var authorship: [String: PlacementAuthorship] = [:]
+    /// ``inputsDigest`` as it will read once this plan's commit is on the tracked branch.
+    var inputsDigestAfterCommit: String?
     var commit: String?
 
     func report(revision: String, commit: String?, applied: [String], deleted: [String]) -> ReconcileReport {

@@ -15,6 +15,9 @@ public struct AppStatus: Sendable, Hashable {
         case pruned = "Pruned"
         /// Its ManifestWork failed, or its move waits for the new cluster: the old placement keeps running.
         case degraded = "Degraded"
+        /// `--mode propose`: a new placement waits for review on the proposal branch; the tracked branch's
+        /// placement keeps running.
+        case proposed = "Proposed"
     }
 
     public var app: String
@@ -30,8 +33,10 @@ public struct AppStatus: Sendable, Hashable {
 public struct ReconcileReport: Sendable {
     /// The tracked branch's tip that was read.
     public var revision: String
-    /// The placement commit pushed, if any.
+    /// The placement commit pushed to the tracked branch, if any.
     public var commit: String?
+    /// `--mode propose`: the proposal commit on the proposal branch (pushed now or earlier and still open).
+    public var proposal: String?
     /// Whether PDLC ran (it does not when the inputs did not change since the last decision).
     public var decided: Bool
     public var apps: [AppStatus]

@@ -6,11 +6,11 @@ import PDLC
 
 extension Reconciler {
     /// Loads the tree at `tip`, decides (unless nothing changed since the last decision) and renders the files.
-    func makePlan(at tip: ObjectID) async throws -> ReconcilePlan {
-        let tree = try repository.files(at: tip)
-        var files: [String: Data] = [:]
-        for (path, file) in tree where file.mode != .symlink { files[path] = file.data }
-        var snapshot = RepoLoader.load(files: files, presets: configuration.presets)
+    /// - Parameter force: decide even when the inputs equal the last decision's (for `plan` and `explain`).
+    func makePlan(at tip: ObjectID, force: Bool = false) async throws -> ReconcilePlan {
+        let (files, refused) = TreeReader.read(
+            tree: try repository.files(at: tip), submodules: try repository.submodulePaths(at: tip))
+        var snapshot = RepoLoader.load(files: files, presets: configuration.presets, refusedFiles: refused)
         if !snapshot.repoErrors.isEmpty {
             for error in snapshot.repoErrors { logger.error("\(error.description)") }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
@@ -21,7 +21,10 @@ extension Reconciler {
             let labels = cluster.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
             return "\(cluster.name):\(cluster.available):\(cluster.cpuCores):\(cluster.memoryBytes):\(labels):\(scores.joined(separator: ";")):\(cluster.expiredAddOnScores.sorted())"
         }.joined(separator: ",").utf8))
-        let inputsDigest = Digest.sha256(Data((snapshot.inputsDigest + inventoryDigest).utf8))
+        // Placement files count too: a human's revert, pin or deletion of one is a decision input.
+        let placementFiles = files.filter { $0.key.hasPrefix(RepoLayout.placementsDirectory + "/") }
+        let worldDigest = snapshot.inputsDigest + inventoryDigest
+        let inputsDigest = Digest.sha256(Data((worldDigest + Digest.sha256(files: placementFiles)).utf8))
 
         let prune = snapshot.placements.keys.filter { !snapshot.appDirectories.contains($0) }.sorted()
         let known = Set(snapshot.placements.keys).union(snapshot.appDirectories).count
@@ -31,7 +34,7 @@ extension Reconciler {
                 throw ReconcileError.massPrune(apps: prune, share: share, limit: configuration.maxPruneShare)
             }
         }
-        guard inputsDigest != lastDecisionInputs else {
+        guard force || inputsDigest != lastDecisionInputs else {
             // Same inputs as the last decision: nothing new to say either (errors were logged then).
             return ReconcilePlan(
                 snapshot: snapshot, decisions: [], changes: [:], commitMessage: "", pruned: [], decided: false,
@@ -42,21 +45,39 @@ extension Reconciler {
             guard let record = snapshot.placements[app], let cluster = record.cluster else { return nil }
             return FixedPlacement(app: app, cluster: cluster, cpuCores: record.cpuCores, memoryBytes: record.memoryBytes)
         }
-        let decisions = engine.decide(
-            apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: snapshot.placements,
+        // A human's placement (a revert, an edit, `placer rollback`) binds like a pin until the app changes.
+        let authors = try placementAuthorship(at: tip, placements: snapshot.placements)
+        var current = snapshot.placements
+        for (app, author) in authors where author.honoured { current[app]?.pinned = true }
+        var decisions = engine.decide(
+            apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current,
             fixed: fixed)
-        let changes = try render(decisions, prune: prune, snapshot: snapshot, existing: files)
+        for index in decisions.indices {
+            let app = decisions[index].app.name
+            guard let author = authors[app], author.honoured, snapshot.placements[app]?.pinned != true else { continue }
+            decisions[index].reasons = decisions[index].reasons.map {
+                $0.hasPrefix("pinned to ") ? "kept on \(decisions[index].cluster ?? "-"): \(author.summary); Placer does not move it until apps/\(app)/ changes or the placement says pinned: false" : $0
+            }
+        }
+        let honoured = Set(authors.filter(\.value.honoured).keys)
+        let changes = try render(decisions, prune: prune, snapshot: snapshot, existing: files, humanDecided: honoured)
         let message = CommitMessage.make(
-            decisions: decisions, changes: changes, pruned: prune, inputsDigest: inputsDigest, revision: tip.hex)
+            decisions: decisions, changes: changes, pruned: prune, inputsDigest: inputsDigest, revision: tip.hex,
+            template: configuration.messageTemplate, branch: configuration.branch, mode: configuration.mode.rawValue)
+        // After Placer's own commit lands, its new placement files are not a new input.
+        var committedPlacements = placementFiles
+        for (path, data) in changes where path.hasPrefix(RepoLayout.placementsDirectory + "/") { committedPlacements[path] = data }
         return ReconcilePlan(
             snapshot: snapshot, decisions: decisions, changes: changes, commitMessage: message, pruned: prune,
-            decided: true, inputsDigest: inputsDigest)
+            decided: true, inputsDigest: inputsDigest, authorship: authors,
+            inputsDigestAfterCommit: Digest.sha256(Data((worldDigest + Digest.sha256(files: committedPlacements)).utf8)))
     }
 
     /// The file changes that make placements/ and rendered/ match the decisions. Invalid apps' files are left
     /// as they are, so they keep their last good placement.
     func render(
-        _ decisions: [AppDecision], prune: [String], snapshot: RepoSnapshot, existing: [String: Data]
+        _ decisions: [AppDecision], prune: [String], snapshot: RepoSnapshot, existing: [String: Data],
+        humanDecided: Set<String> = []
     ) throws -> [String: Data?] {
         var desired: [String: Data] = [:]
         var owned: Set<String> = []
@@ -69,7 +90,10 @@ extension Reconciler {
                 Set(record.rejected.map(\.cluster)) == Set(decision.rejected.map(\.cluster))
                     && (record.candidates.isEmpty == decision.candidates.isEmpty)
             } ?? false
-            if let committed, committed.decisionID == decision.decisionID, committed.cluster == decision.cluster,
+            if humanDecided.contains(app), let bytes = existing[path] {
+                // A human's placement file is theirs: rewriting it would make it Placer's and undo the decision.
+                desired[path] = bytes
+            } else if let committed, committed.decisionID == decision.decisionID, committed.cluster == decision.cluster,
                 sameFeasibility, let bytes = existing[path]
             {
                 // The same decision over the same feasible clusters: keep its record (and the scores it was made
@@ -80,8 +104,13 @@ extension Reconciler {
                 desired[path] = Data(try YAMLRenderer.render(record.toValue()).utf8)
             }
             if let cluster = decision.cluster {
-                let work = ManifestBuilder.manifestWork(app: decision.app, cluster: cluster, decisionID: decision.decisionID)
-                desired[RepoLayout.renderedPath(cluster: cluster, app: app)] = Data(try YAMLRenderer.render(work).utf8)
+                let renderedPath = RepoLayout.renderedPath(cluster: cluster, app: app)
+                if humanDecided.contains(app), let bytes = existing[renderedPath] {
+                    desired[renderedPath] = bytes  // the human's ManifestWork, exactly as they committed it
+                } else {
+                    let work = ManifestBuilder.manifestWork(app: decision.app, cluster: cluster, decisionID: decision.decisionID)
+                    desired[renderedPath] = Data(try YAMLRenderer.render(work).utf8)
+                }
             }
         }
         owned.formUnion(prune)

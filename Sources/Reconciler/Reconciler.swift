@@ -23,6 +23,8 @@ public actor Reconciler {
     /// Digest of the ManifestWork body last applied, by `cluster/app`: a live object that no longer matches it
     /// was changed on the hub (drift), not by a new commit.
     var lastApplied: [String: String] = [:]
+    /// Which commit gave each placement file its content (Placer's or a human's), cached across reconciles.
+    let authorship = AuthorshipIndex()
 
     /// - Parameters:
     ///   - configuration: repo, branch, identity and limits.
@@ -50,6 +52,7 @@ public actor Reconciler {
             attempt += 1
             let tip = try fetchTip()
             var plan = try await makePlan(at: tip)
+            if configuration.mode == .propose { return try await propose(plan, tip: tip) }
             if !plan.changes.isEmpty {
                 do {
                     plan.commit = try commitAndPush(plan, parent: tip)
@@ -62,7 +65,9 @@ public actor Reconciler {
                     continue
                 }
             }
-            if plan.decided { lastDecisionInputs = plan.inputsDigest }
+            if plan.decided {
+                lastDecisionInputs = plan.commit == nil ? plan.inputsDigest : (plan.inputsDigestAfterCommit ?? plan.inputsDigest)
+            }
             return try await apply(plan, source: tip.hex, revision: plan.commit ?? tip.hex)
         }
     }
@@ -93,9 +98,13 @@ public actor Reconciler {
     }
 
     private func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) throws -> String? {
-        let signature = GitSignature(name: configuration.committerName, email: configuration.committerEmail, date: configuration.now())
+        let date = configuration.now()
+        let committer = GitSignature(name: configuration.committerName, email: configuration.committerEmail, date: date)
+        let author = GitSignature(
+            name: configuration.authorName ?? configuration.committerName,
+            email: configuration.authorEmail ?? configuration.committerEmail, date: date)
         guard let commit = try repository.commit(
-            parent: parent, changes: plan.changes, author: signature, committer: signature, message: plan.commitMessage)
+            parent: parent, changes: plan.changes, author: author, committer: committer, message: plan.commitMessage)
         else { return nil }
         try repository.push(commit, toBranch: configuration.branch)
         logger.info("pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])

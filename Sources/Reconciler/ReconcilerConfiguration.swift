@@ -10,9 +10,23 @@ public struct ReconcilerConfiguration: Sendable {
     public var branch: String
     /// A folder for Placer's bare cache of the repo.
     public var cacheDirectory: String
-    /// Author and committer of placement commits.
+    /// Committer of placement commits (who made the commit).
     public var committerName: String
     public var committerEmail: String
+    /// Author of placement commits (whose change it is); `nil` uses the committer.
+    public var authorName: String?
+    public var authorEmail: String?
+    /// The placement commit message, with placeholders `{{summary}}` (the one-line summary), `{{changes}}`
+    /// (one line per app that changed), `{{apps}}` (comma-separated app names), `{{branch}}`, `{{source}}`
+    /// (the input revision) and `{{mode}}` (`commit` or `propose`). `nil` uses ``CommitMessage/defaultTemplate``.
+    /// The `Placer-Decision`, `Placer-Inputs` and `Placer-Source` trailers are always appended, whatever the
+    /// template, because rollback, explain and the webhook filter read them.
+    public var messageTemplate: String?
+    /// `commit` pushes placement commits to ``branch``; `propose` pushes them to ``proposalBranch`` for review
+    /// and applies only what ``branch`` holds.
+    public var mode: Mode = .commit
+    /// The review branch used in ``Mode/propose`` mode.
+    public var proposalBranch: String = "placer/proposals"
     /// Shipped policy presets: name → bytes of `policies/<name>.yaml`.
     public var presets: [String: Data]
     /// Pushes tried before a reconcile gives up when the branch keeps moving.
@@ -28,6 +42,14 @@ public struct ReconcilerConfiguration: Sendable {
     public var fleetPlacement: String = "placer"
     /// The clock (injected so tests can move time); used for AddOnPlacementScore validity and commit dates.
     public var now: @Sendable () -> Date = { Date() }
+
+    /// Where placement commits go.
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Push to the tracked branch and apply (GitOps with Placer as a committer).
+        case commit
+        /// Push to a review branch; apply only once a human merges it into the tracked branch.
+        case propose
+    }
 
     public init(
         repoURL: String, branch: String = "main", cacheDirectory: String, committerName: String = "Placer",

@@ -1,10 +1,248 @@
+import AppModel
 import ArgumentParser
+import Foundation
+import PDLC
+import Reconciler
 
-/// `placer bench decide` (being built; see docs/benchmarks.md).
+/// `placer bench decide`: wall time and peak memory of PDLC decisions on seeded synthetic fleets, and PDLC's
+/// gap to the exact optimum on small instances.
 struct DecideBench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "decide", abstract: "Not built yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "decide",
+        abstract: "Time and peak RSS of full and incremental PDLC decisions; optimum gap on small instances.",
+        discussion: """
+            Fleets come from PDLC's SyntheticFleet (seeded). Rows: a full decision of 1,000 apps × 100 clusters \
+            and of 10,000 apps × 1,000 clusters (summary detail: top candidates only, as a large fleet needs), the \
+            small one again with full explanations, and an incremental one-app decision against the large fleet \
+            with every other app's capacity held. Time is the best of --runs; peak RSS is VmHWM from \
+            /proc/self/status, reset before each row through /proc/self/clear_refs. --optimum instead compares PDLC \
+            with the exact optimum (branch and bound) on tight small instances; see docs/benchmarks.md.
+            """)
+
+    @Option(help: "Seed of the synthetic fleets.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Timed runs per row; the fastest counts.")
+    var runs = 3
+
+    @Flag(help: "Skip the 10,000 × 1,000 rows (for debug builds).")
+    var small = false
+
+    @Flag(help: "Measure PDLC's gap to the exact optimum on small tight instances instead of timing.")
+    var optimum = false
+
+    @Option(help: "With --optimum: number of seeded instances.")
+    var instances = 20
+
+    @Option(help: "With --optimum: apps per instance.")
+    var apps = 8
+
+    @Option(help: "With --optimum: clusters per instance.")
+    var clusters = 4
+
+    @Flag(help: "Print JSON instead of the table.")
+    var json = false
+
+    func validate() throws {
+        guard runs > 0, instances > 0, apps > 0, clusters > 0 else {
+            throw ValidationError("--runs, --instances, --apps and --clusters must be positive")
+        }
+    }
 
     func run() throws {
-        throw ValidationError("placer bench decide is not built yet")
+        let policy = Self.policy()
+        if optimum {
+            try OptimumGapReport.run(
+                policy: policy, seed: seed, instances: instances, apps: apps, clusters: clusters, json: json)
+            return
+        }
+        var rows: [DecideRow] = []
+        let engine = PlacementEngine.standard()
+        let sizes = small ? [(1_000, 100)] : [(1_000, 100), (10_000, 1_000)]
+        for (appCount, clusterCount) in sizes {
+            let fleet = SyntheticFleet.generate(apps: appCount, clusters: clusterCount, seed: seed)
+            var placed: [AppDecision] = []
+            rows.append(
+                measure("full decision, summary detail", fleet.apps.count, fleet.clusters.count) {
+                    placed = engine.decide(
+                        apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(),
+                        nowSeconds: 0, detail: .summary
+                    ).decisions
+                    return placed.filter { $0.cluster != nil }.count
+                })
+            if appCount == 1_000 {
+                rows.append(
+                    measure("full decision, full detail", fleet.apps.count, fleet.clusters.count) {
+                        engine.decide(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
+                            .filter { $0.cluster != nil }.count
+                    })
+            }
+            let fixed = placed.dropFirst().compactMap { decision in
+                decision.cluster.map {
+                    FixedPlacement(
+                        app: decision.app.name, cluster: $0, cpuCores: decision.app.cpuCores,
+                        memoryBytes: decision.app.memoryBytes)
+                }
+            }
+            if let first = placed.first {
+                rows.append(
+                    measure("incremental one-app decision", 1, fleet.clusters.count) {
+                        engine.decide(
+                            apps: [first.app], clusters: fleet.clusters, policy: policy, fixed: fixed,
+                            stability: StabilityState(), nowSeconds: 0, detail: .full
+                        ).decisions.filter { $0.cluster != nil }.count
+                    })
+            }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            Console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            return
+        }
+        Console.print("placer bench decide --seed \(seed) --runs \(runs)\(small ? " --small" : "")")
+        Console.print(DecideRow.header)
+        for row in rows { Console.print(row.line) }
+    }
+
+    /// Runs `body` `runs` times; the fastest time, and the peak RSS over the runs.
+    private func measure(_ name: String, _ apps: Int, _ clusters: Int, _ body: () -> Int) -> DecideRow {
+        let baseline = Memory.residentBytes()
+        Memory.resetPeak()
+        var fastest = Double.infinity
+        var placed = 0
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            placed = body()
+            fastest = min(fastest, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
+        let peak = Memory.peakBytes()
+        return DecideRow(
+            name: name, apps: apps, clusters: clusters, placed: placed, seconds: fastest,
+            peakRSSMebibytes: peak / 1_048_576, growthMebibytes: max(0, peak - baseline) / 1_048_576)
+    }
+
+    /// The example repo's policy (the shipped `balanced` preset with its Gold override) when Placer's source
+    /// tree is at hand, else a policy weighing every criterion 1.
+    static func policy() -> PlacementPolicy {
+        guard let tree = SourceTree.locate(), let files = try? RepoFiles.read(directory: tree.exampleRepo) else {
+            return PlacementPolicy()
+        }
+        let snapshot = RepoLoader.load(files: files, presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory))
+        return snapshot.repoErrors.isEmpty ? snapshot.policy : PlacementPolicy()
+    }
+}
+
+/// One row of `placer bench decide`.
+struct DecideRow: Encodable {
+    var name: String
+    var apps: Int
+    var clusters: Int
+    var placed: Int
+    var seconds: Double
+    var peakRSSMebibytes: Double
+    var growthMebibytes: Double
+
+    static let header = "case                              apps  clusters   placed      time   peak RSS   growth"
+
+    var line: String {
+        name.padding(toLength: 32, withPad: " ", startingAt: 0)
+            + String(format: "%6d %9d %8d %8.3f s %7.0f MiB %5.0f MiB", apps, clusters, placed, seconds, peakRSSMebibytes, growthMebibytes)
+    }
+}
+
+/// Resident memory of this process from /proc/self/status (Linux).
+enum Memory {
+    /// VmRSS in bytes (0 when unreadable).
+    static func residentBytes() -> Double { field("VmRSS:") }
+    /// VmHWM (peak resident set) in bytes (0 when unreadable).
+    static func peakBytes() -> Double { field("VmHWM:") }
+
+    /// Resets VmHWM to the current RSS (`echo 5 > /proc/self/clear_refs`, Linux ≥ 4.0); silently does nothing
+    /// where not allowed.
+    static func resetPeak() {
+        guard let handle = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return }
+        try? handle.write(contentsOf: Data("5".utf8))
+        try? handle.close()
+    }
+
+    private static func field(_ name: String) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+        for line in text.split(separator: "\n") where line.hasPrefix(name) {
+            let number = line.dropFirst(name.count).trimmingCharacters(in: .whitespaces).split(separator: " ").first
+            return (number.flatMap { Double($0) } ?? 0) * 1024
+        }
+        return 0
+    }
+}
+
+/// `placer bench decide --optimum`: PDLC's objective against the exact optimum on seeded tight instances,
+/// every peer baseline beside it (objective in ``PlacementOptimum``).
+enum OptimumGapReport {
+    struct Row: Encodable {
+        var strategy: String
+        /// Mean J over the instances.
+        var meanObjective: Double
+        /// Mean of (J* − J) / J* in percent.
+        var meanGapPercent: Double
+        /// Worst instance's gap in percent.
+        var worstGapPercent: Double
+        /// Instances whose assignment broke a PDLC filter or overfilled a cluster (not counted in the means).
+        var infeasible: Int
+        var optimal: Int
+    }
+
+    static func run(policy: PlacementPolicy, seed: UInt64, instances: Int, apps: Int, clusters: Int, json: Bool) throws {
+        var gaps: [String: [Double]] = [:]
+        var objectives: [String: [Double]] = [:]
+        var infeasible: [String: Int] = [:]
+        var order: [String] = ["optimum"]
+        var nodes = 0
+        for instance in 0..<instances {
+            let fleet = SyntheticFleet.generate(
+                apps: apps, clusters: clusters, seed: seed &+ UInt64(instance), capacityRatio: 1.15, channels: false)
+            let scores = PlacementOptimum.pairScores(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
+            let best = PlacementOptimum.exhaustive(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
+            nodes += best.nodes
+            objectives["optimum", default: []].append(best.objective)
+            for var strategy in BaselineCatalog.all(policy: policy, seed: seed) {
+                if instance == 0 { order.append(strategy.name) }
+                let assignment = strategy.place(apps: fleet.apps, clusters: fleet.clusters, current: [:], nowSeconds: 0)
+                guard let value = PlacementOptimum.objective(
+                    assignment, apps: fleet.apps, clusters: fleet.clusters, policy: policy, scores: scores)
+                else {
+                    infeasible[strategy.name, default: 0] += 1
+                    continue
+                }
+                objectives[strategy.name, default: []].append(value)
+                gaps[strategy.name, default: []].append(best.objective > 0 ? 100 * (best.objective - value) / best.objective : 0)
+            }
+        }
+        let rows = order.map { name in
+            let values = objectives[name] ?? []
+            let gap: [Double] = gaps[name] ?? (name == "optimum" ? values.map { _ in 0.0 } : [])
+            return Row(
+                strategy: name, meanObjective: values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count),
+                meanGapPercent: gap.isEmpty ? 0 : gap.reduce(0, +) / Double(gap.count),
+                worstGapPercent: gap.max() ?? 0, infeasible: infeasible[name] ?? 0,
+                optimal: gap.filter { $0 < 1e-9 }.count)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+            Console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            return
+        }
+        Console.print(
+            "placer bench decide --optimum --seed \(seed) --instances \(instances) --apps \(apps) --clusters \(clusters)"
+                + "  (capacity 1.15 × requests, \(nodes) search nodes)")
+        Console.print("strategy               mean J   mean gap   worst gap   optimal   infeasible")
+        for row in rows {
+            Console.print(
+                row.strategy.padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "%9.2f %9.2f%% %10.2f%% %6d/%d %10d", row.meanObjective, row.meanGapPercent,
+                        row.worstGapPercent, row.optimal, instances, row.infeasible))
+        }
     }
 }

@@ -22,10 +22,15 @@ struct RepoOptions: ParsableArguments {
         let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
             .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
         let presets = presetsDir ?? SourceTree.locate()?.presetsDirectory
-        return ReconcilerConfiguration(
+        var configuration = ReconcilerConfiguration(
             repoURL: repo, branch: branch, cacheDirectory: cache, committerName: commit.committerName,
             committerEmail: commit.committerEmail,
             presets: presets.map(ReconcilerConfiguration.loadPresets(from:)) ?? [:], allowMassPrune: commit.allowMassPrune)
+        configuration.authorName = commit.authorName
+        configuration.authorEmail = commit.authorEmail
+        configuration.mode = commit.mode
+        configuration.proposalBranch = commit.proposalBranch
+        return configuration
     }
 }
 
@@ -37,9 +42,36 @@ struct CommitOptions: ParsableArguments {
     @Option(help: "E-mail on Placer's commits.")
     var committerEmail: String = "placer@placer.dev"
 
+    @Option(help: "Author name on Placer's commits (default: the committer).")
+    var authorName: String?
+
+    @Option(help: "Author e-mail on Placer's commits (default: the committer's).")
+    var authorEmail: String?
+
+    @Option(help: "File with the commit message template; placeholders {{summary}} {{changes}} {{apps}} {{branch}} {{source}} {{mode}}. The Placer-* trailers are always appended.")
+    var messageTemplateFile: String?
+
+    @Option(help: "commit: push placements to the tracked branch and apply them; propose: push them to --proposal-branch for review and apply only what the tracked branch holds.")
+    var mode: ReconcilerConfiguration.Mode = .commit
+
+    @Option(help: "The review branch for --mode propose.")
+    var proposalBranch = "placer/proposals"
+
     @Flag(help: "Allow one reconcile to prune more than 30% of the apps.")
     var allowMassPrune = false
+
+    /// The message template's text, read from ``messageTemplateFile``.
+    /// - Throws: `CommandFailure` naming the file when it cannot be read.
+    func messageTemplate() throws -> String? {
+        guard let messageTemplateFile else { return nil }
+        guard let data = FileManager.default.contents(atPath: messageTemplateFile) else {
+            throw CommandFailure("cannot read the message template \(messageTemplateFile)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
 }
+
+extension ReconcilerConfiguration.Mode: ExpressibleByArgument {}
 
 /// The OCM hub.
 struct HubOptions: ParsableArguments {

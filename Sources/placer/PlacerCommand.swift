@@ -7,7 +7,7 @@ struct PlacerCommand: AsyncParsableCommand {
         abstract: "GitOps placement of apps on edge clusters through Open Cluster Management.",
         version: "0.1.0",
         subcommands: [
-            DemoCommand.self, RunCommand.self, ReconcileCommand.self, PlanCommand.self, ValidateCommand.self,
-            BenchCommand.self,
+            DemoCommand.self, RunCommand.self, ReconcileCommand.self, PlanCommand.self, ExplainCommand.self,
+            RollbackCommand.self, ValidateCommand.self, BenchCommand.self,
         ])
 }

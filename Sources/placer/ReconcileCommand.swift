@@ -18,6 +18,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         logging.bootstrap()
         let client = try hub.client()
         var configuration = repo.configuration(commit: commit)
+        configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
         let reconciler = try Reconciler(configuration: configuration, hub: client)
         do {

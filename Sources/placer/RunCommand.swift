@@ -34,6 +34,7 @@ struct RunCommand: AsyncParsableCommand {
         let logger = Logger(label: "placer.run")
         let client = try hub.client()
         var configuration = repo.configuration(commit: commit)
+        configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
         let watcher = ClusterInventoryWatcher(hub: client)
         let reconciler = try Reconciler(configuration: configuration, hub: client, inventoryWatcher: watcher)

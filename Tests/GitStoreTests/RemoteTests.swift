@@ -109,7 +109,7 @@ import Testing
         switch error.kind {
         case .nonFastForward, .pushRejected:
             break
-        case .notFound, .other:
+        default:
             Issue.record("unexpected kind for \(error)")
         }
         #expect(error.isNonFastForward)

@@ -173,3 +173,33 @@ final class GitDaemon {
         }
     }
 }
+
+/// Runs a command-line tool (ssh-keygen, openssl) and returns its standard output; throws on a non-zero exit.
+@discardableResult
+func runTool(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> String {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gitstore-tool-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: scratch) }
+    let paths = ["in", "out", "err"].map { scratch.appendingPathComponent($0) }
+    for url in paths { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+    if let input { try input.write(to: paths[0]) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = gitEnvironment()
+    let handles = [
+        try FileHandle(forReadingFrom: paths[0]), try FileHandle(forWritingTo: paths[1]),
+        try FileHandle(forWritingTo: paths[2]),
+    ]
+    defer { handles.forEach { try? $0.close() } }
+    process.standardInput = handles[0]
+    process.standardOutput = handles[1]
+    process.standardError = handles[2]
+    try process.run()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        let errorText = (try? String(contentsOf: paths[2], encoding: .utf8)) ?? ""
+        throw TestFailure(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(errorText)")
+    }
+    return (try? String(contentsOf: paths[1], encoding: .utf8)) ?? ""
+}

@@ -124,8 +124,10 @@ import Testing
     }
 
     @Test func zeroMinScoreGainMoves() {
+        var moveAtOnce = policy(weights: ["headroom": 1], minScoreGain: 0)
+        moveAtOnce.consecutiveEvaluations = 1
         let decision = engine.decide(
-            apps: [makeApp("x")], clusters: Self.closeClusters, policy: policy(weights: ["headroom": 1], minScoreGain: 0),
+            apps: [makeApp("x")], clusters: Self.closeClusters, policy: moveAtOnce,
             current: ["x": currentRecord("x", on: "a")]).first
         #expect(decision?.cluster == "b")
         #expect(decision?.moves == true)
@@ -135,10 +137,23 @@ import Testing
 
     @Test func largeGainMoves() {
         let clusters = [makeCluster("a", cpu: 10), makeCluster("b", cpu: 40)]
+        var moveAtOnce = policy(weights: ["headroom": 1], minScoreGain: 5)
+        moveAtOnce.consecutiveEvaluations = 1
+        let decision = engine.decide(
+            apps: [makeApp("x")], clusters: clusters, policy: moveAtOnce, current: ["x": currentRecord("x", on: "a")]
+        ).first
+        #expect(decision?.cluster == "b")
+    }
+
+    @Test func largeGainWithoutMemoryIsHeldForConsecutiveEvaluations() {
+        // A stateless decision has seen the challenger once: 1 of the default 3 evaluations.
+        let clusters = [makeCluster("a", cpu: 10), makeCluster("b", cpu: 40)]
         let decision = engine.decide(
             apps: [makeApp("x")], clusters: clusters, policy: policy(weights: ["headroom": 1], minScoreGain: 5),
             current: ["x": currentRecord("x", on: "a")]).first
-        #expect(decision?.cluster == "b")
+        #expect(decision?.cluster == "a")
+        #expect(decision?.held == true)
+        #expect(decision?.reasons.last?.hasSuffix("1/3 consecutive evaluations") == true, "\(decision?.reasons ?? [])")
     }
 
     @Test func infeasibleCurrentClusterIsLeft() {

@@ -63,13 +63,15 @@ import Testing
             let spec = (live["spec"] ?? .null).setting("deleteOption", to: .object([("propagationPolicy", .string("Orphan"))]))
             _ = try await client.update(
                 .manifestWork, namespace: "factory-dc", name: "mqtt-broker", body: live.setting("spec", to: spec).canonicalJSONData())
-            try await client.delete(.manifestWork, namespace: "factory-dc", name: "quality-dashboard")
+            let dashboard = try #require(await factory.works().keys.first { $0.hasSuffix("/quality-dashboard") })
+            let dashboardCluster = String(dashboard.split(separator: "/")[0])
+            try await client.delete(.manifestWork, namespace: dashboardCluster, name: "quality-dashboard")
 
             let report = try await placer.reconcileOnce()
             #expect(report.commit == nil)
-            #expect(Set(report.applied) == [key, "factory-dc/quality-dashboard"])
+            #expect(Set(report.applied) == [key, dashboard])
             #expect(report.events.contains { $0.hasPrefix("drift: ManifestWork \(key) was edited") }, "\(report.events)")
-            #expect(report.events.contains { $0.hasPrefix("drift: ManifestWork factory-dc/quality-dashboard was deleted") })
+            #expect(report.events.contains { $0.hasPrefix("drift: ManifestWork \(dashboard) was deleted") })
             let fixed = try Value.parseJSON(try #require(try await client.get(.manifestWork, namespace: "factory-dc", name: "mqtt-broker")))
             #expect(fixed[path: "spec.deleteOption.propagationPolicy"] == .string("Foreground"))
             let events = await factory.hub.objects("events", namespace: "factory-dc")

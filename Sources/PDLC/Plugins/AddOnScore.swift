@@ -9,6 +9,13 @@ public struct AddOnScore: ScorePlugin {
     public let name = "addOnScore"
     public init() {}
 
+    /// The plugin's 0…100 value for `cluster`.
+    static func value(_ cluster: ClusterSpec) -> Double {
+        guard !cluster.addOnScores.isEmpty else { return 50 }
+        let mean = cluster.addOnScores.values.reduce(0, +) / Double(cluster.addOnScores.count)
+        return min(100, max(0, (mean + 100) / 2))
+    }
+
     public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
         let stale = cluster.expiredAddOnScores.isEmpty
             ? "" : "; expired: \(cluster.expiredAddOnScores.sorted().joined(separator: ", "))"
@@ -17,4 +24,6 @@ public struct AddOnScore: ScorePlugin {
         let names = cluster.addOnScores.keys.sorted().joined(separator: ", ")
         return PluginScore((mean + 100) / 2, "AddOnPlacementScore \(Format.trim(mean)) (\(names))\(stale)")
     }
+
+    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double { state.fleet.addOnScore[c] }
 }

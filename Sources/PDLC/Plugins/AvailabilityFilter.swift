@@ -8,4 +8,6 @@ public struct AvailabilityFilter: FilterPlugin {
     public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
         cluster.available ? .feasible(name) : .unschedulable(name, "cluster is not available")
     }
+
+    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool { state.fleet.available[c] }
 }

@@ -4,6 +4,7 @@ import AppModel
 /// and the policy's reserve (`reservePercent`).
 public struct CapacityFilter: FilterPlugin {
     public let name = "Capacity"
+    public var checksCapacity: Bool { true }
     public init() {}
 
     public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
@@ -17,5 +18,9 @@ public struct CapacityFilter: FilterPlugin {
             reasons.append("needs \(Format.bytes(app.memoryBytes)) memory, \(Format.bytes(max(0, freeMemory))) free")
         }
         return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
+    }
+
+    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
+        app.app.cpuCores <= state.freeCPUCores(at: c) + 1e-9 && app.app.memoryBytes <= state.freeMemoryBytes(at: c) + 1
     }
 }

@@ -1,8 +1,7 @@
 import AppModel
 
 /// Refuses clusters where the app would take more than its CAM `appEnergyLimit` percent of the cluster's
-/// energy. Energy is taken as proportional to allocated cpu (the dominant term of Kepler's node model) until
-/// live energy metrics feed PDLC.
+/// energy. Energy is taken as proportional to allocated cpu (the dominant term of Kepler's node model).
 public struct EnergyLimitFilter: FilterPlugin {
     public let name = "EnergyLimit"
     public init() {}
@@ -12,5 +11,16 @@ public struct EnergyLimitFilter: FilterPlugin {
         let share = app.cpuCores / cluster.cpuCores * 100
         guard share > limit else { return .feasible(name) }
         return .unschedulable(name, "would use \(Format.percent(share)) of the cluster's energy, limit \(Format.percent(limit))")
+    }
+
+    public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
+        guard app.app.energyLimitPercent != nil else { return }
+        candidates.removeAll { !admits(app, at: $0, state: state) }
+    }
+
+    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
+        guard let limit = app.app.energyLimitPercent else { return true }
+        let cores = state.clusterList[c].cpuCores
+        return cores <= 0 || app.app.cpuCores / cores * 100 <= limit
     }
 }

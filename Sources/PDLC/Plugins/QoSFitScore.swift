@@ -17,4 +17,8 @@ public struct QoSFitScore: ScorePlugin {
         let value = Self.table[app.qosClass]?[tier] ?? 50
         return PluginScore(value, "\(app.qosClass.rawValue) app on \(tier) tier")
     }
+
+    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double {
+        state.fleet.qosFit[app.app.qosClass.rank * state.clusterList.count + c]
+    }
 }

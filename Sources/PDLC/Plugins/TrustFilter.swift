@@ -16,4 +16,15 @@ public struct TrustFilter: FilterPlugin {
         }
         return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
     }
+
+    public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
+        guard app.app.securityClass != nil || app.app.complianceClass != nil else { return }
+        candidates.removeAll { !admits(app, at: $0, state: state) }
+    }
+
+    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
+        if let required = app.app.securityClass, state.fleet.securityLevel[c] < required.level { return false }
+        if let required = app.app.complianceClass, state.fleet.complianceLevel[c] < required.level { return false }
+        return true
+    }
 }

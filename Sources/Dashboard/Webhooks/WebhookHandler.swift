@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import Logging
+import Reconciler
+
+/// Handles one provider's webhook deliveries: size limit, authentication, event, payload, filter, trigger.
+///
+/// Answers 202 when a reconcile was requested, 200 with `{"status":"ignored","reason":…}` when the delivery
+/// needs none (another branch, Placer's own commits, a non-push event; GitHub's `ping` gets `pong`), 401 when
+/// the signature or token is missing or wrong, 400 for a missing event header or a malformed payload, and 413
+/// for a body above ``DashboardConfiguration/maxBodyBytes``. The body is authenticated before it is parsed,
+/// and nothing from an unauthenticated request is acted on. Logs carry the provider, event, ref and commit,
+/// never a header value or the body (old Gitea payloads even carried the secret in a `secret` field).
+struct WebhookHandler: Sendable {
+    let provider: WebhookProvider
+    let verifier: WebhookVerifier
+    let filter: WebhookFilter
+    let trigger: ReconcileTrigger
+    let maxBodyBytes: Int
+    let logger: Logger
+
+    init(provider: WebhookProvider, configuration: DashboardConfiguration, trigger: ReconcileTrigger, logger: Logger) {
+        self.provider = provider
+        verifier = WebhookVerifier(provider: provider, secret: configuration.secret)
+        filter = configuration.filter
+        self.trigger = trigger
+        maxBodyBytes = configuration.maxBodyBytes
+        self.logger = logger
+    }
+
+    func handle(_ request: Request) async -> Response {
+        var request = request
+        let metadata: Logger.Metadata = ["provider": "\(provider.name)"]
+        if let length = header(request, "Content-Length").flatMap(Int.init), length > maxBodyBytes {
+            return reply(.contentTooLarge, "body larger than \(maxBodyBytes) bytes")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: maxBodyBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return reply(.contentTooLarge, "body larger than \(maxBodyBytes) bytes")
+        } catch {
+            return reply(.badRequest, "body could not be read")
+        }
+        let bytes = Data(body.readableBytesView)
+        guard verifier.isAuthentic(authentication: header(request, provider.authenticationHeader), body: bytes) else {
+            logger.warning("webhook rejected: signature or token missing or wrong", metadata: metadata)
+            return reply(.unauthorized, "\(provider.authenticationHeader) missing or wrong")
+        }
+        guard let event = header(request, provider.eventHeader) else {
+            return reply(.badRequest, "\(provider.eventHeader) missing")
+        }
+        if provider == .github && event == "ping" { return reply(.ok, "ping received", status: "pong") }
+        guard event == provider.pushEvent else {
+            return reply(.ok, "event \(event) is not a push", status: "ignored")
+        }
+        let push: PushEvent
+        do {
+            push = try PushEvent.parse(provider: provider, body: bytes)
+        } catch {
+            logger.notice("webhook payload rejected: \(error)", metadata: metadata)
+            return reply(.badRequest, error.description)
+        }
+        var pushMetadata = metadata
+        pushMetadata["ref"] = "\(push.ref)"
+        pushMetadata["revision"] = "\(push.after)"
+        switch filter.decide(push) {
+        case .trigger(let reason):
+            await trigger.request(reason: reason)
+            logger.info("webhook push requests a reconcile: \(reason)", metadata: pushMetadata)
+            return reply(.accepted, reason, status: "accepted")
+        case .ignore(let reason):
+            logger.info("webhook push ignored: \(reason)", metadata: pushMetadata)
+            return reply(.ok, reason, status: "ignored")
+        }
+    }
+
+    /// The first value of a header, matched case-insensitively.
+    private func header(_ request: Request, _ name: String) -> String? {
+        let wanted = name.lowercased()
+        return request.headers.first { $0.name.canonicalName == wanted }?.value
+    }
+
+    private func reply(_ code: HTTPResponse.Status, _ reason: String, status: String? = nil) -> Response {
+        DashboardReply(status: status ?? code.reasonPhrase.lowercased(), reason: reason).response(code)
+    }
+}
+
+/// The JSON body of every dashboard answer: `{"status": "...", "reason": "..."}`.
+struct DashboardReply: Encodable {
+    var status: String
+    var reason: String?
+
+    func response(_ code: HTTPResponse.Status) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers.append(.init(name: .contentType, value: "application/json"))
+        return Response(status: code, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,142 @@
+import AppModel
+
+extension AssignmentPass {
+    /// Decides `app`, applies stability, builds its explanation and consumes its capacity in `state`.
+    mutating func decideOne(_ app: Application, state: inout CycleState, current: PlacementRecord?) -> AppDecision {
+        let prepared = state.prepare(app)
+        let weights = evaluate(prepared, state: state)
+        let policy = state.policy
+        let previous = current?.cluster
+        let previousIndex = prepared.currentIndex
+        let previousPosition = previousIndex.flatMap { position(of: $0) }
+        let ranked = detail == .full ? rankAll() : best(max(1, policy.topCandidates))
+
+        // Which clusters the decision lists: everything feasible (full) or the top few plus the current one.
+        var listed = ranked
+        if let previousPosition, !listed.contains(previousPosition) { listed.append(previousPosition) }
+        var decision = AppDecision(
+            app: app, cluster: nil, previousCluster: previous, candidates: [], details: [:], rejected: [], reasons: [],
+            policyDigest: policy.digest)
+        let explained = explain(prepared, listed: listed, weights: weights, state: state, into: &decision)
+        decision.candidates = explained
+        decision.rejected = rejections(prepared, previousIndex: previousIndex, state: state, into: &decision)
+        if detail == .full {
+            for name in Set(decision.candidates.map(\.cluster) + (previous.map { [$0] } ?? [])) {
+                if let cluster = state.clusters[name] { describeInputs(of: cluster, into: &decision) }
+            }
+        }
+
+        let best = ranked.first.map { (position: $0, cluster: state.clusterList[scratch.feasible[$0]].name) }
+        var entry = stability.apps[app.name] ?? StabilityState.Entry()
+        defer { stability.apps[app.name] = entry }
+        let bestCandidate = decision.candidates.first
+        let weightsByName = Dictionary(uniqueKeysWithValues: zip(engine.scores.map(\.name), weights))
+
+        if let previous, current?.pinned == true {
+            decision.cluster = previous
+            decision.reasons = ["pinned to \(previous) by a human; Placer does not move it"]
+            if previousPosition == nil { decision.reasons.append("warning: \(previous) no longer passes the filters") }
+            entry.challenger = nil
+            entry.wins = 0
+        } else if let best {
+            let chosen = choose(
+                best: best, previous: previous, previousPosition: previousPosition, decision: &decision, entry: &entry,
+                policy: policy)
+            decision.cluster = chosen
+            if let candidate = decision.candidates.first(where: { $0.cluster == chosen }) {
+                let why = topReasons(candidate, details: decision.details, weights: weightsByName)
+                decision.reasons.insert(contentsOf: why, at: 0)
+            }
+            if chosen == best.cluster, !decision.held {
+                if let runnerUp = decision.candidates.dropFirst().first, let bestCandidate {
+                    decision.reasons.append(
+                        "score \(Format.trim(bestCandidate.total, digits: 1)) beats \(runnerUp.cluster) \(Format.trim(runnerUp.total, digits: 1))")
+                } else if let bestCandidate {
+                    decision.reasons.append("only feasible cluster (score \(Format.trim(bestCandidate.total, digits: 1)))")
+                }
+            }
+            // The cause of a move leads: it is what a reviewer of the commit needs first.
+            if let lead = decision.reasons.firstIndex(where: { $0.hasPrefix("moved from ") }), lead != 0 {
+                decision.reasons.insert(decision.reasons.remove(at: lead), at: 0)
+            }
+        } else {
+            decision.cluster = previous
+            decision.reasons = [previous.map { "no feasible cluster; kept on \($0)" } ?? "no feasible cluster"]
+            entry.challenger = nil
+            entry.wins = 0
+        }
+        if let cluster = decision.cluster {
+            state.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: cluster)
+            state.record(app, on: cluster)
+        }
+        return decision
+    }
+
+    /// Stability: where the app goes given the best cluster, and the reasons for a move or a hold.
+    private mutating func choose(
+        best: (position: Int, cluster: String), previous: String?, previousPosition: Int?,
+        decision: inout AppDecision, entry: inout StabilityState.Entry, policy: PlacementPolicy
+    ) -> String {
+        guard let previous, previous != best.cluster else {
+            entry.challenger = nil
+            entry.wins = 0
+            return best.cluster
+        }
+        guard let previousPosition else {
+            // Evacuation: the old cluster is refused or gone. Ignores count, cooldown and the move limit.
+            if let refusal = decision.rejected.first(where: { $0.cluster == previous }) {
+                decision.reasons.append("moved from \(previous): \(refusal.reasons.joined(separator: "; "))")
+            } else {
+                decision.reasons.append("moved from \(previous): it is no longer in the inventory")
+            }
+            entry = StabilityState.Entry(challenger: nil, wins: 0, lastMoveSeconds: nowSeconds)
+            return best.cluster
+        }
+        let gain = scratch.totals[best.position] - scratch.totals[previousPosition]
+        let threshold = Format.trim(policy.minScoreGain)
+        guard gain >= policy.minScoreGain else {
+            decision.reasons.append(
+                "stays on \(previous): \(best.cluster) would gain only \(Format.trim(gain)) points (< \(threshold))")
+            entry.challenger = nil
+            entry.wins = 0
+            return previous
+        }
+        entry.wins = entry.challenger == best.cluster ? entry.wins + 1 : 1
+        entry.challenger = best.cluster
+        let needed = max(1, policy.consecutiveEvaluations)
+        let count = "\(min(entry.wins, needed))/\(needed)"
+        let evidence = "\(best.cluster) scores \(Format.trim(gain)) points higher (threshold \(threshold))"
+        let cooldownLeft = entry.lastMoveSeconds.map { max(0, policy.cooldownSeconds - (nowSeconds - $0)) } ?? 0
+        if entry.wins < needed {
+            decision.reasons.append("stays on \(previous): \(evidence), \(count) consecutive evaluations")
+        } else if cooldownLeft > 0 {
+            decision.reasons.append(
+                "stays on \(previous): \(evidence) for \(count) evaluations, but it moved \(Format.trim(policy.cooldownSeconds - cooldownLeft)) s ago (cooldown \(Format.trim(cooldownLeft)) s left)")
+        } else if movesLeft <= 0 {
+            decision.reasons.append(
+                "stays on \(previous): \(evidence) for \(count) evaluations, but the limit of \(policy.maxMovesPerCycle) moves per cycle is reached")
+        } else {
+            movesLeft -= 1
+            decision.reasons.append("moved from \(previous): \(evidence) for \(count) evaluations")
+            entry = StabilityState.Entry(challenger: nil, wins: 0, lastMoveSeconds: nowSeconds)
+            return best.cluster
+        }
+        decision.held = true
+        return previous
+    }
+
+    /// Every feasible position, best total first (ties by cluster name).
+    private func rankAll() -> [Int] {
+        scratch.totals.indices.sorted { (scratch.totals[$1], $0) < (scratch.totals[$0], $1) }
+    }
+
+    /// The chosen cluster's criteria, strongest weighted contribution first (top two).
+    private func topReasons(
+        _ candidate: PlacementRecord.Candidate, details: [String: [String: String]], weights: [String: Double]
+    ) -> [String] {
+        let ranked = candidate.scores.sorted {
+            (weights[$1.key, default: 0] * $1.value, $0.key) < (weights[$0.key, default: 0] * $0.value, $1.key)
+        }
+        return ranked.prefix(2).compactMap { details[candidate.cluster]?[$0.key] }
+    }
+}

@@ -1,0 +1,68 @@
+import AppModel
+
+extension AssignmentPass {
+    /// The listed feasible clusters as candidates (best first), with each plugin's explanation in `details`
+    /// and, in full detail, every filter's verdict.
+    func explain(
+        _ prepared: PreparedApp, listed: [Int], weights: [Double], state: CycleState, into decision: inout AppDecision
+    ) -> [PlacementRecord.Candidate] {
+        var candidates: [PlacementRecord.Candidate] = []
+        candidates.reserveCapacity(listed.count)
+        for k in listed {
+            let c = scratch.feasible[k]
+            let cluster = state.clusterList[c]
+            var values: [String: Double] = [:]
+            var texts: [String: String] = [:]
+            for (p, plugin) in engine.scores.enumerated() where !scratch.values[p].isEmpty {
+                values[plugin.name] = scratch.values[p][k]
+                if detail == .full { texts[plugin.name] = plugin.score(prepared.app, on: cluster, state: state).detail }
+            }
+            if detail == .full { decision.details[cluster.name] = texts }
+            if detail == .full { decision.verdicts[cluster.name] = engine.filters.map { .feasible($0.name) } }
+            candidates.append(.init(cluster: cluster.name, total: scratch.totals[k], scores: values))
+        }
+        return candidates.sorted { ($1.total, $0.cluster) < ($0.total, $1.cluster) }
+    }
+
+    /// Refused clusters with the filters' reasons: all of them in full detail, else only the current one.
+    func rejections(
+        _ prepared: PreparedApp, previousIndex: Int?, state: CycleState, into decision: inout AppDecision
+    ) -> [PlacementRecord.Rejection] {
+        var refused: [Int] = []
+        if detail == .full {
+            var next = 0
+            for c in 0..<state.clusterList.count {
+                if next < scratch.feasible.count && scratch.feasible[next] == c { next += 1 } else { refused.append(c) }
+            }
+        } else if let previousIndex, position(of: previousIndex) == nil {
+            refused = [previousIndex]
+        }
+        return refused.map { c in
+            let cluster = state.clusterList[c]
+            let statuses = engine.filters.map { $0.filter(prepared.app, on: cluster, state: state) }
+            if detail == .full { decision.verdicts[cluster.name] = statuses }
+            let reasons = statuses.filter { $0.code == .unschedulable }.flatMap { status in
+                status.reasons.map { "\(status.plugin): \($0)" }
+            }
+            return PlacementRecord.Rejection(cluster: cluster.name, reasons: reasons)
+        }
+    }
+
+    /// Records which measurements of `cluster` the decision read, their source and age, and any fallbacks.
+    func describeInputs(of cluster: ClusterSpec, into decision: inout AppDecision) {
+        let inventory = DecisionInput(
+            metric: "inventory", source: cluster.source.isEmpty ? "inventory" : cluster.source, ageSeconds: nil)
+        guard let telemetry = cluster.telemetry else {
+            decision.inputs[cluster.name] = [inventory]
+            return
+        }
+        var inputs = [inventory]
+        for metric in telemetry.sources.keys.sorted() {
+            inputs.append(
+                DecisionInput(
+                    metric: metric, source: telemetry.sources[metric] ?? "", ageSeconds: telemetry.ageSeconds[metric]))
+        }
+        decision.inputs[cluster.name] = inputs
+        if !telemetry.fallbacks.isEmpty { decision.fallbacks[cluster.name] = telemetry.fallbacks }
+    }
+}

@@ -1,0 +1,104 @@
+import AppModel
+
+/// One evaluation's walk over the apps in priority order: filter, score and choose per app (the hot path),
+/// apply stability, then build the decision's explanation for the clusters it lists.
+struct AssignmentPass {
+    let engine: PlacementEngine
+    let detail: DecisionDetail
+    let nowSeconds: Double
+    var stability: StabilityState
+    /// Score-gain moves still allowed this evaluation.
+    var movesLeft: Int
+    var scratch: Scratch
+    private var weightCache: [String: [Double]] = [:]
+
+    init(
+        engine: PlacementEngine, detail: DecisionDetail, nowSeconds: Double, stability: StabilityState, movesLeft: Int,
+        scratch: Scratch
+    ) {
+        self.engine = engine
+        self.detail = detail
+        self.nowSeconds = nowSeconds
+        self.stability = stability
+        self.movesLeft = movesLeft
+        self.scratch = scratch
+    }
+
+    /// Filters and scores every cluster for `app` into `scratch` (feasible indices, per-plugin values, totals).
+    /// - Returns: the weights used, aligned with the engine's score plugins.
+    mutating func evaluate(_ prepared: PreparedApp, state: CycleState) -> [Double] {
+        scratch.feasible.removeAll(keepingCapacity: true)
+        scratch.feasible.append(contentsOf: 0..<state.clusterList.count)
+        for filter in engine.filters {
+            filter.admit(prepared, &scratch.feasible, state: state)
+            if scratch.feasible.isEmpty { break }
+        }
+        let weights = weights(for: prepared.app, policy: state.policy)
+        let weightSum = weights.reduce(0, +)
+        let count = scratch.feasible.count
+        // Work on local arrays (swapped out of scratch, so no copy) to keep the inner loops free of
+        // uniqueness checks.
+        var totals = Self.take(&scratch.totals)
+        totals.append(contentsOf: repeatElement(0, count: count))
+        for (p, plugin) in engine.scores.enumerated() {
+            var values = Self.take(&scratch.values[p])
+            let weight = weights[p]
+            if detail == .full || weight != 0 {
+                plugin.rawValues(prepared, at: scratch.feasible, into: &values, state: state)
+                plugin.normalize(values: &values)
+                if weight != 0 {
+                    values.withUnsafeBufferPointer { v in
+                        totals.withUnsafeMutableBufferPointer { t in for k in 0..<count { t[k] += weight * v[k] } }
+                    }
+                }
+            }
+            scratch.values[p] = values
+        }
+        if weightSum > 0 {
+            totals.withUnsafeMutableBufferPointer { t in for k in 0..<count { t[k] /= weightSum } }
+        }
+        scratch.totals = totals
+        return weights
+    }
+
+    /// Moves the array out of `slot`, emptied but keeping its capacity.
+    private static func take(_ slot: inout [Double]) -> [Double] {
+        var array: [Double] = []
+        swap(&array, &slot)
+        array.removeAll(keepingCapacity: true)
+        return array
+    }
+
+    private mutating func weights(for app: Application, policy: PlacementPolicy) -> [Double] {
+        let key = app.performanceProfile.map { "profile:\($0)" } ?? app.qosClass.rawValue
+        if let cached = weightCache[key] { return cached }
+        let weights = engine.effectiveWeights(for: app, policy: policy)
+        weightCache[key] = weights
+        return weights
+    }
+
+    /// Position of cluster index `c` in the (ascending) feasible list.
+    func position(of c: Int) -> Int? {
+        var low = 0
+        var high = scratch.feasible.count
+        while low < high {
+            let mid = (low + high) / 2
+            if scratch.feasible[mid] < c { low = mid + 1 } else { high = mid }
+        }
+        return low < scratch.feasible.count && scratch.feasible[low] == c ? low : nil
+    }
+
+    /// Positions in the feasible list of the `top` best totals, best first (ties by cluster name).
+    func best(_ top: Int) -> [Int] {
+        var chosen: [Int] = []
+        for k in scratch.totals.indices {
+            let total = scratch.totals[k]
+            if chosen.count == top, let last = chosen.last, total <= scratch.totals[last] { continue }
+            var at = chosen.count
+            while at > 0 && scratch.totals[chosen[at - 1]] < total { at -= 1 }
+            chosen.insert(k, at: at)
+            if chosen.count > top { chosen.removeLast() }
+        }
+        return chosen
+    }
+}

@@ -1,0 +1,132 @@
+import AppModel
+import Foundation
+import GitStore
+
+/// Who made an app's current placement: Placer, or a human (a `git revert`, an edit, `placer rollback`).
+public struct PlacementAuthorship: Sendable, Equatable {
+    /// The commit that gave `placements/<app>.yaml` its current content.
+    public var commit: ObjectID
+    /// Whether that commit is Placer's own (its message carries a `Placer-Inputs:` trailer).
+    public var byPlacer: Bool
+    /// The commit's first line.
+    public var subject: String
+    /// The commit's author, `Name <email>`.
+    public var author: String
+    /// The author date.
+    public var date: Date
+    /// For a human's placement: whether Placer honours it now (the app's folder is unchanged since that commit
+    /// and the record does not say `pinned: false`).
+    public var honoured: Bool = false
+
+    /// One line for reasons and `placer explain`: `human decision a1b2c3d4e5f6 "Revert …" by Ada <ada@…>`.
+    public var summary: String {
+        "\(byPlacer ? "Placer's decision" : "human decision") \(commit.hex.prefix(12)) \"\(subject)\" by \(author)"
+    }
+}
+
+/// Finds, for placement files, the commit that introduced their current content, following history the way
+/// `git log` simplifies it: through a merge, the walk follows a parent that already had the same blob, so a
+/// merged proposal is attributed to Placer's commit, not to the merge.
+///
+/// Results are cached per path and kept while no new commit touches the path: before each use the index walks
+/// only the commits added since the tip it last saw (a force-push clears it), so a file unchanged since the
+/// last reconcile costs one tree lookup, yet a revert that restores an earlier blob is still seen as new.
+/// Used from the reconciler actor only.
+final class AuthorshipIndex: @unchecked Sendable {
+    /// Commits walked per path at most; beyond it the placement is treated as Placer's (the safe default: Placer
+    /// keeps deciding).
+    static let walkLimit = 5000
+    private var cache: [String: (blob: ObjectID, commit: ObjectID)] = [:]
+    private var commits: [ObjectID: CommitInfo] = [:]
+    private var lastTip: ObjectID?
+
+    /// Forgets cached results for every path touched by a commit between the last tip seen and `tip`.
+    /// - Throws: `GitError` when history cannot be read.
+    func advance(to tip: ObjectID, in repository: GitRepository) throws {
+        defer { lastTip = tip }
+        guard let last = lastTip, last != tip else { return }
+        guard try repository.isAncestor(last, of: tip) else {
+            cache.removeAll()  // rewritten history (force-push): nothing cached can be trusted
+            return
+        }
+        var touched: Set<String> = []
+        var seen: Set<ObjectID> = []
+        var queue = [tip]
+        while let commit = queue.popLast() {
+            guard commit != last, seen.insert(commit).inserted else { continue }
+            guard seen.count <= Self.walkLimit else {
+                cache.removeAll()
+                return
+            }
+            let parents = try commitInfo(commit, in: repository).parents
+            if parents.isEmpty { touched.formUnion(try repository.changedPaths(from: nil, to: commit)) }
+            for parent in parents {
+                touched.formUnion(try repository.changedPaths(from: parent, to: commit))
+                if parent != last, try !repository.isAncestor(parent, of: last) { queue.append(parent) }
+            }
+        }
+        for path in touched { cache[path] = nil }
+    }
+
+    /// The commit that introduced `path`'s content at `tip`; nil when the file does not exist or the walk
+    /// exceeds ``walkLimit``.
+    /// - Throws: `GitError` when a commit or tree cannot be read.
+    func introducingCommit(of path: String, at tip: ObjectID, in repository: GitRepository) throws -> ObjectID? {
+        guard let blob = try repository.objectID(at: tip, path: path) else { return nil }
+        if let cached = cache[path], cached.blob == blob { return cached.commit }
+        var current = tip
+        for _ in 0..<Self.walkLimit {
+            let info = try commitInfo(current, in: repository)
+            var next: ObjectID?
+            for parent in info.parents where try repository.objectID(at: parent, path: path) == blob {
+                next = parent
+                break
+            }
+            guard let parent = next else {
+                cache[path] = (blob, current)
+                return current
+            }
+            current = parent
+        }
+        return nil
+    }
+
+    func commitInfo(_ id: ObjectID, in repository: GitRepository) throws -> CommitInfo {
+        if let info = commits[id] { return info }
+        let info = try repository.commitInfo(id)
+        commits[id] = info
+        return info
+    }
+
+    /// Whether a commit message is one of Placer's placement commits.
+    static func isPlacerCommit(_ message: String) -> Bool {
+        message.split(separator: "\n").contains { $0.hasPrefix("Placer-Inputs: ") }
+    }
+}
+
+extension Reconciler {
+    /// Authorship of every app's placement file at `tip`; humans' placements are marked honoured unless the
+    /// app's folder changed after them or the record says `pinned: false`.
+    /// - Throws: `GitError` when history cannot be read.
+    func placementAuthorship(at tip: ObjectID, placements: [String: PlacementRecord]) throws -> [String: PlacementAuthorship] {
+        try authorship.advance(to: tip, in: repository)
+        var result: [String: PlacementAuthorship] = [:]
+        var changedSince: [ObjectID: [String]] = [:]
+        for (app, record) in placements {
+            let path = RepoLayout.placementPath(app: app)
+            guard let commit = try authorship.introducingCommit(of: path, at: tip, in: repository) else { continue }
+            let info = try authorship.commitInfo(commit, in: repository)
+            var entry = PlacementAuthorship(
+                commit: commit, byPlacer: AuthorshipIndex.isPlacerCommit(info.message),
+                subject: String(info.message.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""),
+                author: "\(info.author.name) <\(info.author.email)>", date: info.author.date)
+            if !entry.byPlacer, !record.unpinned, record.cluster != nil {
+                if changedSince[commit] == nil { changedSince[commit] = try repository.changedPaths(from: commit, to: tip) }
+                let folder = "\(RepoLayout.appsDirectory)/\(app)/"
+                entry.honoured = !(changedSince[commit] ?? []).contains { $0.hasPrefix(folder) }
+            }
+            result[app] = entry
+        }
+        return result
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import GitStore
+import Reconciler
+
+/// `placer rollback APP [--to REV]`: restore an app's earlier placement in a commit that counts as a human
+/// decision.
+struct RollbackCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rollback",
+        abstract: "Put an app back where it was (before its last placement change, or as of --to REV) in a commit Placer then honours as a human decision.")
+
+    @Argument(help: "The app (its folder name under apps/).")
+    var app: String
+
+    @Option(help: "Restore the placement as of this commit (full id or a unique prefix of 7+ hex digits).")
+    var to: String?
+
+    @Option(help: "Author of the rollback commit, as \"Name <email>\" (default: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else the login name).")
+    var author: String?
+
+    @OptionGroup var repo: RepoOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        logging.bootstrap()
+        let reconciler = try Reconciler(configuration: repo.configuration(), hub: nil)
+        do {
+            let result = try await reconciler.rollback(app: app, to: to, author: try signature())
+            Console.print("\(app): \(result.fromCluster ?? "unplaced") → \(result.toCluster ?? "unplaced") (placement of \(result.restoredFrom.prefix(12)))")
+            Console.print("pushed \(result.commit.prefix(12)) to \(repo.branch); Placer applies it on its next reconcile and keeps it until apps/\(app)/ changes")
+        } catch let error as RollbackError {
+            throw CommandFailure(error.description)
+        } catch let error as ReconcileError {
+            throw CommandFailure(error.description)
+        }
+    }
+
+    func signature() throws -> GitSignature {
+        let environment = ProcessInfo.processInfo.environment
+        if let author {
+            guard let open = author.firstIndex(of: "<"), author.hasSuffix(">") else {
+                throw ValidationError("--author must look like \"Name <email>\"")
+            }
+            let name = author[..<open].trimmingCharacters(in: .whitespaces)
+            let email = String(author[author.index(after: open)..<author.index(before: author.endIndex)])
+            return GitSignature(name: name, email: email, date: Date())
+        }
+        let name = environment["GIT_AUTHOR_NAME"] ?? environment["USER"] ?? "placer-rollback"
+        let email = environment["GIT_AUTHOR_EMAIL"] ?? "\(name)@\(ProcessInfo.processInfo.hostName)"
+        return GitSignature(name: name, email: email, date: Date())
+    }
+}

@@ -1,0 +1,118 @@
+import AsyncHTTPClient
+import Dashboard
+import Foundation
+import Logging
+import NIOCore
+import Reconciler
+import ServiceLifecycle
+
+/// Every log record a test's loggers wrote, rendered as text with its metadata.
+final class CapturedLogs: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+
+    /// A logger at trace level that records into this capture.
+    func logger(label: String = "placer.dashboard") -> Logger {
+        var logger = Logger(label: label) { label in CapturingLogHandler(label: label, sink: self) }
+        logger.logLevel = .trace
+        return logger
+    }
+}
+
+/// A swift-log handler that renders each record (message, metadata, source) into a `CapturedLogs`.
+struct CapturingLogHandler: LogHandler {
+    let label: String
+    let sink: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        sink.append("\(event.level) \(label) \(event.message) \(merged) \(event.source)")
+    }
+}
+
+/// A `DashboardServer` on 127.0.0.1 with a free port, run in its own `ServiceGroup`.
+final class RunningServer: Sendable {
+    let port: Int
+    let trigger: ReconcileTrigger
+    let readiness: ReadinessState
+    private let group: ServiceGroup
+    private let task: Task<Void, Never>
+
+    private init(
+        port: Int, trigger: ReconcileTrigger, readiness: ReadinessState, group: ServiceGroup, task: Task<Void, Never>
+    ) {
+        self.port = port
+        self.trigger = trigger
+        self.readiness = readiness
+        self.group = group
+        self.task = task
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts the server and returns once it listens.
+    static func start(
+        secret: WebhookSecret, branch: String = "main", logs: CapturedLogs
+    ) async throws -> RunningServer {
+        let trigger = ReconcileTrigger()
+        let readiness = ReadinessState()
+        let (ready, readySink) = AsyncStream<Int>.makeStream()
+        let server = DashboardServer(
+            configuration: DashboardConfiguration(
+                host: "127.0.0.1", port: 0, secret: secret, filter: WebhookFilter(branch: branch)),
+            trigger: trigger, isReady: { readiness.isReady }, logger: logs.logger(),
+            onServerRunning: { port in readySink.yield(port) })
+        let group = ServiceGroup(services: [server], logger: logs.logger(label: "test.group"))
+        let task = Task {
+            try? await group.run()
+            readySink.finish()
+        }
+        for await port in ready {
+            return RunningServer(port: port, trigger: trigger, readiness: readiness, group: group, task: task)
+        }
+        throw ServerDidNotStart()
+    }
+
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        await task.value
+    }
+}
+
+struct ServerDidNotStart: Error {}
+
+/// A response as the test sees it.
+struct Reply {
+    var status: Int
+    var body: String
+}
+
+/// Sends one POST with the given headers and body and collects the answer.
+func post(_ url: String, headers: [(String, String)], body: [UInt8]) async throws -> Reply {
+    var request = HTTPClientRequest(url: url)
+    request.method = .POST
+    request.headers.add(name: "Content-Type", value: "application/json")
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    request.body = .bytes(ByteBuffer(bytes: body))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    let buffer = try await response.body.collect(upTo: 1 << 20)
+    return Reply(status: Int(response.status.code), body: String(buffer: buffer))
+}
+
+/// Sends one GET.
+func get(_ url: String) async throws -> Reply {
+    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+    let buffer = try await response.body.collect(upTo: 1 << 20)
+    return Reply(status: Int(response.status.code), body: String(buffer: buffer))
+}
