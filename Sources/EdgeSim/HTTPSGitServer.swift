@@ -20,6 +20,8 @@ public final class HTTPSGitServer: @unchecked Sendable {
     public let caBundlePath: String
     /// The basic-auth user name.
     public let username: String
+    /// Whether the server speaks TLS (false only to test that clients refuse to send tokens over plain HTTP).
+    public let tls: Bool
     private var nginx: SpawnedProcess?
     private var fcgiwrap: SpawnedProcess?
 
@@ -30,13 +32,16 @@ public final class HTTPSGitServer: @unchecked Sendable {
     ///   - projectRoot: The folder holding the bare repositories to serve.
     ///   - username: The basic-auth user name.
     ///   - token: The password clients must send.
+    ///   - tls: false serves plain http:// (the certificates are still made; clients should refuse tokens).
     /// - Throws: `GitDaemonError` if a tool is missing or fails, or a server does not start in time (the message
     ///   includes the end of the logs).
-    public init(projectRoot: String, username: String = "git", token: String) throws {
+    public init(projectRoot: String, username: String = "git", token: String, tls: Bool = true) throws {
         port = try FreePort.find()
         self.projectRoot = projectRoot
         self.username = username
-        directory = FileManager.default.temporaryDirectory
+        self.tls = tls
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("placer-https-\(UUID().uuidString)").path
         for sub in ["", "/tmp"] {
             try FileManager.default.createDirectory(atPath: directory + sub, withIntermediateDirectories: true)
@@ -46,15 +51,18 @@ public final class HTTPSGitServer: @unchecked Sendable {
         let hash = try GitServerTool.run("/usr/bin/openssl", ["passwd", "-apr1", "-stdin"], input: Data(token.utf8))
         try "\(username):\(hash.trimmingCharacters(in: .whitespacesAndNewlines))\n"
             .write(toFile: directory + "/htpasswd", atomically: true, encoding: .utf8)
-        try HTTPSGitServer.nginxConfig(directory: directory, port: port, projectRoot: projectRoot)
+        try HTTPSGitServer.nginxConfig(directory: directory, port: port, projectRoot: projectRoot, tls: tls)
             .write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
         do {
             let fcgiwrap = try SpawnedProcess(
                 "/usr/sbin/fcgiwrap", ["-s", "unix:\(directory)/fcgiwrap.sock"], logPath: directory + "/fcgiwrap.log")
             self.fcgiwrap = fcgiwrap
-            try waitUntil("fcgiwrap", running: fcgiwrap) { FileManager.default.fileExists(atPath: self.directory + "/fcgiwrap.sock") }
+            try waitUntil("fcgiwrap", running: fcgiwrap) {
+                FileManager.default.fileExists(atPath: self.directory + "/fcgiwrap.sock")
+            }
             let nginx = try SpawnedProcess(
-                "/usr/sbin/nginx", ["-p", directory, "-e", directory + "/nginx-error.log", "-c", directory + "/nginx.conf"],
+                "/usr/sbin/nginx",
+                ["-p", directory, "-e", directory + "/nginx-error.log", "-c", directory + "/nginx.conf"],
                 logPath: directory + "/nginx-stderr.log")
             self.nginx = nginx
             try waitUntil("nginx", running: nginx) { FreePort.accepts(port: self.port) }
@@ -64,8 +72,8 @@ public final class HTTPSGitServer: @unchecked Sendable {
         }
     }
 
-    /// The https:// URL of `repository` (a path under `projectRoot`, e.g. `"config.git"`).
-    public func url(for repository: String) -> String { "https://127.0.0.1:\(port)/\(repository)" }
+    /// The https:// URL (http:// without TLS) of `repository` (a path under `projectRoot`, e.g. `"config.git"`).
+    public func url(for repository: String) -> String { "\(tls ? "https" : "http")://127.0.0.1:\(port)/\(repository)" }
 
     /// Kills nginx and fcgiwrap (SIGKILL) and removes the temporary folder.
     public func stop() {
@@ -106,22 +114,23 @@ public final class HTTPSGitServer: @unchecked Sendable {
             ])
         // DNS:127.0.0.1 too: mbedTLS 2.28 (libgit2's TLS on Debian 12) matches host names against DNS entries only.
         try """
-            subjectAltName=IP:127.0.0.1,DNS:127.0.0.1,DNS:localhost
-            basicConstraints=CA:FALSE
-            keyUsage=critical,digitalSignature
-            extendedKeyUsage=serverAuth
+        subjectAltName=IP:127.0.0.1,DNS:127.0.0.1,DNS:localhost
+        basicConstraints=CA:FALSE
+        keyUsage=critical,digitalSignature
+        extendedKeyUsage=serverAuth
 
-            """.write(toFile: base + ".ext", atomically: true, encoding: .utf8)
+        """.write(toFile: base + ".ext", atomically: true, encoding: .utf8)
         try GitServerTool.run(
             "/usr/bin/openssl",
             [
-                "x509", "-req", "-in", base + ".csr", "-CA", "\(directory)/\(ca).pem", "-CAkey", "\(directory)/\(ca).key",
+                "x509", "-req", "-in", base + ".csr", "-CA", "\(directory)/\(ca).pem", "-CAkey",
+                "\(directory)/\(ca).key",
                 "-CAcreateserial", "-out", base + ".pem", "-days", "2", "-extfile", base + ".ext",
             ])
     }
 
     /// nginx in the foreground as a single process (`master_process off`, so SIGKILL leaves no workers behind).
-    private static func nginxConfig(directory: String, port: Int, projectRoot: String) -> String {
+    private static func nginxConfig(directory: String, port: Int, projectRoot: String, tls: Bool) -> String {
         """
         daemon off;
         master_process off;
@@ -138,7 +147,7 @@ public final class HTTPSGitServer: @unchecked Sendable {
             uwsgi_temp_path \(directory)/tmp/uwsgi;
             scgi_temp_path \(directory)/tmp/scgi;
             server {
-                listen 127.0.0.1:\(port) ssl;
+                listen 127.0.0.1:\(port)\(tls ? " ssl" : "");
                 ssl_certificate \(directory)/server.pem;
                 ssl_certificate_key \(directory)/server.key;
                 client_max_body_size 0;

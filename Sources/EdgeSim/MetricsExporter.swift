@@ -129,7 +129,9 @@ public final class MetricsExporter: Sendable {
     public static func metricsPath(cluster: String) -> String { "/clusters/\(cluster)/metrics" }
 
     /// Adds a cluster, or replaces its values keeping its counters (so they stay monotonic).
-    public func setUp(cluster: String, _ metrics: ClusterMetrics) {
+    /// - Parameter runningSince: for a new cluster, when its counters started from 0 (default now): counters then
+    ///   read as if the cluster had run at these values since, matching ``history(start:end:stepSeconds:targetLabels:)``.
+    public func setUp(cluster: String, _ metrics: ClusterMetrics, runningSince: Date? = nil) {
         let now = Date()
         state.withLockedValue { state in
             if var existing = state.clusters[cluster] {
@@ -137,9 +139,63 @@ public final class MetricsExporter: Sendable {
                 existing.metrics = metrics
                 state.clusters[cluster] = existing
             } else {
-                state.clusters[cluster] = ClusterState(metrics: metrics, advancedAt: now)
+                state.clusters[cluster] = ClusterState(metrics: metrics, advancedAt: min(now, runningSince ?? now))
             }
         }
+    }
+
+    /// Every cluster's series from `start` to `end` every `stepSeconds`, as Prometheus would have stored them, in
+    /// the OpenMetrics text format (https://prometheus.io/docs/specs/om/open_metrics_spec/) that
+    /// `promtool tsdb create-blocks-from openmetrics` backfills (``PrometheusServer``), so `rate(…[1m])` and range
+    /// queries have data from the first evaluation.
+    ///
+    /// Values are the clusters' current ones, with counters started at their `runningSince`; a cluster's history
+    /// starts there at the earliest. Call it before Prometheus first scrapes, with `end` at most now.
+    /// - Parameter targetLabels: the labels the scrape adds per cluster (`job`, `cluster`, `instance`); a label the
+    ///   exporter exposes (`instance` on node series) wins, as with `honor_labels: true`.
+    public func history(
+        start: Date, end: Date, stepSeconds: Double, targetLabels: (String) -> [String: String]
+    ) -> String {
+        let clusters = state.withLockedValue { $0.clusters }.sorted { $0.key < $1.key }
+        // name → series key → (labels, points); OpenMetrics needs each family's samples together, each series in time order.
+        var order: [String] = []
+        var series: [String: [(String, [(Double, Double)])]] = [:]
+        for (name, cluster) in clusters {
+            let extra = targetLabels(name)
+            var index: [String: Int] = [:]
+            var time = max(start, cluster.advancedAt)
+            while time <= end {
+                var advanced = cluster
+                advanced.advance(to: time)
+                for family in Self.families(cluster: name, advanced) {
+                    if series[family.name] == nil {
+                        order.append(family.name)
+                        series[family.name] = []
+                    }
+                    for (labels, value) in family.samples {
+                        var merged = extra
+                        for (key, labelValue) in labels { merged[key] = labelValue }
+                        let text = Self.labelText(merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+                        let key = family.name + text
+                        if let position = index[key] {
+                            series[family.name]![position].1.append((time.timeIntervalSince1970, value))
+                        } else {
+                            index[key] = series[family.name]!.count
+                            series[family.name]!.append((text, [(time.timeIntervalSince1970, value)]))
+                        }
+                    }
+                }
+                time = time.addingTimeInterval(stepSeconds)
+            }
+        }
+        var lines: [String] = []
+        for name in order {
+            for (labels, points) in series[name] ?? [] {
+                for (time, value) in points { lines.append("\(name)\(labels) \(Self.number(value)) \(String(format: "%.3f", time))") }
+            }
+        }
+        lines.append("# EOF")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Changes some of a cluster's values in place (counters keep running).
@@ -237,52 +293,71 @@ public final class MetricsExporter: Sendable {
         await task?.value
     }
 
-    /// Renders one cluster's series in the text format 0.0.4.
-    static func render(cluster: String, _ state: ClusterState) -> String {
+    /// One metric family and its samples.
+    struct Family {
+        var name: String
+        var type: String
+        var help: String
+        /// Label pairs (sorted by name) and value of each sample.
+        var samples: [([(String, String)], Double)] = []
+    }
+
+    /// One cluster's series at the state's time.
+    static func families(cluster: String, _ state: ClusterState) -> [Family] {
         let metrics = state.metrics
         let nodes = (0..<metrics.nodes).map { "\(cluster)-node-\($0)" }
         let perNode = Double(metrics.nodes)
-        var lines: [String] = []
-        func family(_ name: String, _ type: String, _ help: String) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
-        }
-        family("node_cpu_seconds_total", "counter", "Seconds the CPUs spent in each mode.")
+        var cpu = Family(name: "node_cpu_seconds_total", type: "counter", help: "Seconds the CPUs spent in each mode.")
         for node in nodes {
-            for cpu in 0..<state.cpusPerNode {
-                lines.append(#"node_cpu_seconds_total{cpu="\#(cpu)",instance="\#(node)",mode="idle"} \#(number(state.idleSecondsPerCPU))"#)
-                lines.append(#"node_cpu_seconds_total{cpu="\#(cpu)",instance="\#(node)",mode="user"} \#(number(state.busySecondsPerCPU))"#)
+            for index in 0..<state.cpusPerNode {
+                cpu.samples.append(([("cpu", "\(index)"), ("instance", node), ("mode", "idle")], state.idleSecondsPerCPU))
+                cpu.samples.append(([("cpu", "\(index)"), ("instance", node), ("mode", "user")], state.busySecondsPerCPU))
             }
         }
-        family("node_memory_MemTotal_bytes", "gauge", "Memory information field MemTotal_bytes.")
-        for node in nodes {
-            lines.append(#"node_memory_MemTotal_bytes{instance="\#(node)"} \#(number(metrics.memoryBytes / perNode))"#)
-        }
-        family("node_memory_MemAvailable_bytes", "gauge", "Memory information field MemAvailable_bytes.")
-        let available = max(0, metrics.memoryBytes - metrics.memoryUsedBytes) / perNode
-        for node in nodes { lines.append(#"node_memory_MemAvailable_bytes{instance="\#(node)"} \#(number(available))"#) }
-        family("kepler_node_platform_joules_total", "counter", "Current energy consumption of the host platform in joules.")
-        for node in nodes {
-            lines.append(#"kepler_node_platform_joules_total{instance="\#(node)",source="acpi"} \#(number(state.joulesPerNode))"#)
-        }
-        family("kube_node_status_condition", "gauge", "The condition of a cluster node.")
+        var total = Family(name: "node_memory_MemTotal_bytes", type: "gauge", help: "Memory information field MemTotal_bytes.")
+        var available = Family(
+            name: "node_memory_MemAvailable_bytes", type: "gauge", help: "Memory information field MemAvailable_bytes.")
+        var joules = Family(
+            name: "kepler_node_platform_joules_total", type: "counter",
+            help: "Current energy consumption of the host platform in joules.")
+        var ready = Family(name: "kube_node_status_condition", type: "gauge", help: "The condition of a cluster node.")
         for (index, node) in nodes.enumerated() {
-            let ready = index < metrics.readyNodes
-            lines.append(#"kube_node_status_condition{condition="Ready",node="\#(node)",status="true"} \#(ready ? 1 : 0)"#)
-            lines.append(#"kube_node_status_condition{condition="Ready",node="\#(node)",status="false"} \#(ready ? 0 : 1)"#)
+            total.samples.append(([("instance", node)], metrics.memoryBytes / perNode))
+            available.samples.append(([("instance", node)], max(0, metrics.memoryBytes - metrics.memoryUsedBytes) / perNode))
+            joules.samples.append(([("instance", node), ("source", "acpi")], state.joulesPerNode))
+            let isReady = index < metrics.readyNodes
+            ready.samples.append(([("condition", "Ready"), ("node", node), ("status", "true")], isReady ? 1 : 0))
+            ready.samples.append(([("condition", "Ready"), ("node", node), ("status", "false")], isReady ? 0 : 1))
         }
-        family("placer_zone_round_trip_seconds", "gauge", "Measured round-trip time from this cluster to a zone.")
+        var latency = Family(
+            name: "placer_zone_round_trip_seconds", type: "gauge",
+            help: "Measured round-trip time from this cluster to a zone.")
         for (zone, milliseconds) in metrics.latencyMilliseconds.sorted(by: { $0.key < $1.key }) {
-            lines.append(#"placer_zone_round_trip_seconds{zone="\#(escape(zone))"} \#(number(milliseconds / 1000))"#)
+            latency.samples.append(([("zone", zone)], milliseconds / 1000))
         }
-        family(
-            "placer_zone_available_bandwidth_bits_per_second", "gauge",
-            "Measured available bandwidth from this cluster to a zone.")
+        var bandwidth = Family(
+            name: "placer_zone_available_bandwidth_bits_per_second", type: "gauge",
+            help: "Measured available bandwidth from this cluster to a zone.")
         for (zone, megabits) in metrics.bandwidthMegabitsPerSecond.sorted(by: { $0.key < $1.key }) {
-            lines.append(
-                #"placer_zone_available_bandwidth_bits_per_second{zone="\#(escape(zone))"} \#(number(megabits * 1e6))"#)
+            bandwidth.samples.append(([("zone", zone)], megabits * 1e6))
+        }
+        return [cpu, total, available, joules, ready, latency, bandwidth]
+    }
+
+    /// Renders one cluster's series in the text format 0.0.4.
+    static func render(cluster: String, _ state: ClusterState) -> String {
+        var lines: [String] = []
+        for family in families(cluster: cluster, state) {
+            lines.append("# HELP \(family.name) \(family.help)")
+            lines.append("# TYPE \(family.name) \(family.type)")
+            for (labels, value) in family.samples { lines.append("\(family.name)\(labelText(labels)) \(number(value))") }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `{a="x",b="y"}`, or empty for no labels.
+    static func labelText(_ labels: [(String, String)]) -> String {
+        labels.isEmpty ? "" : "{" + labels.map { "\($0.0)=\"\(escape($0.1))\"" }.joined(separator: ",") + "}"
     }
 
     /// A sample value as the text format writes it (Go's `strconv.FormatFloat` accepts Swift's shortest form).

@@ -30,23 +30,37 @@ public final class PrometheusServer: Sendable {
         }
     }
 
+    /// The scrape job's name (the `job` label of every scraped series).
+    public static let jobName = "edge-clusters"
+
     /// The TCP port on 127.0.0.1.
     public let port: Int
     /// The folder holding `prometheus.yml`, `rules.yml`, `targets.json` and `data/`.
     public let directory: URL
+    /// The CA and server certificate when Prometheus serves HTTPS.
+    public let tls: HubTLS?
     private let process: NIOLockedValueBox<Process?>
 
-    /// `http://127.0.0.1:<port>`.
-    public var baseURL: String { "http://127.0.0.1:\(port)" }
+    /// `http://127.0.0.1:<port>`, or `https://` with TLS.
+    public var baseURL: String { "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)" }
 
     /// Writes the configuration and starts Prometheus; call ``waitUntilReady(timeout:)`` next.
     /// - Parameters:
     ///   - targets: the clusters to scrape.
     ///   - recordingRules: a Prometheus rules file (YAML, `groups:`), e.g. `Telemetry.CODECORecordingRules.yaml`;
     ///     nil for none. EdgeSim does not depend on Telemetry, so the caller passes it in.
-    ///   - executable: the prometheus binary.
-    /// - Throws: ``PrometheusServerError`` when the binary is missing or cannot start; file errors.
-    public init(targets: [Target], recordingRules: String?, executable: String = "/usr/bin/prometheus") throws {
+    ///   - backfill: OpenMetrics text (``MetricsExporter/history(start:end:stepSeconds:targetLabels:)``) loaded into
+    ///     the TSDB with `promtool tsdb create-blocks-from openmetrics` before Prometheus starts; nil for none.
+    ///   - tls: serve the API over HTTPS with this CA's server certificate for 127.0.0.1 (Prometheus's
+    ///     `--web.config.file` `tls_server_config`); nil for http.
+    ///   - executable: the prometheus binary; `promtool` is looked up beside it.
+    /// - Throws: ``PrometheusServerError`` when a binary is missing, the backfill fails or Prometheus cannot start;
+    ///   file errors.
+    public init(
+        targets: [Target], recordingRules: String?, backfill: String? = nil, tls: HubTLS? = nil,
+        executable: String = "/usr/bin/prometheus"
+    ) throws {
+        self.tls = tls
         guard FileManager.default.isExecutableFile(atPath: executable) else {
             throw PrometheusServerError("\(executable) not found: install Prometheus (Debian package prometheus)")
         }
@@ -60,7 +74,7 @@ public final class PrometheusServer: Sendable {
               scrape_timeout: 1s
               evaluation_interval: 1s
             scrape_configs:
-              - job_name: edge-clusters
+              - job_name: \(Self.jobName)
                 honor_labels: true
                 file_sd_configs:
                   - files: ['\(directory.appendingPathComponent("targets.json").path)']
@@ -72,6 +86,16 @@ public final class PrometheusServer: Sendable {
             configuration += "rule_files: ['\(directory.appendingPathComponent("rules.yml").path)']\n"
         }
         try Data(configuration.utf8).write(to: directory.appendingPathComponent("prometheus.yml"))
+        if let backfill {
+            do {
+                try Self.createBlocks(
+                    backfill, promtool: URL(fileURLWithPath: executable).deletingLastPathComponent()
+                        .appendingPathComponent("promtool").path, directory: directory)
+            } catch {
+                try? FileManager.default.removeItem(at: directory)
+                throw error
+            }
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
@@ -80,6 +104,16 @@ public final class PrometheusServer: Sendable {
             "--web.listen-address=127.0.0.1:\(port)",
             "--log.level=warn",
         ]
+        if let tls {
+            let certificate = directory.appendingPathComponent("server.crt")
+            let key = directory.appendingPathComponent("server.key")
+            try Data(tls.server.certificatePEM.utf8).write(to: certificate)
+            try Data(tls.server.keyPEM.utf8).write(to: key)
+            let webConfig = directory.appendingPathComponent("web.yml")
+            try Data("tls_server_config:\n  cert_file: \(certificate.path)\n  key_file: \(key.path)\n".utf8)
+                .write(to: webConfig)
+            process.arguments?.append("--web.config.file=\(webConfig.path)")
+        }
         let log = directory.appendingPathComponent("prometheus.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let output = try FileHandle(forWritingTo: log)
@@ -100,14 +134,17 @@ public final class PrometheusServer: Sendable {
         try Self.targetsJSON(targets).write(to: directory.appendingPathComponent("targets.json"), options: .atomic)
     }
 
-    /// Polls `GET /-/ready` until it answers 200.
+    /// Polls `GET /-/ready` until it answers 200; with TLS, until the port accepts connections (URLSession on
+    /// Linux cannot trust a private CA, DESIGN.md §7: callers then poll the API with a client that does).
     /// - Throws: ``PrometheusServerError`` with Prometheus's log tail when it exits or is not ready in time.
     public func waitUntilReady(timeout: Duration = .seconds(20)) async throws {
         let deadline = ContinuousClock.now + timeout
         let url = URL(string: baseURL + "/-/ready")!
         while ContinuousClock.now < deadline {
             guard isRunning else { throw PrometheusServerError("prometheus exited: \(logTail)") }
-            if let (_, response) = try? await URLSession.shared.data(from: url),
+            if tls != nil {
+                if FreePort.accepts(port: port) { return }
+            } else if let (_, response) = try? await URLSession.shared.data(from: url),
                 (response as? HTTPURLResponse)?.statusCode == 200
             {
                 return
@@ -141,6 +178,34 @@ public final class PrometheusServer: Sendable {
 
     deinit { stop() }
 
+    /// Writes `openMetrics` to the folder and turns it into TSDB blocks under `data/`.
+    static func createBlocks(_ openMetrics: String, promtool: String, directory: URL) throws {
+        guard FileManager.default.isExecutableFile(atPath: promtool) else {
+            throw PrometheusServerError("\(promtool) not found: install Prometheus (Debian package prometheus)")
+        }
+        let input = directory.appendingPathComponent("backfill.om")
+        try Data(openMetrics.utf8).write(to: input)
+        let log = directory.appendingPathComponent("promtool.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let output = try FileHandle(forWritingTo: log)
+        defer { try? output.close() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: promtool)
+        process.arguments = [
+            "tsdb", "create-blocks-from", "openmetrics", input.path, directory.appendingPathComponent("data").path,
+        ]
+        process.standardOutput = output
+        process.standardError = output
+        // promtool reads a local file and exits; nothing it waits on runs in this process.
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let text = String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self)
+            throw PrometheusServerError("promtool could not backfill: \(text.suffix(1000))")
+        }
+        try? FileManager.default.removeItem(at: input)
+    }
+
     /// The `file_sd_configs` JSON for `targets`.
     static func targetsJSON(_ targets: [Target]) throws -> Data {
         let groups = targets.map { target in
@@ -154,5 +219,5 @@ public final class PrometheusServer: Sendable {
 /// Why the Prometheus server could not start or become ready.
 public struct PrometheusServerError: Error, CustomStringConvertible {
     public var description: String
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

@@ -28,7 +28,8 @@ public final class SSHGitServer: @unchecked Sendable {
     ///   includes the end of its log).
     public init() throws {
         port = try FreePort.find()
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("placer-sshd-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         clientKeyPath = directory + "/id_ed25519"
@@ -36,7 +37,8 @@ public final class SSHGitServer: @unchecked Sendable {
         user = SSHGitServer.currentUser()
         let hostKey = directory + "/ssh_host_ed25519_key"
         try GitServerTool.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "host", "-f", hostKey])
-        try GitServerTool.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "placer", "-f", clientKeyPath])
+        try GitServerTool.run(
+            "/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "placer", "-f", clientKeyPath])
         let hostPublic = try String(contentsOfFile: hostKey + ".pub", encoding: .utf8)
         hostKeyLine = hostPublic.split(separator: " ").prefix(2).joined(separator: " ")
         try "[127.0.0.1]:\(port) \(hostKeyLine)\n".write(toFile: knownHostsPath, atomically: true, encoding: .utf8)
@@ -64,7 +66,8 @@ public final class SSHGitServer: @unchecked Sendable {
         let log = directory + "/sshd.log"
         let process: SpawnedProcess
         do {
-            process = try SpawnedProcess("/usr/sbin/sshd", ["-D", "-e", "-f", directory + "/sshd_config"], logPath: log)
+            process = try SpawnedProcess(
+                "/usr/sbin/sshd", ["-D", "-e", "-f", directory + "/sshd_config"], logPath: log)
         } catch {
             removeFiles()
             throw GitDaemonError("cannot start /usr/sbin/sshd (install openssh-server): \(error)")

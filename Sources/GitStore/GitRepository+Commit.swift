@@ -104,7 +104,8 @@ extension GitRepository {
                                 &parents),
                             "git_commit_create_buffer")
                         guard let bytes = buffer.ptr else {
-                            throw GitError(code: -1, message: "empty commit buffer", operation: "git_commit_create_buffer")
+                            throw GitError(
+                                code: -1, message: "empty commit buffer", operation: "git_commit_create_buffer")
                         }
                         let content = String(cString: bytes)
                         let signature = try signer.sign(Data(content.utf8))

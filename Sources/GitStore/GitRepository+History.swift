@@ -11,7 +11,8 @@ extension GitRepository {
         try withLock {
             try withCommit(id) { commit in
                 guard let author = git_commit_author(commit), let committer = git_commit_committer(commit) else {
-                    throw GitError(code: -1, message: "commit \(id.hex) has no signature", operation: "git_commit_author")
+                    throw GitError(
+                        code: -1, message: "commit \(id.hex) has no signature", operation: "git_commit_author")
                 }
                 var parents: [ObjectID] = []
                 for index in 0..<git_commit_parentcount(commit) {
@@ -65,7 +66,8 @@ extension GitRepository {
                     let parent = git_commit_parent_id(commit, 0).map { ObjectID($0) }
                     return (try entryKey(in: commit, path: normalised), parent)
                 }
-                let parentEntry = try parent.map { try withCommit($0) { try entryKey(in: $0, path: normalised) } } ?? nil
+                let parentEntry =
+                    try parent.map { try withCommit($0) { try entryKey(in: $0, path: normalised) } } ?? nil
                 if entry != parentEntry { return id }
                 current = parent
             }

@@ -28,7 +28,8 @@ extension GitRepository {
         try withLock {
             try moveReference(localRef, to: try commit.oid(), logMessage: "placer: push")
             defer { deleteReferenceIfPresent(localRef) }
-            try pushLocked(refspec: "\(force ? "+" : "")\(localRef):refs/heads/\(branch)", branch: branch, what: commit.hex)
+            try pushLocked(
+                refspec: "\(force ? "+" : "")\(localRef):refs/heads/\(branch)", branch: branch, what: commit.hex)
         }
     }
 

@@ -42,7 +42,9 @@ extension GitRepository {
         do {
             return try withExtendedLifetime(session) {
                 if session.remote.transport == .https {
-                    return try TLSTrust.shared.withTrust(caBundle: credentials.https?.caBundlePath) { try body(session) }
+                    return try TLSTrust.shared.withTrust(caBundle: credentials.https?.caBundlePath) {
+                        try body(session)
+                    }
                 }
                 return try body(session)
             }

@@ -38,7 +38,8 @@ public enum GitSecret: Sendable, Equatable, CustomStringConvertible {
             value.removeLast()
         }
         guard !value.isEmpty else {
-            throw GitError(code: -1, message: "\(self) is empty", operation: "read credentials", kind: .authenticationFailed)
+            throw GitError(
+                code: -1, message: "\(self) is empty", operation: "read credentials", kind: .authenticationFailed)
         }
         return value
     }

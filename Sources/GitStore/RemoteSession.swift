@@ -38,7 +38,8 @@ final class RemoteSession {
         callbacks.credentials = { out, _, usernameFromURL, allowedTypes, payload in
             guard let out, let payload else { return GIT_EAUTH.rawValue }
             let session = Unmanaged<RemoteSession>.fromOpaque(payload).takeUnretainedValue()
-            return session.acquire(out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowedTypes)
+            return session.acquire(
+                out, usernameFromURL: usernameFromURL.map { String(cString: $0) }, allowed: allowedTypes)
         }
         callbacks.certificate_check = { cert, valid, host, payload in
             guard let cert, let payload else { return GIT_ECERTIFICATE.rawValue }
@@ -61,7 +62,8 @@ final class RemoteSession {
         if allowed & GIT_CREDENTIAL_SSH_KEY.rawValue != 0, let ssh = credentials.ssh {
             guard credentialAttempts == 1 else {
                 return refuse(
-                    "authentication failed for \(url): the server refused key \(ssh.privateKeyPath) for user \(sshUser)")
+                    "authentication failed for \(url): the server refused key \(ssh.privateKeyPath) for user \(sshUser)"
+                )
             }
             do {
                 let passphrase = try ssh.passphrase?.read()
@@ -77,7 +79,11 @@ final class RemoteSession {
         {
             guard credentialAttempts == 1 else {
                 return refuse(
-                    "authentication failed for \(url): the server refused user \(https.username) with the token from \(token)")
+                    "authentication failed for \(url): the server refused user \(https.username) with the token from \(token)"
+                )
+            }
+            guard remote.transport != .http else {
+                return refuse("will not send the token from \(token) to \(url) over unencrypted http://; use https://")
             }
             do {
                 return git_credential_userpass_plaintext_new(out, https.username, try token.read())

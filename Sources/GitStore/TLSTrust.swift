@@ -41,7 +41,8 @@ final class TLSTrust: @unchecked Sendable {
         guard result >= 0 else {
             let error = GitError.last(code: result, operation: "git_libgit2_opts")
             throw GitError(
-                code: result, klass: error.klass, message: "cannot load CA bundle \(file ?? "(none)"): \(error.message)",
+                code: result, klass: error.klass,
+                message: "cannot load CA bundle \(file ?? "(none)"): \(error.message)",
                 operation: "git_libgit2_opts", kind: .untrustedServer)
         }
     }

@@ -11,9 +11,31 @@ enum Format {
         return "\(trim(value / 1_048_576))Mi"
     }
 
-    /// Rounds to `digits` decimals and drops trailing zeros (`2.50` → `2.5`, `3.0` → `3`).
+    /// Rounds to `digits` decimals and drops trailing zeros (`2.50` → `2.5`, `3.0` → `3`), as `%.{digits}f` would
+    /// print it (ties to even), without Foundation's formatter: explanations format millions of numbers.
     static func trim(_ value: Double, digits: Int = 2) -> String {
         guard value.isFinite else { return "∞" }
+        var scale = 1.0
+        for _ in 0..<digits { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded(.toNearestOrEven)
+        guard scaled < 9e15 else { return slowTrim(value, digits: digits) }
+        var units = Int64(scaled)
+        guard units != 0 else { return "0" }
+        var fraction = digits
+        while fraction > 0 && units % 10 == 0 {
+            units /= 10
+            fraction -= 1
+        }
+        var text = String(units)
+        if fraction > 0 {
+            if text.count <= fraction { text = String(repeating: "0", count: fraction - text.count + 1) + text }
+            text.insert(".", at: text.index(text.endIndex, offsetBy: -fraction))
+        }
+        return value < 0 ? "-" + text : text
+    }
+
+    /// The `String(format:)` path, for magnitudes past 64-bit integers.
+    static func slowTrim(_ value: Double, digits: Int) -> String {
         var text = String(format: "%.\(digits)f", value)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
@@ -22,5 +44,3 @@ enum Format {
         return text == "-0" ? "0" : text
     }
 }
-
-import Foundation

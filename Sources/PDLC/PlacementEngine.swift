@@ -19,6 +19,10 @@ public struct PlacementEngine: Sendable {
     public let scores: [any ScorePlugin]
     /// Apps left unplaced that the repair pass tries to place per cycle.
     public var repairLimit = 64
+    /// Extra greedy passes tried when apps are left unplaced (squeaky wheel), and the largest apps × clusters
+    /// for which they run.
+    public var retryPasses = 3
+    public var retryPairLimit = 2_000_000
 
     public init(filters: [any FilterPlugin], scores: [any ScorePlugin]) {
         self.filters = filters
@@ -41,7 +45,8 @@ public struct PlacementEngine: Sendable {
     ///   - policy: weights, reserve and hysteresis.
     ///   - current: the committed placement records, by app (for stability and pins).
     ///   - fixed: capacity held by apps not decided now.
-    /// - Returns: one decision per app, in placement order, with ``DecisionDetail/full`` explanations.
+    /// - Returns: one decision per app in priority order (QoS class, then name), with ``DecisionDetail/full``
+    ///   explanations.
     public func decide(
         apps: [Application], clusters: [ClusterSpec], policy: PlacementPolicy,
         current: [String: PlacementRecord] = [:], fixed: [FixedPlacement] = []
@@ -62,30 +67,74 @@ public struct PlacementEngine: Sendable {
     ///   - stability: the state the previous evaluation returned (a fresh one the first time).
     ///   - nowSeconds: the caller's clock in seconds, for cooldowns.
     ///   - detail: how much explanation to build.
-    /// - Returns: one decision per app in placement order, and the stability state for the next evaluation
-    ///   (entries only for the apps given).
+    /// - Returns: one decision per app in priority order (QoS class, then name), and the stability state for the
+    ///   next evaluation (entries only for the apps given).
     public func decide(
         apps: [Application], clusters: [ClusterSpec], policy: PlacementPolicy,
         current: [String: PlacementRecord] = [:], fixed: [FixedPlacement] = [], stability: StabilityState,
         nowSeconds: Double, detail: DecisionDetail = .full
     ) -> DecisionOutcome {
-        var state = CycleState(clusters: clusters, policy: policy, apps: apps)
-        for (name, record) in current { if let cluster = record.cluster { state.currentCluster[name] = cluster } }
-        for hold in fixed { state.consume(cpuCores: hold.cpuCores, memoryBytes: hold.memoryBytes, on: hold.cluster) }
+        var base = CycleState(clusters: clusters, policy: policy, apps: apps)
+        for (name, record) in current { if let cluster = record.cluster { base.currentCluster[name] = cluster } }
+        for hold in fixed { base.consume(cpuCores: hold.cpuCores, memoryBytes: hold.memoryBytes, on: hold.cluster) }
         let ordered = apps.sorted { ($0.qosClass.rank, $0.name) < ($1.qosClass.rank, $1.name) }
-        var pass = AssignmentPass(
-            engine: self, detail: detail, nowSeconds: nowSeconds, stability: stability,
-            movesLeft: policy.maxMovesPerCycle, scratch: Scratch(clusterCount: state.clusterList.count, plugins: scores.count))
-        var decisions: [AppDecision] = []
-        decisions.reserveCapacity(ordered.count)
-        for app in ordered {
-            let decision = pass.decideOne(app, state: &state, current: current[app.name])
-            decisions.append(decision)
+        // Passes explain nothing; the winning order is replayed with the detail asked for at the end (same choices).
+        var best = pass(ordered, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary)
+        var winner = ordered
+        // Retries when apps are left out, on fleets small enough for a few extra passes; the better pass wins.
+        // First smallest-first within each QoS class (placing the most apps under capacity is a knapsack
+        // problem, for which small-first is the classic greedy), then squeaky-wheel passes (Joslin & Clements,
+        // JAIR 1999) that put the apps left out first within their class.
+        if apps.count * base.clusterList.count <= retryPairLimit && best.decisions.contains(where: { $0.cluster == nil }) {
+            let totalCPU = max(1e-9, base.clusterList.reduce(0) { $0 + $1.cpuCores })
+            let totalMemory = max(1, base.clusterList.reduce(0) { $0 + $1.memoryBytes })
+            func size(_ app: Application) -> Double { max(app.cpuCores / totalCPU, app.memoryBytes / totalMemory) }
+            let smallFirst = apps.sorted {
+                ($0.qosClass.rank, size($0), $0.name) < ($1.qosClass.rank, size($1), $1.name)
+            }
+            var order = smallFirst
+            let first = pass(order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary)
+            if first.isBetter(than: best) { best = first; winner = order }
+            var squeaky = Set<String>()
+            var last = first
+            for _ in 0..<retryPasses {
+                let unplaced = last.decisions.filter { $0.cluster == nil }.map(\.app.name)
+                guard !unplaced.isEmpty, !squeaky.isSuperset(of: unplaced) else { break }
+                squeaky.formUnion(unplaced)
+                order = smallFirst.enumerated().sorted {
+                    ($0.element.qosClass.rank, squeaky.contains($0.element.name) ? 0 : 1, $0.offset)
+                        < ($1.element.qosClass.rank, squeaky.contains($1.element.name) ? 0 : 1, $1.offset)
+                }.map(\.element)
+                last = pass(order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary)
+                if last.isBetter(than: best) { best = last; winner = order }
+            }
         }
-        repair(&decisions, state: &state, detail: detail)
+        if detail == .full {
+            best = pass(winner, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: detail)
+        }
+        var decisions = best.decisions
+        repair(&decisions, state: &best.state, detail: detail)
+        let position = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1.name, $0) })
+        decisions.sort { position[$0.app.name, default: 0] < position[$1.app.name, default: 0] }
         var next = StabilityState()
-        for app in apps { if let entry = pass.stability.apps[app.name] { next.apps[app.name] = entry } }
+        for app in apps { if let entry = best.stability.apps[app.name] { next.apps[app.name] = entry } }
         return DecisionOutcome(decisions: decisions, stability: next)
+    }
+
+    /// One greedy pass over the apps in `order`.
+    private func pass(
+        _ order: [Application], state: CycleState, current: [String: PlacementRecord], stability: StabilityState,
+        nowSeconds: Double, detail: DecisionDetail
+    ) -> PassResult {
+        var state = state
+        var walk = AssignmentPass(
+            engine: self, detail: detail, nowSeconds: nowSeconds, stability: stability,
+            movesLeft: state.policy.maxMovesPerCycle,
+            scratch: Scratch(clusterCount: state.clusterList.count, plugins: scores.count))
+        var decisions: [AppDecision] = []
+        decisions.reserveCapacity(order.count)
+        for app in order { decisions.append(walk.decideOne(app, state: &state, current: current[app.name])) }
+        return PassResult(decisions: decisions, state: state, stability: walk.stability)
     }
 
     /// The weights for `app`: the policy's, or 1 for every plugin when the policy gives none.
@@ -93,6 +142,32 @@ public struct PlacementEngine: Sendable {
         let configured = policy.weights(for: app)
         if configured.values.contains(where: { $0 > 0 }) { return scores.map { configured[$0.name, default: 0] } }
         return scores.map { _ in 1.0 }
+    }
+}
+
+/// The outcome of one greedy pass.
+struct PassResult {
+    var decisions: [AppDecision]
+    var state: CycleState
+    var stability: StabilityState
+
+    /// More Gold apps placed, else more Silver, else more BestEffort, else a higher sum of chosen totals.
+    func isBetter(than other: PassResult) -> Bool {
+        let mine = tally()
+        let theirs = other.tally()
+        if mine.placed != theirs.placed { return mine.placed.lexicographicallyPrecedes(theirs.placed, by: >) }
+        return mine.score > theirs.score + 1e-9
+    }
+
+    private func tally() -> (placed: [Int], score: Double) {
+        var placed = [0, 0, 0]
+        var score = 0.0
+        for decision in decisions {
+            guard let cluster = decision.cluster else { continue }
+            placed[decision.app.qosClass.rank] += 1
+            score += decision.candidates.first { $0.cluster == cluster }?.total ?? 0
+        }
+        return (placed, score)
     }
 }
 

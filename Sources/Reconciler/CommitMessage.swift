@@ -12,10 +12,35 @@ public enum CommitMessage {
     /// The trailer that marks a commit as Placer's own decision (webhook filter, authorship, rollback).
     public static let decisionTrailer = "Placer-Decision:"
 
+    /// One line of live measurements of `cluster` with their sources and ages, nil without telemetry.
+    static func evidence(_ cluster: ClusterSpec) -> String? {
+        guard let telemetry = cluster.telemetry else { return nil }
+        func origin(_ metric: String) -> String {
+            let source = telemetry.sources[metric] ?? "inventory"
+            return telemetry.ageSeconds[metric].map { "\(source), \(Int($0.rounded())) s old" } ?? source
+        }
+        var parts: [String] = cluster.available ? [] : ["unavailable"]
+        if let ready = telemetry.nodeReadyFraction { parts.append("nodes ready \(Int((ready * 100).rounded()))% (\(origin("nodes")))") }
+        if let cpu = telemetry.cpuUsedCores {
+            parts.append(String(format: "cpu %.1f/%.0f cores", cpu, cluster.cpuCores) + " (\(origin("cpu")))")
+        }
+        if let memory = telemetry.memoryUsedBytes, cluster.memoryBytes > 0 {
+            parts.append("memory \(Int((memory / cluster.memoryBytes * 100).rounded()))% (\(origin("memory")))")
+        }
+        if !telemetry.latencyMilliseconds.isEmpty {
+            let latencies = telemetry.latencyMilliseconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1f", $0.value)) ms" }
+            parts.append("latency " + latencies.joined(separator: ", ") + " (\(origin("latency")))")
+        }
+        if let price = telemetry.energyCostPerCoreHour { parts.append(String(format: "energy %.3f EUR/core-h", price)) }
+        parts.append(contentsOf: telemetry.fallbacks.map { "fallback: \($0)" })
+        return parts.isEmpty ? nil : "\(cluster.name): " + parts.joined(separator: "; ")
+    }
+
     static func make(
         decisions: [AppDecision], changes: [String: Data?], pruned: [String], inputsDigest: String, revision: String,
-        template: String? = nil, branch: String = "", mode: String = "commit"
+        template: String? = nil, branch: String = "", mode: String = "commit", clusters: [ClusterSpec] = []
     ) -> String {
+        let byName = Dictionary(clusters.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let changedApps = Set(changes.keys.compactMap(Reconciler.appName(ofOutput:)))
         let changed = decisions.filter { changedApps.contains($0.app.name) }.sorted { $0.app.name < $1.app.name }
         let moved = changed.filter(\.moves)
@@ -27,6 +52,11 @@ public enum CommitMessage {
             let target = decision.cluster ?? "nowhere"
             let route = decision.moves ? "\(decision.previousCluster ?? "?") → \(target)" : "→ \(target)"
             changeLines.append("\(decision.app.name) \(route): \(decision.reasons.first ?? "")")
+            guard decision.moves else { continue }
+            // The metric evidence behind a move, for the reviewer: both clusters as PDLC saw them.
+            for name in [decision.previousCluster, decision.cluster].compactMap({ $0 }) {
+                if let cluster = byName[name], let line = evidence(cluster) { changeLines.append("  evidence: \(line)") }
+            }
         }
         for app in pruned { changeLines.append("\(app): pruned, its folder left apps/") }
         let body = (template ?? defaultTemplate)

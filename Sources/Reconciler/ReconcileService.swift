@@ -13,6 +13,9 @@ public struct ReconcileService: Service {
     let logger: Logger
     /// When set, a change of the watched ManagedClusters starts a reconcile before the interval is up.
     let inventoryWatcher: ClusterInventoryWatcher?
+    /// When set, requests from webhooks and the metrics watcher start a reconcile before the interval is up;
+    /// a burst of them coalesces into one (300 ms of quiet, at most 3 s of deferral).
+    let trigger: ReconcileTrigger?
 
     /// - Parameters:
     ///   - reconciler: the loop's reconciler.
@@ -20,9 +23,11 @@ public struct ReconcileService: Service {
     ///   - onReport: called after each successful reconcile (on the service's task).
     public init(
         reconciler: Reconciler, intervalSeconds: Double, inventoryWatcher: ClusterInventoryWatcher? = nil,
-        logger: Logger = Logger(label: "placer.loop"), onReport: @escaping @Sendable (ReconcileReport) -> Void = { _ in }
+        trigger: ReconcileTrigger? = nil, logger: Logger = Logger(label: "placer.loop"),
+        onReport: @escaping @Sendable (ReconcileReport) -> Void = { _ in }
     ) {
         self.inventoryWatcher = inventoryWatcher
+        self.trigger = trigger
         self.reconciler = reconciler
         self.intervalSeconds = intervalSeconds
         self.onReport = onReport
@@ -33,6 +38,10 @@ public struct ReconcileService: Service {
         var failures = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var wait = intervalSeconds * Double.random(in: 0.9...1.1)
+            // Requests that arrived during the last reconcile are served by the one starting now.
+            if let pending = await trigger?.takePending(), !pending.isEmpty {
+                logger.info("reconciling on request", metadata: ["reasons": "\(pending.prefix(5).joined(separator: "; "))"])
+            }
             do {
                 let report = try await reconciler.reconcileOnce()
                 failures = 0
@@ -47,6 +56,12 @@ public struct ReconcileService: Service {
             try? await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await Task.sleep(for: pause) }
+                    if let trigger {
+                        group.addTask {
+                            let reasons = try await trigger.waitForRequest(debounce: .milliseconds(300), maxDelay: .seconds(3))
+                            logger.info("reconcile requested", metadata: ["reasons": "\(reasons.prefix(5).joined(separator: "; "))"])
+                        }
+                    }
                     if let watcher = inventoryWatcher, let seen {
                         group.addTask {
                             await watcher.waitForChange(after: seen)

@@ -15,7 +15,14 @@ extension Reconciler {
             for error in snapshot.repoErrors { logger.error("\(error.description)") }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
         }
-        snapshot.clusters = try await inventory(merging: snapshot.clusters)
+        let (clusters, hubClusters, scoreObjects) = try await inventory(merging: snapshot.clusters)
+        snapshot.clusters = clusters
+        lastClusters = clusters
+        lastHubClusters = hubClusters
+        if let telemetry {
+            snapshot.clusters = await telemetry.annotate(
+                clusters: snapshot.clusters, hubClusters: hubClusters, addOnScores: scoreObjects, now: configuration.now())
+        }
         let inventoryDigest = Digest.sha256(Data(snapshot.clusters.map { cluster in
             let scores = cluster.addOnScores.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             let labels = cluster.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
@@ -34,7 +41,8 @@ extension Reconciler {
                 throw ReconcileError.massPrune(apps: prune, share: share, limit: configuration.maxPruneShare)
             }
         }
-        guard force || inputsDigest != lastDecisionInputs else {
+        // With live metrics every evaluation counts (stability needs N consecutive ones), so none is skipped.
+        guard force || telemetry != nil || inputsDigest != lastDecisionInputs else {
             // Same inputs as the last decision: nothing new to say either (errors were logged then).
             return ReconcilePlan(
                 snapshot: snapshot, decisions: [], changes: [:], commitMessage: "", pruned: [], decided: false,
@@ -49,9 +57,11 @@ extension Reconciler {
         let authors = try placementAuthorship(at: tip, placements: snapshot.placements)
         var current = snapshot.placements
         for (app, author) in authors where author.honoured { current[app]?.pinned = true }
-        var decisions = engine.decide(
+        let outcome = engine.decide(
             apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current,
-            fixed: fixed)
+            fixed: fixed, stability: stability, nowSeconds: configuration.now().timeIntervalSince1970)
+        var decisions = outcome.decisions
+        if !force { stability = outcome.stability }
         for index in decisions.indices {
             let app = decisions[index].app.name
             guard let author = authors[app], author.honoured, snapshot.placements[app]?.pinned != true else { continue }
@@ -63,7 +73,8 @@ extension Reconciler {
         let changes = try render(decisions, prune: prune, snapshot: snapshot, existing: files, humanDecided: honoured)
         let message = CommitMessage.make(
             decisions: decisions, changes: changes, pruned: prune, inputsDigest: inputsDigest, revision: tip.hex,
-            template: configuration.messageTemplate, branch: configuration.branch, mode: configuration.mode.rawValue)
+            template: configuration.messageTemplate, branch: configuration.branch, mode: configuration.mode.rawValue,
+            clusters: snapshot.clusters)
         // After Placer's own commit lands, its new placement files are not a new input.
         var committedPlacements = placementFiles
         for (path, data) in changes where path.hasPrefix(RepoLayout.placementsDirectory + "/") { committedPlacements[path] = data }
@@ -129,9 +140,12 @@ extension Reconciler {
         return String(file.dropLast(5))
     }
 
-    /// The static inventory with availability from the hub's ManagedClusters, when a hub is connected.
-    func inventory(merging clusters: [ClusterSpec]) async throws -> [ClusterSpec] {
-        guard let hub else { return clusters }
+    /// The static inventory with availability from the hub's ManagedClusters, when a hub is connected; also
+    /// the hub's ManagedClusters and AddOnPlacementScores as read (for telemetry's hub fallback).
+    func inventory(merging clusters: [ClusterSpec]) async throws
+        -> (clusters: [ClusterSpec], hubClusters: [ManagedClusterObject], scores: [AddOnPlacementScoreObject])
+    {
+        guard let hub else { return (clusters, [], []) }
         var live: [String: ManagedClusterObject] = [:]
         if let watched = await inventoryWatcher?.snapshot() {
             live = watched
@@ -146,7 +160,7 @@ extension Reconciler {
                 if let cluster = try? ManagedClusterObject.decode(item) { live[cluster.metadata.name] = cluster }
             }
         }
-        let scores = try await addOnScores()
+        let (scores, scoreObjects) = try await addOnScores()
         var merged: [ClusterSpec] = clusters.map { cluster in
             var spec = cluster
             if let hubCluster = live[cluster.name] {
@@ -168,12 +182,13 @@ extension Reconciler {
             spec.zone = spec.labels[Labels.zone] ?? ""
             merged.append(spec)
         }
-        return merged.map { cluster in
+        let specs = merged.map { cluster in
             var spec = cluster
             spec.addOnScores = scores.valid[cluster.name] ?? [:]
             spec.expiredAddOnScores = scores.expired[cluster.name] ?? []
             return spec
         }
+        return (specs, live.keys.sorted().compactMap { live[$0] }, scoreObjects)
     }
 
     /// The hub's view of a cluster wins where it has one: availability (the Available condition under OCM's
@@ -192,8 +207,10 @@ extension Reconciler {
 
     /// The hub's AddOnPlacementScores by cluster namespace: valid ones as `<resource>/<score>` → value, and the
     /// names of those past `status.validUntil` (CONTRACT.md §6).
-    func addOnScores() async throws -> (valid: [String: [String: Double]], expired: [String: [String]]) {
-        guard let hub else { return ([:], [:]) }
+    func addOnScores() async throws
+        -> ((valid: [String: [String: Double]], expired: [String: [String]]), [AddOnPlacementScoreObject])
+    {
+        guard let hub else { return (([:], [:]), []) }
         let items: [Data]
         do {
             items = try await hub.list(.addOnPlacementScore, namespace: nil)
@@ -203,6 +220,7 @@ extension Reconciler {
         let now = configuration.now()
         var valid: [String: [String: Double]] = [:]
         var expired: [String: [String]] = [:]
+        let objects = items.compactMap { try? AddOnPlacementScoreObject.decode($0) }
         for item in items {
             guard let object = try? Value.parseJSON(item, file: "addonplacementscore"),
                 let cluster = object[path: "metadata.namespace"]?.stringValue,
@@ -219,6 +237,6 @@ extension Reconciler {
                 }
             }
         }
-        return (valid, expired)
+        return ((valid, expired), objects)
     }
 }

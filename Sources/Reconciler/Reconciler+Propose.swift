@@ -26,7 +26,8 @@ extension Reconciler {
                     name: configuration.authorName ?? configuration.committerName,
                     email: configuration.authorEmail ?? configuration.committerEmail, date: date)
                 if let commit = try repository.commit(
-                    parent: tip, changes: plan.changes, author: author, committer: committer, message: plan.commitMessage)
+                    parent: tip, changes: plan.changes, author: author, committer: committer, message: plan.commitMessage,
+                    signer: configuration.signer)
                 {
                     try repository.push(commit, toBranch: branch, force: true)
                     proposal = commit.hex

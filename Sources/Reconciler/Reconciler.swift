@@ -4,6 +4,7 @@ import GitStore
 import Logging
 import OCMClient
 import PDLC
+import Telemetry
 
 /// The ACM loop: fetch the app repo, load it, decide with PDLC, commit the decision, apply it to the hub.
 ///
@@ -25,6 +26,14 @@ public actor Reconciler {
     var lastApplied: [String: String] = [:]
     /// Which commit gave each placement file its content (Placer's or a human's), cached across reconciles.
     let authorship = AuthorshipIndex()
+    /// Live cluster metrics (Prometheus, then the hub, then the inventory); nil decides on the inventory alone.
+    let telemetry: TelemetryCollector?
+    /// PDLC's memory between evaluations (challengers, consecutive wins, last moves). Kept in memory: a restart
+    /// starts afresh, which only delays score-driven moves (evacuations never wait).
+    var stability = StabilityState()
+    /// The clusters (inventory merged with the hub) and ManagedClusters of the last plan, for the metrics watcher.
+    var lastClusters: [ClusterSpec]?
+    var lastHubClusters: [ManagedClusterObject] = []
 
     /// - Parameters:
     ///   - configuration: repo, branch, identity and limits.
@@ -32,12 +41,15 @@ public actor Reconciler {
     /// - Throws: ``GitError`` when the cache cannot be created.
     public init(
         configuration: ReconcilerConfiguration, hub: KubeClient?, inventoryWatcher: ClusterInventoryWatcher? = nil,
-        engine: PlacementEngine = .standard(), logger: Logger = Logger(label: "placer.reconciler")
+        engine: PlacementEngine = .standard(), telemetry: TelemetryCollector? = nil,
+        logger: Logger = Logger(label: "placer.reconciler")
     ) throws {
+        self.telemetry = telemetry
         self.inventoryWatcher = inventoryWatcher
         try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
         self.configuration = configuration
-        self.repository = try GitRepository.openCache(at: configuration.cacheDirectory, remoteURL: configuration.repoURL)
+        self.repository = try GitRepository.openCache(
+            at: configuration.cacheDirectory, remoteURL: configuration.repoURL, credentials: configuration.credentials)
         self.hub = hub
         self.engine = engine
         self.logger = logger
@@ -104,7 +116,8 @@ public actor Reconciler {
             name: configuration.authorName ?? configuration.committerName,
             email: configuration.authorEmail ?? configuration.committerEmail, date: date)
         guard let commit = try repository.commit(
-            parent: parent, changes: plan.changes, author: author, committer: committer, message: plan.commitMessage)
+            parent: parent, changes: plan.changes, author: author, committer: committer, message: plan.commitMessage,
+            signer: configuration.signer)
         else { return nil }
         try repository.push(commit, toBranch: configuration.branch)
         logger.info("pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])

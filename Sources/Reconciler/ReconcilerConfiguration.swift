@@ -27,6 +27,11 @@ public struct ReconcilerConfiguration: Sendable {
     public var mode: Mode = .commit
     /// The review branch used in ``Mode/propose`` mode.
     public var proposalBranch: String = "placer/proposals"
+    /// How fetch and push authenticate (SSH key and known_hosts, HTTPS token and CA bundle); secrets are read
+    /// from their files or variables at connect time and never logged.
+    public var credentials: GitCredentials = .none
+    /// Signs Placer's placement commits with an SSH key (`git log --show-signature` verifies them); nil signs none.
+    public var signer: CommitSigner?
     /// Shipped policy presets: name → bytes of `policies/<name>.yaml`.
     public var presets: [String: Data]
     /// Pushes tried before a reconcile gives up when the branch keeps moving.

@@ -37,16 +37,17 @@ public struct TelemetryConfiguration: Sendable, Hashable {
         self.prometheusCAFile = prometheusCAFile
     }
 
-    /// The default PromQL (see docs/telemetry.md for why each is shaped so).
+    /// The default PromQL (see docs/telemetry.md for why each is shaped so). Histories use the rules' raw
+    /// expressions, so they reach back before the rules were loaded (or into backfilled data).
     public static let defaultQueries: [TelemetryMetric: MetricQuery] = [
         .cpu: MetricQuery(
             value: "sum by (cluster) (instance:node_cpu:rate1m)",
             sampleTime: "max by (cluster) (timestamp(node_cpu_seconds_total))",
-            history: "sum by (cluster) (instance:node_cpu:rate1m)"),
+            history: #"sum by (cluster) (rate(node_cpu_seconds_total{mode!~"idle|iowait|steal"}[1m]))"#),
         .memory: MetricQuery(
             value: "sum by (cluster) (instance:node_memory:avg1m)",
             sampleTime: "max by (cluster) (timestamp(node_memory_MemAvailable_bytes))",
-            history: "sum by (cluster) (instance:node_memory:avg1m)"),
+            history: "sum by (cluster) (node_memory_MemTotal_bytes - node_memory_MemAvailable_bytes)"),
         .energy: MetricQuery(
             value: "sum by (cluster) (instance:node_energy:irate1m)",
             sampleTime: "max by (cluster) (timestamp(kepler_node_platform_joules_total))"),

@@ -50,7 +50,14 @@ struct QualityBench: ParsableCommand {
         guard snapshot.repoErrors.isEmpty else {
             throw CommandFailure(snapshot.repoErrors.map(\.description).joined(separator: "\n"))
         }
-        let loadTrace = try LoadTrace.load(path: tracePath)
+        let loadTrace: LoadTrace
+        do {
+            loadTrace = try LoadTrace.load(path: tracePath)
+        } catch let error as ScenarioError {
+            throw CommandFailure(error.description)
+        } catch {
+            throw CommandFailure("cannot read trace \(tracePath): \(error.localizedDescription)")
+        }
         let scenario = try AGVFactoryScenario.make(
             apps: snapshot.apps, clusters: snapshot.clusters, trace: loadTrace, seed: seed, minutes: minutes,
             siteSelectors: siteSelectors)

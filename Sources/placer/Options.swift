@@ -18,7 +18,10 @@ struct RepoOptions: ParsableArguments {
     @Option(help: "Folder of shipped policy presets (default: the policies/ folder of Placer's source tree).")
     var presetsDir: String?
 
-    func configuration(commit: CommitOptions = CommitOptions()) -> ReconcilerConfiguration {
+    @OptionGroup var git: GitOptions
+
+    /// - Throws: `ValidationError` when a credential option names an unset variable.
+    func configuration(commit: CommitOptions = CommitOptions()) throws -> ReconcilerConfiguration {
         let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
             .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
         let presets = presetsDir ?? SourceTree.locate()?.presetsDirectory
@@ -30,6 +33,8 @@ struct RepoOptions: ParsableArguments {
         configuration.authorEmail = commit.authorEmail
         configuration.mode = commit.mode
         configuration.proposalBranch = commit.proposalBranch
+        configuration.credentials = try git.credentials()
+        configuration.signer = git.signer()
         return configuration
     }
 }

@@ -17,7 +17,7 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let client = try hub.client()
-        var configuration = repo.configuration(commit: commit)
+        var configuration = try repo.configuration(commit: commit)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
         let reconciler = try Reconciler(configuration: configuration, hub: client)

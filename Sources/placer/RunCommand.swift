@@ -1,9 +1,11 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import Logging
 import OCMClient
 import Reconciler
 import ServiceLifecycle
+import Telemetry
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,7 +14,12 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var repo: RepoOptions
     @OptionGroup var commit: CommitOptions
     @OptionGroup var hub: HubOptions
+    @OptionGroup var telemetry: TelemetryOptions
+    @OptionGroup var webhooks: WebhookOptions
     @OptionGroup var logging: LoggingOptions
+
+    @Option(help: "With --prometheus-url: how often to look for metric changes that warrant a reconcile (e.g. 15s).")
+    var metricsInterval: IntervalArgument = IntervalArgument(seconds: 15)
 
     @Option(help: "Poll interval (e.g. 30s, 2m).")
     var interval: IntervalArgument = IntervalArgument(seconds: 30)
@@ -33,15 +40,30 @@ struct RunCommand: AsyncParsableCommand {
         logging.bootstrap()
         let logger = Logger(label: "placer.run")
         let client = try hub.client()
-        var configuration = repo.configuration(commit: commit)
+        var configuration = try repo.configuration(commit: commit)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
         let watcher = ClusterInventoryWatcher(hub: client)
-        let reconciler = try Reconciler(configuration: configuration, hub: client, inventoryWatcher: watcher)
-        let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher) { report in
-            if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty { ReportPrinter.print(report) }
+        let collector = telemetry.prometheusURL == nil ? nil : try TelemetryCollector(configuration: telemetry.configuration())
+        let reconciler = try Reconciler(
+            configuration: configuration, hub: client, inventoryWatcher: watcher, telemetry: collector)
+        let trigger = ReconcileTrigger()
+        let readiness = ReadinessState()
+        let loop = ReconcileService(
+            reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher, trigger: trigger
+        ) { report in
+            readiness.markReconciled()
+            if report.commit != nil || report.proposal != nil || !report.applied.isEmpty || !report.deleted.isEmpty {
+                ReportPrinter.print(report)
+            }
         }
         var services: [any Service] = [watcher]
+        if let dashboard = try webhooks.dashboardConfiguration(filter: WebhookFilter(configuration: configuration)) {
+            services.append(DashboardServer(configuration: dashboard, trigger: trigger, isReady: { readiness.isReady }))
+        }
+        if collector != nil {
+            services.append(MetricsWatcher(reconciler: reconciler, trigger: trigger, intervalSeconds: metricsInterval.seconds))
+        }
         if leaderElection {
             let seconds = max(3, Int(leaseDuration.seconds.rounded()))
             let identity = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
@@ -56,6 +78,7 @@ struct RunCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await collector?.shutdown()
         try? await client.shutdown()
     }
 }
@@ -74,3 +97,4 @@ struct LoggingOptions: ParsableArguments {
         }
     }
 }
+

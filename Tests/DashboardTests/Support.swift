@@ -102,9 +102,29 @@ struct Reply {
 func post(_ url: String, headers: [(String, String)], body: [UInt8]) async throws -> Reply {
     var request = HTTPClientRequest(url: url)
     request.method = .POST
-    request.headers.add(name: "Content-Type", value: "application/json")
+    if !headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+        request.headers.add(name: "Content-Type", value: "application/json")
+    }
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     request.body = .bytes(ByteBuffer(bytes: body))
+    let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+    let buffer = try await response.body.collect(upTo: 1 << 20)
+    return Reply(status: Int(response.status.code), body: String(buffer: buffer))
+}
+
+/// Sends one POST whose body is streamed in 64 KiB chunks without a Content-Length (chunked transfer encoding).
+func postChunked(_ url: String, headers: [(String, String)], body: [UInt8]) async throws -> Reply {
+    var request = HTTPClientRequest(url: url)
+    request.method = .POST
+    for (name, value) in headers { request.headers.add(name: name, value: value) }
+    let chunks = stride(from: 0, to: body.count, by: 65_536).map {
+        ByteBuffer(bytes: body[$0..<min($0 + 65_536, body.count)])
+    }
+    let stream = AsyncStream<ByteBuffer> { continuation in
+        for chunk in chunks { continuation.yield(chunk) }
+        continuation.finish()
+    }
+    request.body = .stream(stream, length: .unknown)
     let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
     let buffer = try await response.body.collect(upTo: 1 << 20)
     return Reply(status: Int(response.status.code), body: String(buffer: buffer))

@@ -208,15 +208,29 @@ import Testing
         let noEvent = try await post(
             server.baseURL + "/hooks/gitlab", headers: [("X-Gitlab-Token", Self.secretText)],
             body: gitlabPush(after: sha("81"), commits: []))
+        let form = Array("payload=%7B%22ref%22%3A%22refs%2Fheads%2Fmain%22%7D".utf8)
+        let formSignature = WebhookVerifier.signature(provider: .github, secret: secret, body: form)
+        let formEncoded = try await post(
+            server.baseURL + "/hooks/github",
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-GitHub-Event", "push"),
+                      ("X-Hub-Signature-256", formSignature)],
+            body: form)
         let large = [UInt8](repeating: UInt8(ascii: " "), count: 2 << 20)
         let oversized = try await github(server, large)
+        let largeSignature = WebhookVerifier.signature(provider: .github, secret: secret, body: large)
+        let oversizedChunked = try await postChunked(
+            server.baseURL + "/hooks/github",
+            headers: [("X-GitHub-Event", "push"), ("X-Hub-Signature-256", largeSignature)], body: large)
         await server.stop()
         #expect(notJSON.status == 400)
         #expect(noRef.status == 400)
         #expect(noRef.body.contains("missing ref"))
         #expect(wrongType.status == 400)
         #expect(noEvent.status == 400)
+        #expect(formEncoded.status == 400)
+        #expect(formEncoded.body.contains("application/json"))
         #expect(oversized.status == 413)
+        #expect(oversizedChunked.status == 413)
         #expect(await server.trigger.pendingReasons.isEmpty)
     }
 

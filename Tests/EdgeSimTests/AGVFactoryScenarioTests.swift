@@ -191,6 +191,21 @@ import Testing
         #expect(a?.telemetry?.cpuUsedHistory == [1, 2])
     }
 
+    @Test func metricsEncodeAsTheFiveBenchKeys() throws {
+        var detail = QualityMetrics.Detail()
+        detail.migrations = 3
+        let metrics = QualityMetrics(
+            slaViolationMinutes: 7, p95LatencyMs: 4.5, energy: 1.25, migrationsPerAppHour: 0.5, loadCV: 0.75,
+            detail: detail)
+        let data = try JSONEncoder().encode(metrics)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Double])
+        #expect(object == [
+            "slaViolationMinutes": 7, "p95LatencyMs": 4.5, "energy": 1.25, "migrationsPerAppHour": 0.5, "loadCV": 0.75,
+        ])
+        let decoded = try JSONDecoder().decode(QualityMetrics.self, from: data)
+        #expect(decoded.slaViolationMinutes == 7 && decoded.loadCV == 0.75 && decoded.detail.migrations == 0)
+    }
+
     // MARK: trace
 
     @Test func theCommittedTraceIsOneDayOfFourSeriesNormalisedToMeanOne() throws {

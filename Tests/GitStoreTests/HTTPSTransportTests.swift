@@ -84,9 +84,14 @@ import Testing
         #expect(error.kind == .authenticationFailed)
         #expect(error.message.contains("authentication failed for \(fixture.server.url(for: "config.git"))"))
         #expect(error.message.contains("secret file \(fixture.tokenFile)"))
-        // One try: nginx logged exactly one request with the (wrong) user, after the anonymous probe.
+        // One try: nginx refused exactly one request that carried the user (the anonymous probe carries none).
+        // nginx is one process serving requests in order, so once the good fetch below is answered, the log
+        // line of the refused request is written.
+        try "s3cr3t-token\n".write(toFile: fixture.tokenFile, atomically: true, encoding: .utf8)
+        #expect(try fixture.cache().fetch(branch: "main") == nil)
         let access = try String(contentsOfFile: fixture.server.directory + "/nginx-access.log", encoding: .utf8)
-        #expect(access.split(separator: "\n").filter { $0.contains(" - git [") }.count == 1)
+        let refusedWithUser = access.split(separator: "\n").filter { $0.contains(" - git [") && $0.contains("\" 401 ") }
+        #expect(refusedWithUser.count == 1)
     }
 
     @Test func missingTokenIsAClearError() throws {
@@ -127,5 +132,58 @@ import Testing
         #expect(error.kind == .authenticationFailed)
         #expect(error.message.contains("embeds a password"))
         #expect(!error.description.contains("hunter2"))
+    }
+
+    @Test func tokenIsNotSentOverPlainHTTP() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try git(["init", "--quiet", "--bare", "--initial-branch=main", folder.path("served/config.git")])
+        let server = try HTTPSGitServer(projectRoot: folder.path("served"), token: "plain-token", tls: false)
+        defer { server.stop() }
+        let tokenFile = folder.path("token")
+        try "plain-token".write(toFile: tokenFile, atomically: true, encoding: .utf8)
+        let cache = try GitRepository.openCache(
+            at: folder.path("cache"), remoteURL: server.url(for: "config.git"),
+            credentials: GitCredentials(https: .init(token: .file(tokenFile))))
+        let error = try #require(throws: GitError.self) { try cache.fetch(branch: "main") }
+        #expect(error.kind == .authenticationFailed)
+        #expect(error.message.contains("over unencrypted http://"))
+        let access = try String(contentsOfFile: server.directory + "/nginx-access.log", encoding: .utf8)
+        #expect(!access.contains(" - git ["))
+    }
+
+    @Test func repositoriesWithDifferentCAsFetchConcurrently() throws {
+        let first = try Fixture(token: "first-token")
+        defer { first.stop() }
+        let second = try Fixture(token: "second-token")
+        defer { second.stop() }
+        let caches = [try first.cache(), try second.cache(), try first.cache(), try second.cache()]
+        let failures = LockedList()
+        DispatchQueue.concurrentPerform(iterations: 12) { iteration in
+            do {
+                _ = try caches[iteration % caches.count].fetch(branch: "main")
+            } catch {
+                failures.append("\(error)")
+            }
+        }
+        #expect(failures.items.isEmpty)
+    }
+}
+
+/// A thread-safe list of strings, for collecting results from concurrent work.
+final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var storage: [String] = []
+
+    var items: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return storage
+    }
+
+    func append(_ item: String) {
+        lock.lock()
+        storage.append(item)
+        lock.unlock()
     }
 }

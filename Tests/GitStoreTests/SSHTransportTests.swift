@@ -84,7 +84,8 @@ import Testing
         let impostorKey = try String(contentsOfFile: impostor + ".pub", encoding: .utf8)
             .split(separator: " ").prefix(2).joined(separator: " ")
         let knownHosts = fixture.folder.path("known_hosts_changed")
-        try "[127.0.0.1]:\(fixture.server.port) \(impostorKey)\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
+        try "[127.0.0.1]:\(fixture.server.port) \(impostorKey)\n".write(
+            toFile: knownHosts, atomically: true, encoding: .utf8)
         var credentials = fixture.credentials
         credentials.ssh?.knownHostsPath = knownHosts
         let cache = try fixture.cache(credentials)

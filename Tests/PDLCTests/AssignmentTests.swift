@@ -37,6 +37,20 @@ import Testing
         #expect(decisions[app: "g"]?.reasons.first == "placed on b instead of a to make room for be (repair pass)")
     }
 
+    @Test func aRetryPassPlacesMoreAppsThanNameOrder() {
+        // 9 usable cores: name order places a (6) and leaves b and c (4 each) out; smallest-first places both.
+        let apps = [makeApp("a", qos: .bestEffort, cpu: 6), makeApp("b", qos: .bestEffort, cpu: 4), makeApp("c", qos: .bestEffort, cpu: 4)]
+        let decisions = engine.decide(apps: apps, clusters: [makeCluster("only", cpu: 10)], policy: policy(weights: ["headroom": 1]))
+        #expect(decisions.map(\.app.name) == ["a", "b", "c"])
+        #expect(decisions.map(\.cluster) == [nil, "only", "only"])
+    }
+
+    @Test func retryNeverTradesAGoldAppForMoreBestEffortOnes() {
+        let apps = [makeApp("a", qos: .gold, cpu: 6), makeApp("b", qos: .bestEffort, cpu: 4), makeApp("c", qos: .bestEffort, cpu: 4)]
+        let decisions = engine.decide(apps: apps, clusters: [makeCluster("only", cpu: 10)], policy: policy(weights: ["headroom": 1]))
+        #expect(decisions.map(\.cluster) == ["only", nil, nil])
+    }
+
     @Test func repairNeverMovesAnAppThatAlreadyRunsThere() {
         let clusters = [
             makeCluster("a", cpu: 10, energy: 0.01, labels: ["pool": "a"]), makeCluster("b", cpu: 20, energy: 0.05),

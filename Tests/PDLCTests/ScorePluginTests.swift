@@ -93,3 +93,20 @@ import Testing
         #expect(decision?.verdicts["a"]?.count == engine.filters.count)
     }
 }
+
+@Suite struct FormatTests {
+    @Test func trimMatchesPrintfRounding() {
+        var generator = SeededGenerator(seed: 11)
+        var values: [Double] = [0, -0.0, 0.5, 2.5, 3, 2.50, 0.125, 1.005, -0.001, -0.004, 1e12 + 0.5, 123.456, 0.045]
+        for _ in 0..<2000 { values.append(Double.random(in: -5000...5000, using: &generator)) }
+        for k in 0..<2000 { values.append(Double(k) / 1000) }
+        for value in values {
+            for digits in [1, 2, 3] {
+                #expect(Format.trim(value, digits: digits) == Format.slowTrim(value, digits: digits), "\(value) \(digits)")
+            }
+        }
+        #expect(Format.trim(.infinity) == "∞")
+        #expect(Format.trim(2.50) == "2.5")
+        #expect(Format.trim(-0.001) == "0")
+    }
+}

@@ -26,9 +26,7 @@ struct LivePrometheusTests {
         try await withLivePrometheus(["hall-cell": Self.hallCell, "factory-dc": Self.dataCentre]) { live in
             let collector = live.collector()
             let telemetry = await collect(collector, clusters: Self.inventory) { telemetry in
-                telemetry.values.allSatisfy {
-                    $0.fallbacks.isEmpty && $0.cpuUsedHistory.count >= 5 && $0.cpuUsedCores != nil
-                }
+                telemetry.values.allSatisfy { $0.fallbacks.isEmpty && scrapedLive($0) }
             }
             let hall = try #require(telemetry["hall-cell"])
             let dc = try #require(telemetry["factory-dc"])
@@ -51,7 +49,7 @@ struct LivePrometheusTests {
             #expect(hall.ageSeconds.values.allSatisfy { $0 < 10 })
             // A range query gives the history, oldest first, one point per step.
             #expect(hall.stepSeconds == 1)
-            #expect(hall.cpuUsedHistory.count >= 3)
+            #expect(hall.cpuUsedHistory.count >= 25)  // 30 s window, 1 s step, backfilled
             #expect(near(hall.cpuUsedHistory.last, 3, tolerance: 0.08))
             #expect(hall.memoryUsedHistory.allSatisfy { near($0, 6 * gibibyte, tolerance: 0.001) })
             #expect(!hall.memoryUsedHistory.isEmpty)
@@ -68,7 +66,7 @@ struct LivePrometheusTests {
     func staleSamplesFallBack() async throws {
         try await withLivePrometheus(["hall-cell": Self.hallCell]) { live in
             let clusters = [Self.inventory[0]]
-            _ = await collect(live.collector(), clusters: clusters) { $0["hall-cell"]?.cpuUsedCores != nil }
+            _ = await collect(live.collector(), clusters: clusters) { $0["hall-cell"].map(scrapedLive) == true }
             let collector = live.collector { $0.maxAgeSeconds = 60 }
             // Evaluated 90 s ahead: Prometheus still finds the samples (5 min lookback), 90 s old.
             let later = await collector.collect(
@@ -103,7 +101,7 @@ struct LivePrometheusTests {
             let hub = [try managedCluster("hall-cell"), try managedCluster("factory-dc", cpu: "4", memory: "8Gi")]
             let scores = [try usageScore("factory-dc", cpuAvailable: 0, memAvailable: 0)]
             _ = await collect(collector, clusters: Self.inventory, hub: hub, scores: scores) {
-                $0["factory-dc"]?.cpuUsedCores != nil && $0["factory-dc"]?.sources["cpu"] == "prometheus"
+                $0.values.allSatisfy(scrapedLive)
             }
             // A node going not-ready is a failure.
             live.exporter.update(cluster: "hall-cell") { $0.readyNodes = 1 }
@@ -144,7 +142,7 @@ struct LivePrometheusTests {
     func prometheusDownFallsBack() async throws {
         try await withLivePrometheus(["hall-cell": Self.hallCell, "factory-dc": Self.dataCentre]) { live in
             let collector = live.collector()
-            _ = await collect(collector, clusters: Self.inventory) { $0["hall-cell"]?.cpuUsedCores != nil }
+            _ = await collect(collector, clusters: Self.inventory) { $0.values.allSatisfy(scrapedLive) }
             live.server.stop()
             let hub = [try managedCluster("hall-cell"), try managedCluster("factory-dc", available: "False")]
             let scores = [try usageScore("hall-cell", cpuAvailable: -50, memAvailable: 100)]
@@ -171,7 +169,8 @@ struct LivePrometheusTests {
 
     @Test("a Prometheus error answer is an error naming the query and the server's errorType; the collector flags it")
     func badQueryIsNamed() async throws {
-        try await withLivePrometheus(["hall-cell": Self.hallCell]) { live in
+        // Query errors need no scraped data.
+        try await withLivePrometheus(["hall-cell": Self.hallCell], waitForScrape: false) { live in
             let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("prom-token-\(UUID())")
             try Data("s3cret-token-value\n".utf8).write(to: tokenFile)
             defer { try? FileManager.default.removeItem(at: tokenFile) }
@@ -194,6 +193,23 @@ struct LivePrometheusTests {
                 addOnScores: [try usageScore("hall-cell", cpuAvailable: 100, memAvailable: 100)], now: Date())
             #expect(telemetry["hall-cell"]?.fallbacks.contains("cpu: prometheus error bad_data, used hub") == true)
             #expect(telemetry["hall-cell"]?.cpuUsedCores == 0)
+        }
+    }
+
+    @Test("an https Prometheus is trusted through the CA file, and refused without it")
+    func httpsWithCAFile() async throws {
+        try await withLivePrometheus(["hall-cell": Self.hallCell], tls: try HubTLS()) { live in
+            #expect(live.server.baseURL.hasPrefix("https://127.0.0.1:"))
+            // The collector's client was made with the CA file: it reaches the API and reads live values.
+            let telemetry = await collect(live.collector(), clusters: [Self.inventory[0]]) {
+                $0["hall-cell"].map(scrapedLive) == true
+            }
+            #expect(telemetry["hall-cell"]?.sources["cpu"] == "prometheus")
+            #expect(near(telemetry["hall-cell"]?.cpuUsedCores, 3, tolerance: 0.08))
+            let untrusting = try PrometheusClient(baseURL: live.server.baseURL)
+            let error = await #expect(throws: PrometheusError.self) { _ = try await untrusting.query("up") }
+            try? await untrusting.shutdown()
+            #expect(error?.kind == .unreachable)
         }
     }
 }

@@ -11,9 +11,16 @@ struct LivePrometheus {
     let server: PrometheusServer
     let client: PrometheusClient
 
-    static func start(_ clusters: [String: MetricsExporter.ClusterMetrics]) async throws -> LivePrometheus {
+    /// Starts the exporters with `clusters` and a Prometheus scraping them, its TSDB backfilled with
+    /// `historySeconds` of the same values (so `rate(…[1m])` is exact from the first evaluation).
+    static func start(
+        _ clusters: [String: MetricsExporter.ClusterMetrics], historySeconds: Double = 180, waitForScrape: Bool = true,
+        tls: HubTLS? = nil
+    ) async throws -> LivePrometheus {
         let exporter = MetricsExporter()
-        for (name, metrics) in clusters { exporter.setUp(cluster: name, metrics) }
+        let now = Date()
+        let since = now.addingTimeInterval(-historySeconds)
+        for (name, metrics) in clusters { exporter.setUp(cluster: name, metrics, runningSince: since) }
         try await exporter.start()
         let server: PrometheusServer
         do {
@@ -21,14 +28,56 @@ struct LivePrometheus {
             let targets = clusters.keys.sorted().map {
                 PrometheusServer.Target(cluster: $0, address: address, metricsPath: MetricsExporter.metricsPath(cluster: $0))
             }
-            server = try PrometheusServer(targets: targets, recordingRules: CODECORecordingRules.yaml)
+            let history = exporter.history(start: since, end: now, stepSeconds: 1) { cluster in
+                ["job": PrometheusServer.jobName, "cluster": cluster, "instance": address]
+            }
+            server = try PrometheusServer(
+                targets: targets, recordingRules: CODECORecordingRules.yaml, backfill: history, tls: tls)
             try await server.waitUntilReady()
         } catch {
             await exporter.stop()
             throw error
         }
-        let client = try PrometheusClient(baseURL: server.baseURL, requestTimeout: .seconds(5))
-        return LivePrometheus(exporter: exporter, server: server, client: client)
+        var caFile: String?
+        if let tls {
+            let path = server.directory.appendingPathComponent("client-ca.pem").path
+            try Data(tls.caCertificatePEM.utf8).write(to: URL(fileURLWithPath: path))
+            caFile = path
+        }
+        let client = try PrometheusClient(baseURL: server.baseURL, caFile: caFile, requestTimeout: .seconds(5))
+        let live = LivePrometheus(exporter: exporter, server: server, client: client)
+        do {
+            if waitForScrape { try await live.waitUntilScraped(clusters.keys.sorted()) }
+        } catch {
+            await live.finish()
+            throw error
+        }
+        return live
+    }
+
+    /// Polls `up` until every cluster's target was scraped live once (`up` exists only after a real scrape; the
+    /// backfilled samples alone would look fresh for a while).
+    func waitUntilScraped(_ clusters: [String], timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let up = (try? await client.query("up == 1"))?.samples.compactMap { $0.labels["cluster"] } ?? []
+            if Set(up).isSuperset(of: clusters) { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // Then one rule evaluation after that scrape, so the recorded series include the live samples.
+        let scraped = Date().timeIntervalSince1970
+        while ContinuousClock.now < deadline {
+            var evaluated: [Double] = []
+            for record in ["instance:node_cpu:rate1m", "instance:node_energy:irate1m", "instance:node_status:avg1m"] {
+                if let time = try? await client.query("min(timestamp(\(record)))").samples.first?.value {
+                    evaluated.append(time)
+                }
+            }
+            if evaluated.count == 3, evaluated.allSatisfy({ $0 >= scraped }) { return }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw PrometheusServerError(
+            "prometheus did not scrape \(clusters) within \(timeout): \(server.logTail)")
     }
 
     /// A collector over this Prometheus; histories reach 30 s back in 1 s steps unless `configure` says otherwise.
@@ -47,11 +96,13 @@ struct LivePrometheus {
     }
 }
 
-/// Runs `body` with fresh exporters and Prometheus, and always cleans up.
+/// Runs `body` with fresh exporters and Prometheus (scraped and rules evaluated once, unless `waitForScrape` is
+/// false), and always cleans up.
 func withLivePrometheus<T>(
-    _ clusters: [String: MetricsExporter.ClusterMetrics], _ body: (LivePrometheus) async throws -> T
+    _ clusters: [String: MetricsExporter.ClusterMetrics], waitForScrape: Bool = true, tls: HubTLS? = nil,
+    _ body: (LivePrometheus) async throws -> T
 ) async throws -> T {
-    let live = try await LivePrometheus.start(clusters)
+    let live = try await LivePrometheus.start(clusters, waitForScrape: waitForScrape, tls: tls)
     do {
         let result = try await body(live)
         await live.finish()
@@ -120,4 +171,10 @@ func usageScore(_ cluster: String, cpuAvailable: Int, memAvailable: Int, validUn
 func near(_ value: Double?, _ expected: Double, tolerance: Double = 0.05) -> Bool {
     guard let value else { return false }
     return abs(value - expected) <= abs(expected) * tolerance + 1e-9
+}
+
+/// Whether the cluster's cpu and energy came from Prometheus with samples at most 2 s old.
+func scrapedLive(_ telemetry: ClusterTelemetry) -> Bool {
+    telemetry.sources["cpu"] == "prometheus" && (telemetry.ageSeconds["cpu"] ?? .infinity) <= 2
+        && (telemetry.ageSeconds["energy"] ?? .infinity) <= 2
 }

@@ -9,8 +9,8 @@ import Foundation
 ///   `commits` is capped (20 in the documented timeline limit) and carries no total.
 /// - GitLab (https://docs.gitlab.com/user/project/integrations/webhook_events/#push-events): `total_commits_count`
 ///   is the real total while `commits` holds at most the newest 20.
-/// - Gitea (https://docs.gitea.com/usage/repository/webhooks): `total_commits` (Gitea 1.18 and later) while
-///   `commits` is capped by `[ui] FEED_MAX_COMMIT_NUM`.
+/// - Gitea (https://docs.gitea.com/usage/repository/webhooks): `total_commits` (added by go-gitea/gitea#21400,
+///   Gitea 1.18) while `commits` is capped by `[ui] FEED_MAX_COMMIT_NUM`.
 public struct PushEvent: Sendable, Equatable {
     /// One pushed commit.
     public struct Commit: Sendable, Equatable {

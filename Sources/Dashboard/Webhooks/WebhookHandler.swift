@@ -54,6 +54,10 @@ struct WebhookHandler: Sendable {
         guard event == provider.pushEvent else {
             return reply(.ok, "event \(event) is not a push", status: "ignored")
         }
+        if header(request, "Content-Type")?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+            // GitHub and Gitea offer form-encoded deliveries (`payload=<url-encoded JSON>`); Placer reads JSON only.
+            return reply(.badRequest, "content type must be application/json (set it in the webhook's settings)")
+        }
         let push: PushEvent
         do {
             push = try PushEvent.parse(provider: provider, body: bytes)

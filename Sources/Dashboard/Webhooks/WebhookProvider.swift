@@ -41,7 +41,8 @@ public enum WebhookProvider: String, Sendable, CaseIterable {
     }
 
     /// The most commits the host lists in one push payload (GitHub and GitLab: 20, newest kept by GitLab;
-    /// Gitea: the instance's `[ui] FEED_MAX_COMMIT_NUM`, 5 by default). A list this long may be truncated.
+    /// Gitea: the instance's `[ui] FEED_MAX_COMMIT_NUM`, 5 by default, go-gitea/gitea#21379). A list this long may
+    /// be truncated.
     public var commitListLimit: Int {
         switch self {
         case .github, .gitlab: 20

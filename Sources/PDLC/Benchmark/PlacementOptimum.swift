@@ -55,6 +55,31 @@ public enum PlacementOptimum {
         return total / Double(apps.count)
     }
 
+    /// `J` of any assignment with the pairs PDLC's filters refuse scored 0 instead of `100 + s` (an app placed
+    /// where its constraints fail earns nothing), how many such pairs there are, and whether a cluster is filled
+    /// past allocatable × (1 − reserve). For comparing rules that do not know PDLC's filters.
+    public static func evaluate(
+        _ assignment: [String: String], apps: [Application], clusters: [ClusterSpec], policy: PlacementPolicy,
+        scores: [[Double?]]
+    ) -> (objective: Double, violations: Int, overfull: Bool) {
+        guard !apps.isEmpty else { return (0, 0, false) }
+        let keep = 1 - policy.reservePercent / 100
+        var cpu = Array(repeating: 0.0, count: clusters.count)
+        var memory = cpu
+        var total = 0.0
+        var violations = 0
+        for (a, app) in apps.enumerated() {
+            guard let name = assignment[app.name], let c = clusters.firstIndex(where: { $0.name == name }) else { continue }
+            cpu[c] += app.cpuCores
+            memory[c] += app.memoryBytes
+            if let score = scores[a][c] { total += 100 + score } else { violations += 1 }
+        }
+        let overfull = clusters.indices.contains {
+            cpu[$0] > clusters[$0].cpuCores * keep + 1e-9 || memory[$0] > clusters[$0].memoryBytes * keep + 1
+        }
+        return (total / Double(apps.count), violations, overfull)
+    }
+
     /// The best assignment and its `J`, by depth-first branch and bound (apps in the given order, each on every
     /// feasible cluster or left out). Exponential: for instances of about ten apps and five clusters.
     /// - Returns: the assignment, `J`, and how many search nodes were visited.
