@@ -17,8 +17,10 @@ enum Format {
         guard value.isFinite else { return "∞" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded(.toNearestOrEven)
-        guard scaled < 9e15 else { return slowTrim(value, digits: digits) }
+        let exact = abs(value) * scale
+        // Near a half the product's rounding error decides; printf decides on the exact binary value.
+        guard exact < 9e15, abs(exact - exact.rounded(.down) - 0.5) > 1e-6 else { return slowTrim(value, digits: digits) }
+        let scaled = exact.rounded()
         var units = Int64(scaled)
         guard units != 0 else { return "0" }
         var fraction = digits

@@ -46,6 +46,8 @@ public struct ReconcileService: Service {
                 let report = try await reconciler.reconcileOnce()
                 failures = 0
                 onReport(report)
+            } catch is CancellationError {
+                return  // shutting down mid-reconcile: not a failure
             } catch {
                 failures += 1
                 wait = Self.backoffSeconds(failures: failures, intervalSeconds: intervalSeconds)

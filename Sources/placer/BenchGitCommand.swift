@@ -3,6 +3,7 @@ import ArgumentParser
 import EdgeSim
 import Foundation
 import GitStore
+import Logging
 
 /// `placer bench git`: Git costs at fleet scale, over a real `git daemon` on 127.0.0.1.
 ///
@@ -10,7 +11,7 @@ import GitStore
 /// reconcile does with Git: the first fetch into Placer's bare cache, reading the whole tree, loading the apps,
 /// committing a placement for every app (one `placements/` and one `rendered/` file each) and pushing it, and
 /// then the steady state: fetching one human commit and committing and pushing one app's new placement.
-struct GitBench: ParsableCommand {
+struct GitBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "git", abstract: "Fetch, tree read, commit and push times for an app repo of --apps apps, over git daemon.")
 
@@ -23,7 +24,15 @@ struct GitBench: ParsableCommand {
     @Option(help: "Working folder (default: a new temporary folder, removed afterwards).")
     var workdir: String?
 
-    func run() throws {
+    @Option(help: "Push-to-apply runs through the webhook on the demo repo (0 skips them).")
+    var applyRuns = 10
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
         let folder = URL(fileURLWithPath: workdir ?? FileManager.default.temporaryDirectory.appendingPathComponent("placer-bench-git-\(UUID().uuidString)").path)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if workdir == nil { try? FileManager.default.removeItem(at: folder) } }
@@ -119,7 +128,15 @@ struct GitBench: ParsableCommand {
         rows.append(("commit one app's move (median)", median(commitOne), "\(runs) runs"))
         rows.append(("push it (median)", median(pushOne), "\(runs) runs"))
 
-        Console.print("placer bench git --apps \(apps) --runs \(runs)")
+        if applyRuns > 0 {
+            let latencies = try await PushToApplyBench.measure(
+                runs: applyRuns, exampleRepo: tree.exampleRepo, presets: tree.presetsDirectory,
+                folder: folder.appendingPathComponent("push-to-apply"))
+            let sorted = latencies.sorted()
+            rows.append(("push → webhook → commit → apply (median)", median(latencies), "demo repo, \(latencies.count) image updates of the digital twin"))
+            rows.append(("push → webhook → commit → apply (max)", sorted.last ?? 0, "poll interval 1 h: only the webhook triggers"))
+        }
+        Console.print("placer bench git --apps \(apps) --runs \(runs) --apply-runs \(applyRuns)")
         Console.print("| step | time (ms) | notes |")
         Console.print("|---|---:|---|")
         for (step, seconds, notes) in rows {
