@@ -157,7 +157,7 @@ public final class MetricsExporter: Sendable {
         start: Date, end: Date, stepSeconds: Double, targetLabels: (String) -> [String: String]
     ) -> String {
         let clusters = state.withLockedValue { $0.clusters }.sorted { $0.key < $1.key }
-        // name → series key → (labels, points); OpenMetrics needs each family's samples together, each series in time order.
+        // name → [(labels, points)]: OpenMetrics needs each family's samples together, each series in time order.
         var order: [String] = []
         var series: [String: [(String, [(Double, Double)])]] = [:]
         for (name, cluster) in clusters {
@@ -191,7 +191,9 @@ public final class MetricsExporter: Sendable {
         var lines: [String] = []
         for name in order {
             for (labels, points) in series[name] ?? [] {
-                for (time, value) in points { lines.append("\(name)\(labels) \(Self.number(value)) \(String(format: "%.3f", time))") }
+                for (time, value) in points {
+                    lines.append("\(name)\(labels) \(Self.number(value)) \(String(format: "%.3f", time))")
+                }
             }
         }
         lines.append("# EOF")
@@ -245,7 +247,8 @@ public final class MetricsExporter: Sendable {
                     status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                     body: .init(byteBuffer: ByteBuffer(string: text)))
             case .serverError:
-                return Response(status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "simulated failure\n")))
+                return Response(
+                    status: .internalServerError, body: .init(byteBuffer: ByteBuffer(string: "simulated failure\n")))
             case .vanished, nil:
                 return Response(status: .notFound)
             }
@@ -310,11 +313,14 @@ public final class MetricsExporter: Sendable {
         var cpu = Family(name: "node_cpu_seconds_total", type: "counter", help: "Seconds the CPUs spent in each mode.")
         for node in nodes {
             for index in 0..<state.cpusPerNode {
-                cpu.samples.append(([("cpu", "\(index)"), ("instance", node), ("mode", "idle")], state.idleSecondsPerCPU))
-                cpu.samples.append(([("cpu", "\(index)"), ("instance", node), ("mode", "user")], state.busySecondsPerCPU))
+                cpu.samples.append(
+                    ([("cpu", "\(index)"), ("instance", node), ("mode", "idle")], state.idleSecondsPerCPU))
+                cpu.samples.append(
+                    ([("cpu", "\(index)"), ("instance", node), ("mode", "user")], state.busySecondsPerCPU))
             }
         }
-        var total = Family(name: "node_memory_MemTotal_bytes", type: "gauge", help: "Memory information field MemTotal_bytes.")
+        var total = Family(
+            name: "node_memory_MemTotal_bytes", type: "gauge", help: "Memory information field MemTotal_bytes.")
         var available = Family(
             name: "node_memory_MemAvailable_bytes", type: "gauge", help: "Memory information field MemAvailable_bytes.")
         var joules = Family(
@@ -323,7 +329,8 @@ public final class MetricsExporter: Sendable {
         var ready = Family(name: "kube_node_status_condition", type: "gauge", help: "The condition of a cluster node.")
         for (index, node) in nodes.enumerated() {
             total.samples.append(([("instance", node)], metrics.memoryBytes / perNode))
-            available.samples.append(([("instance", node)], max(0, metrics.memoryBytes - metrics.memoryUsedBytes) / perNode))
+            available.samples.append(
+                ([("instance", node)], max(0, metrics.memoryBytes - metrics.memoryUsedBytes) / perNode))
             joules.samples.append(([("instance", node), ("source", "acpi")], state.joulesPerNode))
             let isReady = index < metrics.readyNodes
             ready.samples.append(([("condition", "Ready"), ("node", node), ("status", "true")], isReady ? 1 : 0))
@@ -350,7 +357,9 @@ public final class MetricsExporter: Sendable {
         for family in families(cluster: cluster, state) {
             lines.append("# HELP \(family.name) \(family.help)")
             lines.append("# TYPE \(family.name) \(family.type)")
-            for (labels, value) in family.samples { lines.append("\(family.name)\(labelText(labels)) \(number(value))") }
+            for (labels, value) in family.samples {
+                lines.append("\(family.name)\(labelText(labels)) \(number(value))")
+            }
         }
         return lines.joined(separator: "\n") + "\n"
     }

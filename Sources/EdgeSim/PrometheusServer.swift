@@ -2,7 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// A real Prometheus server (Debian's `/usr/bin/prometheus`, 2.42) on 127.0.0.1 for tests and demos, scraping
@@ -65,8 +65,10 @@ public final class PrometheusServer: Sendable {
             throw PrometheusServerError("\(executable) not found: install Prometheus (Debian package prometheus)")
         }
         port = try FreePort.find()
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-prometheus-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "edgesim-prometheus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(
+            at: directory.appendingPathComponent("data"), withIntermediateDirectories: true)
         try Self.targetsJSON(targets).write(to: directory.appendingPathComponent("targets.json"), options: .atomic)
         var configuration = """
             global:
@@ -89,7 +91,8 @@ public final class PrometheusServer: Sendable {
         if let backfill {
             do {
                 try Self.createBlocks(
-                    backfill, promtool: URL(fileURLWithPath: executable).deletingLastPathComponent()
+                    backfill,
+                    promtool: URL(fileURLWithPath: executable).deletingLastPathComponent()
                         .appendingPathComponent("promtool").path, directory: directory)
             } catch {
                 try? FileManager.default.removeItem(at: directory)
@@ -165,10 +168,12 @@ public final class PrometheusServer: Sendable {
 
     /// Kills Prometheus (SIGKILL), waits for it to exit and removes its folder. Safe to call twice.
     public func stop() {
-        guard let process = process.withLockedValue({ state -> Process? in
-            defer { state = nil }
-            return state
-        }) else { return }
+        guard
+            let process = process.withLockedValue({ state -> Process? in
+                defer { state = nil }
+                return state
+            })
+        else { return }
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -209,7 +214,10 @@ public final class PrometheusServer: Sendable {
     /// The `file_sd_configs` JSON for `targets`.
     static func targetsJSON(_ targets: [Target]) throws -> Data {
         let groups = targets.map { target in
-            ["targets": [target.address], "labels": ["cluster": target.cluster, "__metrics_path__": target.metricsPath]]
+            [
+                "targets": [target.address],
+                "labels": ["cluster": target.cluster, "__metrics_path__": target.metricsPath],
+            ]
                 as [String: Any]
         }
         return try JSONSerialization.data(withJSONObject: groups, options: [.sortedKeys])

@@ -102,7 +102,8 @@ public final class PrometheusClient: Sendable {
             envelope["status"] as? String == "success", let data = envelope["data"] as? [String: Any],
             let targets = data["activeTargets"] as? [[String: Any]]
         else {
-            throw PrometheusError(kind: .invalidResponse, query: "targets", statusCode: status, message: "no activeTargets")
+            throw PrometheusError(
+                kind: .invalidResponse, query: "targets", statusCode: status, message: "no activeTargets")
         }
         return targets.map { target in
             PrometheusTarget(
@@ -135,7 +136,8 @@ public final class PrometheusClient: Sendable {
                     kind: .configuration, query: query, message: "cannot read token file \(bearerTokenFile)")
             }
             guard !token.isEmpty else {
-                throw PrometheusError(kind: .configuration, query: query, message: "token file \(bearerTokenFile) is empty")
+                throw PrometheusError(
+                    kind: .configuration, query: query, message: "token file \(bearerTokenFile) is empty")
             }
             request.headers.add(name: "Authorization", value: "Bearer \(token)")
         }

@@ -58,7 +58,9 @@ public enum PrometheusResult: Sendable, Equatable {
         case .scalar(let point): [PrometheusSample(labels: [:], timestamp: point.timestamp, value: point.value)]
         case .matrix(let series):
             series.compactMap { series in
-                series.points.last.map { PrometheusSample(labels: series.labels, timestamp: $0.timestamp, value: $0.value) }
+                series.points.last.map {
+                    PrometheusSample(labels: series.labels, timestamp: $0.timestamp, value: $0.value)
+                }
             }
         case .string: []
         }
@@ -103,25 +105,35 @@ extension PrometheusResult {
         switch type {
         case "vector":
             guard let items = body["result"] as? [[String: Any]] else { throw invalid("vector result is not a list") }
-            return .vector(try items.map { item in
-                guard let point = item["value"].flatMap(Self.point) else { throw invalid("vector sample without value") }
-                return PrometheusSample(labels: Self.labels(item["metric"]), timestamp: point.timestamp, value: point.value)
-            })
+            return .vector(
+                try items.map { item in
+                    guard let point = item["value"].flatMap(Self.point) else {
+                        throw invalid("vector sample without value")
+                    }
+                    return PrometheusSample(
+                        labels: Self.labels(item["metric"]), timestamp: point.timestamp, value: point.value)
+                })
         case "matrix":
             guard let items = body["result"] as? [[String: Any]] else { throw invalid("matrix result is not a list") }
-            return .matrix(try items.map { item in
-                guard let values = item["values"] as? [Any] else { throw invalid("matrix series without values") }
-                let points = try values.map { value -> PrometheusPoint in
-                    guard let point = Self.point(value) else { throw invalid("matrix point is not [time, \"value\"]") }
-                    return point
-                }
-                return PrometheusSeries(labels: Self.labels(item["metric"]), points: points)
-            })
+            return .matrix(
+                try items.map { item in
+                    guard let values = item["values"] as? [Any] else { throw invalid("matrix series without values") }
+                    let points = try values.map { value -> PrometheusPoint in
+                        guard let point = Self.point(value) else {
+                            throw invalid("matrix point is not [time, \"value\"]")
+                        }
+                        return point
+                    }
+                    return PrometheusSeries(labels: Self.labels(item["metric"]), points: points)
+                })
         case "scalar":
-            guard let point = body["result"].flatMap(Self.point) else { throw invalid("scalar result is not [time, \"value\"]") }
+            guard let point = body["result"].flatMap(Self.point) else {
+                throw invalid("scalar result is not [time, \"value\"]")
+            }
             return .scalar(point)
         case "string":
-            guard let pair = body["result"] as? [Any], pair.count == 2, let seconds = (pair[0] as? NSNumber)?.doubleValue,
+            guard let pair = body["result"] as? [Any], pair.count == 2,
+                let seconds = (pair[0] as? NSNumber)?.doubleValue,
                 let text = pair[1] as? String
             else { throw invalid("string result is not [time, \"text\"]") }
             return .string(Date(timeIntervalSince1970: seconds), text)

@@ -20,7 +20,9 @@ extension TelemetryCollector {
         case .cpu, .memory:
             let name = metric == .cpu ? configuration.hubCPUAvailableScore : configuration.hubMemoryAvailableScore
             let scoreName = "\(configuration.hubScoreResource)/\(name)"
-            guard let scores, let score = scores[score: name] else { return .failure(Unavailable("has no \(scoreName)")) }
+            guard let scores, let score = scores[score: name] else {
+                return .failure(Unavailable("has no \(scoreName)"))
+            }
             guard scores.isValid(at: now) else { return .failure(Unavailable("\(scoreName) expired")) }
             let resource = metric == .cpu ? "cpu" : "memory"
             let capacity =

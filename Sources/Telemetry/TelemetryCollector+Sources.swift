@@ -70,7 +70,9 @@ extension TelemetryCollector {
     }
 
     /// Copies Prometheus's value (and history) into the telemetry.
-    private func set(_ telemetry: inout ClusterTelemetry, _ metric: TelemetryMetric, reading: PrometheusReading, cluster: String) {
+    private func set(
+        _ telemetry: inout ClusterTelemetry, _ metric: TelemetryMetric, reading: PrometheusReading, cluster: String
+    ) {
         switch metric {
         case .latency: telemetry.latencyMilliseconds = reading.zoned[cluster] ?? [:]
         case .bandwidth: telemetry.bandwidthMegabitsPerSecond = reading.zoned[cluster] ?? [:]

@@ -73,7 +73,8 @@ public struct TelemetryCollector: Sendable {
             telemetry.stepSeconds = configuration.historyStepSeconds
             for metric in TelemetryMetric.allCases {
                 let outcome = prometheusOutcome(
-                    metric, cluster: cluster.name, readings: readings, scrapeError: scrapeErrors[cluster.name], now: now)
+                    metric, cluster: cluster.name, readings: readings, scrapeError: scrapeErrors[cluster.name], now: now
+                )
                 fill(
                     &telemetry, metric: metric, outcome: outcome, readings: readings, cluster: cluster,
                     hub: hub[cluster.name], scores: scores, now: now)
@@ -119,7 +120,8 @@ public struct TelemetryCollector: Sendable {
 
     /// The last scrape error of each cluster whose target is down, when some cluster lacks a sample and
     /// Prometheus answers; so a flag can say `no sample (scrape: server returned HTTP status 500 …)`.
-    func scrapeErrors(readings: [TelemetryMetric: PrometheusReading], clusters: [ClusterSpec]) async -> [String: String] {
+    func scrapeErrors(readings: [TelemetryMetric: PrometheusReading], clusters: [ClusterSpec]) async -> [String: String]
+    {
         guard let prometheus, !readings.isEmpty, readings.values.contains(where: { $0.failure == nil }) else {
             return [:]
         }

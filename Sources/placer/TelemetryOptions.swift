@@ -27,7 +27,8 @@ struct TelemetryOptions: ParsableArguments {
             throw ValidationError("--prometheus-token-file and --prometheus-ca-file need --prometheus-url")
         }
         guard telemetryMaxAge > 0, telemetryHistory >= 0, telemetryStep > 0 else {
-            throw ValidationError("--telemetry-max-age and --telemetry-step must be positive, --telemetry-history not negative")
+            throw ValidationError(
+                "--telemetry-max-age and --telemetry-step must be positive, --telemetry-history not negative")
         }
     }
 

@@ -19,8 +19,10 @@ struct ExporterTests {
     func countersAdvance() throws {
         let exporter = MetricsExporter()
         exporter.setUp(
-            cluster: "c", .init(nodes: 2, cpuCores: 4, cpuUsedCores: 1, memoryBytes: 1000, memoryUsedBytes: 400, powerWatts: 50,
-                                latencyMilliseconds: ["z": 5]))
+            cluster: "c",
+            .init(
+                nodes: 2, cpuCores: 4, cpuUsedCores: 1, memoryBytes: 1000, memoryUsedBytes: 400, powerWatts: 50,
+                latencyMilliseconds: ["z": 5]))
         let start = Date()
         let first = parse(try #require(exporter.exposition(cluster: "c", now: start.addingTimeInterval(10))))
         let busy = #"node_cpu_seconds_total{cpu="0",instance="c-node-0",mode="user"}"#
@@ -30,7 +32,10 @@ struct ExporterTests {
         #expect(abs((first[joules] ?? 0) - 250) < 1)
         #expect(first[#"node_memory_MemAvailable_bytes{instance="c-node-1"}"#] == 300)
         #expect(first[#"placer_zone_round_trip_seconds{zone="z"}"#] == 0.005)
-        exporter.update(cluster: "c") { $0.cpuUsedCores = 0; $0.readyNodes = 1 }
+        exporter.update(cluster: "c") {
+            $0.cpuUsedCores = 0
+            $0.readyNodes = 1
+        }
         let second = parse(try #require(exporter.exposition(cluster: "c", now: start.addingTimeInterval(20))))
         #expect((second[busy] ?? 0) >= (first[busy] ?? 0))
         #expect(second[#"kube_node_status_condition{condition="Ready",node="c-node-1",status="true"}"#] == 0)

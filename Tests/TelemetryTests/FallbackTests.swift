@@ -1,8 +1,9 @@
 import AppModel
 import Foundation
 import OCMClient
-@testable import Telemetry
 import Testing
+
+@testable import Telemetry
 
 /// Hub and inventory sources without a Prometheus, and the API envelope decoding, in memory.
 @Suite("Telemetry fallbacks and API decoding")
@@ -36,30 +37,39 @@ struct FallbackTests {
         #expect(b.cpuUsedCores == nil)
         #expect(
             b.fallbacks.contains(
-                "cpu: prometheus not configured, hub resource-usage-score/cpuAvailable expired, inventory has no usage: unknown"))
+                "cpu: prometheus not configured, hub resource-usage-score/cpuAvailable expired, inventory has no usage: unknown"
+            ))
         #expect(b.nodeReadyFraction == 0)
         #expect(b.fallbacks.contains("latency: prometheus not configured, hub has none, inventory has none: unknown"))
     }
 
     @Test("the API envelope decodes vector, matrix and scalar results and error answers")
     func decodesEnvelope() throws {
-        let vector = #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"cluster":"a"},"value":[1700000000.5,"2.25"]},{"metric":{},"value":[1700000000.5,"NaN"]}]}}"#
+        let vector =
+            #"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"cluster":"a"},"value":[1700000000.5,"2.25"]},{"metric":{},"value":[1700000000.5,"NaN"]}]}}"#
         let samples = try PrometheusResult.decode(Data(vector.utf8), query: "q", statusCode: 200).samples
         #expect(samples.count == 2)
         #expect(samples[0].labels == ["cluster": "a"])
         #expect(samples[0].value == 2.25)
         #expect(samples[0].timestamp == Date(timeIntervalSince1970: 1_700_000_000.5))
         #expect(samples[1].value.isNaN)
-        let matrix = #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"cluster":"a"},"values":[[1,"1"],[2,"+Inf"]]}]}}"#
+        let matrix =
+            #"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"cluster":"a"},"values":[[1,"1"],[2,"+Inf"]]}]}}"#
         let series = try PrometheusResult.decode(Data(matrix.utf8), query: "q", statusCode: 200).series
         #expect(series.first?.points.map(\.value) == [1, .infinity])
         let scalar = #"{"status":"success","data":{"resultType":"scalar","result":[3,"7"]}}"#
-        #expect(try PrometheusResult.decode(Data(scalar.utf8), query: "q", statusCode: 200) == .scalar(.init(timestamp: Date(timeIntervalSince1970: 3), value: 7)))
+        #expect(
+            try PrometheusResult.decode(Data(scalar.utf8), query: "q", statusCode: 200)
+                == .scalar(.init(timestamp: Date(timeIntervalSince1970: 3), value: 7)))
         let failure = #"{"status":"error","errorType":"execution","error":"query timed out"}"#
-        #expect(throws: PrometheusError(kind: .api, query: "up", statusCode: 422, errorType: "execution", message: "query timed out")) {
+        #expect(
+            throws: PrometheusError(
+                kind: .api, query: "up", statusCode: 422, errorType: "execution", message: "query timed out")
+        ) {
             try PrometheusResult.decode(Data(failure.utf8), query: "up", statusCode: 422)
         }
-        let proxy = PrometheusError(kind: .http, query: "up", statusCode: 502, message: "not a Prometheus API body: Bad Gateway")
+        let proxy = PrometheusError(
+            kind: .http, query: "up", statusCode: 502, message: "not a Prometheus API body: Bad Gateway")
         #expect(throws: proxy) { try PrometheusResult.decode(Data("Bad Gateway".utf8), query: "up", statusCode: 502) }
     }
 
@@ -69,7 +79,9 @@ struct FallbackTests {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-ca-\(UUID())")
         try Data("hello".utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let error = #expect(throws: PrometheusError.self) { try PrometheusClient(baseURL: "https://127.0.0.1:1", caFile: file.path) }
+        let error = #expect(throws: PrometheusError.self) {
+            try PrometheusClient(baseURL: "https://127.0.0.1:1", caFile: file.path)
+        }
         #expect(error?.kind == .configuration)
     }
 }

@@ -18,7 +18,8 @@ struct LivePrometheusTests {
         bandwidthMegabitsPerSecond: ["hall-1": 100])
     static let inventory = [
         inventoryCluster("hall-cell", latency: ["hall-1": 3, "factory-dc": 9]),
-        inventoryCluster("factory-dc", zone: "factory-dc", cpuCores: 4, memoryBytes: 8 * gibibyte, latency: ["hall-1": 15]),
+        inventoryCluster(
+            "factory-dc", zone: "factory-dc", cpuCores: 4, memoryBytes: 8 * gibibyte, latency: ["hall-1": 15]),
     ]
 
     @Test("collected values match what the exporters were set to; seen past the maximum age they fall back")
@@ -81,7 +82,8 @@ struct LivePrometheusTests {
             #expect(stale.sources["latency"] == "inventory")
             #expect(stale.latencyMilliseconds == ["hall-1": 3, "factory-dc": 9])
             #expect(stale.energyWatts == nil)
-            #expect(stale.fallbacks.contains { $0.hasPrefix("energy: prometheus stale (") && $0.hasSuffix(": unknown") })
+            #expect(
+                stale.fallbacks.contains { $0.hasPrefix("energy: prometheus stale (") && $0.hasSuffix(": unknown") })
 
             // The same collection at the real now is fresh.
             let fresh = await strict.collect(clusters: hallOnly, hubClusters: [], addOnScores: [], now: Date())
@@ -100,7 +102,9 @@ struct LivePrometheusTests {
             }
             // A node going not-ready is a failure.
             live.exporter.update(cluster: "hall-cell") { $0.readyNodes = 1 }
-            let failed = await collect(collector, clusters: Self.inventory) { $0["hall-cell"]?.failuresLast24Hours == 1 }
+            let failed = await collect(collector, clusters: Self.inventory) {
+                $0["hall-cell"]?.failuresLast24Hours == 1
+            }
             #expect(failed["hall-cell"]?.failuresLast24Hours == 1)
 
             live.exporter.update(cluster: "factory-dc") { $0.scrape = .serverError }
@@ -117,7 +121,8 @@ struct LivePrometheusTests {
             #expect(dc.sources["latency"] == "inventory")
             #expect(dc.latencyMilliseconds == ["hall-1": 15])
             #expect(dc.bandwidthMegabitsPerSecond.isEmpty)
-            #expect(dc.fallbacks.contains { $0.hasPrefix("bandwidth: prometheus no sample") && $0.hasSuffix(": unknown") })
+            #expect(
+                dc.fallbacks.contains { $0.hasPrefix("bandwidth: prometheus no sample") && $0.hasSuffix(": unknown") })
             // The other cluster is untouched.
             #expect(broken["hall-cell"]?.sources["cpu"] == "prometheus")
             #expect(near(broken["hall-cell"]?.cpuUsedCores, 3, tolerance: 0.08))
@@ -151,7 +156,10 @@ struct LivePrometheusTests {
             #expect(hall.cpuUsedHistory.isEmpty)
             #expect(hall.fallbacks.contains("cpu history: prometheus unreachable, none") == false)
             #expect(hall.fallbacks.contains("latency: prometheus unreachable, hub has none, used inventory"))
-            #expect(dc.fallbacks.contains("cpu: prometheus unreachable, hub has no resource-usage-score/cpuAvailable, inventory has no usage: unknown"))
+            #expect(
+                dc.fallbacks.contains(
+                    "cpu: prometheus unreachable, hub has no resource-usage-score/cpuAvailable, inventory has no usage: unknown"
+                ))
             #expect(dc.cpuUsedCores == nil)
             #expect(dc.nodeReadyFraction == 0)
             #expect(dc.sources["nodes"] == "hub")

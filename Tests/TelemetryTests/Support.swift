@@ -26,7 +26,8 @@ struct LivePrometheus {
         do {
             let address = exporter.address ?? "127.0.0.1:0"
             let targets = clusters.keys.sorted().map {
-                PrometheusServer.Target(cluster: $0, address: address, metricsPath: MetricsExporter.metricsPath(cluster: $0))
+                PrometheusServer.Target(
+                    cluster: $0, address: address, metricsPath: MetricsExporter.metricsPath(cluster: $0))
             }
             let history = exporter.history(start: since, end: now, stepSeconds: 1) { cluster in
                 ["job": PrometheusServer.jobName, "cluster": cluster, "instance": address]
@@ -136,7 +137,8 @@ func inventoryCluster(
 ) -> ClusterSpec {
     ClusterSpec(
         name: name, labels: [:], zone: zone, cpuCores: cpuCores, memoryBytes: memoryBytes,
-        latencyMilliseconds: latency, energyCostPerCoreHour: 0.02, available: available, source: "clusters/\(name).yaml")
+        latencyMilliseconds: latency, energyCostPerCoreHour: 0.02, available: available, source: "clusters/\(name).yaml"
+    )
 }
 
 /// A hub ManagedCluster with allocatable cpu and memory and an Available condition (`True`, `False`, `Unknown`).
