@@ -21,18 +21,23 @@ struct RepoOptions: ParsableArguments {
     @OptionGroup var git: GitOptions
 
     /// - Throws: `ValidationError` when a credential option names an unset variable.
-    func configuration(commit: CommitOptions = CommitOptions()) throws -> ReconcilerConfiguration {
+    /// - Parameter commit: the commit options of commands that commit; nil (read-only commands) keeps the defaults.
+    func configuration(commit: CommitOptions? = nil) throws -> ReconcilerConfiguration {
         let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
             .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
         let presets = presetsDir ?? SourceTree.locate()?.presetsDirectory
         var configuration = ReconcilerConfiguration(
-            repoURL: repo, branch: branch, cacheDirectory: cache, committerName: commit.committerName,
-            committerEmail: commit.committerEmail,
-            presets: presets.map(ReconcilerConfiguration.loadPresets(from:)) ?? [:], allowMassPrune: commit.allowMassPrune)
-        configuration.authorName = commit.authorName
-        configuration.authorEmail = commit.authorEmail
-        configuration.mode = commit.mode
-        configuration.proposalBranch = commit.proposalBranch
+            repoURL: repo, branch: branch, cacheDirectory: cache,
+            presets: presets.map(ReconcilerConfiguration.loadPresets(from:)) ?? [:])
+        if let commit {
+            configuration.committerName = commit.committerName
+            configuration.committerEmail = commit.committerEmail
+            configuration.allowMassPrune = commit.allowMassPrune
+            configuration.authorName = commit.authorName
+            configuration.authorEmail = commit.authorEmail
+            configuration.mode = commit.mode
+            configuration.proposalBranch = commit.proposalBranch
+        }
         configuration.credentials = try git.credentials()
         configuration.signer = git.signer()
         return configuration
@@ -48,13 +53,13 @@ struct CommitOptions: ParsableArguments {
     var committerEmail: String = "placer@placer.dev"
 
     @Option(help: "Author name on Placer's commits (default: the committer).")
-    var authorName: String?
+    var authorName: String? = nil
 
     @Option(help: "Author e-mail on Placer's commits (default: the committer's).")
-    var authorEmail: String?
+    var authorEmail: String? = nil
 
     @Option(help: "File with the commit message template; placeholders {{summary}} {{changes}} {{apps}} {{branch}} {{source}} {{mode}}. The Placer-* trailers are always appended.")
-    var messageTemplateFile: String?
+    var messageTemplateFile: String? = nil
 
     @Option(help: "commit: push placements to the tracked branch and apply them; propose: push them to --proposal-branch for review and apply only what the tracked branch holds.")
     var mode: ReconcilerConfiguration.Mode = .commit

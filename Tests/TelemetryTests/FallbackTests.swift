@@ -1,4 +1,5 @@
 import AppModel
+import EdgeSim
 import Foundation
 import OCMClient
 import Testing
@@ -83,5 +84,38 @@ struct FallbackTests {
             try PrometheusClient(baseURL: "https://127.0.0.1:1", caFile: file.path)
         }
         #expect(error?.kind == .configuration)
+    }
+}
+
+/// The bearer token, against a real server that checks one (EdgeSim's hub: 401 without the right token).
+@Suite("Prometheus client authentication")
+struct ClientAuthenticationTests {
+    @Test("the token file is read on every request and the token never appears in errors")
+    func tokenFileIsSentAndRotated() async throws {
+        let hub = EdgeSimHub(configuration: HubConfiguration(token: "right-token"))
+        try await hub.start()
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("prom-token-\(UUID())")
+        do {
+            try Data("wrong-token\n".utf8).write(to: file)
+            let client = try PrometheusClient(baseURL: hub.baseURL, bearerTokenFile: file.path)
+            let refused = await #expect(throws: PrometheusError.self) { _ = try await client.query("up") }
+            #expect(refused?.statusCode == 401)
+            #expect(!String(describing: refused).contains("wrong-token"))
+            // Rotated: the next request carries the new token and passes authentication (the hub then has no
+            // Prometheus API: 404, not 401).
+            try Data("right-token".utf8).write(to: file)
+            let passed = await #expect(throws: PrometheusError.self) { _ = try await client.query("up") }
+            #expect(passed?.statusCode == 404)
+            #expect(passed?.kind == .http)
+            #expect(!String(describing: passed).contains("right-token"))
+            try FileManager.default.removeItem(at: file)
+            let missing = await #expect(throws: PrometheusError.self) { _ = try await client.query("up") }
+            #expect(missing?.kind == .configuration)
+            try? await client.shutdown()
+        } catch {
+            await hub.stop()
+            throw error
+        }
+        await hub.stop()
     }
 }
