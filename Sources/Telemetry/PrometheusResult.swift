@@ -83,7 +83,7 @@ extension PrometheusResult {
     /// - Throws: ``PrometheusError`` `.api` for `"status": "error"`, `.invalidResponse` for anything else unexpected.
     static func decode(_ data: Data, query: String, statusCode: Int) throws -> PrometheusResult {
         guard let envelope = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let status = envelope["status"] as? String
+            let status = envelope["status"] as? String, status == "success" || status == "error"
         else {
             let kind: PrometheusError.Kind = (200..<300).contains(statusCode) ? .invalidResponse : .http
             let text = String(decoding: data.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)

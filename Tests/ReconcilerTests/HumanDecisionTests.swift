@@ -131,4 +131,36 @@ import Testing
             #expect(try Self.cluster(of: "digital-twin", in: factory) == "factory-dc")
         }
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: placerBinary)))
+    func placerExplainAndRollbackFromTheCommandLine() async throws {
+        try await withFactory { factory in
+            let placer = try factory.reconciler()
+            _ = try await placer.reconcileOnce()
+            try Self.slowRegionalLink(factory)
+            _ = try await placer.reconcileOnce()
+            let common = [
+                "--repo", factory.repoURL, "--presets-dir", packageRoot.appendingPathComponent("policies").path,
+                "--log-level", "warning",
+            ]
+            let rollback = try await runProgram(placerBinary, ["rollback", "digital-twin", "--author", "Shift Lead <lead@factory.example>",
+                "--cache-dir", factory.folder.appendingPathComponent("cli-rollback").path] + common)
+            #expect(rollback.status == 0, "\(rollback.output)")
+            #expect(rollback.output.contains("digital-twin: factory-dc → regional-cloud"), "\(rollback.output)")
+            let tip = try factory.tip()
+
+            let explain = try await runProgram(placerBinary, ["explain", "digital-twin",
+                "--cache-dir", factory.folder.appendingPathComponent("cli-explain").path] + common)
+            #expect(explain.status == 0, "\(explain.output)")
+            #expect(explain.output.contains("placement: regional-cloud"), "\(explain.output)")
+            #expect(explain.output.contains("made by: human decision \(tip.hex.prefix(12)) \"Roll back digital-twin to regional-cloud\" by Shift Lead"), "\(explain.output)")
+            // Every cluster appears with a verdict: the link-degraded cloud is refused, the rest scored.
+            #expect(explain.output.contains("regional-cloud: refused: LatencyBudget"), "\(explain.output)")
+            #expect(explain.output.contains("factory-dc: feasible, total"), "\(explain.output)")
+
+            let unknown = try await runProgram(placerBinary, ["explain", "no-such-app",
+                "--cache-dir", factory.folder.appendingPathComponent("cli-explain").path] + common)
+            #expect(unknown.status != 0 && unknown.output.contains("no app no-such-app"), "\(unknown.output)")
+        }
+    }
 }
