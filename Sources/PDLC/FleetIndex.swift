@@ -51,10 +51,11 @@ public struct FleetIndex: Sendable {
     init(clusters: [ClusterSpec], apps: [Application], reservePercent: Double) {
         var zones: [String: Int] = [:]
         func intern(_ zone: String) { if zones[zone] == nil { zones[zone] = zones.count } }
+        // Zone indices never reach a decision, so their order need not be stable.
         for cluster in clusters {
             intern(cluster.zone)
-            for zone in cluster.latencyMilliseconds.keys.sorted() { intern(zone) }
-            for zone in (cluster.telemetry?.latencyMilliseconds.keys).map({ $0.sorted() }) ?? [] { intern(zone) }
+            for zone in cluster.latencyMilliseconds.keys { intern(zone) }
+            for zone in cluster.telemetry?.latencyMilliseconds.keys ?? [:].keys { intern(zone) }
         }
         for app in apps { for zone in app.userZones { intern(zone) } }
         zoneIndex = zones
@@ -62,16 +63,19 @@ public struct FleetIndex: Sendable {
         let n = clusters.count
         var latency = Array(repeating: Double.nan, count: n * zones.count)
         var bandwidth = latency
+        // As ClusterSpec.effectiveLatency(to:): measured first, then the inventory, 0 for the own zone.
         for (c, cluster) in clusters.enumerated() {
-            for (zone, z) in zones {
-                if let value = cluster.effectiveLatency(to: zone) { latency[c * zones.count + z] = value }
-                if let value = cluster.telemetry?.bandwidthMegabitsPerSecond[zone] { bandwidth[c * zones.count + z] = value }
-            }
+            let row = c * zones.count
+            for (zone, value) in cluster.latencyMilliseconds { if let z = zones[zone] { latency[row + z] = value } }
+            if let z = zones[cluster.zone], cluster.latencyMilliseconds[cluster.zone] == nil { latency[row + z] = 0 }
+            guard let telemetry = cluster.telemetry else { continue }
+            for (zone, value) in telemetry.latencyMilliseconds { if let z = zones[zone] { latency[row + z] = value } }
+            for (zone, value) in telemetry.bandwidthMegabitsPerSecond { if let z = zones[zone] { bandwidth[row + z] = value } }
         }
         latencyMilliseconds = latency
         bandwidthMegabitsPerSecond = bandwidth
         ownZone = clusters.map { zones[$0.zone] ?? 0 }
-        available = clusters.map(\.available)
+        available = clusters.map(AvailabilityFilter.isUp)
         let keep = 1 - reservePercent / 100
         reservedCPUCores = clusters.map { $0.cpuCores * keep }
         reservedMemoryBytes = clusters.map { $0.memoryBytes * keep }

@@ -51,8 +51,10 @@ public struct TelemetryConfiguration: Sendable, Hashable {
         .energy: MetricQuery(
             value: "sum by (cluster) (instance:node_energy:irate1m)",
             sampleTime: "max by (cluster) (timestamp(kepler_node_platform_joules_total))"),
+        // The ready share now, not CODECO's 1-minute average: a hall whose nodes all fail must be left in
+        // seconds, and the average takes a minute to reach 0 (instance:node_status:avg1m stays the history).
         .nodes: MetricQuery(
-            value: "avg by (cluster) (instance:node_status:avg1m)",
+            value: #"avg by (cluster) (kube_node_status_condition{condition="Ready",status="true"})"#,
             sampleTime: #"max by (cluster) (timestamp(kube_node_status_condition{condition="Ready"}))"#),
         .failures: MetricQuery(
             value: #"sum by (cluster) (resets(kube_node_status_condition{condition="Ready",status="true"}[24h]))"#,

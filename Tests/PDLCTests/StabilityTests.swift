@@ -92,6 +92,19 @@ import Testing
         #expect(outcome.stability.apps["x"]?.lastMoveSeconds == 20)
     }
 
+    @Test func aClusterWithNoReadyNodeIsEvacuatedThoughTheHubSaysAvailable() {
+        let policy = stabilityPolicy(evaluations: 5, maxMoves: 0)
+        var failed = makeCluster("a", cpu: 10)
+        failed.telemetry = ClusterTelemetry()
+        failed.telemetry?.nodeReadyFraction = 0
+        failed.telemetry?.sources = ["nodes": "prometheus"]
+        let outcome = evaluate(
+            [makeApp("x")], on: [failed, makeCluster("b", cpu: 10)], policy: policy, current: ["x": "a"],
+            state: StabilityState(), now: 0)
+        #expect(outcome.decisions[0].cluster == "b")
+        #expect(outcome.decisions[0].reasons.first == "moved from a: Availability: no node is ready (nodes ready 0%, prometheus)")
+    }
+
     @Test func anInfeasibleClusterIsEvacuatedNamingTheMetric() {
         let policy = stabilityPolicy(evaluations: 5, maxMoves: 0)
         let clusters = [makeCluster("a", cpu: 10, latency: ["z": 40]), makeCluster("b", cpu: 10, latency: ["z": 5])]
