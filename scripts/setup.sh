@@ -17,6 +17,8 @@ command -v kubectl >/dev/null || missing+=(kubectl)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/sbin/fcgiwrap ] || missing+=(fcgiwrap)
 [ -x /usr/bin/prometheus ] || missing+=(prometheus)
+# The HTTPS git server's CA and certificates, and htpasswd entries, are made with the openssl CLI.
+command -v openssl >/dev/null || missing+=(openssl)
 
 # PyYAML is the independent YAML 1.1 reader the YAML tests compare against (they skip, saying so, without it).
 python3 -c "import yaml" 2>/dev/null || python3 -m pip install -q pyyaml 2>/dev/null \
