@@ -62,11 +62,15 @@ extension AssignmentPass {
         } else {
             decision.cluster = previous
             decision.reasons = [previous.map { "no feasible cluster; kept on \($0)" } ?? "no feasible cluster"]
+            if let evacuation = evacuate[app.name] {
+                decision.reasons.append("\(previous ?? "its cluster") stays saturated: \(evacuation.status.reasons.joined(separator: "; "))")
+            }
             entry.challenger = nil
             entry.wins = 0
         }
         if let cluster = decision.cluster {
             state.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: cluster)
+            state.arrive(app, on: cluster)
             state.record(app, on: cluster)
         }
         return decision
@@ -89,7 +93,10 @@ extension AssignmentPass {
             } else {
                 decision.reasons.append("moved from \(previous): it is no longer in the inventory")
             }
-            entry = StabilityState.Entry(challenger: nil, wins: 0, lastMoveSeconds: nowSeconds)
+            let evacuation = evacuate[decision.app.name]
+            if let evacuation { decision.reasons.append(evacuation.note) }
+            entry = StabilityState.Entry(
+                challenger: nil, wins: 0, lastMoveSeconds: nowSeconds, shedFrom: evacuation == nil ? nil : previous)
             return best.cluster
         }
         let gain = scratch.totals[best.position] - scratch.totals[previousPosition]

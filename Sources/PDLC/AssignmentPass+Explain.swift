@@ -39,7 +39,8 @@ extension AssignmentPass {
         }
         return refused.map { c in
             let cluster = state.clusterList[c]
-            let statuses = engine.filters.map { $0.filter(prepared.app, on: cluster, state: state) }
+            var statuses = engine.filters.map { $0.filter(prepared.app, on: cluster, state: state) }
+            if c == previousIndex, let evacuation = evacuate[prepared.app.name] { statuses.append(evacuation.status) }
             if detail == .full { decision.verdicts[cluster.name] = statuses }
             let reasons = statuses.filter { $0.code == .unschedulable }.flatMap { status in
                 status.reasons.map { "\(status.plugin): \($0)" }

@@ -9,13 +9,16 @@ struct AssignmentPass {
     var stability: StabilityState
     /// Score-gain moves still allowed this evaluation.
     var movesLeft: Int
+    /// Apps moved off their saturated home this evaluation (the home is refused for them), by app name.
+    let evacuate: [String: Evacuation]
     var scratch: Scratch
     private var weightCache: [String: [Double]] = [:]
 
     init(
         engine: PlacementEngine, detail: DecisionDetail, nowSeconds: Double, stability: StabilityState, movesLeft: Int,
-        scratch: Scratch
+        evacuate: [String: Evacuation] = [:], scratch: Scratch
     ) {
+        self.evacuate = evacuate
         self.engine = engine
         self.detail = detail
         self.nowSeconds = nowSeconds
@@ -32,6 +35,9 @@ struct AssignmentPass {
         for filter in engine.filters {
             filter.admit(prepared, &scratch.feasible, state: state)
             if scratch.feasible.isEmpty { break }
+        }
+        if let home = prepared.currentIndex, evacuate[prepared.app.name] != nil {
+            scratch.feasible.removeAll { $0 == home }
         }
         let weights = weights(for: prepared.app, policy: state.policy)
         let weightSum = weights.reduce(0, +)

@@ -14,6 +14,10 @@ public struct CycleState: Sendable {
     /// cpu cores and memory bytes requested by apps placed this cycle, per cluster index.
     public private(set) var usedCPUCoresAt: [Double]
     public private(set) var usedMemoryBytesAt: [Double]
+    /// cpu cores and memory bytes requested by apps placed this cycle on a cluster they do not run on now, per
+    /// cluster index: load the cluster's measured use does not contain yet.
+    public private(set) var arrivingCPUCoresAt: [Double]
+    public private(set) var arrivingMemoryBytesAt: [Double]
     /// Cluster chosen so far for each app, keyed by CAM appName and by folder name.
     public var placedCluster: [String: String] = [:]
     /// Channels declared by apps placed so far, so a constraint binds whichever side is placed second.
@@ -40,6 +44,8 @@ public struct CycleState: Sendable {
         fleet = FleetIndex(clusters: clusterList, apps: apps, reservePercent: policy.reservePercent)
         usedCPUCoresAt = Array(repeating: 0, count: clusterList.count)
         usedMemoryBytesAt = usedCPUCoresAt
+        arrivingCPUCoresAt = usedCPUCoresAt
+        arrivingMemoryBytesAt = usedCPUCoresAt
         for app in apps {
             for channel in app.peerChannels { channelsTo[channel.app, default: []].append((app.appName, channel)) }
         }
@@ -82,6 +88,14 @@ public struct CycleState: Sendable {
     mutating func consume(cpuCores: Double, memoryBytes: Double, at c: Int) {
         usedCPUCoresAt[c] += cpuCores
         usedMemoryBytesAt[c] += memoryBytes
+    }
+
+    /// Counts `app` as arriving on (`sign` 1) or no longer arriving on (`sign` −1) `cluster` when it does not run
+    /// there now.
+    mutating func arrive(_ app: Application, on cluster: String, sign: Double = 1) {
+        guard let c = clusterIndex[cluster], currentCluster[app.name] != cluster else { return }
+        arrivingCPUCoresAt[c] += sign * app.cpuCores
+        arrivingMemoryBytesAt[c] += sign * app.memoryBytes
     }
 
     mutating func record(_ app: Application, on cluster: String) {

@@ -25,6 +25,10 @@ public struct FleetIndex: Sendable {
     /// never below the live figure; `nan` without a history.
     public let forecastCPUCores: [Double]
     public let forecastMemoryBytes: [Double]
+    /// The load a newcomer is checked against, cpu in cores and memory in bytes: the Holt forecast when there is
+    /// a history, else the measured figure now (``liveCPUCores``); `nan` without telemetry.
+    public let loadCPUCores: [Double]
+    public let loadMemoryBytes: [Double]
     /// Energy price in EUR per core-hour (telemetry when present, else inventory).
     public let energyCostPerCoreHour: [Double]
     /// 0…100 reliability from node readiness and failures (``ReliabilityScore``); `nan` without telemetry.
@@ -43,6 +47,8 @@ public struct FleetIndex: Sendable {
     public let hasBandwidth: Bool
     public let hasSelectTaints: Bool
     public let hasForecasts: Bool
+    /// Whether any cluster has a measured or forecast load (``loadCPUCores``, ``loadMemoryBytes``).
+    public let hasLoad: Bool
     /// The tier label, for ``QoSFitScore``.
     public let tier: [String]
     /// ``QoSFitScore`` per QoS class rank and cluster, at `rank * clusterCount + c`.
@@ -83,6 +89,8 @@ public struct FleetIndex: Sendable {
         liveMemoryBytes = clusters.map { $0.telemetry?.liveMemoryBytes ?? .nan }
         forecastCPUCores = clusters.map { $0.telemetry?.forecastCPUCores ?? .nan }
         forecastMemoryBytes = clusters.map { $0.telemetry?.forecastMemoryBytes ?? .nan }
+        loadCPUCores = zip(forecastCPUCores, liveCPUCores).map { $0.isNaN ? $1 : $0 }
+        loadMemoryBytes = zip(forecastMemoryBytes, liveMemoryBytes).map { $0.isNaN ? $1 : $0 }
         energyCostPerCoreHour = clusters.map(\.effectiveEnergyCostPerCoreHour)
         reliability = clusters.map { ReliabilityScore.reliability($0.telemetry) ?? .nan }
         hasNoSelect = clusters.map { $0.taints.contains { $0.effect == TaintFilter.noSelect } }
@@ -95,6 +103,7 @@ public struct FleetIndex: Sendable {
         hasBandwidth = bandwidth.contains { !$0.isNaN }
         hasSelectTaints = hasNoSelect.contains(true) || hasNoSelectIfNew.contains(true)
         hasForecasts = forecastCPUCores.contains { !$0.isNaN } || forecastMemoryBytes.contains { !$0.isNaN }
+        hasLoad = loadCPUCores.contains { !$0.isNaN } || loadMemoryBytes.contains { !$0.isNaN }
         let tiers = tier
         qosFit = QoSClass.allCases.sorted { $0.rank < $1.rank }.flatMap { qos in
             tiers.map { QoSFitScore.table[qos]?[$0] ?? 50 }

@@ -32,6 +32,7 @@ extension PlacementEngine {
                 for d in movable {
                     let other = decisions[d].app
                     state.consume(cpuCores: -other.cpuCores, memoryBytes: -other.memoryBytes, at: c)
+                    state.arrive(other, on: state.clusterList[c].name, sign: -1)
                     let otherPrepared = state.prepare(other)
                     let fitsHere = capacityFilters.allSatisfy { $0.admits(prepared, at: c, state: state) }
                     let elsewhere = fitsHere
@@ -40,18 +41,21 @@ extension PlacementEngine {
                         } : nil
                     guard let c2 = elsewhere else {
                         state.consume(cpuCores: other.cpuCores, memoryBytes: other.memoryBytes, at: c)
+                        state.arrive(other, on: state.clusterList[c].name)
                         continue
                     }
                     let from = state.clusterList[c].name
                     let to = state.clusterList[c2].name
                     state.consume(cpuCores: other.cpuCores, memoryBytes: other.memoryBytes, at: c2)
                     state.record(other, on: to)
+                    state.arrive(other, on: to)
                     decisions[d].cluster = to
                     decisions[d].reasons.insert("placed on \(to) instead of \(from) to make room for \(app.name) (repair pass)", at: 0)
                     onCluster[c]?.removeAll { $0 == d }
                     onCluster[c2, default: []].append(d)
                     state.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, at: c)
                     state.record(app, on: from)
+                    state.arrive(app, on: from)
                     decisions[u].cluster = from
                     decisions[u].rejected.removeAll { $0.cluster == from }
                     decisions[u].reasons = ["placed on \(from) by the repair pass: \(other.name) moved to \(to) to make room"]

@@ -23,6 +23,10 @@ public struct PlacementEngine: Sendable {
     /// for which they run.
     public var retryPasses = 3
     public var retryPairLimit = 2_000_000
+    /// Seconds after PDLC moved an app off a saturated cluster during which the app's requests are deducted from
+    /// that cluster's measured use (the measurement may still contain the app: apply delay plus the metric's
+    /// rate window), so the next evaluations do not shed a second app for load that already left.
+    public var saturationSettleSeconds = 300.0
 
     public init(filters: [any FilterPlugin], scores: [any ScorePlugin]) {
         self.filters = filters
@@ -77,9 +81,34 @@ public struct PlacementEngine: Sendable {
         var base = CycleState(clusters: clusters, policy: policy, apps: apps)
         for (name, record) in current { if let cluster = record.cluster { base.currentCluster[name] = cluster } }
         for hold in fixed { base.consume(cpuCores: hold.cpuCores, memoryBytes: hold.memoryBytes, on: hold.cluster) }
+        // Saturated homes shed apps chosen before the pass; an app for which the pass finds no other cluster is
+        // left out of the next round's choice (at most three rounds; without saturation there is one).
+        var excluded = Set<String>()
+        var outcome = DecisionOutcome(decisions: [], stability: stability)
+        for round in 0..<3 {
+            let plan = saturationPlan(
+                apps: apps, state: base, current: current, stability: stability, nowSeconds: nowSeconds,
+                excluding: excluded)
+            outcome = decideRound(
+                apps: apps, base: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: detail,
+                evacuate: plan)
+            let stuck = outcome.decisions.filter {
+                plan[$0.app.name] != nil && ($0.cluster == nil || $0.cluster == $0.previousCluster)
+            }.map(\.app.name)
+            if stuck.isEmpty || round == 2 { break }
+            excluded.formUnion(stuck)
+        }
+        return outcome
+    }
+
+    /// One evaluation with the saturation evacuations `evacuate` fixed: passes, retries, repair, stability.
+    private func decideRound(
+        apps: [Application], base: CycleState, current: [String: PlacementRecord], stability: StabilityState,
+        nowSeconds: Double, detail: DecisionDetail, evacuate: [String: Evacuation]
+    ) -> DecisionOutcome {
         let ordered = apps.sorted { ($0.qosClass.rank, $0.name) < ($1.qosClass.rank, $1.name) }
         // Passes explain nothing; the winning order is replayed with the detail asked for at the end (same choices).
-        var best = pass(ordered, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary)
+        var best = pass(ordered, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary, evacuate: evacuate)
         var winner = ordered
         // Retries when apps are left out, on fleets small enough for a few extra passes; the better pass wins.
         // First smallest-first within each QoS class (placing the most apps under capacity is a knapsack
@@ -93,7 +122,7 @@ public struct PlacementEngine: Sendable {
                 ($0.qosClass.rank, size($0), $0.name) < ($1.qosClass.rank, size($1), $1.name)
             }
             var order = smallFirst
-            let first = pass(order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary)
+            let first = pass(order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary, evacuate: evacuate)
             if first.isBetter(than: best) { best = first; winner = order }
             var squeaky = Set<String>()
             var last = first
@@ -105,12 +134,12 @@ public struct PlacementEngine: Sendable {
                     ($0.element.qosClass.rank, squeaky.contains($0.element.name) ? 0 : 1, $0.offset)
                         < ($1.element.qosClass.rank, squeaky.contains($1.element.name) ? 0 : 1, $1.offset)
                 }.map(\.element)
-                last = pass(order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary)
+                last = pass(order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary, evacuate: evacuate)
                 if last.isBetter(than: best) { best = last; winner = order }
             }
         }
         if detail == .full {
-            best = pass(winner, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: detail)
+            best = pass(winner, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: detail, evacuate: evacuate)
         }
         var decisions = best.decisions
         repair(&decisions, state: &best.state, detail: detail)
@@ -124,12 +153,12 @@ public struct PlacementEngine: Sendable {
     /// One greedy pass over the apps in `order`.
     private func pass(
         _ order: [Application], state: CycleState, current: [String: PlacementRecord], stability: StabilityState,
-        nowSeconds: Double, detail: DecisionDetail
+        nowSeconds: Double, detail: DecisionDetail, evacuate: [String: Evacuation]
     ) -> PassResult {
         var state = state
         var walk = AssignmentPass(
             engine: self, detail: detail, nowSeconds: nowSeconds, stability: stability,
-            movesLeft: state.policy.maxMovesPerCycle,
+            movesLeft: state.policy.maxMovesPerCycle, evacuate: evacuate,
             scratch: Scratch(clusterCount: state.clusterList.count, plugins: scores.count))
         var decisions: [AppDecision] = []
         decisions.reserveCapacity(order.count)

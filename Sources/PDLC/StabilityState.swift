@@ -12,11 +12,21 @@ public struct StabilityState: Sendable, Codable, Hashable {
         public var wins: Int
         /// When the app last moved, in seconds on the caller's clock; `nil` if never seen moving.
         public var lastMoveSeconds: Double?
+        /// The saturated cluster the app was last moved off to relieve it (``Saturation``), at `lastMoveSeconds`;
+        /// for ``PlacementEngine/saturationSettleSeconds`` after that move its requests are deducted from the
+        /// cluster's measured use, which may still contain the app. `nil` after any other move.
+        public var shedFrom: String?
 
-        public init(challenger: String? = nil, wins: Int = 0, lastMoveSeconds: Double? = nil) {
+        /// - Parameters:
+        ///   - challenger: the cluster that won the last evaluation, if any.
+        ///   - wins: consecutive evaluations it has won.
+        ///   - lastMoveSeconds: when the app last moved, in seconds on the caller's clock.
+        ///   - shedFrom: the saturated cluster that move relieved.
+        public init(challenger: String? = nil, wins: Int = 0, lastMoveSeconds: Double? = nil, shedFrom: String? = nil) {
             self.challenger = challenger
             self.wins = wins
             self.lastMoveSeconds = lastMoveSeconds
+            self.shedFrom = shedFrom
         }
     }
 

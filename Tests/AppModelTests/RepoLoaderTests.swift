@@ -53,8 +53,15 @@ import Testing
     @Test func policyIsThePresetWithTheRepoOverride() throws {
         let snapshot = RepoLoader.load(files: try Fixtures.exampleFiles(), presets: try Fixtures.presets())
         let policy = snapshot.policy
-        #expect(policy.weights[.gold] == ["latencyMargin": 6, "headroom": 2, "energy": 1, "qosFit": 3])
-        #expect(policy.weights[.silver] == ["latencyMargin": 3, "headroom": 3, "energy": 2, "qosFit": 3])
+        // The preset's Gold weights with the repo's one override (latencyMargin 5 → 6); Silver as shipped.
+        #expect(policy.weights[.gold] == [
+            "latencyMargin": 6, "headroom": 2, "energy": 1, "qosFit": 3, "balance": 1, "reliability": 2, "migration": 1,
+            "taintToleration": 1, "channelAffinity": 2,
+        ])
+        #expect(policy.weights[.silver] == [
+            "latencyMargin": 3, "headroom": 3, "energy": 2, "qosFit": 3, "balance": 2, "reliability": 1, "migration": 1,
+            "taintToleration": 1, "channelAffinity": 2,
+        ])
         #expect(policy.profileWeights["Greenness"]?["energy"] == 8)
         #expect(policy.reservePercent == 10)
         #expect(policy.minScoreGain == 5)

@@ -1,12 +1,15 @@
 import AppModel
 
-/// Refuses clusters whose forecast load leaves no room for the app: Holt's forecast of measured cpu and memory
-/// in use ``ClusterTelemetry/forecastHorizonSeconds`` ahead (``HoltForecaster``, never below the live figure)
-/// plus the app's requests must stay within allocatable minus the policy's reserve.
+/// Refuses clusters whose load leaves no room for the app: the load (Holt's forecast of measured cpu and memory
+/// in use ``ClusterTelemetry/forecastHorizonSeconds`` ahead, never below the live figure, or the measured
+/// figure alone when there is no history) plus the requests of apps moving onto the cluster this cycle plus the
+/// app's requests must stay within allocatable minus the policy's reserve. So no app is moved onto a cluster
+/// it would saturate by measured use (see ``Saturation``).
 ///
-/// The cluster the app runs on now always passes: its load already includes the app, and an overloaded current
-/// cluster lowers the headroom score rather than evacuating every app on it at once. Clusters without a
-/// history pass (the request-based ``CapacityFilter`` still applies).
+/// The cluster the app runs on now always passes here: its load already includes the app. A home that is
+/// saturated by measured use (``Saturation``) sheds only as many apps as it must, chosen before the pass,
+/// rather than evacuating every app on it at once. Clusters without telemetry pass (the request-based ``CapacityFilter``
+/// still applies).
 public struct ForecastHeadroomFilter: FilterPlugin {
     public let name = "ForecastHeadroom"
     public var checksCapacity: Bool { true }
@@ -17,29 +20,40 @@ public struct ForecastHeadroomFilter: FilterPlugin {
             return .feasible(name)
         }
         var reasons: [String] = []
-        let cpu = state.fleet.forecastCPUCores[c]
+        let forecast = !state.fleet.forecastCPUCores[c].isNaN
+        let basis = forecast
+            ? "forecast cpu \(Format.cores(state.fleet.loadCPUCores[c])) cores in \(Format.trim(ClusterTelemetry.forecastHorizonSeconds)) s (Holt)"
+            : "measured cpu \(Format.cores(state.fleet.loadCPUCores[c])) cores"
+        let cpu = state.fleet.loadCPUCores[c] + state.arrivingCPUCoresAt[c]
         if !cpu.isNaN && cpu + app.cpuCores > state.fleet.reservedCPUCores[c] + 1e-9 {
+            let arriving = state.arrivingCPUCoresAt[c] > 0
+                ? " + \(Format.cores(state.arrivingCPUCoresAt[c])) moving in this cycle" : ""
             reasons.append(
-                "forecast cpu \(Format.cores(cpu)) cores in \(Format.trim(ClusterTelemetry.forecastHorizonSeconds)) s (Holt) + \(Format.cores(app.cpuCores)) exceeds \(Format.cores(state.fleet.reservedCPUCores[c]))")
+                "\(basis)\(arriving) + \(Format.cores(app.cpuCores)) exceeds \(Format.cores(state.fleet.reservedCPUCores[c]))")
         }
-        let memory = state.fleet.forecastMemoryBytes[c]
+        let memory = state.fleet.loadMemoryBytes[c] + state.arrivingMemoryBytesAt[c]
         if !memory.isNaN && memory + app.memoryBytes > state.fleet.reservedMemoryBytes[c] + 1 {
+            let memoryBasis = !state.fleet.forecastMemoryBytes[c].isNaN
+                ? "forecast memory \(Format.bytes(state.fleet.loadMemoryBytes[c])) in \(Format.trim(ClusterTelemetry.forecastHorizonSeconds)) s (Holt)"
+                : "measured memory \(Format.bytes(state.fleet.loadMemoryBytes[c]))"
+            let arriving = state.arrivingMemoryBytesAt[c] > 0
+                ? " + \(Format.bytes(state.arrivingMemoryBytesAt[c])) moving in this cycle" : ""
             reasons.append(
-                "forecast memory \(Format.bytes(memory)) in \(Format.trim(ClusterTelemetry.forecastHorizonSeconds)) s (Holt) + \(Format.bytes(app.memoryBytes)) exceeds \(Format.bytes(state.fleet.reservedMemoryBytes[c]))")
+                "\(memoryBasis)\(arriving) + \(Format.bytes(app.memoryBytes)) exceeds \(Format.bytes(state.fleet.reservedMemoryBytes[c]))")
         }
         return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
     }
 
     public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
-        guard state.fleet.hasForecasts else { return }
+        guard state.fleet.hasLoad else { return }
         candidates.removeAll { !admits(app, at: $0, state: state) }
     }
 
     public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
         guard app.currentIndex != c else { return true }
-        let cpu = state.fleet.forecastCPUCores[c]
+        let cpu = state.fleet.loadCPUCores[c] + state.arrivingCPUCoresAt[c]
         if !cpu.isNaN && cpu + app.app.cpuCores > state.fleet.reservedCPUCores[c] + 1e-9 { return false }
-        let memory = state.fleet.forecastMemoryBytes[c]
+        let memory = state.fleet.loadMemoryBytes[c] + state.arrivingMemoryBytesAt[c]
         if !memory.isNaN && memory + app.app.memoryBytes > state.fleet.reservedMemoryBytes[c] + 1 { return false }
         return true
     }
