@@ -19,21 +19,11 @@ extension Reconciler {
         } else if !plan.changes.isEmpty {
             if let open, try proposalMatches(open, tip: tip, changes: plan.changes) {
                 proposal = open.hex  // the same proposal is already up for review
-            } else {
-                let date = configuration.now()
-                let committer = GitSignature(name: configuration.committerName, email: configuration.committerEmail, date: date)
-                let author = GitSignature(
-                    name: configuration.authorName ?? configuration.committerName,
-                    email: configuration.authorEmail ?? configuration.committerEmail, date: date)
-                if let commit = try repository.commit(
-                    parent: tip, changes: plan.changes, author: author, committer: committer, message: plan.commitMessage,
-                    signer: configuration.signer)
-                {
-                    try repository.push(commit, toBranch: branch, force: true)
-                    proposal = commit.hex
-                    events.append("proposed \(commit.hex.prefix(12)) on \(branch) for review (on top of \(tip.hex.prefix(12)))")
-                    logger.info("pushed placement proposal", metadata: ["revision": "\(commit.hex)", "branch": "\(branch)"])
-                }
+            } else if let commit = try placementCommit(plan, parent: tip) {
+                try repository.push(commit, toBranch: branch, force: true)
+                proposal = commit.hex
+                events.append("proposed \(commit.hex.prefix(12)) on \(branch) for review (on top of \(tip.hex.prefix(12)))")
+                logger.info("pushed placement proposal", metadata: ["revision": "\(commit.hex)", "branch": "\(branch)"])
             }
         } else {
             proposal = open?.hex  // still up for review; nothing new to propose

@@ -110,18 +110,25 @@ public actor Reconciler {
     }
 
     private func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) throws -> String? {
+        guard let commit = try placementCommit(plan, parent: parent) else { return nil }
+        try repository.push(commit, toBranch: configuration.branch)
+        logger.info("pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])
+        return commit.hex
+    }
+}
+
+extension Reconciler {
+    /// The plan's placement commit on `parent`, by the configured author and committer and signed when a
+    /// signer is set; nil when it changes nothing. Moves no ref.
+    func placementCommit(_ plan: ReconcilePlan, parent: ObjectID) throws -> ObjectID? {
         let date = configuration.now()
         let committer = GitSignature(name: configuration.committerName, email: configuration.committerEmail, date: date)
         let author = GitSignature(
             name: configuration.authorName ?? configuration.committerName,
             email: configuration.authorEmail ?? configuration.committerEmail, date: date)
-        guard let commit = try repository.commit(
+        return try repository.commit(
             parent: parent, changes: plan.changes, author: author, committer: committer, message: plan.commitMessage,
             signer: configuration.signer)
-        else { return nil }
-        try repository.push(commit, toBranch: configuration.branch)
-        logger.info("pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])
-        return commit.hex
     }
 }
 
