@@ -61,13 +61,16 @@ import Testing
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
             let telemetry = await collector.collect(clusters: clusters, hubClusters: [], addOnScores: [], now: Date())
-            if clusters.allSatisfy({ telemetry[$0.name]?.sources["nodes"] == "prometheus" }) { break }
+            let live = clusters.allSatisfy {
+                telemetry[$0.name]?.sources["nodes"] == "prometheus" && telemetry[$0.name]?.sources["cpu"] == "prometheus"
+            }
+            if live { break }
             try await Task.sleep(for: .milliseconds(250))
         }
         _ = try await placer.reconcileOnce()
         #expect(await factory.works()["hall-2-edge/agv-controller-hall-2"] != nil)
         let explanation = try await placer.explain(app: "agv-controller-hall-2")
-        #expect(explanation.clusters.first { $0.name == "hall-2-edge" }?.telemetry?.sources["cpu"] == "prometheus")
+        #expect(explanation.clusters.first { $0.name == "hall-2-edge" }?.telemetry?.sources["nodes"] == "prometheus")
 
         let trigger = ReconcileTrigger()
         let watcher = MetricsWatcher(reconciler: placer, trigger: trigger, intervalSeconds: 0.5)
