@@ -10,7 +10,7 @@ struct AssignmentPass {
     /// Score-gain moves still allowed this evaluation.
     var movesLeft: Int
     /// Apps moved off their saturated home this evaluation (the home is refused for them), by app name.
-    let evacuate: [String: Evacuation]
+    var evacuate: [String: Evacuation]
     var scratch: Scratch
     private var weightCache: [String: [Double]] = [:]
 

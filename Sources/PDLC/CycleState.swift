@@ -26,6 +26,10 @@ public struct CycleState: Sendable {
     public var channelsTo: [String: [(from: String, channel: PeerChannel)]] = [:]
     /// Where each app runs now (app folder name → cluster), from the committed records.
     public var currentCluster: [String: String] = [:]
+    /// Apps PDLC moved off a saturated cluster (app folder name → that cluster's index), from
+    /// ``StabilityState/Entry/shedFrom``: ``ForecastHeadroomFilter`` lets them back only when the cluster's peak
+    /// measured use over its history leaves room.
+    public var shedFrom: [String: Int] = [:]
     /// The inventory by name.
     public let clusters: [String: ClusterSpec]
     public var policy: PlacementPolicy

@@ -29,6 +29,9 @@ public struct FleetIndex: Sendable {
     /// a history, else the measured figure now (``liveCPUCores``); `nan` without telemetry.
     public let loadCPUCores: [Double]
     public let loadMemoryBytes: [Double]
+    /// The highest measured cpu (cores) and memory (bytes) over the history and now; `nan` without telemetry.
+    public let peakCPUCores: [Double]
+    public let peakMemoryBytes: [Double]
     /// Energy price in EUR per core-hour (telemetry when present, else inventory).
     public let energyCostPerCoreHour: [Double]
     /// 0…100 reliability from node readiness and failures (``ReliabilityScore``); `nan` without telemetry.
@@ -91,6 +94,14 @@ public struct FleetIndex: Sendable {
         forecastMemoryBytes = clusters.map { $0.telemetry?.forecastMemoryBytes ?? .nan }
         loadCPUCores = zip(forecastCPUCores, liveCPUCores).map { $0.isNaN ? $1 : $0 }
         loadMemoryBytes = zip(forecastMemoryBytes, liveMemoryBytes).map { $0.isNaN ? $1 : $0 }
+        peakCPUCores = clusters.map { cluster in
+            guard let telemetry = cluster.telemetry else { return .nan }
+            return (telemetry.cpuUsedHistory + (telemetry.cpuUsedCores.map { [$0] } ?? [])).max() ?? .nan
+        }
+        peakMemoryBytes = clusters.map { cluster in
+            guard let telemetry = cluster.telemetry else { return .nan }
+            return (telemetry.memoryUsedHistory + (telemetry.memoryUsedBytes.map { [$0] } ?? [])).max() ?? .nan
+        }
         energyCostPerCoreHour = clusters.map(\.effectiveEnergyCostPerCoreHour)
         reliability = clusters.map { ReliabilityScore.reliability($0.telemetry) ?? .nan }
         hasNoSelect = clusters.map { $0.taints.contains { $0.effect == TaintFilter.noSelect } }

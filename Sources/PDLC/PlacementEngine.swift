@@ -8,8 +8,9 @@ import AppModel
 /// already placed app aside. Scores are 0…100 per plugin, combined as Σ wᵢsᵢ / Σ wᵢ with the policy's weights
 /// for the app's QoS class (or performance profile). Stability: a placed app moves for a better score only
 /// when the gain reaches `minScoreGain` for `consecutiveEvaluations` evaluations in a row, its cooldown has
-/// passed and the cycle's move limit allows; it leaves a cluster that became infeasible at once. A pinned app
-/// never moves. Pure and deterministic: same inputs, same decisions (ties broken by cluster name).
+/// passed and the cycle's move limit allows; it leaves a cluster that became infeasible at once. A cluster
+/// saturated by measured use (``Saturation``) is infeasible for just enough of its apps, lowest QoS and smallest
+/// migration cost first, which also leave at once; the others stay. A pinned app never moves. Pure and deterministic: same inputs, same decisions (ties broken by cluster name).
 ///
 /// The hot path addresses clusters by index and asks plugins only yes/no and numbers
 /// (``FilterPlugin/admits(_:at:state:)``, ``ScorePlugin/rawValue(_:at:state:)``); reasons and explanations are
@@ -81,6 +82,13 @@ public struct PlacementEngine: Sendable {
         var base = CycleState(clusters: clusters, policy: policy, apps: apps)
         for (name, record) in current { if let cluster = record.cluster { base.currentCluster[name] = cluster } }
         for hold in fixed { base.consume(cpuCores: hold.cpuCores, memoryBytes: hold.memoryBytes, on: hold.cluster) }
+        for app in apps {
+            if let from = stability.apps[app.name]?.shedFrom, base.currentCluster[app.name] != from,
+                let c = base.clusterIndex[from]
+            {
+                base.shedFrom[app.name] = c
+            }
+        }
         // Saturated homes shed apps chosen before the pass; an app for which the pass finds no other cluster is
         // left out of the next round's choice (at most three rounds; without saturation there is one).
         var excluded = Set<String>()

@@ -96,7 +96,9 @@ extension PlacementEngine {
     /// pinned) that would leave anyway (their home fails a filter) count first; then, lowest QoS first
     /// (BestEffort, Silver, Gold), then smallest migration cost (least memory to copy), then name, apps that
     /// reduce a remaining excess and pass every filter on some other cluster are chosen until their requests
-    /// cover the measured excess. The others stay.
+    /// cover the measured excess. The others stay. Feasibility is checked against the cycle's state with every
+    /// app of the call holding its requests where it runs now and each chosen app on its best cluster, so the
+    /// chosen apps fit together.
     /// - Parameters:
     ///   - apps: the apps of the evaluation.
     ///   - state: the cycle's state before any app is placed.
@@ -127,6 +129,13 @@ extension PlacementEngine {
             guard let home, let c = state.clusterIndex[home], current[app.name]?.pinned != true else { continue }
             residents[c, default: []].append(app)
         }
+        // Where every app of the call runs now holds its requests (as the Capacity filter will count them),
+        // and each app chosen below lands on its best cluster, so later choices see the room it took.
+        var work = state
+        for app in apps { if let home = state.currentCluster[app.name] { work.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: home) } }
+        var walk = AssignmentPass(
+            engine: self, detail: .summary, nowSeconds: nowSeconds, stability: stability, movesLeft: 0,
+            scratch: Scratch(clusterCount: n, plugins: scores.count))
         var plan: [String: Evacuation] = [:]
         for c in residents.keys.sorted() {
             let saturation = Saturation(at: c, state: state, shedCPUCores: shedCPU[c], shedMemoryBytes: shedMemory[c])
@@ -136,34 +145,37 @@ extension PlacementEngine {
             let order = (residents[c] ?? []).sorted {
                 ($1.qosClass.rank, $0.memoryBytes, $0.cpuCores, $0.name) < ($0.qosClass.rank, $1.memoryBytes, $1.cpuCores, $1.name)
             }
-            var stay: [(Application, PreparedApp)] = []
+            var stay: [Application] = []
             for app in order {
                 let prepared = state.prepare(app)
                 if filters.allSatisfy({ $0.admits(prepared, at: c, state: state) }) {
-                    stay.append((app, prepared))
+                    stay.append(app)
                 } else {
                     // Leaves anyway (its home fails a filter): relieves the cluster without being chosen.
                     cpuExcess -= app.cpuCores
                     memoryExcess -= app.memoryBytes
                 }
             }
-            var chosen: [String] = []
-            for (app, prepared) in stay {
+            let status = FilterStatus(
+                code: .unschedulable, reasons: [saturation.evidence], plugin: Self.saturationPlugin)
+            var chosen: [(name: String, target: Int)] = []
+            for app in stay {
                 guard cpuExcess > 1e-9 || memoryExcess > 1 else { break }
                 let helps = (cpuExcess > 1e-9 && app.cpuCores > 0) || (memoryExcess > 1 && app.memoryBytes > 0)
                 guard helps, !excluding.contains(app.name) else { continue }
-                let elsewhere = state.clusterList.indices.contains { other in
-                    other != c && filters.allSatisfy { $0.admits(prepared, at: other, state: state) }
-                }
-                guard elsewhere else { continue }
-                chosen.append(app.name)
+                walk.evacuate = [app.name: Evacuation(status: status, note: "")]
+                _ = walk.evaluate(work.prepare(app), state: work)
+                guard let top = walk.best(1).first else { continue }
+                let target = walk.scratch.feasible[top]
+                work.consume(cpuCores: -app.cpuCores, memoryBytes: -app.memoryBytes, at: c)
+                work.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, at: target)
+                work.arrive(app, on: work.clusterList[target].name)
+                chosen.append((app.name, target))
                 cpuExcess -= app.cpuCores
                 memoryExcess -= app.memoryBytes
             }
-            let status = FilterStatus(
-                code: .unschedulable, reasons: [saturation.evidence], plugin: Self.saturationPlugin)
             let note = "\(saturation.cluster) is saturated: \(chosen.count) of its \(order.count) apps here move off to bring it under the limit (lowest QoS, then least memory to copy, first); the others stay"
-            for name in chosen { plan[name] = Evacuation(status: status, note: note) }
+            for (name, _) in chosen { plan[name] = Evacuation(status: status, note: note) }
         }
         return plan
     }

@@ -6,6 +6,10 @@ import AppModel
 /// app's requests must stay within allocatable minus the policy's reserve. So no app is moved onto a cluster
 /// it would saturate by measured use (see ``Saturation``).
 ///
+/// An app PDLC moved off a saturated cluster (``CycleState/shedFrom``) is let back only when the peak measured
+/// use over the cluster's history (``FleetIndex/peakCPUCores``), if higher than the load, leaves room: a burst
+/// that just ended does not bring it back.
+///
 /// The cluster the app runs on now always passes here: its load already includes the app. A home that is
 /// saturated by measured use (``Saturation``) sheds only as many apps as it must, chosen before the pass,
 /// rather than evacuating every app on it at once. Clusters without telemetry pass (the request-based ``CapacityFilter``
@@ -20,22 +24,28 @@ public struct ForecastHeadroomFilter: FilterPlugin {
             return .feasible(name)
         }
         var reasons: [String] = []
+        let returning = state.shedFrom[app.name] == c
+        let (cpuLoad, memoryLoad) = load(at: c, returning: returning, state: state)
         let forecast = !state.fleet.forecastCPUCores[c].isNaN
-        let basis = forecast
-            ? "forecast cpu \(Format.cores(state.fleet.loadCPUCores[c])) cores in \(Format.trim(ClusterTelemetry.forecastHorizonSeconds)) s (Holt)"
-            : "measured cpu \(Format.cores(state.fleet.loadCPUCores[c])) cores"
-        let cpu = state.fleet.loadCPUCores[c] + state.arrivingCPUCoresAt[c]
+        let basis = returning && cpuLoad > state.fleet.loadCPUCores[c]
+            ? "peak measured cpu \(Format.cores(cpuLoad)) cores (it was moved off for saturation)"
+            : forecast
+            ? "forecast cpu \(Format.cores(cpuLoad)) cores in \(Format.trim(ClusterTelemetry.forecastHorizonSeconds)) s (Holt)"
+            : "measured cpu \(Format.cores(cpuLoad)) cores"
+        let cpu = cpuLoad + state.arrivingCPUCoresAt[c]
         if !cpu.isNaN && cpu + app.cpuCores > state.fleet.reservedCPUCores[c] + 1e-9 {
             let arriving = state.arrivingCPUCoresAt[c] > 0
                 ? " + \(Format.cores(state.arrivingCPUCoresAt[c])) moving in this cycle" : ""
             reasons.append(
                 "\(basis)\(arriving) + \(Format.cores(app.cpuCores)) exceeds \(Format.cores(state.fleet.reservedCPUCores[c]))")
         }
-        let memory = state.fleet.loadMemoryBytes[c] + state.arrivingMemoryBytesAt[c]
+        let memory = memoryLoad + state.arrivingMemoryBytesAt[c]
         if !memory.isNaN && memory + app.memoryBytes > state.fleet.reservedMemoryBytes[c] + 1 {
-            let memoryBasis = !state.fleet.forecastMemoryBytes[c].isNaN
-                ? "forecast memory \(Format.bytes(state.fleet.loadMemoryBytes[c])) in \(Format.trim(ClusterTelemetry.forecastHorizonSeconds)) s (Holt)"
-                : "measured memory \(Format.bytes(state.fleet.loadMemoryBytes[c]))"
+            let memoryBasis = returning && memoryLoad > state.fleet.loadMemoryBytes[c]
+                ? "peak measured memory \(Format.bytes(memoryLoad)) (it was moved off for saturation)"
+                : !state.fleet.forecastMemoryBytes[c].isNaN
+                ? "forecast memory \(Format.bytes(memoryLoad)) in \(Format.trim(ClusterTelemetry.forecastHorizonSeconds)) s (Holt)"
+                : "measured memory \(Format.bytes(memoryLoad))"
             let arriving = state.arrivingMemoryBytesAt[c] > 0
                 ? " + \(Format.bytes(state.arrivingMemoryBytesAt[c])) moving in this cycle" : ""
             reasons.append(
@@ -51,10 +61,25 @@ public struct ForecastHeadroomFilter: FilterPlugin {
 
     public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
         guard app.currentIndex != c else { return true }
-        let cpu = state.fleet.loadCPUCores[c] + state.arrivingCPUCoresAt[c]
+        let (cpuLoad, memoryLoad) = load(at: c, returning: state.shedFrom[app.app.name] == c, state: state)
+        let cpu = cpuLoad + state.arrivingCPUCoresAt[c]
         if !cpu.isNaN && cpu + app.app.cpuCores > state.fleet.reservedCPUCores[c] + 1e-9 { return false }
-        let memory = state.fleet.loadMemoryBytes[c] + state.arrivingMemoryBytesAt[c]
+        let memory = memoryLoad + state.arrivingMemoryBytesAt[c]
         if !memory.isNaN && memory + app.app.memoryBytes > state.fleet.reservedMemoryBytes[c] + 1 { return false }
         return true
+    }
+
+    /// The load of cluster `c` (cpu cores, memory bytes): ``FleetIndex/loadCPUCores``, or for an app moved off
+    /// it for saturation (`returning`) the larger of that and the peak measured over the history.
+    private func load(at c: Int, returning: Bool, state: CycleState) -> (Double, Double) {
+        var cpu = state.fleet.loadCPUCores[c]
+        var memory = state.fleet.loadMemoryBytes[c]
+        if returning {
+            let peakCPU = state.fleet.peakCPUCores[c]
+            if !peakCPU.isNaN && (cpu.isNaN || peakCPU > cpu) { cpu = peakCPU }
+            let peakMemory = state.fleet.peakMemoryBytes[c]
+            if !peakMemory.isNaN && (memory.isNaN || peakMemory > memory) { memory = peakMemory }
+        }
+        return (cpu, memory)
     }
 }
