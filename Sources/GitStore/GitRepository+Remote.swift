@@ -51,7 +51,7 @@ extension GitRepository {
         } catch let error as GitError {
             if let failure = session.failure {
                 loggerLocked.warning(
-                    "remote refused", metadata: ["url": "\(url)", "reason": "\(failure.message)"])
+                    "remote refused", metadata: ["url": "\(RemoteURL.redacting(url))", "reason": "\(failure.message)"])
                 throw failure.adding(context: context)
             }
             throw error.adding(context: context)

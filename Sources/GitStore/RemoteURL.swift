@@ -2,7 +2,7 @@
 ///
 /// Understands `scheme://[user@]host[:port]/path` (scheme `ssh`, `https`, `http`, `git`, `file`), Git's scp-like
 /// form `[user@]host:path` (SSH on port 22), and local paths. A URL carrying a password
-/// (`https://user:secret@host/...`) is refused: credentials belong in files or environment variables
+/// (`https://user:secret@host/...`), or any user information in an http(s) URL (`https://TOKEN@host/...`), is refused: credentials belong in files or environment variables
 /// (`GitCredentials`), and the refusal does not repeat the URL's user information.
 struct RemoteURL: Sendable, Equatable {
     /// How the remote is reached.
@@ -63,6 +63,16 @@ struct RemoteURL: Sendable, Equatable {
                 code: -1,
                 message: "remote URL \(scheme)://\(hostPart)/… embeds a password; put the token or password in a file "
                     + "or an environment variable (see docs/git.md) and use a URL without it",
+                operation: "parse remote URL", kind: .authenticationFailed)
+        }
+        if userPart != nil, transport == .https || transport == .http {
+            // `https://TOKEN@host/…` is how GitHub documents tokens in URLs: the user part is a secret there too,
+            // sent as basic auth and kept in the cache's config. The user name belongs in --git-username.
+            throw GitError(
+                code: -1,
+                message: "remote URL \(scheme)://\(hostPart)/… carries user information, which for HTTP is often a "
+                    + "token; give the user name with --git-username and the token in a file or an environment "
+                    + "variable (see docs/git.md), and use a URL without it",
                 operation: "parse remote URL", kind: .authenticationFailed)
         }
         user = userPart.map(String.init)

@@ -134,6 +134,23 @@ import Testing
         #expect(!error.description.contains("hunter2"))
     }
 
+    @Test func tokenInTheUserPartIsRefusedBeforeAnythingIsSentOrStored() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        for url in ["https://ghp_canary0123@127.0.0.1:1/config.git", "http://ghp_canary0123@127.0.0.1:1/config.git"] {
+            let error = try #require(throws: GitError.self) {
+                try GitRepository.openCache(at: folder.path("cache"), remoteURL: url)
+            }
+            #expect(error.kind == .authenticationFailed)
+            #expect(error.message.contains("carries user information"))
+            #expect(!error.description.contains("ghp_canary0123"))
+        }
+        // Nothing was written that could hold it.
+        #expect(!FileManager.default.fileExists(atPath: folder.path("cache")))
+        // A user name stays fine where it is not a secret: ssh.
+        _ = try GitRepository.openCache(at: folder.path("ssh-cache"), remoteURL: "ssh://git@127.0.0.1:1/config.git")
+    }
+
     @Test func tokenIsNotSentOverPlainHTTP() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
