@@ -102,10 +102,21 @@ public enum YAMLLoader {
         return text.replacingOccurrences(of: "\r\n", with: "\n")
     }
 
+    /// The most nodes one document may expand to (anchors and aliases included); the largest OCM CRD has about 5,000.
+    static let maxExpandedNodes = 250_000
+
     private static func convert(
         _ node: Node, path: String, positions: inout [String: SourcePosition],
         lints: inout [SourcePosition: ModelError], file: String
     ) throws -> Value {
+        // Aliases share nodes, but the value they stand for is a copy: a few hundred bytes of nested aliases can
+        // stand for billions of nodes (a "billion laughs" document). go-yaml refuses such documents as "excessive
+        // aliasing"; Placer refuses any document that expands past a bound no real manifest comes near.
+        guard positions.count < maxExpandedNodes else {
+            throw ModelError(
+                file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1,
+                message: "the document expands to more than \(maxExpandedNodes) nodes through anchors and aliases (excessive aliasing)")
+        }
         if let mark = node.mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
         switch node {
         case let .scalar(scalar):

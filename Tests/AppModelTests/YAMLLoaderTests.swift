@@ -183,4 +183,20 @@ import Testing
         // A scalar field's position is its value's (line 5, column 11).
         #expect(error.description == "test.yaml:5:11: bad")
     }
+
+    @Test func anAliasBombIsRefusedNotExpanded() throws {
+        // Nine levels of ten aliases each: a billion nodes in under 600 bytes.
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...9 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        let text = lines.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count < 600)
+        let error = try #require(throws: ModelError.self) { try YAMLLoader.load(Data(text.utf8), file: "bomb.yaml") }
+        #expect(error.description.hasPrefix("bomb.yaml:"))
+        #expect(error.description.contains("excessive aliasing"), "\(error)")
+        // Ordinary anchors still work.
+        let fine = try YAMLLoader.load(Data("base: &b {cpu: 1}\nuse: *b\n".utf8), file: "ok.yaml")
+        #expect(fine.first?.value["use"]?["cpu"] == .int(1))
+    }
 }
