@@ -34,7 +34,15 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let work = URL(fileURLWithPath: workdir ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("placer-demo-\(ProcessInfo.processInfo.processIdentifier)").path).standardizedFileURL
-        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: work.path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw CommandFailure("--workdir \(work.path) is a file, not a folder")
+        }
+        do {
+            try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure("cannot create --workdir \(work.path): \((error as NSError).localizedDescription)")
+        }
 
         let bare = work.appendingPathComponent("app-repo.git").path
         try seedRepository(at: bare, from: tree.exampleRepo)

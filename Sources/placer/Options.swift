@@ -23,6 +23,11 @@ struct RepoOptions: ParsableArguments {
     /// - Throws: `ValidationError` when a credential option names an unset variable.
     /// - Parameter commit: the commit options of commands that commit; nil (read-only commands) keeps the defaults.
     func configuration(commit: CommitOptions? = nil) throws -> ReconcilerConfiguration {
+        // A local path that does not exist would reach libgit2 as an "unsupported URL protocol".
+        let scpLike = repo.range(of: #"^[^/:]+@[^/:]+:"#, options: .regularExpression) != nil
+        if !repo.contains("://"), !scpLike, !FileManager.default.fileExists(atPath: repo) {
+            throw CommandFailure("--repo \(repo): no such folder, and not a URL (file://, git://, ssh://, https:// or user@host:path)")
+        }
         let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
             .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
         let presets = presetsDir ?? SourceTree.locate()?.presetsDirectory

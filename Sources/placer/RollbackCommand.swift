@@ -16,7 +16,7 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: "Restore the placement as of this commit (full id or a unique prefix of 7+ hex digits).")
     var to: String?
 
-    @Option(help: "Author of the rollback commit, as \"Name <email>\" (default: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else the login name).")
+    @Option(help: "Author of the rollback commit, as \"Name <email>\" (default: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else git config user.name/user.email).")
     var author: String?
 
     @OptionGroup var repo: RepoOptions
@@ -46,8 +46,28 @@ struct RollbackCommand: AsyncParsableCommand {
             let email = String(author[author.index(after: open)..<author.index(before: author.endIndex)])
             return GitSignature(name: name, email: email, date: Date())
         }
-        let name = environment["GIT_AUTHOR_NAME"] ?? environment["USER"] ?? "placer-rollback"
-        let email = environment["GIT_AUTHOR_EMAIL"] ?? "\(name)@\(ProcessInfo.processInfo.hostName)"
+        // As git itself finds the author: the environment, then `git config user.name/user.email`.
+        guard let name = environment["GIT_AUTHOR_NAME"] ?? Self.gitConfig("user.name"),
+            let email = environment["GIT_AUTHOR_EMAIL"] ?? Self.gitConfig("user.email")
+        else {
+            throw CommandFailure(
+                "who is rolling back? give --author \"Name <email>\", or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, or git config user.name and user.email")
+        }
         return GitSignature(name: name, email: email, date: Date())
+    }
+
+    /// `git config --get KEY` as the user's git would read it, nil when unset or git is missing.
+    static func gitConfig(_ key: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
+        process.arguments = ["config", "--get", key]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return process.terminationStatus == 0 && !value.isEmpty ? value : nil
     }
 }
