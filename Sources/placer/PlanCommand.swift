@@ -6,6 +6,7 @@ struct PlanCommand: AsyncParsableCommand {
         commandName: "plan", abstract: "Decide, then print the diff of placements/ and rendered/ without committing or applying.")
 
     @OptionGroup var repo: RepoOptions
+    @OptionGroup var commit: CommitOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "kubeconfig of the OCM hub, to read live cluster availability (optional).")
@@ -14,7 +15,9 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let client = try hubKubeconfig.map { try HubOptions.parse(["--hub-kubeconfig", $0]).client() }
-        let reconciler = try Reconciler(configuration: repo.configuration(), hub: client)
+        var configuration = try repo.configuration(commit: commit)
+        configuration.messageTemplate = try commit.messageTemplate()  // the would-be commit message, as configured
+        let reconciler = try Reconciler(configuration: configuration, hub: client)
         do {
             let (diff, summary, report) = try await reconciler.plan()
             if diff.isEmpty {

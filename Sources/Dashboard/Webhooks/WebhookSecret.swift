@@ -59,7 +59,10 @@ public enum WebhookSecretError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unreadable(let path): "webhook secret file \(path) cannot be read as UTF-8 text"
+        case .unreadable(let path):
+            FileManager.default.fileExists(atPath: path)
+                ? "webhook secret file \(path) cannot be read as UTF-8 text (a folder, no permission, or binary)"
+                : "webhook secret file \(path) does not exist"
         case .unset(let name): "webhook secret variable \(name) is not set"
         case .empty(let source): "webhook secret from \(source) is empty"
         }
