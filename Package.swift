@@ -101,7 +101,6 @@ let package = Package(
                 "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "EdgeSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

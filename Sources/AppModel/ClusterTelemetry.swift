@@ -27,8 +27,8 @@ public struct ClusterTelemetry: Sendable, Hashable {
     public var bandwidthMegabitsPerSecond: [String: Double] = [:]
     /// Energy price now, in EUR per core-hour; overrides the inventory's figure.
     public var energyCostPerCoreHour: Double?
-    /// Where each metric came from, keyed by metric name (`cpu`, `memory`, `energy`, `nodes`, `latency`,
-    /// `bandwidth`) with values `prometheus`, `hub` or `inventory`.
+    /// Where each metric came from, keyed by metric name (`cpu`, `memory`, `energy`, `nodes`, `failures`,
+    /// `latency`, `bandwidth`) with values `prometheus`, `hub` or `inventory`.
     public var sources: [String: String] = [:]
     /// Age of each metric's newest sample, in seconds, keyed like ``sources``.
     public var ageSeconds: [String: Double] = [:]

@@ -259,31 +259,14 @@ public final class MetricsExporter: Sendable {
             onServerRunning: { channel in readySink.yield(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
         let services = ServiceGroup(services: [app], logger: logger)
-        let task = Task {
-            do { try await services.run() } catch { readySink.yield(.failure(error)) }
-            readySink.finish()
-        }
-        let started = state.withLockedValue { state -> Bool in
-            guard state.task == nil else { return false }
-            (state.task, state.services) = (task, services)
-            return true
-        }
-        guard started else {
-            task.cancel()
-            throw EdgeSimError.alreadyStarted
-        }
-        for await result in ready {
-            switch result {
-            case .success(let port):
-                state.withLockedValue { $0.port = port }
-                return
-            case .failure(let error):
-                await stop()
-                throw error
+        let port = try await ServerLaunch.run(services, ready: ready, sink: readySink, claim: { task, services in
+            state.withLockedValue { state -> Bool in
+                guard state.task == nil else { return false }
+                (state.task, state.services) = (task, services)
+                return true
             }
-        }
-        await stop()
-        throw EdgeSimError.stoppedBeforeListening
+        }, stop: { await stop() })
+        state.withLockedValue { $0.port = port }
     }
 
     /// Stops the server and waits for it to end.

@@ -91,7 +91,7 @@ extension Reconciler {
             do {
                 try repository.push(commit, toBranch: configuration.branch)
             } catch let error as GitError where error.isNonFastForward && attempt < configuration.maxPushAttempts {
-                try await Task.sleep(for: .milliseconds(Int(100 * pow(2, Double(attempt - 1))) + Int.random(in: 0..<100)))
+                try await Task.sleep(for: Self.pushBackoff(attempt: attempt))
                 continue
             }
             logger.info("rolled back placement", metadata: ["app": "\(app)", "revision": "\(commit.hex)", "to": "\(toCluster ?? "-")"])

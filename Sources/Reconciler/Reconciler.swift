@@ -73,7 +73,7 @@ public actor Reconciler {
                         throw ReconcileError.pushFailed(attempts: attempt, detail: error.description)
                     }
                     logger.info("branch moved while pushing; re-deriving on the new head", metadata: ["attempt": "\(attempt)"])
-                    try await Task.sleep(for: .milliseconds(Int(100 * pow(2, Double(attempt - 1))) + Int.random(in: 0..<100)))
+                    try await Task.sleep(for: Self.pushBackoff(attempt: attempt))
                     continue
                 }
             }
@@ -118,6 +118,12 @@ public actor Reconciler {
 }
 
 extension Reconciler {
+    /// The wait before push attempt `attempt + 1` after the branch moved: 100 ms × 2^(attempt−1) plus up to
+    /// 100 ms of jitter, so racing writers do not retry in step.
+    static func pushBackoff(attempt: Int) -> Duration {
+        .milliseconds(Int(100 * pow(2, Double(attempt - 1))) + Int.random(in: 0..<100))
+    }
+
     /// The plan's placement commit on `parent`, by the configured author and committer and signed when a
     /// signer is set; nil when it changes nothing. Moves no ref.
     func placementCommit(_ plan: ReconcilePlan, parent: ObjectID) throws -> ObjectID? {

@@ -1,6 +1,5 @@
 import AppModel
 import AsyncHTTPClient
-import Crypto
 import Dashboard
 import EdgeSim
 import Foundation
@@ -39,7 +38,7 @@ enum PushToApplyBench {
         let reconciler = try Reconciler(configuration: configuration, hub: client)
         _ = try await reconciler.reconcileOnce()
 
-        let secret = "bench-webhook-secret"
+        let webhookSecret = try WebhookSecret("bench-webhook-secret")
         let port = try FreePort.find()
         let trigger = ReconcileTrigger()
         let readiness = ReadinessState()
@@ -49,7 +48,7 @@ enum PushToApplyBench {
         let loop = ReconcileService(reconciler: reconciler, intervalSeconds: 3600, trigger: trigger, logger: quiet)
         let dashboard = DashboardServer(
             configuration: DashboardConfiguration(
-                host: "127.0.0.1", port: port, secret: try WebhookSecret(secret), filter: WebhookFilter(configuration: configuration)),
+                host: "127.0.0.1", port: port, secret: webhookSecret, filter: WebhookFilter(configuration: configuration)),
             trigger: trigger, isReady: { readiness.isReady }, logger: quiet)
         let group = ServiceGroup(configuration: .init(services: [loop, dashboard], logger: quiet))
         let running = Task { try await group.run() }
@@ -85,12 +84,13 @@ enum PushToApplyBench {
                     "message":"twin engine","author":{"name":"Factory Engineer","email":"engineer@factory.example"},\
                     "added":[],"removed":[],"modified":["apps/digital-twin/app.yaml"]}],"head_commit":{"id":"\(commit.hex)"}}
                     """
-                let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
                 var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/hooks/github")
                 request.method = .POST
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.headers.add(name: "X-GitHub-Event", value: "push")
-                request.headers.add(name: "X-Hub-Signature-256", value: "sha256=" + mac.map { String(format: "%02x", $0) }.joined())
+                request.headers.add(
+                    name: "X-Hub-Signature-256",
+                    value: WebhookVerifier.signature(provider: .github, secret: webhookSecret, body: Data(body.utf8)))
                 request.body = .bytes(ByteBuffer(string: body))
                 let status = try await http.execute(request, timeout: .seconds(5)).status.code
                 guard status == 202 else { throw CommandFailure("webhook answered \(status)") }

@@ -43,6 +43,14 @@ struct BaselineLedger {
         return true
     }
 
+    /// Karmada's and kube-scheduler's "keep the first result": an app stays on the cluster it runs on while
+    /// that cluster still admits it; takes its capacity and returns the cluster's name, nil otherwise.
+    mutating func keepCurrent(_ app: Application, current: [String: String]) -> String? {
+        guard let now = current[app.name], let c = index[now], admits(app, c, current: now) else { return nil }
+        take(app, c)
+        return now
+    }
+
     mutating func take(_ app: Application, _ c: Int) {
         requestedCPUCores[c] += app.cpuCores
         requestedMemoryBytes[c] += app.memoryBytes

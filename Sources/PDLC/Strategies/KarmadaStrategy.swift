@@ -26,9 +26,8 @@ public struct KarmadaStrategy: PlacementStrategy {
         var ledger = BaselineLedger(clusters: clusters)
         var result: [String: String] = [:]
         for app in BaselineLedger.order(apps, current: current) {
-            if let now = current[app.name], let c = ledger.index[now], ledger.admits(app, c, current: now) {
-                ledger.take(app, c)
-                result[app.name] = now
+            if let kept = ledger.keepCurrent(app, current: current) {
+                result[app.name] = kept
                 continue
             }
             var best: Int?

@@ -36,9 +36,8 @@ public struct KubeSchedulerStrategy: PlacementStrategy {
         var ledger = BaselineLedger(clusters: clusters)
         var result: [String: String] = [:]
         for app in BaselineLedger.order(apps, current: current) {
-            if let now = current[app.name], let c = ledger.index[now], ledger.admits(app, c, current: now) {
-                ledger.take(app, c)
-                result[app.name] = now
+            if let kept = ledger.keepCurrent(app, current: current) {
+                result[app.name] = kept
                 continue
             }
             let candidates = ledger.clusters.indices.filter { ledger.admits(app, $0, current: current[app.name]) }
