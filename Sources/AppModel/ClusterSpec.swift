@@ -87,6 +87,11 @@ public enum Labels {
     public static let securityClass = "placer.dev/security-class"
     public static let complianceClass = "placer.dev/compliance-class"
     public static let managedBy = "app.kubernetes.io/managed-by"
+    /// Label on every object Placer writes on the hub: the writing instance (see `Ownership` in Reconciler).
+    /// Prune, drift correction and status select on it, so two instances on one hub never touch each other's.
+    public static let owner = "placer.dev/owner"
+    /// Annotation beside ``owner``: the repo (credentials removed) and branch the object came from, for people.
+    public static let source = "placer.dev/source"
     public static let app = "placer.dev/app"
     public static let partOf = "app.kubernetes.io/part-of"
     public static let component = "app.kubernetes.io/component"

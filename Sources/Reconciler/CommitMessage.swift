@@ -36,17 +36,44 @@ public enum CommitMessage {
         return parts.isEmpty ? nil : "\(cluster.name): " + parts.joined(separator: "; ")
     }
 
-    static func make(
-        decisions: [AppDecision], changes: [String: Data?], pruned: [String], inputsDigest: String, revision: String,
-        template: String? = nil, branch: String = "", mode: String = "commit", clusters: [ClusterSpec] = []
-    ) -> String {
-        let byName = Dictionary(clusters.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        let changedApps = Set(changes.keys.compactMap(Reconciler.appName(ofOutput:)))
-        let changed = decisions.filter { changedApps.contains($0.app.name) }.sorted { $0.app.name < $1.app.name }
+    /// The subject line: what moved where and why for one change (`placer: move digital-twin: regional-cloud →
+    /// factory-dc (latency 3 ms to hall-2 within 10 ms budget)`), the changes by name for up to three
+    /// (`placer: move a: x → y; place b on z; prune c`), and counts beyond (`placer: place 9 apps, move 1`).
+    /// A pinned app's re-render says so, so a reviewer does not mistake it for Placer's choice.
+    static func summary(changed: [AppDecision], pruned: [String], pinned: Set<String>) -> String {
+        func part(_ decision: AppDecision, withReason: Bool) -> String {
+            let app = decision.app.name
+            let reason = withReason ? decision.reasons.first.map { " (\($0))" } ?? "" : ""
+            guard let target = decision.cluster else { return "unplace \(app)\(withReason ? ": " + (decision.reasons.first ?? "no cluster fits") : "")" }
+            if decision.moves { return "move \(app): \(decision.previousCluster ?? "?") → \(target)\(reason)" }
+            if pinned.contains(app) { return "re-render \(app) on \(target)\(withReason ? " (pinned there by a human)" : ", pinned")" }
+            if decision.previousCluster == target { return "update \(app) on \(target)" }
+            return "place \(app) on \(target)\(reason)"
+        }
+        let count = changed.count + pruned.count
+        if count == 1 {
+            if let decision = changed.first { return "placer: " + part(decision, withReason: true) }
+            return "placer: prune \(pruned[0]) (its folder left apps/)"
+        }
+        if count <= 3 {
+            return "placer: " + (changed.map { part($0, withReason: false) } + pruned.map { "prune \($0)" }).joined(separator: "; ")
+        }
         let moved = changed.filter(\.moves)
         var summary = "placer: place \(changed.count) app\(changed.count == 1 ? "" : "s")"
         if !moved.isEmpty { summary += ", move \(moved.count)" }
         if !pruned.isEmpty { summary += ", prune \(pruned.count)" }
+        return summary
+    }
+
+    static func make(
+        decisions: [AppDecision], changes: [String: Data?], pruned: [String], inputsDigest: String, revision: String,
+        template: String? = nil, branch: String = "", mode: String = "commit", clusters: [ClusterSpec] = [],
+        pinned: Set<String> = []
+    ) -> String {
+        let byName = Dictionary(clusters.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let changedApps = Set(changes.keys.compactMap(Reconciler.appName(ofOutput:)))
+        let changed = decisions.filter { changedApps.contains($0.app.name) }.sorted { $0.app.name < $1.app.name }
+        let summary = summary(changed: changed, pruned: pruned.sorted(), pinned: pinned)
         var changeLines: [String] = []
         for decision in changed {
             let target = decision.cluster ?? "nowhere"

@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import Logging
 import OCMClient
 
 /// Publishes Placer's choices as OCM Placements and PlacementDecisions, so OCM consumers (Argo CD's
@@ -9,7 +10,7 @@ import OCMClient
 /// it alone (`cluster.open-cluster-management.io/experimental-scheduling-disable: "true"`), and PlacementDecisions
 /// `<app>-decision-<N>` labelled `cluster.open-cluster-management.io/placement=<app>`, owned by the Placement,
 /// holding at most 100 decisions each. The fleet Placement (`fleetPlacement`) lists every cluster that runs
-/// at least one app. Only changed objects are written.
+/// at least one app, its reason naming every app it runs (`runs a, b`). Only changed objects are written.
 struct DecisionPublisher {
     /// OCM's per-object limit (`maxNumOfClusterDecisions`).
     static let maxDecisionsPerObject = 100
@@ -21,6 +22,11 @@ struct DecisionPublisher {
     let hub: KubeClient
     let namespace: String
     let fleetPlacement: String
+    /// This instance's owner label value (``Ownership``): only Placements carrying it are updated or removed.
+    let instance: String
+    /// The `placer.dev/source` annotation (repo without credentials, and branch).
+    let source: String
+    let logger: Logger
 
     /// One decision: a cluster and why (`reason` is free text; OCM's controller writes "").
     struct Decision: Hashable {
@@ -40,14 +46,16 @@ struct DecisionPublisher {
     /// - Returns: the names of PlacementDecisions written.
     func publish(_ placements: [String: Decision]) async throws -> [String] {
         var written: [String] = []
-        var fleet: [String: Decision] = [:]
+        var fleet: [String: [String]] = [:]  // cluster → every app it runs, sorted
         for (app, decision) in placements.sorted(by: { $0.key < $1.key }) {
             written += try await publish(placement: app, decisions: [decision])
-            fleet[decision.cluster] = fleet[decision.cluster] ?? Decision(cluster: decision.cluster, reason: "runs \(app)")
+            fleet[decision.cluster, default: []].append(app)
         }
-        written += try await publish(placement: fleetPlacement, decisions: Array(fleet.values))
+        written += try await publish(
+            placement: fleetPlacement,
+            decisions: fleet.map { Decision(cluster: $0.key, reason: "runs \($0.value.joined(separator: ", "))") })
         let keep = Set(placements.keys).union([fleetPlacement])
-        for item in try await hub.list(.placement, namespace: namespace, labelSelector: "\(Labels.managedBy)=placer") {
+        for item in try await hub.list(.placement, namespace: namespace, labelSelector: Ownership.selector(instance: instance)) {
             guard let name = try? Value.parseJSON(item)[path: "metadata.name"]?.stringValue, !keep.contains(name) else { continue }
             // Deleting the Placement garbage-collects its decisions through their owner references; delete them
             // explicitly too, for hubs (and emulators) without a garbage collector.
@@ -62,7 +70,7 @@ struct DecisionPublisher {
     }
 
     private func publish(placement name: String, decisions: [Decision]) async throws -> [String] {
-        let placement = try await ensurePlacement(name)
+        guard let placement = try await ensurePlacement(name) else { return [] }
         let uid = placement[path: "metadata.uid"]?.stringValue ?? ""
         var written: [String] = []
         let chunks = Self.chunks(decisions)
@@ -73,8 +81,10 @@ struct DecisionPublisher {
             }))])
             let existing = try await hub.get(.placementDecision, namespace: namespace, name: objectName)
                 .flatMap { try? Value.parseJSON($0) }
-            if existing?["status"] == status { continue }
-            if existing == nil {
+            // A decision from a Placer release without owner labels is adopted (labelled) on the way.
+            let labelled = existing.map { Ownership.claim(of: $0, instance: instance) == .ours } ?? false
+            if labelled, existing?["status"] == status { continue }
+            if !labelled {
                 _ = try await hub.apply(
                     .placementDecision, namespace: namespace, name: objectName,
                     body: decisionObject(objectName, placement: name, uid: uid).canonicalJSONData())
@@ -94,16 +104,27 @@ struct DecisionPublisher {
         return written
     }
 
-    private func ensurePlacement(_ name: String) async throws -> Value {
-        if let data = try await hub.get(.placement, namespace: namespace, name: name), let value = try? Value.parseJSON(data) {
-            return value
+    /// The Placement `name`, created (or adopted from a Placer release without owner labels) when missing;
+    /// nil when another owner holds that name, which is logged and left alone.
+    private func ensurePlacement(_ name: String) async throws -> Value? {
+        let existing = try await hub.get(.placement, namespace: namespace, name: name).flatMap { try? Value.parseJSON($0) }
+        if let existing {
+            switch Ownership.claim(of: existing, instance: instance) {
+            case .ours: return existing
+            case let .foreign(owner):
+                logger.error("Placement name taken by another owner; not publishing it", metadata: [
+                    "placement": "\(namespace)/\(name)", "owner": "\(owner)",
+                ])
+                return nil
+            case .legacy: break  // re-applied below with the owner label
+            }
         }
         let body: Value = .object([
             ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")), ("kind", .string("Placement")),
             ("metadata", .object([
                 ("name", .string(name)), ("namespace", .string(namespace)),
-                ("labels", .object([(Labels.managedBy, .string("placer"))])),
-                ("annotations", .object([(Self.schedulingDisabled, .string("true"))])),
+                ("labels", .object([(Labels.managedBy, .string("placer")), (Labels.owner, .string(instance))])),
+                ("annotations", .object([(Self.schedulingDisabled, .string("true")), (Labels.source, .string(source))])),
             ])),
             ("spec", .object([])),
         ])
@@ -118,6 +139,7 @@ struct DecisionPublisher {
                 ("labels", .object([
                     (Self.placementLabel, .string(placement)), (Self.groupIndexLabel, .string("0")),
                     (Self.groupNameLabel, .string("")), (Labels.managedBy, .string("placer")),
+                    (Labels.owner, .string(instance)),
                 ])),
                 ("ownerReferences", .array([.object([
                     ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")), ("kind", .string("Placement")),

@@ -18,6 +18,9 @@ public struct AppStatus: Sendable, Hashable {
         /// `--mode propose`: a new placement waits for review on the proposal branch; the tracked branch's
         /// placement keeps running.
         case proposed = "Proposed"
+        /// Its ManifestWork's name on the target cluster is taken by another owner (another Placer instance, or
+        /// not Placer): nothing was written; what runs there is left alone.
+        case conflict = "Conflict"
     }
 
     public var app: String

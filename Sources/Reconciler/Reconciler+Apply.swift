@@ -19,14 +19,23 @@ extension Reconciler {
     func apply(_ plan: ReconcilePlan, source: String, revision: String) async throws -> ReconcileReport {
         var report = plan.report(revision: source, commit: plan.commit, applied: [], deleted: [])
         guard let hub, let revisionID = ObjectID(hex: revision) else { return report }
-        let desired = try desiredWorks(at: revisionID)
+        var desired = try desiredWorks(at: revisionID)
         var applied: [String] = []
+        var conflicts: [String: String] = [:]  // app → why its ManifestWork was not written
         do {
             for work in desired {
                 let key = "\(work.cluster)/\(work.app)"
                 let digest = Digest.sha256(work.value.canonicalJSONData())
                 let live = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app)
                     .flatMap { try? Value.parseJSON($0, file: key) }
+                if let live, case let .foreign(owner) = Ownership.claim(of: live, instance: configuration.instance) {
+                    // Not ours: never overwrite it, and never count it as drift.
+                    conflicts[work.app] = "ManifestWork \(key) is owned by \(owner); not written"
+                    logger.error("ManifestWork name taken by another owner; not writing", metadata: [
+                        "app": "\(work.app)", "cluster": "\(work.cluster)", "owner": "\(owner)",
+                    ])
+                    continue
+                }
                 if let live, Self.matches(live: live, desired: work.value) {
                     lastApplied[key] = digest
                     continue
@@ -43,16 +52,20 @@ extension Reconciler {
                 applied.append(key)
                 logger.info("applied ManifestWork", metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "revision": "\(revision)"])
             }
+            desired.removeAll { conflicts[$0.app] != nil }
             var states = try await readStatus(desired, waitSeconds: applied.isEmpty ? 0 : configuration.statusWaitSeconds)
             let wanted = Set(desired.map { "\($0.cluster)/\($0.app)" })
             var deleted: [String] = []
             var blockedMoves: [String: (why: String, oldCluster: String)] = [:]  // app → why its old work stays
-            for item in try await hub.list(.manifestWork, namespace: nil, labelSelector: "\(Labels.managedBy)=placer") {
-                guard let live = try? ManifestWorkObject.decode(item), let namespace = live.metadata.namespace
-                else { continue }
+            // Only this instance's works: another instance's (or an unlabelled legacy one) is never pruned.
+            let owned = try await hub.list(.manifestWork, namespace: nil, labelSelector: Ownership.selector(instance: configuration.instance))
+                .compactMap { try? ManifestWorkObject.decode($0) }
+            var leaving: [(namespace: String, name: String)] = []
+            for live in owned {
+                guard let namespace = live.metadata.namespace else { continue }
                 let name = live.metadata.name
                 let key = "\(namespace)/\(name)"
-                if wanted.contains(key) { continue }
+                if wanted.contains(key) || conflicts[name] != nil { continue }
                 // Make-before-break: the old work stays until its replacement is available.
                 if let replacement = desired.first(where: { $0.app == name }), let state = states[name], state != .available {
                     let why = "new placement on \(replacement.cluster) is not available (\(state.summary)); still running on \(namespace)"
@@ -60,6 +73,18 @@ extension Reconciler {
                     logger.warning("keeping old ManifestWork until its replacement is available", metadata: ["app": "\(name)", "cluster": "\(namespace)"])
                     continue
                 }
+                leaving.append((namespace, name))
+            }
+            // The mass-prune guard on the hub's side: it also covers a whole repo (or its rendered/) emptied at once.
+            let pruning = leaving.filter { work in !desired.contains { $0.app == work.name } }.map(\.name)
+            if !configuration.allowMassPrune, pruning.count > 1 {
+                let share = Double(pruning.count) / Double(max(owned.count, 1))
+                if share > configuration.maxPruneShare {
+                    throw ReconcileError.massPrune(apps: pruning.sorted(), share: share, limit: configuration.maxPruneShare)
+                }
+            }
+            for (namespace, name) in leaving {
+                let key = "\(namespace)/\(name)"
                 try await hub.delete(.manifestWork, namespace: namespace, name: name)
                 lastApplied[key] = nil
                 deleted.append(key)
@@ -68,7 +93,11 @@ extension Reconciler {
             if !deleted.isEmpty { states = try await readStatus(desired, waitSeconds: 0) }
             for index in report.apps.indices where report.apps[index].phase == .progressing {
                 let app = report.apps[index].app
-                if let blocked = blockedMoves[app] {
+                if let conflict = conflicts[app] {
+                    report.apps[index].phase = .conflict
+                    report.apps[index].reason = conflict
+                    report.events.append("conflict: \(app): \(conflict)")
+                } else if let blocked = blockedMoves[app] {
                     report.apps[index].phase = .degraded
                     report.apps[index].reason = blocked.why
                     report.events.append("move blocked: \(app): \(blocked.why)")
@@ -83,7 +112,8 @@ extension Reconciler {
             report.deleted = deleted
             if let namespace = configuration.decisionNamespace {
                 let publisher = DecisionPublisher(
-                    hub: hub, namespace: namespace, fleetPlacement: configuration.fleetPlacement)
+                    hub: hub, namespace: namespace, fleetPlacement: configuration.fleetPlacement,
+                    instance: configuration.instance, source: configuration.source, logger: logger)
                 let reasons = Dictionary(uniqueKeysWithValues: report.apps.map { ($0.app, $0.reason) })
                 var placements: [String: DecisionPublisher.Decision] = [:]
                 for work in desired {
@@ -106,7 +136,10 @@ extension Reconciler {
         let name = "\(work.app).\(Digest.sha256(Data((now + reason).utf8)).prefix(12))"
         let event: Value = .object([
             ("apiVersion", .string("v1")), ("kind", .string("Event")),
-            ("metadata", .object([("name", .string(name)), ("namespace", .string(work.cluster))])),
+            ("metadata", .object([
+                ("name", .string(name)), ("namespace", .string(work.cluster)),
+                ("labels", .object([(Labels.managedBy, .string("placer")), (Labels.owner, .string(configuration.instance))])),
+            ])),
             ("involvedObject", .object([
                 ("apiVersion", .string("work.open-cluster-management.io/v1")), ("kind", .string("ManifestWork")),
                 ("name", .string(work.app)), ("namespace", .string(work.cluster)),
@@ -132,7 +165,10 @@ extension Reconciler {
             guard parts.count == 3, path.hasSuffix(".yaml") else { continue }
             do {
                 guard let document = try YAMLLoader.load(file.data, file: path).first else { continue }
-                works.append(DesiredWork(cluster: String(parts[1]), app: String(parts[2].dropLast(5)), value: document.value))
+                // The owner label is the applier's identity, not the repo's content, so it is added here, not
+                // committed: the same rendered/ applied by two instances (two branches) stays two owners' works.
+                let value = Ownership.stamp(document.value, instance: configuration.instance, source: configuration.source)
+                works.append(DesiredWork(cluster: String(parts[1]), app: String(parts[2].dropLast(5)), value: value))
             } catch {
                 logger.error("skipping unreadable rendered file: \(error)")
             }

@@ -15,6 +15,7 @@ extension Reconciler {
             for error in snapshot.repoErrors { logger.error("\(error.description)") }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
         }
+        try await refuseEmptyRepo(files: files, snapshot: snapshot)
         let (clusters, hubClusters, scoreObjects) = try await inventory(merging: snapshot.clusters)
         snapshot.clusters = clusters
         lastClusters = clusters
@@ -74,7 +75,7 @@ extension Reconciler {
         let message = CommitMessage.make(
             decisions: decisions, changes: changes, pruned: prune, inputsDigest: inputsDigest, revision: tip.hex,
             template: configuration.messageTemplate, branch: configuration.branch, mode: configuration.mode.rawValue,
-            clusters: snapshot.clusters)
+            clusters: snapshot.clusters, pinned: Set(current.filter { $0.value.pinned }.keys))
         // After Placer's own commit lands, its new placement files are not a new input.
         var committedPlacements = placementFiles
         for (path, data) in changes where path.hasPrefix(RepoLayout.placementsDirectory + "/") { committedPlacements[path] = data }
@@ -82,6 +83,30 @@ extension Reconciler {
             snapshot: snapshot, decisions: decisions, changes: changes, commitMessage: message, pruned: prune,
             decided: true, inputsDigest: inputsDigest, authorship: authors,
             inputsDigestAfterCommit: Digest.sha256(Data((worldDigest + Digest.sha256(files: committedPlacements)).utf8)))
+    }
+
+    /// Stalls (throws ``ReconcileError/emptyRepo(reason:ownedWorks:instance:)``) when the tree has no `apps/`
+    /// folder or no loadable app while the hub holds ManifestWorks this instance owns: a repo emptied by mistake
+    /// (a bad merge, a wrong branch, a force-push) must not delete the fleet. `allowEmptyPrune` lets it through.
+    func refuseEmptyRepo(files: [String: Data], snapshot: RepoSnapshot) async throws {
+        guard let hub, !configuration.allowEmptyPrune, snapshot.apps.isEmpty else { return }
+        let reason: String
+        if !files.keys.contains(where: { $0.hasPrefix(RepoLayout.appsDirectory + "/") }) {
+            reason = "the tree has no \(RepoLayout.appsDirectory)/ folder"
+        } else if snapshot.invalidApps.isEmpty {
+            reason = "\(RepoLayout.appsDirectory)/ holds no app"
+        } else {
+            reason = "no app in \(RepoLayout.appsDirectory)/ loads (\(snapshot.invalidApps.count) invalid)"
+        }
+        let owned: Int
+        do {
+            owned = try await hub.list(.manifestWork, namespace: nil, labelSelector: Ownership.selector(instance: configuration.instance)).count
+        } catch {
+            throw ReconcileError.hubUnreachable(detail: "\(error)")
+        }
+        guard owned > 0 else { return }
+        logger.error("stalled: \(reason); deleting nothing", metadata: ["ownedWorks": "\(owned)"])
+        throw ReconcileError.emptyRepo(reason: reason, ownedWorks: owned, instance: configuration.instance)
     }
 
     /// The file changes that make placements/ and rendered/ match the decisions. Invalid apps' files are left

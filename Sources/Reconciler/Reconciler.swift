@@ -12,7 +12,7 @@ import Telemetry
 /// decide → render → commit and push (re-derived on a moved branch) → apply what the commit holds → read status.
 /// Unchanged inputs make no commit and no hub writes; Placer's own commits are not new inputs.
 public actor Reconciler {
-    public let configuration: ReconcilerConfiguration
+    public nonisolated let configuration: ReconcilerConfiguration
     let repository: GitRepository
     let hub: KubeClient?
     /// The watched ManagedCluster inventory; without it each reconcile lists the clusters.
@@ -146,6 +146,9 @@ public enum ReconcileError: Error, CustomStringConvertible, Sendable {
     case pushFailed(attempts: Int, detail: String)
     case massPrune(apps: [String], share: Double, limit: Double)
     case inputs([String])
+    /// The fetched tree has no `apps/` folder or no loadable app while the hub holds `ownedWorks` ManifestWorks
+    /// owned by `instance`: the loop stalls and deletes nothing until a person confirms (`--allow-empty-prune`).
+    case emptyRepo(reason: String, ownedWorks: Int, instance: String)
 
     public var description: String {
         switch self {
@@ -156,6 +159,17 @@ public enum ReconcileError: Error, CustomStringConvertible, Sendable {
         case let .massPrune(apps, share, limit):
             return "refusing to prune \(apps.count) apps (\(Int(share * 100))% > \(Int(limit * 100))%): \(apps.joined(separator: ", ")); rerun with --allow-mass-prune"
         case let .inputs(errors): return "the app repo has errors: \(errors.joined(separator: "; "))"
+        case let .emptyRepo(reason, works, instance):
+            return "stalled: \(reason), while the hub holds \(works) ManifestWork\(works == 1 ? "" : "s") owned by \(instance); deleting nothing. If the repo is meant to be empty, rerun with --allow-empty-prune"
+        }
+    }
+
+    /// Whether the loop should wait for a person (a refused mass prune, an emptied repo, broken repo-wide
+    /// input) rather than retry with backoff as for an unreachable repo or hub.
+    public var needsHuman: Bool {
+        switch self {
+        case .massPrune, .emptyRepo, .inputs, .branchMissing: return true
+        case .repoUnreachable, .hubUnreachable, .pushFailed: return false
         }
     }
 }

@@ -39,6 +39,13 @@ public struct ReconcilerConfiguration: Sendable {
     /// The largest share of known apps (0…1) one reconcile may prune without `allowMassPrune`.
     public var maxPruneShare: Double
     public var allowMassPrune: Bool
+    /// Lets a reconcile go on when the fetched tree has no `apps/` folder or no loadable app while the hub
+    /// still holds ManifestWorks this instance owns (it would delete them all). Without it the loop stalls
+    /// with ``ReconcileError/emptyRepo(reason:ownedWorks:instance:)`` and deletes nothing.
+    public var allowEmptyPrune: Bool = false
+    /// This instance's owner identity (a label value), on every object it writes on the hub: prune, drift
+    /// correction and status touch only objects carrying it. Default: ``Ownership/defaultInstance(repoURL:branch:)``.
+    public var instance: String
     /// How long to wait for the work agent to report a ManifestWork's status after applying, in seconds.
     public var statusWaitSeconds: Double
     /// Namespace on the hub for the Placements and PlacementDecisions Placer publishes; `nil` publishes none.
@@ -73,7 +80,11 @@ public struct ReconcilerConfiguration: Sendable {
         self.maxPruneShare = maxPruneShare
         self.allowMassPrune = allowMassPrune
         self.statusWaitSeconds = statusWaitSeconds
+        self.instance = Ownership.defaultInstance(repoURL: repoURL, branch: branch)
     }
+
+    /// The `placer.dev/source` annotation: the repo URL without credentials and the branch.
+    public var source: String { "\(Redact.url(repoURL))#\(branch)" }
 
     /// Reads every `*.yaml` of a presets folder (Placer's top-level `policies/`).
     public static func loadPresets(from directory: String) -> [String: Data] {

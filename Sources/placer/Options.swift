@@ -18,6 +18,9 @@ struct RepoOptions: ParsableArguments {
     @Option(help: "Folder of shipped policy presets (default: the policies/ folder of Placer's source tree).")
     var presetsDir: String?
 
+    @Option(help: "This Placer instance's owner label value (placer.dev/owner) on everything it writes on the hub; prune, drift correction and status touch only objects carrying it. Default: <repo name>-<branch>-<8 hex of SHA-256 of URL#branch>.")
+    var instance: String?
+
     @OptionGroup var git: GitOptions
 
     /// - Throws: `ValidationError` when a credential option names an unset variable.
@@ -43,6 +46,13 @@ struct RepoOptions: ParsableArguments {
             configuration.mode = commit.mode
             configuration.proposalBranch = commit.proposalBranch
         }
+        if let instance {
+            guard Ownership.isValidInstance(instance) else {
+                throw CommandFailure("--instance \(instance): not a Kubernetes label value (at most 63 of A-Z a-z 0-9 . _ -, alphanumeric at both ends)")
+            }
+            configuration.instance = instance
+        }
+        if let commit { configuration.allowEmptyPrune = commit.allowEmptyPrune }
         configuration.credentials = try git.credentials()
         configuration.signer = git.signer()
         return configuration
@@ -72,8 +82,11 @@ struct CommitOptions: ParsableArguments {
     @Option(help: "The review branch for --mode propose.")
     var proposalBranch = "placer/proposals"
 
-    @Flag(help: "Allow one reconcile to prune more than 30% of the apps.")
+    @Flag(help: "Allow one reconcile to prune more than 30% of the apps (or of this instance's ManifestWorks on the hub).")
     var allowMassPrune = false
+
+    @Flag(help: "Confirm that a tree with no apps/ folder or no loadable app is meant: without it the loop stalls and deletes nothing while the hub holds this instance's ManifestWorks.")
+    var allowEmptyPrune = false
 
     /// The message template's text, read from ``messageTemplateFile``.
     /// - Throws: `CommandFailure` naming the file when it cannot be read.

@@ -30,8 +30,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Namespace of the leader Lease on the hub.")
     var leaseNamespace = "placer"
 
-    @Option(help: "Name of the leader Lease.")
-    var leaseName = "placer"
+    @Option(help: "Name of the leader Lease (default: the instance name, so instances for other repos or branches do not wait for each other).")
+    var leaseName: String?
 
     @Option(help: "Lease duration: how long a standby waits for a silent leader before taking over (e.g. 15s).")
     var leaseDuration: IntervalArgument = IntervalArgument(seconds: 15)
@@ -68,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
             let seconds = max(3, Int(leaseDuration.seconds.rounded()))
             let identity = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
             let elector = try LeaderElector(
-                client: client, namespace: leaseNamespace, name: leaseName, identity: identity,
+                client: client, namespace: leaseNamespace, name: leaseName ?? configuration.instance.lowercased(), identity: identity,
                 leaseDurationSeconds: seconds, renewDeadlineSeconds: Double(seconds) * 2 / 3,
                 retryPeriodSeconds: Double(seconds) / 7.5)
             services.append(LeaderElectedService(elector: elector, service: loop))

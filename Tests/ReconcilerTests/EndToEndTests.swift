@@ -93,6 +93,9 @@ import Testing
             ])
             let message = try await git(factory, ["log", "-1", "--format=%B", commit])
             #expect(message.contains("digital-twin regional-cloud → factory-dc: moved from regional-cloud: LatencyBudget"), "\(message)")
+            // The subject says what moved where and why, not "place 1 app, move 1".
+            let subject = message.split(separator: "\n").first.map(String.init) ?? ""
+            #expect(subject.hasPrefix("placer: move digital-twin: regional-cloud → factory-dc (moved from regional-cloud: LatencyBudget"), "\(subject)")
             #expect(report.apps.first { $0.app == "digital-twin" }?.moved == true)
 
             let after = await factory.works()

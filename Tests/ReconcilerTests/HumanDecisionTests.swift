@@ -116,6 +116,25 @@ import Testing
         }
     }
 
+    @Test func aPinnedAppsReRenderIsNamedAsSuchInTheCommitSubject() async throws {
+        try await withFactory { factory in
+            let placer = try factory.reconciler()
+            _ = try await placer.reconcileOnce()
+            let cluster = try #require(try Self.cluster(of: "mqtt-broker", in: factory))
+            try factory.humanEdit("placements/mqtt-broker.yaml", message: "keep the broker where it is") {
+                $0.replacingOccurrences(of: "spec:\n", with: "spec:\n  pinned: true\n")
+            }
+            _ = try await placer.reconcileOnce()
+            try factory.humanEdit("apps/mqtt-broker/app.yaml", message: "broker 2.0.19") {
+                $0.replacingOccurrences(of: "eclipse-mosquitto:2.0.18", with: "eclipse-mosquitto:2.0.19")
+            }
+            let report = try await placer.reconcileOnce()
+            let commit = try #require(report.commit)
+            let subject = try await git(factory, ["log", "-1", "--format=%s", commit]).trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(subject == "placer: re-render mqtt-broker on \(cluster) (pinned there by a human)")
+        }
+    }
+
     @Test func deletingAPlacementFileHandsTheAppBackToPlacer() async throws {
         try await withFactory { factory in
             let placer = try factory.reconciler()
