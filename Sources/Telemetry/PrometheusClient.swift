@@ -51,6 +51,8 @@ public final class PrometheusClient: Sendable {
         self.logger = logger
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
+        // As the hub client: do not wait NIOSSL's 5 s for a close_notify that many servers never send.
+        tls.shutdownTimeout = .milliseconds(250)
         if let caFile {
             guard let roots = try? NIOSSLCertificate.fromPEMFile(caFile), !roots.isEmpty else {
                 throw PrometheusError(
