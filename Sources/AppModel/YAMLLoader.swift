@@ -209,7 +209,13 @@ public enum YAMLLoader {
         switch yamlError {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
             let .composer(context, problem, mark, _):
-            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            // libyaml notices an unclosed `[` or `{` where the file goes wrong, often lines later: name where
+            // the construct was opened too, which is where the fix usually is.
+            let detail = context.map { context in
+                let opened = context.mark.line != mark.line || context.mark.column != mark.column
+                    ? " (opened at line \(context.mark.line), column \(context.mark.column))" : ""
+                return "\(problem) \(context.text)\(opened)"
+            } ?? problem
             return ModelError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let key = duplicates.first ?? "?"

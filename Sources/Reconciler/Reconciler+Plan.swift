@@ -12,7 +12,7 @@ extension Reconciler {
             tree: try repository.files(at: tip), submodules: try repository.submodulePaths(at: tip))
         var snapshot = RepoLoader.load(files: files, presets: configuration.presets, refusedFiles: refused)
         if !snapshot.repoErrors.isEmpty {
-            for error in snapshot.repoErrors { logger.error("\(error.description)") }
+            if configuration.logsInputErrors { for error in snapshot.repoErrors { logger.error("\(error.description)") } }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
         }
         try await refuseEmptyRepo(files: files, snapshot: snapshot)
@@ -49,7 +49,9 @@ extension Reconciler {
                 snapshot: snapshot, decisions: [], changes: [:], commitMessage: "", pruned: [], decided: false,
                 inputsDigest: inputsDigest)
         }
-        for error in snapshot.allErrors { logger.error("\(error.description)", metadata: ["revision": "\(tip.hex)"]) }
+        if configuration.logsInputErrors {
+            for error in snapshot.allErrors { logger.error("\(error.description)", metadata: ["revision": "\(tip.hex)"]) }
+        }
         let fixed = snapshot.invalidApps.keys.compactMap { app -> FixedPlacement? in
             guard let record = snapshot.placements[app], let cluster = record.cluster else { return nil }
             return FixedPlacement(app: app, cluster: cluster, cpuCores: record.cpuCores, memoryBytes: record.memoryBytes)
@@ -105,7 +107,6 @@ extension Reconciler {
             throw ReconcileError.hubUnreachable(detail: "\(error)")
         }
         guard owned > 0 else { return }
-        logger.error("stalled: \(reason); deleting nothing", metadata: ["ownedWorks": "\(owned)"])
         throw ReconcileError.emptyRepo(reason: reason, ownedWorks: owned, instance: configuration.instance)
     }
 

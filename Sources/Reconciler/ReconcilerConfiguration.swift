@@ -52,6 +52,9 @@ public struct ReconcilerConfiguration: Sendable {
     public var decisionNamespace: String?
     /// Name of the fleet-wide Placement listing every cluster that runs at least one app.
     public var fleetPlacement: String = "placer"
+    /// Whether input errors (`file:line:column: message`) are logged as a decision reads them: on for the daemon,
+    /// off for one-shot commands that print the report's errors themselves (each error is shown once).
+    public var logsInputErrors = true
     /// The clock (injected so tests can move time); used for AddOnPlacementScore validity and commit dates.
     public var now: @Sendable () -> Date = { Date() }
 

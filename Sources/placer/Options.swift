@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GitStore
 import Logging
 import OCMClient
 import Reconciler
@@ -23,13 +24,20 @@ struct RepoOptions: ParsableArguments {
 
     @OptionGroup var git: GitOptions
 
-    /// - Throws: `ValidationError` when a credential option names an unset variable.
+    /// - Throws: `ValidationError` when a credential option names an unset variable; `CommandFailure` for a
+    ///   missing local folder, an invalid `--instance`, or a push to a checked-out branch (see `pushes`).
     /// - Parameter commit: the commit options of commands that commit; nil (read-only commands) keeps the defaults.
-    func configuration(commit: CommitOptions? = nil) throws -> ReconcilerConfiguration {
+    /// - Parameter pushes: the command pushes to ``branch`` (reconcile and run in commit mode): a local
+    ///   non-bare repo with that branch checked out is refused up front, as `git push` would refuse it.
+    func configuration(commit: CommitOptions? = nil, pushes: Bool = false) throws -> ReconcilerConfiguration {
         // A local path that does not exist would reach libgit2 as an "unsupported URL protocol".
         let scpLike = repo.range(of: #"^[^/:]+@[^/:]+:"#, options: .regularExpression) != nil
         if !repo.contains("://"), !scpLike, !FileManager.default.fileExists(atPath: repo) {
             throw CommandFailure("--repo \(repo): no such folder, and not a URL (file://, git://, ssh://, https:// or user@host:path)")
+        }
+        if pushes, commit?.mode != .propose, let state = GitRepository.workTreeState(at: repo), state.checkedOutBranch == branch {
+            throw CommandFailure(
+                "--repo \(repo) is a non-bare repository with \(branch) checked out, so a push to it is refused; point --repo at a bare repository or a served URL (git://, ssh://, https://), or use `placer plan` to see the decision")
         }
         let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
             .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path

@@ -1,4 +1,5 @@
 import ArgumentParser
+import GitStore
 import Reconciler
 
 struct PlanCommand: AsyncParsableCommand {
@@ -17,6 +18,13 @@ struct PlanCommand: AsyncParsableCommand {
         let client = try hubKubeconfig.map { try HubOptions.parse(["--hub-kubeconfig", $0]).client() }
         var configuration = try repo.configuration(commit: commit)
         configuration.messageTemplate = try commit.messageTemplate()  // the would-be commit message, as configured
+        configuration.logsInputErrors = false  // printed once below
+        if let state = GitRepository.workTreeState(at: repo.repo), !state.uncommittedPaths.isEmpty {
+            // Placer reads commits, never a work tree: say so before a diff that ignores the edits.
+            let count = state.uncommittedPaths.count
+            let shown = state.uncommittedPaths.prefix(3).joined(separator: ", ") + (count > 3 ? ", …" : "")
+            Console.print("note: \(repo.repo) has \(count) uncommitted change\(count == 1 ? "" : "s") (\(shown)); planning the committed tip of \(repo.branch)")
+        }
         let reconciler = try Reconciler(configuration: configuration, hub: client)
         do {
             let (diff, summary, report) = try await reconciler.plan()

@@ -17,9 +17,10 @@ struct ReconcileCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let client = try hub.client()
-        var configuration = try repo.configuration(commit: commit)
+        var configuration = try repo.configuration(commit: commit, pushes: true)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
+        configuration.logsInputErrors = false  // the report below prints each once
         let reconciler = try Reconciler(configuration: configuration, hub: client)
         do {
             let report = try await reconciler.reconcileOnce()

@@ -22,7 +22,9 @@ enum ReportPrinter {
             Console.print("published \(report.publishedDecisions.count) PlacementDecisions")
         }
         for event in report.events { Console.print("event: \(event)") }
-        for error in report.errors { Console.print("error: \(error)") }
+        // An invalid app's first error is its row's reason already: print each error once.
+        let shown = Set(report.apps.filter { $0.phase == .invalid }.map(\.reason))
+        for error in report.errors where !shown.contains(error) { Console.print("error: \(error)") }
     }
 }
 

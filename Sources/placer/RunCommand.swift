@@ -40,7 +40,7 @@ struct RunCommand: AsyncParsableCommand {
         logging.bootstrap()
         let logger = Logger(label: "placer.run")
         let client = try hub.client()
-        var configuration = try repo.configuration(commit: commit)
+        var configuration = try repo.configuration(commit: commit, pushes: true)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
         let watcher = ClusterInventoryWatcher(hub: client)

@@ -27,6 +27,14 @@ import Testing
         #expect(error.severity == .error)
     }
 
+    @Test func anUnclosedFlowSequenceNamesWhereItWasOpened() throws {
+        let yaml = "metadata:\n  name: broker\nspec:\n  qosClass: [Silver\n  appName: broker\n"
+        let error = try #require(modelError { try loadYAML(yaml, file: "apps/broker/app.yaml") })
+        // Noticed at the next key, opened on line 4 at the `[`.
+        #expect(error.line == 5)
+        #expect(error.message.contains("while parsing a flow sequence (opened at line 4, column 13)"), "\(error.message)")
+    }
+
     @Test func duplicateTopLevelKeyInSecondDocument() throws {
         let yaml = "a: 1\n---\nb: 1\nc: 2\nb: 3\n"
         let error = try #require(modelError { try loadYAML(yaml, file: "multi.yaml") })
