@@ -1,3 +1,4 @@
+import Foundation
 /// One app of the app repo (`apps/<name>/`), reduced to what placement and rendering need.
 ///
 /// Built from a CodecoApp (``CodecoAppParser``) or from plain Kubernetes manifests (``ManifestAppParser``).
@@ -91,5 +92,15 @@ public struct PeerChannel: Sendable, Hashable {
         self.frameSizeBytes = frameSizeBytes
         self.sendIntervalMilliseconds = sendIntervalMilliseconds
         self.serviceClass = serviceClass
+    }
+}
+
+extension Application {
+    /// Hex SHA-256 of what an app's documents say: each document's canonical JSON (keys sorted, numbers exact),
+    /// sorted, so a file renamed or split, a document moved between files, a comment or a re-indent gives the
+    /// same digest and so the same decision id (identity is the object, never its file path).
+    public static func contentDigest(of documents: [YAMLDocument]) -> String {
+        let canonical = documents.map { $0.value.canonicalJSON() }.sorted()
+        return Digest.sha256(Data(canonical.joined(separator: "\n").utf8))
     }
 }

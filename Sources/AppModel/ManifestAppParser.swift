@@ -77,6 +77,33 @@ public enum ManifestAppParser {
             name: directoryName, appName: directoryName, sourceFile: first.file, qosClass: qosClass, cpuCores: cpu,
             memoryBytes: memory, latencyBudgetMilliseconds: budget, userZones: AnnotationReader.list(hints[Labels.userZones]),
             clusterSelector: AnnotationReader.selector(hints[Labels.clusterSelector]),
-            manifests: documents.map(\.value), sourceDigest: sourceDigest)
+            manifests: ManifestOrder.sorted(documents.map(\.value)), sourceDigest: sourceDigest)
+    }
+}
+
+/// The order of an app's objects in its ManifestWork: by kind as kustomize's legacy order applies them
+/// (namespaces and CRDs before what lives in them, workloads after their config; sigs.k8s.io/kustomize
+/// `api/resid/gvk.go` orderFirst), then by identity. It depends on the objects only, never on file names, so
+/// renaming or splitting a file leaves the rendered ManifestWork byte-identical.
+public enum ManifestOrder {
+    static let first = [
+        "Namespace", "ResourceQuota", "StorageClass", "CustomResourceDefinition", "ServiceAccount",
+        "PodSecurityPolicy", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "ConfigMap", "Secret",
+        "Endpoints", "Service", "LimitRange", "PriorityClass", "PersistentVolume", "PersistentVolumeClaim",
+        "Deployment", "StatefulSet", "CronJob", "PodDisruptionBudget",
+    ]
+    static let last = ["MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]
+
+    /// `objects` in apply order (stable for equal keys, which identities make impossible within one app).
+    public static func sorted(_ objects: [Value]) -> [Value] {
+        func rank(_ object: Value) -> Int {
+            let kind = object["kind"]?.stringValue ?? ""
+            if let index = first.firstIndex(of: kind) { return index }
+            if let index = last.firstIndex(of: kind) { return first.count + 1 + index }
+            return first.count
+        }
+        return objects.map { (rank($0), ManifestAppParser.identity(of: $0), $0) }
+            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            .map(\.2)
     }
 }

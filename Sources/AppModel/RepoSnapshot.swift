@@ -145,7 +145,7 @@ public enum RepoLoader {
         warnings: inout [ModelError]
     ) throws -> Application {
         let folder = "\(RepoLayout.appsDirectory)/\(name)"
-        let digest = Digest.sha256(files: files.filter { paths.contains($0.key) })
+        let fileDigest = Digest.sha256(files: files.filter { paths.contains($0.key) })
         if paths.contains("\(folder)/Chart.yaml") {
             throw ModelError(file: "\(folder)/Chart.yaml", line: 1, message: "Helm charts are not supported: render the chart (helm template) and commit the output")
         }
@@ -155,12 +155,15 @@ public enum RepoLoader {
             }
             let rendered = try kustomize.render(directory: folder, files: files)
             let documents = try YAMLLoader.load(rendered, file: "\(kustomization) (rendered)")
+            let digest = Application.contentDigest(of: documents)
             return try ManifestAppParser.parse(documents, directoryName: name, sourceDigest: digest, warnings: &warnings)
         }
         let manifestPaths = paths.filter(RepoLayout.isManifestFile)
         var documents: [YAMLDocument] = []
         for path in manifestPaths { documents.append(contentsOf: try YAMLLoader.load(files[path] ?? Data(), file: path)) }
         warnings.append(contentsOf: documents.flatMap(\.lints))
+        // What the app says, not how its files are named or laid out: a rename or a comment is no new decision.
+        let digest = documents.isEmpty ? fileDigest : Application.contentDigest(of: documents)
         let codeco = documents.filter { $0.value["kind"]?.stringValue == CodecoAppParser.kind }
         guard let appDocument = codeco.first else {
             return try ManifestAppParser.parse(documents, directoryName: name, sourceDigest: digest, warnings: &warnings)
@@ -175,7 +178,10 @@ public enum RepoLoader {
             let plain = try ManifestAppParser.parse(extra, directoryName: name, sourceDigest: digest, warnings: &ignored)
             // A manifest written next to the CodecoApp that has the identity of one Placer generates replaces it:
             // the author's object wins, and one ManifestWork never carries two copies.
-            for (document, manifest) in zip(extra, plain.manifests) {
+            let documentByIdentity = Dictionary(
+                extra.map { (ManifestAppParser.identity(of: $0.value), $0) }, uniquingKeysWith: { first, _ in first })
+            for manifest in plain.manifests {
+                guard let document = documentByIdentity[ManifestAppParser.identity(of: manifest)] else { continue }
                 if let index = app.manifests.firstIndex(where: { ManifestAppParser.identity(of: $0) == ManifestAppParser.identity(of: manifest) }) {
                     app.manifests[index] = manifest
                     warnings.append(document.error(

@@ -47,7 +47,29 @@ import Testing
         #expect(dashboard.memoryBytes == 1 * gibibyte)
         #expect(dashboard.latencyBudgetMilliseconds == 30)
         #expect(dashboard.userZones == ["hall-1"])
-        #expect(dashboard.manifests.compactMap { $0["kind"]?.stringValue } == ["Deployment", "Service", "Namespace"])
+        // Apply order by kind (kustomize's), never by file name: the Namespace before what lives in it.
+        #expect(dashboard.manifests.compactMap { $0["kind"]?.stringValue } == ["Namespace", "Service", "Deployment"])
+    }
+
+    @Test func renamingSplittingOrCommentingAnAppsFilesKeepsItsDigestAndManifests() throws {
+        let files = try Fixtures.exampleFiles()
+        let before = try #require(RepoLoader.load(files: files).apps.first { $0.name == "quality-dashboard" })
+        var renamed = files
+        let deployment = try #require(files["apps/quality-dashboard/deployment.yaml"])
+        let namespace = try #require(files["apps/quality-dashboard/namespace.yaml"])
+        renamed["apps/quality-dashboard/deployment.yaml"] = nil
+        renamed["apps/quality-dashboard/namespace.yaml"] = nil
+        // One file instead of two, the other way round, under a new name, with a comment.
+        renamed["apps/quality-dashboard/all.yaml"] = Data("# everything in one file\n".utf8) + deployment + Data("\n---\n".utf8) + namespace
+        let after = try #require(RepoLoader.load(files: renamed).apps.first { $0.name == "quality-dashboard" })
+        #expect(after.sourceDigest == before.sourceDigest)
+        #expect(after.manifests == before.manifests)
+
+        var edited = files
+        edited["apps/quality-dashboard/namespace.yaml"] = Data(String(decoding: namespace, as: UTF8.self)
+            .replacingOccurrences(of: "name: ", with: "name: x-").utf8)
+        let changed = try #require(RepoLoader.load(files: edited).apps.first { $0.name == "quality-dashboard" })
+        #expect(changed.sourceDigest != before.sourceDigest)
     }
 
     @Test func policyIsThePresetWithTheRepoOverride() throws {
