@@ -45,6 +45,10 @@ public struct ReconcilerConfiguration: Sendable {
     public var decisionNamespace: String?
     /// Name of the fleet-wide Placement listing every cluster that runs at least one app.
     public var fleetPlacement: String = "placer"
+    /// Placer's namespace on the hub, where the state that survives a restart is kept (a ConfigMap).
+    public var stateNamespace: String = "placer"
+    /// The name of that ConfigMap; `nil` derives it from the instance (``stateConfigMapName``).
+    public var stateName: String?
     /// The clock (injected so tests can move time); used for AddOnPlacementScore validity and commit dates.
     public var now: @Sendable () -> Date = { Date() }
 
@@ -73,6 +77,14 @@ public struct ReconcilerConfiguration: Sendable {
         self.maxPruneShare = maxPruneShare
         self.allowMassPrune = allowMassPrune
         self.statusWaitSeconds = statusWaitSeconds
+    }
+
+    /// The ConfigMap holding the state that must survive a restart: ``stateName``, or `placer-state-` and the
+    /// first 10 hex digits of the SHA-256 of the repo URL (credentials removed) and branch, so every replica of one
+    /// instance shares it and two instances on one hub do not.
+    public var stateConfigMapName: String {
+        if let stateName { return stateName }
+        return "placer-state-" + Digest.sha256(Data("\(Redact.url(repoURL))#\(branch)".utf8)).prefix(10)
     }
 
     /// Reads every `*.yaml` of a presets folder (Placer's top-level `policies/`).
