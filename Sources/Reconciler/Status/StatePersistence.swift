@@ -22,8 +22,11 @@ public struct ConfigMapStatePersistence: StatePersistence {
     public static let key = "state.json"
     static let kind = ResourceKind(group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
 
+    /// The hub the ConfigMap lives on.
     public let hub: KubeClient
+    /// Placer's namespace on the hub.
     public let namespace: String
+    /// The ConfigMap's name.
     public let name: String
 
     /// - Parameters:
@@ -40,12 +43,16 @@ public struct ConfigMapStatePersistence: StatePersistence {
         var data: [String: String]?
     }
 
+    /// The bytes under ``key``; nil when the ConfigMap or the key does not exist.
+    /// - Throws: ``KubeError`` when the hub cannot be read; `DecodingError` for a body that is not a ConfigMap.
     public func load() async throws -> Data? {
         guard let body = try await hub.get(Self.kind, namespace: namespace, name: name) else { return nil }
         let object = try JSONDecoder().decode(ConfigMap.self, from: body)
         return object.data?[Self.key].map { Data($0.utf8) }
     }
 
+    /// Server-side applies the ConfigMap (label `app.kubernetes.io/managed-by: placer`) with `data` under ``key``.
+    /// - Throws: ``KubeError`` when the hub refuses the write or cannot be reached.
     public func save(_ data: Data) async throws {
         let object: Value = .object([
             ("apiVersion", .string("v1")), ("kind", .string("ConfigMap")),

@@ -9,6 +9,7 @@ public struct StatusCondition: Sendable, Hashable, Codable {
     /// The condition's type: ``ConditionType/ready``, ``ConditionType/reconciling``, ``ConditionType/stalled``
     /// or a `…Failed` type.
     public var type: String
+    /// `True`, `False` or `Unknown`.
     public var status: ConditionStatus
     /// CamelCase code of why the condition has its status (``ConditionReason``).
     public var reason: String
@@ -34,8 +35,11 @@ public struct StatusCondition: Sendable, Hashable, Codable {
 
 /// A condition's status, spelt as Kubernetes spells it.
 public enum ConditionStatus: String, Sendable, Hashable, Codable {
+    /// The condition holds.
     case `true` = "True"
+    /// It does not hold.
     case `false` = "False"
+    /// Not known yet.
     case unknown = "Unknown"
 }
 

@@ -30,8 +30,9 @@ public struct LoopStatus: Sendable, Hashable {
     public var commit: String?
     /// `--mode propose`: the proposal commit waiting for review, if any.
     public var proposal: String?
-    /// When the last reconcile started and ended, on the reconciler's clock.
+    /// When the last reconcile started, on the reconciler's clock.
     public var lastReconcileStarted: Date?
+    /// When the last reconcile was finalised (success or failure), on the reconciler's clock.
     public var lastReconcileFinished: Date?
     /// When a reconcile last ran every sub-step.
     public var lastSuccess: Date?
@@ -100,6 +101,7 @@ public struct LastDecision: Sendable, Hashable, Codable {
 
     /// The cluster decided (for a proposal: the proposed one).
     public var cluster: String?
+    /// What the decision did, as a code.
     public var outcome: Outcome
     /// One line: the decision's first reason (or the condition's message for pins and proposals).
     public var reason: String
