@@ -106,9 +106,14 @@ enum ResourceCatalog {
         group: "", version: "v1", plural: "events", singular: "event", kind: "Event", namespaced: true,
         shortNames: ["ev"], hasStatusSubresource: false)
 
+    /// Core `v1` ConfigMaps (Placer keeps the state that survives a restart in one).
+    static let configMaps = ResourceType(
+        group: "", version: "v1", plural: "configmaps", singular: "configmap", kind: "ConfigMap", namespaced: true,
+        shortNames: ["cm"], hasStatusSubresource: false)
+
     /// Every served type, core first.
     static let all: [ResourceType] = [
-        namespaces, events, leases, managedClusters, managedClusterSets, managedClusterSetBindings, placements,
+        namespaces, events, configMaps, leases, managedClusters, managedClusterSets, managedClusterSetBindings, placements,
         placementDecisions, addOnPlacementScores, manifestWorks, manifestWorkReplicaSets,
     ]
 

@@ -155,7 +155,11 @@ extension ClusterTelemetry {
         Self.forecast(memoryUsedHistory, live: liveMemoryBytes, step: stepSeconds)
     }
 
+    /// No forecast (nil: the live figure stands) until the history spans the horizon: a trend fitted to a
+    /// minute of samples, say a fresh Prometheus's rates ramping up from zero, extrapolated 10 minutes ahead
+    /// refused every cluster of a healthy fleet.
     private static func forecast(_ series: [Double], live: Double?, step: Double) -> Double? {
+        guard Double(series.count - 1) * step >= forecastHorizonSeconds else { return nil }
         guard let ahead = HoltForecaster().forecast(series, steps: forecastHorizonSeconds / max(step, 1)) else {
             return nil
         }

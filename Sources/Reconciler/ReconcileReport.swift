@@ -1,6 +1,7 @@
 import AppModel
 
-/// The state of one app after a reconcile, in Flux's condition vocabulary.
+/// The state of one app after a reconcile: a one-word phase (what `placer reconcile` prints) derived from its Flux
+/// conditions.
 public struct AppStatus: Sendable, Hashable {
     public enum Phase: String, Sendable {
         /// Placed, committed and applied; the work agent reports it available.
@@ -21,6 +22,9 @@ public struct AppStatus: Sendable, Hashable {
         /// Its ManifestWork's name on the target cluster is taken by another owner (another Placer instance, or
         /// not Placer): nothing was written; what runs there is left alone.
         case conflict = "Conflict"
+        /// A human pinned it to a cluster that no longer passes the filters: it keeps running there, and the
+        /// reason names the filter that refuses the cluster.
+        case pinnedInfeasible = "PinnedInfeasible"
     }
 
     public var app: String
@@ -30,6 +34,8 @@ public struct AppStatus: Sendable, Hashable {
     public var reason: String
     /// Whether this reconcile moved the app to another cluster.
     public var moved: Bool
+    /// Its Flux conditions as the ``StatusStore`` finalised them (`Ready` always; `Reconciling`, `Stalled` while true).
+    public var conditions: [StatusCondition] = []
 }
 
 /// What one reconcile did.

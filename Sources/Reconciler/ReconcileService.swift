@@ -3,7 +3,9 @@ import Logging
 import ServiceLifecycle
 
 /// The reconcile loop as a swift-service-lifecycle `Service`: reconciles every interval (±10% jitter so
-/// replicas do not poll in step) and, after a failure, waits with exponential backoff (capped at 5 minutes).
+/// replicas do not poll in step) and, after a failure, does what its class says (``NextAction``): a transient one
+/// waits with exponential backoff (capped at 5 minutes); a stall (a refused mass prune, broken inputs) waits at the
+/// normal interval for a human's commit, without backoff.
 /// Stops at graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`), between reconciles.
 public struct ReconcileService: Service {
     public let reconciler: Reconciler
@@ -49,9 +51,15 @@ public struct ReconcileService: Service {
             } catch is CancellationError {
                 return  // shutting down mid-reconcile: not a failure
             } catch {
-                failures += 1
-                wait = Self.backoffSeconds(failures: failures, intervalSeconds: intervalSeconds)
-                logger.error("reconcile failed: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
+                let next = NextAction.after(error)
+                (failures, wait) = Self.schedule(after: next, failures: failures, intervalSeconds: intervalSeconds)
+                if next == .stall {
+                    // Stalled (the status store logged it when it began): only a new commit can help, so poll at the
+                    // interval (or a webhook) without backing off, and without retrying the same tip.
+                    logger.debug("reconcile stalled: \(error)", metadata: ["nextInSeconds": "\(Int(wait))"])
+                } else {
+                    logger.error("reconcile failed: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
+                }
             }
             let pause = Duration.milliseconds(Int(wait * 1000))
             let seen = await inventoryWatcher?.currentGeneration()
@@ -75,6 +83,17 @@ public struct ReconcileService: Service {
                     group.cancelAll()
                 }
             }
+        }
+    }
+
+    /// The failure count and the wait in seconds after a failed reconcile classed `next`, given `failures` earlier
+    /// consecutive failures: a retry counts and backs off; a stall or a wait resets the count and waits one interval.
+    public static func schedule(after next: NextAction, failures: Int, intervalSeconds: Double) -> (failures: Int, seconds: Double) {
+        switch next {
+        case .retry:
+            return (failures + 1, backoffSeconds(failures: failures + 1, intervalSeconds: intervalSeconds))
+        case .stall, .wait:
+            return (0, intervalSeconds)
         }
     }
 

@@ -3,11 +3,16 @@ import Foundation
 import GitStore
 
 extension Reconciler {
-    /// `--mode propose`: the placement commit goes to ``ReconcilerConfiguration/proposalBranch`` (one branch,
-    /// replaced on each new proposal, never a pile of them) and nothing is applied until a human merges it into
-    /// the tracked branch; what the tracked branch holds keeps being applied. Once the tracked branch holds the
-    /// proposed placements (merged, squashed or rebased: the comparison is by content), the branch is deleted.
-    func propose(_ plan: ReconcilePlan, tip: ObjectID) async throws -> ReconcileReport {
+    /// The commit step in `--mode propose`: the placement commit goes to ``ReconcilerConfiguration/proposalBranch``
+    /// (one branch, replaced on each new proposal, never a pile of them) and nothing is applied until a human merges
+    /// it into the tracked branch; what the tracked branch holds keeps being applied. Once the tracked branch holds
+    /// the proposed placements (merged, squashed or rebased: the comparison is by content), the branch is deleted.
+    ///
+    /// Sets the open proposal, its events and the apps whose proposal waits for the merge (their status says
+    /// `AwaitingMerge` on this and later reconciles while the proposal stays open).
+    func propose(_ context: inout ReconcileContext) throws {
+        let plan = try context.require(context.plan, "a plan")
+        let tip = try context.require(context.tip, "a tip")
         let branch = configuration.proposalBranch
         var events: [String] = []
         var proposal: String?
@@ -29,20 +34,15 @@ extension Reconciler {
             proposal = open?.hex  // still up for review; nothing new to propose
         }
         if plan.decided { lastDecisionInputs = plan.inputsDigest }
-        // Apply what the tracked branch holds; the proposal waits for review.
-        var report = try await apply(plan, source: tip.hex, revision: tip.hex)
-        report.proposal = proposal
-        report.events.insert(contentsOf: events, at: 0)
         let proposedApps = Set(plan.changes.keys.compactMap(Self.appName(ofOutput:)))
-        for index in report.apps.indices where proposedApps.contains(report.apps[index].app) {
-            let app = report.apps[index].app
-            guard let decision = plan.decisions.first(where: { $0.app.name == app }) else { continue }
-            report.apps[index].phase = .proposed
-            report.apps[index].cluster = plan.snapshot.placements[app]?.cluster
-            report.apps[index].moved = false
-            report.apps[index].reason = "proposed → \(decision.cluster ?? "nowhere") on \(branch): \(decision.reasons.first ?? "")"
+        for decision in plan.decisions where proposedApps.contains(decision.app.name) {
+            let app = decision.app.name
+            context.awaitingMerge[app] = AwaitingMerge(
+                cluster: plan.snapshot.placements[app]?.cluster,
+                reason: "proposed → \(decision.cluster ?? "nowhere") on \(branch): \(decision.reasons.first ?? "")")
         }
-        return report
+        context.proposal = proposal
+        context.proposalEvents = events
     }
 
     /// Whether the open proposal already proposes exactly these changes on top of `tip`.

@@ -8,9 +8,10 @@ import Telemetry
 
 /// The ACM loop: fetch the app repo, load it, decide with PDLC, commit the decision, apply it to the hub.
 ///
-/// One reconcile is an ordered list of steps that stops at the first error (Flux's shape): fetch → load →
-/// decide → render → commit and push (re-derived on a moved branch) → apply what the commit holds → read status.
-/// Unchanged inputs make no commit and no hub writes; Placer's own commits are not new inputs.
+/// One reconcile is an ordered list of sub-steps with one signature that stops at the first error and always
+/// finalises status (Flux's shape, ``ReconcileStep``): fetch → load → observe → decide → render → commit (or
+/// propose) → apply (with prune and publish). Unchanged inputs make no commit and no hub writes; Placer's own
+/// commits are not new inputs. Status lives in ``status`` between reconciles.
 public actor Reconciler {
     public nonisolated let configuration: ReconcilerConfiguration
     let repository: GitRepository
@@ -28,9 +29,15 @@ public actor Reconciler {
     let authorship = AuthorshipIndex()
     /// Live cluster metrics (Prometheus, then the hub, then the inventory); nil decides on the inventory alone.
     let telemetry: TelemetryCollector?
-    /// PDLC's memory between evaluations (challengers, consecutive wins, last moves). Kept in memory: a restart
-    /// starts afresh, which only delays score-driven moves (evacuations never wait).
+    /// PDLC's memory between evaluations (challengers, consecutive wins, last moves). Persisted through ``status``
+    /// (a ConfigMap on the hub) when it changes, and read back at the first decision, so a restart or a new leader
+    /// continues with it.
     var stability = StabilityState()
+    /// Conditions, last decisions and history of every app and of the loop; what a console, `placer status` and
+    /// `/metrics` read.
+    public let status: StatusStore
+    /// The reconcile that stalled (waits for a human), until the tracked branch moves.
+    var stalled: StalledReconcile?
     /// The clusters (inventory merged with the hub) and ManagedClusters of the last plan, for the metrics watcher.
     var lastClusters: [ClusterSpec]?
     var lastHubClusters: [ManagedClusterObject] = []
@@ -38,12 +45,22 @@ public actor Reconciler {
     /// - Parameters:
     ///   - configuration: repo, branch, identity and limits.
     ///   - hub: the OCM hub client; `nil` decides and commits without applying.
+    ///   - inventoryWatcher: the watched ManagedClusters; `nil` lists them on each reconcile.
+    ///   - engine: PDLC.
+    ///   - telemetry: live cluster metrics; `nil` decides on the inventory and the hub alone.
+    ///   - status: where status and persisted state go; `nil` makes a store that persists to the ConfigMap
+    ///     ``ReconcilerConfiguration/stateConfigMapName`` on `hub` (in memory only without a hub).
     /// - Throws: ``GitError`` when the cache cannot be created.
     public init(
         configuration: ReconcilerConfiguration, hub: KubeClient?, inventoryWatcher: ClusterInventoryWatcher? = nil,
-        engine: PlacementEngine = .standard(), telemetry: TelemetryCollector? = nil,
+        engine: PlacementEngine = .standard(), telemetry: TelemetryCollector? = nil, status: StatusStore? = nil,
         logger: Logger = Logger(label: "placer.reconciler")
     ) throws {
+        let persistence: (any StatePersistence)? = hub.map {
+            ConfigMapStatePersistence(
+                hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName)
+        }
+        self.status = status ?? StatusStore(persistence: persistence)
         self.telemetry = telemetry
         self.inventoryWatcher = inventoryWatcher
         try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
@@ -53,35 +70,6 @@ public actor Reconciler {
         self.hub = hub
         self.engine = engine
         self.logger = logger
-    }
-
-    /// Runs one reconcile.
-    /// - Returns: what was decided, committed and applied.
-    /// - Throws: ``ReconcileError`` (repo or hub unreachable, branch missing, push kept failing, mass prune).
-    public func reconcileOnce() async throws -> ReconcileReport {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let tip = try fetchTip()
-            var plan = try await makePlan(at: tip)
-            if configuration.mode == .propose { return try await propose(plan, tip: tip) }
-            if !plan.changes.isEmpty {
-                do {
-                    plan.commit = try commitAndPush(plan, parent: tip)
-                } catch let error as GitError where error.isNonFastForward {
-                    guard attempt < configuration.maxPushAttempts else {
-                        throw ReconcileError.pushFailed(attempts: attempt, detail: error.description)
-                    }
-                    logger.info("branch moved while pushing; re-deriving on the new head", metadata: ["attempt": "\(attempt)"])
-                    try await Task.sleep(for: Self.pushBackoff(attempt: attempt))
-                    continue
-                }
-            }
-            if plan.decided {
-                lastDecisionInputs = plan.commit == nil ? plan.inputsDigest : (plan.inputsDigestAfterCommit ?? plan.inputsDigest)
-            }
-            return try await apply(plan, source: tip.hex, revision: plan.commit ?? tip.hex)
-        }
     }
 
     /// Decides and renders without committing or applying.
@@ -109,7 +97,7 @@ public actor Reconciler {
         return tip
     }
 
-    private func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) throws -> String? {
+    func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) throws -> String? {
         guard let commit = try placementCommit(plan, parent: parent) else { return nil }
         try repository.push(commit, toBranch: configuration.branch)
         logger.info("pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])
@@ -161,15 +149,6 @@ public enum ReconcileError: Error, CustomStringConvertible, Sendable {
         case let .inputs(errors): return "the app repo has errors: \(errors.joined(separator: "; "))"
         case let .emptyRepo(reason, works, instance):
             return "stalled: \(reason), while the hub holds \(works) ManifestWork\(works == 1 ? "" : "s") owned by \(instance); deleting nothing. If the repo is meant to be empty, rerun with --allow-empty-prune"
-        }
-    }
-
-    /// Whether the loop should wait for a person (a refused mass prune, an emptied repo, broken repo-wide
-    /// input) rather than retry with backoff as for an unreachable repo or hub.
-    public var needsHuman: Bool {
-        switch self {
-        case .massPrune, .emptyRepo, .inputs, .branchMissing: return true
-        case .repoUnreachable, .hubUnreachable, .pushFailed: return false
         }
     }
 }

@@ -55,6 +55,10 @@ public struct ReconcilerConfiguration: Sendable {
     /// Whether input errors (`file:line:column: message`) are logged as a decision reads them: on for the daemon,
     /// off for one-shot commands that print the report's errors themselves (each error is shown once).
     public var logsInputErrors = true
+    /// Placer's namespace on the hub, where the state that survives a restart is kept (a ConfigMap).
+    public var stateNamespace: String = "placer"
+    /// The name of that ConfigMap; `nil` derives it from the instance (``stateConfigMapName``).
+    public var stateName: String?
     /// The clock (injected so tests can move time); used for AddOnPlacementScore validity and commit dates.
     public var now: @Sendable () -> Date = { Date() }
 
@@ -88,6 +92,12 @@ public struct ReconcilerConfiguration: Sendable {
 
     /// The `placer.dev/source` annotation: the repo URL without credentials and the branch.
     public var source: String { "\(Redact.url(repoURL))#\(branch)" }
+    /// The ConfigMap holding the state that must survive a restart: ``stateName``, or `placer-state-<instance>`
+    /// (lower-cased, `_` as `-`), so every replica of one instance shares it and two instances on one hub do not.
+    public var stateConfigMapName: String {
+        if let stateName { return stateName }
+        return "placer-state-" + instance.lowercased().replacingOccurrences(of: "_", with: "-")
+    }
 
     /// Reads every `*.yaml` of a presets folder (Placer's top-level `policies/`).
     public static func loadPresets(from directory: String) -> [String: Data] {

@@ -81,13 +81,21 @@ import Testing
         return cluster
     }
 
+    @Test func aHistoryShorterThanTheHorizonMakesNoForecast() {
+        // Four minutes of a fresh exporter ramping up say nothing about the next ten.
+        let young = Self.loaded("young", history: [0, 2, 4, 6, 8])
+        #expect(young.telemetry?.forecastCPUCores == nil)
+        #expect(Self.loaded("old", history: Array(repeating: 6, count: 11)).telemetry?.forecastCPUCores == 6)
+    }
+
     @Test func risingLoadIsRefusedWhereAFlatOneAtTheSameLevelIsNot() {
-        // Both use 6 of 9 usable cores now; the rising one is forecast past 9 cores in 600 s (10 steps).
-        let rising = Self.loaded("rising", history: [2, 3, 4, 5, 6])
-        let flat = Self.loaded("flat", history: [6, 6, 6, 6, 6])
+        // Both use 6 of 9 usable cores now; the rising one is forecast past 9 cores in 600 s (10 steps). Both
+        // histories span the horizon (11 samples a minute apart): a shorter one makes no forecast.
+        let rising = Self.loaded("rising", history: [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6])
+        let flat = Self.loaded("flat", history: Array(repeating: 6, count: 11))
         let decision = engine.decide(apps: [makeApp("x", cpu: 1)], clusters: [rising, flat], policy: policy(weights: ["headroom": 1])).first
         #expect(decision?.cluster == "flat")
-        #expect(decision?.rejections(of: "rising").first?.hasPrefix("ForecastHeadroom: forecast cpu 16 cores in 600 s (Holt)") == true,
+        #expect(decision?.rejections(of: "rising").first?.hasPrefix("ForecastHeadroom: forecast cpu 11 cores in 600 s (Holt)") == true,
             "\(decision?.rejections(of: "rising") ?? [])")
         #expect(decision?.details["flat"]?["headroom"]?.contains("live use + Holt forecast") == true)
         // The flat cluster's headroom counts the forecast 6 cores, not only this cycle's requests.

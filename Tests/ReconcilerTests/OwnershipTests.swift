@@ -77,7 +77,7 @@ import Testing
                 Issue.record("expected a stall on the emptied repo, got \(String(describing: error))")
                 return
             }
-            #expect(reason.contains("no apps/ folder") && owned == EndToEndTests.apps.count && error?.needsHuman == true)
+            #expect(reason.contains("no apps/ folder") && owned == EndToEndTests.apps.count && error?.nextAction == .stall)
             #expect(instance == stalled.configuration.instance)
             #expect(error?.description.contains("--allow-empty-prune") == true)
             #expect(await factory.works() == works)

@@ -1,0 +1,317 @@
+import AppModel
+import Foundation
+import GitStore
+import OCMClient
+import PDLC
+
+/// What the sub-steps of one reconcile hand to each other; each step reads what the earlier ones set.
+struct ReconcileContext: Sendable {
+    /// Decide even when the inputs equal the last decision's, and keep the stability state (`plan`, `explain`).
+    var force = false
+    /// The push attempt (1 on the first pass through the steps; the commit step retries from fetch on a race).
+    var attempt = 1
+    /// Set by ``ReconcileStep/commit`` when the branch moved during the push: run again from fetch.
+    var retryFromFetch = false
+
+    var tip: ObjectID?
+    var files: [String: Data] = [:]
+    var snapshot: RepoSnapshot?
+    /// Placement files at the tip (their content is a decision input: a human's revert or pin).
+    var placementFiles: [String: Data] = [:]
+    var worldDigest = ""
+    var inputsDigest = ""
+    var prune: [String] = []
+    var decided = false
+    var decisions: [AppDecision] = []
+    var authors: [String: PlacementAuthorship] = [:]
+    /// Apps bound by a pin or a human's placement in this decision.
+    var pinned: Set<String> = []
+    var plan: ReconcilePlan?
+    var report: ReconcileReport?
+    /// `--mode propose`: the open proposal, what the step did with it, and the apps it proposes.
+    var proposal: String?
+    var proposalEvents: [String] = []
+    var awaitingMerge: [String: AwaitingMerge] = [:]
+
+    /// The value a step needs from an earlier one.
+    func require<T>(_ value: T?, _ what: String) throws -> T {
+        guard let value else { throw ReconcileContextError(missing: what) }
+        return value
+    }
+}
+
+/// A step ran before the one that sets what it needs (a programming error, never an input error).
+struct ReconcileContextError: Error, CustomStringConvertible {
+    var missing: String
+    var description: String { "internal: reconcile step ran without \(missing)" }
+}
+
+/// A reconcile that stalled: nothing is retried until the tracked branch moves.
+struct StalledReconcile: Sendable {
+    var revision: String
+    var step: ReconcileStep
+    var error: ReconcileError
+}
+
+extension Reconciler {
+    /// Runs one reconcile: the sub-steps of ``ReconcileStep`` in order, stopping at the first error, and always
+    /// finalising the ``StatusStore``.
+    ///
+    /// Unchanged inputs make no commit and no hub writes; Placer's own commits are not new inputs. A reconcile that
+    /// stalled (``NextAction/stall``) does no work again until the tracked branch moves.
+    /// - Returns: what was decided, committed and applied; the apps' phases derived from their conditions.
+    /// - Throws: ``ReconcileError`` (repo or hub unreachable, branch missing, push kept failing, mass prune).
+    public func reconcileOnce() async throws -> ReconcileReport {
+        await status.beginReconcile(at: configuration.now())
+        var step = ReconcileStep.fetch
+        var revision: String?
+        var attempt = 0
+        do {
+            while true {
+                attempt += 1
+                var context = ReconcileContext(attempt: attempt)
+                for next in ReconcileStep.allCases {
+                    step = next
+                    try await run(next, &context)
+                    revision = context.tip?.hex ?? revision
+                    if let stalled, next == .fetch, stalled.revision == revision {
+                        step = stalled.step
+                        throw stalled.error  // nothing changed since the reconcile stalled: wait for a human
+                    }
+                    if context.retryFromFetch { break }
+                }
+                if context.retryFromFetch {
+                    logger.info("branch moved while pushing; re-deriving on the new head", metadata: ["attempt": "\(attempt)"])
+                    try await Task.sleep(for: Self.pushBackoff(attempt: attempt))
+                    continue
+                }
+                let report = try await finalise(context)
+                stalled = nil
+                return report
+            }
+        } catch is CancellationError {
+            throw CancellationError()  // shutting down: not a failure of the loop
+        } catch {
+            if let error = error as? ReconcileError, error.nextAction == .stall, let revision {
+                stalled = StalledReconcile(revision: revision, step: step, error: error)
+            }
+            await status.fail(error, step: step, revision: revision, at: configuration.now())
+            await status.persist(stability)
+            throw error
+        }
+    }
+
+    /// Runs one sub-step. The one signature every step shares.
+    func run(_ step: ReconcileStep, _ context: inout ReconcileContext) async throws {
+        switch step {
+        case .fetch: context.tip = try fetchTip()
+        case .load: try load(&context)
+        case .observe: try await observe(&context)
+        case .decide: try await decide(&context)
+        case .render: try render(&context)
+        case .commit:
+            if configuration.mode == .propose { try propose(&context) } else { try commit(&context) }
+        case .apply:
+            let plan = try context.require(context.plan, "a plan")
+            let tip = try context.require(context.tip, "a tip")
+            // Propose mode applies what the tracked branch holds; the proposal waits for review.
+            let revision = configuration.mode == .propose ? tip.hex : (plan.commit ?? tip.hex)
+            var report = try await apply(plan, source: tip.hex, revision: revision)
+            if configuration.mode == .propose {
+                report.proposal = context.proposal
+                report.events.insert(contentsOf: context.proposalEvents, at: 0)
+            }
+            context.report = report
+        }
+    }
+
+    /// Loads, observes, decides and renders at `tip` (the planning steps) without committing or applying.
+    /// - Parameter force: decide even when the inputs equal the last decision's (for `plan` and `explain`).
+    func makePlan(at tip: ObjectID, force: Bool = false) async throws -> ReconcilePlan {
+        var context = ReconcileContext(force: force)
+        context.tip = tip
+        for step in ReconcileStep.planning { try await run(step, &context) }
+        return try context.require(context.plan, "a plan")
+    }
+
+    /// Hands the pass to the ``StatusStore`` and persists the stability state when it changed.
+    /// - Returns: the report with each app's phase, reason and conditions as the store finalised them.
+    private func finalise(_ context: ReconcileContext) async throws -> ReconcileReport {
+        var report = try context.require(context.report, "a report")
+        let plan = try context.require(context.plan, "a plan")
+        let now = configuration.now()
+        var decisions: [String: LastDecision] = [:]
+        for decision in plan.decisions {
+            let app = decision.app.name
+            var (outcome, reason) = Self.outcome(of: decision, pinned: context.pinned.contains(app))
+            var commit = plan.changes.keys.contains { Self.appName(ofOutput: $0) == app } ? plan.commit : nil
+            if let merge = context.awaitingMerge[app] {
+                (outcome, reason) = (.proposed, merge.reason)
+                commit = context.proposal
+            }
+            decisions[app] = LastDecision(cluster: decision.cluster, outcome: outcome, reason: reason, at: now, commit: commit)
+        }
+        let pass = ReconcilePass(
+            report: report, decided: plan.decided, decisions: decisions, awaitingMerge: context.awaitingMerge)
+        report.apps = await status.finish(pass, at: now)
+        await status.persist(stability)
+        return report
+    }
+
+    /// A decision as an outcome code and one line. A pinned app whose cluster the filters refuse is
+    /// ``LastDecision/Outcome/pinnedInfeasible``, its line naming the filters' reasons.
+    static func outcome(of decision: AppDecision, pinned: Bool) -> (LastDecision.Outcome, String) {
+        let reason = decision.reasons.first ?? ""
+        guard let cluster = decision.cluster else { return (.unplaced, reason) }
+        if pinned {
+            if let refusal = decision.rejected.first(where: { $0.cluster == cluster }) {
+                let why = refusal.reasons.isEmpty ? "refused" : refusal.reasons.joined(separator: "; ")
+                return (.pinnedInfeasible, "pinned to \(cluster) by a human, but \(cluster) fails its filters: \(why)")
+            }
+            return (.pinned, reason)
+        }
+        if decision.moves { return (.moved, reason) }
+        if decision.held { return (.held, reason) }
+        return decision.previousCluster == nil ? (.placed, reason) : (.kept, reason)
+    }
+
+    // MARK: The steps
+
+    /// load: the tree at the tip (symlinks, LFS pointers, submodules checked) into a snapshot.
+    /// - Throws: ``ReconcileError/inputs(_:)`` when the repo-wide inputs (policy, inventory) are broken.
+    func load(_ context: inout ReconcileContext) throws {
+        let tip = try context.require(context.tip, "a tip")
+        let (files, refused) = TreeReader.read(
+            tree: try repository.files(at: tip), submodules: try repository.submodulePaths(at: tip))
+        let snapshot = RepoLoader.load(files: files, presets: configuration.presets, refusedFiles: refused)
+        if !snapshot.repoErrors.isEmpty {
+            if configuration.logsInputErrors { for error in snapshot.repoErrors { logger.error("\(error.description)") } }
+            throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
+        }
+        context.files = files
+        context.snapshot = snapshot
+    }
+
+    /// observe: the inventory merged with the hub's ManagedClusters and AddOnPlacementScores, then telemetry; the
+    /// inputs digest of the world.
+    func observe(_ context: inout ReconcileContext) async throws {
+        var snapshot = try context.require(context.snapshot, "a snapshot")
+        try await refuseEmptyRepo(files: context.files, snapshot: snapshot)
+        let (clusters, hubClusters, scoreObjects) = try await inventory(merging: snapshot.clusters)
+        snapshot.clusters = clusters
+        lastClusters = clusters
+        lastHubClusters = hubClusters
+        if let telemetry {
+            snapshot.clusters = await telemetry.annotate(
+                clusters: snapshot.clusters, hubClusters: hubClusters, addOnScores: scoreObjects, now: configuration.now())
+        }
+        let inventoryDigest = Digest.sha256(Data(snapshot.clusters.map { cluster in
+            let scores = cluster.addOnScores.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+            let labels = cluster.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+            return "\(cluster.name):\(cluster.available):\(cluster.cpuCores):\(cluster.memoryBytes):\(labels):\(scores.joined(separator: ";")):\(cluster.expiredAddOnScores.sorted())"
+        }.joined(separator: ",").utf8))
+        // Placement files count too: a human's revert, pin or deletion of one is a decision input.
+        context.placementFiles = context.files.filter { $0.key.hasPrefix(RepoLayout.placementsDirectory + "/") }
+        context.worldDigest = snapshot.inputsDigest + inventoryDigest
+        context.inputsDigest = Digest.sha256(Data((context.worldDigest + Digest.sha256(files: context.placementFiles)).utf8))
+        context.snapshot = snapshot
+    }
+
+    /// decide: the mass-prune guard, then PDLC (skipped when the inputs equal the last decision's and no live
+    /// telemetry makes every evaluation count).
+    /// - Throws: ``ReconcileError/massPrune(apps:share:limit:)`` when more than the allowed share of apps would go.
+    func decide(_ context: inout ReconcileContext) async throws {
+        let snapshot = try context.require(context.snapshot, "a snapshot")
+        let tip = try context.require(context.tip, "a tip")
+        let prune = snapshot.placements.keys.filter { !snapshot.appDirectories.contains($0) }.sorted()
+        let known = Set(snapshot.placements.keys).union(snapshot.appDirectories).count
+        if !prune.isEmpty, !configuration.allowMassPrune {
+            let share = Double(prune.count) / Double(max(known, 1))
+            if share > configuration.maxPruneShare && prune.count > 1 {
+                throw ReconcileError.massPrune(apps: prune, share: share, limit: configuration.maxPruneShare)
+            }
+        }
+        context.prune = prune
+        // With live metrics every evaluation counts (stability needs N consecutive ones), so none is skipped.
+        guard context.force || telemetry != nil || context.inputsDigest != lastDecisionInputs else { return }
+        // The stability state from before a restart or a change of leader, read once.
+        if let restored = await status.restoreStabilityOnce() { stability = restored }
+        if configuration.logsInputErrors {
+            for error in snapshot.allErrors { logger.error("\(error.description)", metadata: ["revision": "\(tip.hex)"]) }
+        }
+        let fixed = snapshot.invalidApps.keys.compactMap { app -> FixedPlacement? in
+            guard let record = snapshot.placements[app], let cluster = record.cluster else { return nil }
+            return FixedPlacement(app: app, cluster: cluster, cpuCores: record.cpuCores, memoryBytes: record.memoryBytes)
+        }
+        // A human's placement (a revert, an edit, `placer rollback`) binds like a pin until the app changes.
+        let authors = try placementAuthorship(at: tip, placements: snapshot.placements)
+        var current = snapshot.placements
+        for (app, author) in authors where author.honoured { current[app]?.pinned = true }
+        let outcome = engine.decide(
+            apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current,
+            fixed: fixed, stability: stability, nowSeconds: configuration.now().timeIntervalSince1970)
+        var decisions = outcome.decisions
+        if !context.force { stability = outcome.stability }
+        for index in decisions.indices {
+            let app = decisions[index].app.name
+            guard let author = authors[app], author.honoured, snapshot.placements[app]?.pinned != true else { continue }
+            decisions[index].reasons = decisions[index].reasons.map {
+                $0.hasPrefix("pinned to ") ? "kept on \(decisions[index].cluster ?? "-"): \(author.summary); Placer does not move it until apps/\(app)/ changes or the placement says pinned: false" : $0
+            }
+        }
+        context.pinned = Set(current.filter { $0.value.pinned && $0.value.cluster != nil }.keys)
+        context.decided = true
+        context.decisions = decisions
+        context.authors = authors
+    }
+
+    /// render: placement records and ManifestWorks as file changes, and the commit message.
+    func render(_ context: inout ReconcileContext) throws {
+        let snapshot = try context.require(context.snapshot, "a snapshot")
+        let tip = try context.require(context.tip, "a tip")
+        guard context.decided else {
+            // Same inputs as the last decision: nothing new to say either (errors were logged then).
+            context.plan = ReconcilePlan(
+                snapshot: snapshot, decisions: [], changes: [:], commitMessage: "", pruned: [], decided: false,
+                inputsDigest: context.inputsDigest)
+            return
+        }
+        let decisions = context.decisions
+        let honoured = Set(context.authors.filter(\.value.honoured).keys)
+        let changes = try render(decisions, prune: context.prune, snapshot: snapshot, existing: context.files, humanDecided: honoured)
+        let message = CommitMessage.make(
+            decisions: decisions, changes: changes, pruned: context.prune, inputsDigest: context.inputsDigest,
+            revision: tip.hex, template: configuration.messageTemplate, branch: configuration.branch,
+            mode: configuration.mode.rawValue, clusters: snapshot.clusters, pinned: context.pinned)
+        // After Placer's own commit lands, its new placement files are not a new input.
+        var committedPlacements = context.placementFiles
+        for (path, data) in changes where path.hasPrefix(RepoLayout.placementsDirectory + "/") { committedPlacements[path] = data }
+        context.plan = ReconcilePlan(
+            snapshot: snapshot, decisions: decisions, changes: changes, commitMessage: message, pruned: context.prune,
+            decided: true, inputsDigest: context.inputsDigest, authorship: context.authors,
+            inputsDigestAfterCommit: Digest.sha256(Data((context.worldDigest + Digest.sha256(files: committedPlacements)).utf8)))
+    }
+
+    /// commit: one placement commit pushed to the tracked branch (none when nothing changed). A push that lost a
+    /// race asks the runner to start again from fetch, up to ``ReconcilerConfiguration/maxPushAttempts``.
+    /// - Throws: ``ReconcileError/pushFailed(attempts:detail:)`` when the branch kept moving.
+    func commit(_ context: inout ReconcileContext) throws {
+        var plan = try context.require(context.plan, "a plan")
+        let tip = try context.require(context.tip, "a tip")
+        if !plan.changes.isEmpty {
+            do {
+                plan.commit = try commitAndPush(plan, parent: tip)
+            } catch let error as GitError where error.isNonFastForward {
+                guard context.attempt < configuration.maxPushAttempts else {
+                    throw ReconcileError.pushFailed(attempts: context.attempt, detail: error.description)
+                }
+                context.retryFromFetch = true
+                return
+            }
+        }
+        if plan.decided {
+            lastDecisionInputs = plan.commit == nil ? plan.inputsDigest : (plan.inputsDigestAfterCommit ?? plan.inputsDigest)
+        }
+        context.plan = plan
+    }
+}
