@@ -88,11 +88,19 @@ struct LeaseLock {
         spec.renewTime = now
         spec.acquireTime = now
         guard let body = try? Self.replacingSpec(of: observedObject, with: spec) else { return }
+        let identity = elector.identity
         // A fresh task: the caller is usually cancelled, and a cancelled task's requests do not go out.
-        let released = await Task {
-            try? await client.update(.lease, namespace: namespace, name: name, body: body)
+        let released = await Task { () -> Bool in
+            if (try? await client.update(.lease, namespace: namespace, name: name, body: body)) != nil { return true }
+            // A renewal cancelled in flight may still have landed, leaving our resourceVersion stale (409): read
+            // the Lease again and free it if it is still ours.
+            guard let data = try? await client.get(.lease, namespace: namespace, name: name),
+                (try? LeaseObject.decode(data).spec.holderIdentity) == identity,
+                let fresh = try? Self.replacingSpec(of: data, with: spec)
+            else { return false }
+            return (try? await client.update(.lease, namespace: namespace, name: name, body: fresh)) != nil
         }.value
-        elector.logger.debug("lease released", metadata: ["lease": "\(namespace)/\(name)", "ok": "\(released != nil)"])
+        elector.logger.debug("lease released", metadata: ["lease": "\(namespace)/\(name)", "ok": "\(released)"])
     }
 
     /// Records a read or written lease; the observation time moves only when the record changed.

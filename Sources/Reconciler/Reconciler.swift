@@ -60,7 +60,10 @@ public actor Reconciler {
             ConfigMapStatePersistence(
                 hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName)
         }
-        self.status = status ?? StatusStore(persistence: persistence)
+        // One-shot commands print the report: the store's transition log would say every error a second time.
+        let statusLogger = configuration.logsInputErrors
+            ? Logger(label: "placer.status") : Logger(label: "placer.status", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.status = status ?? StatusStore(persistence: persistence, logger: statusLogger)
         self.telemetry = telemetry
         self.inventoryWatcher = inventoryWatcher
         try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)

@@ -52,8 +52,8 @@ public struct ReconcilerConfiguration: Sendable {
     public var decisionNamespace: String?
     /// Name of the fleet-wide Placement listing every cluster that runs at least one app.
     public var fleetPlacement: String = "placer"
-    /// Whether input errors (`file:line:column: message`) are logged as a decision reads them: on for the daemon,
-    /// off for one-shot commands that print the report's errors themselves (each error is shown once).
+    /// Whether input errors (`file:line:column: message`) and status transitions are logged as a reconcile sees
+    /// them: on for the daemon, off for one-shot commands that print the report themselves (each error shown once).
     public var logsInputErrors = true
     /// Placer's namespace on the hub, where the state that survives a restart is kept (a ConfigMap).
     public var stateNamespace: String = "placer"
