@@ -34,8 +34,11 @@ public struct Application: Sendable, Hashable {
     public var peerChannels: [PeerChannel]
     /// The Kubernetes objects shipped to the chosen cluster, in order.
     public var manifests: [Value]
-    /// Digest of the app's source files (hex SHA-256), part of the decision inputs.
+    /// Digest of what the app's documents say (``contentDigest(of:)``), part of the decision inputs.
     public var sourceDigest: String
+    /// Where each of ``manifests`` is defined: ``ManifestAppParser/identity(of:)`` → `file:line`, for messages
+    /// that name the file (an object Placer generates from a CodecoApp points at the CodecoApp).
+    public var objectSources: [String: String] = [:]
 
     public init(
         name: String, appName: String, sourceFile: String, qosClass: QoSClass, cpuCores: Double, memoryBytes: Double,

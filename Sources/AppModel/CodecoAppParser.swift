@@ -105,7 +105,7 @@ public enum CodecoAppParser {
             warnings.append(document.error(
                 at: "metadata", "no \(Labels.userZones) annotation: the latency budget cannot be checked", severity: .warning))
         }
-        return Application(
+        var app = Application(
             name: directoryName, appName: appName, sourceFile: document.file, qosClass: qosClass, cpuCores: cpu,
             memoryBytes: memory, latencyBudgetMilliseconds: budget, userZones: zones, securityClass: securityClass,
             complianceClass: complianceClass, energyLimitPercent: energyLimit,
@@ -113,6 +113,9 @@ public enum CodecoAppParser {
             clusterSelector: AnnotationReader.selector(annotations?[Labels.clusterSelector]),
             peerChannels: peers, manifests: manifests, sourceDigest: sourceDigest, failureTolerance: tolerance,
             bandwidthMegabitsPerSecond: bandwidth)
+        let origin = "\(document.file):\(document.position(of: "").line)"
+        for manifest in manifests { app.objectSources[ManifestAppParser.identity(of: manifest)] = origin }
+        return app
     }
 
     private struct ParsedService {

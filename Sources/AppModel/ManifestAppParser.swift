@@ -73,11 +73,13 @@ public enum ManifestAppParser {
             }
             budget = parsed
         }
-        return Application(
+        var app = Application(
             name: directoryName, appName: directoryName, sourceFile: first.file, qosClass: qosClass, cpuCores: cpu,
             memoryBytes: memory, latencyBudgetMilliseconds: budget, userZones: AnnotationReader.list(hints[Labels.userZones]),
             clusterSelector: AnnotationReader.selector(hints[Labels.clusterSelector]),
             manifests: ManifestOrder.sorted(documents.map(\.value)), sourceDigest: sourceDigest)
+        app.objectSources = seen
+        return app
     }
 }
 

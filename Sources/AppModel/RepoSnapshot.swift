@@ -194,6 +194,7 @@ public enum RepoLoader {
             }
             app.cpuCores += plain.cpuCores
             app.memoryBytes += plain.memoryBytes
+            app.objectSources.merge(plain.objectSources) { _, written in written }
         }
         return app
     }

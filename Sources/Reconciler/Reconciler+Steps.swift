@@ -259,6 +259,18 @@ extension Reconciler {
                 $0.hasPrefix("pinned to ") ? "kept on \(decisions[index].cluster ?? "-"): \(author.summary); Placer does not move it until apps/\(app)/ changes or the placement says pinned: false" : $0
             }
         }
+        // Two apps on one cluster defining the same object: the later by name keeps its last placement, Invalid.
+        let conflicts = Self.sharedObjectConflicts(decisions)
+        if !conflicts.isEmpty {
+            var updated = snapshot
+            for (app, errors) in conflicts {
+                updated.invalidApps[app] = errors
+                if configuration.logsInputErrors { for error in errors { logger.error("\(error.description)") } }
+            }
+            updated.apps.removeAll { conflicts[$0.name] != nil }
+            decisions.removeAll { conflicts[$0.app.name] != nil }
+            context.snapshot = updated
+        }
         context.pinned = Set(current.filter { $0.value.pinned && $0.value.cluster != nil }.keys)
         context.decided = true
         context.decisions = decisions
@@ -313,5 +325,43 @@ extension Reconciler {
             lastDecisionInputs = plan.commit == nil ? plan.inputsDigest : (plan.inputsDigestAfterCommit ?? plan.inputsDigest)
         }
         context.plan = plan
+    }
+
+    /// Objects two apps would put on one cluster: identity is API group, kind, namespace, name and the target
+    /// cluster, never a file. Whichever ManifestWork was applied last would own such an object, and removing
+    /// either app would delete it under the other, so the app later by name is refused (it keeps its last
+    /// placement) with an error naming both files. Namespaces are exempt: every CodecoApp of a namespace ships
+    /// it, and OCM's work agent keeps a shared object until its last owner goes.
+    /// - Returns: app → its errors, one per object it shares.
+    static func sharedObjectConflicts(_ decisions: [AppDecision]) -> [String: [ModelError]] {
+        var claimed: [String: (app: String, source: String)] = [:]  // "<cluster> <identity>" → first claimant
+        var conflicts: [String: [ModelError]] = [:]
+        for decision in decisions.sorted(by: { $0.app.name < $1.app.name }) {
+            guard let cluster = decision.cluster else { continue }
+            let app = decision.app
+            var errors: [ModelError] = []
+            for manifest in app.manifests where manifest["kind"]?.stringValue != "Namespace" {
+                let identity = ManifestAppParser.identity(of: manifest)
+                let source = app.objectSources[identity] ?? "\(app.sourceFile):1"
+                guard let owner = claimed["\(cluster) \(identity)"] else { continue }
+                let kind = manifest["kind"]?.stringValue ?? "object"
+                let namespace = manifest["metadata"]?["namespace"]?.stringValue.map { "\($0)/" } ?? ""
+                let name = manifest["metadata"]?["name"]?.stringValue ?? ""
+                let parts = source.split(separator: ":")
+                errors.append(ModelError(
+                    file: String(parts.first ?? ""), line: parts.count > 1 ? Int(parts[1]) ?? 1 : 1,
+                    message: "\(kind) \(namespace)\(name) on \(cluster) is also defined by app \(owner.app) at \(owner.source); an object belongs to one app (move it there, or rename one)"))
+            }
+            if !errors.isEmpty {
+                conflicts[app.name] = errors
+                continue
+            }
+            for manifest in app.manifests {
+                let identity = ManifestAppParser.identity(of: manifest)
+                let key = "\(cluster) \(identity)"
+                claimed[key] = claimed[key] ?? (app.name, app.objectSources[identity] ?? app.sourceFile)
+            }
+        }
+        return conflicts
     }
 }
