@@ -1,4 +1,5 @@
 import ArgumentParser
+import PlacerCLI
 import Reconciler
 
 struct PlanCommand: AsyncParsableCommand {
