@@ -5,7 +5,8 @@ let package = Package(
     name: "Placer",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "placer", targets: ["placer"])
+        .executable(name: "placer", targets: ["placer"]),
+        .executable(name: "placer-lab", targets: ["placer-lab"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         .systemLibrary(
@@ -25,10 +27,13 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // The bottom of the module table: small value types every other target may use (DESIGN.md §3).
+        .target(name: "PlacerCore"),
         .target(
             name: "GitStore",
             dependencies: [
                 "CLibGit2",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -43,6 +48,8 @@ let package = Package(
         .target(
             name: "OCMClient",
             dependencies: [
+                "PlacerCore",
+                .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -66,7 +73,7 @@ let package = Package(
         .target(
             name: "Reconciler",
             dependencies: [
-                "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry",
+                "PlacerCore", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -95,40 +102,80 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // What both executables share (option groups, report printing); links no harness code.
+        .target(
+            name: "PlacerCLI",
+            dependencies: [
+                "Reconciler",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The production binary: no EdgeSim, no bench or demo code.
         .executableTarget(
             name: "placer",
             dependencies: [
-                "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "EdgeSim",
+                "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The harness binary: `placer-lab demo`, `bench`, `hub`.
+        .executableTarget(
+            name: "placer-lab",
+            dependencies: [
+                "GitStore", "AppModel", "PDLC", "OCMClient", "Reconciler", "Dashboard", "EdgeSim", "PlacerCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Helpers shared by the test targets (polling, hubs, log capture, child processes); tests only.
+        .target(
+            name: "PlacerTestSupport",
+            dependencies: [
+                "EdgeSim", "OCMClient",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PlacerTestSupport"
+        ),
+        .testTarget(
+            name: "PlacerCoreTests",
+            dependencies: ["PlacerCore"]
+        ),
         .testTarget(
             name: "GitStoreTests",
-            dependencies: ["GitStore", "EdgeSim", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "GitStore", "EdgeSim", "PlacerTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
-        .testTarget(name: "AppModelTests", dependencies: ["AppModel"], exclude: ["Golden"]),
+        .testTarget(
+            name: "AppModelTests", dependencies: ["AppModel", "PlacerTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
         .testTarget(
             name: "OCMClientTests",
             dependencies: [
-                "OCMClient", "EdgeSim", "AppModel",
+                "OCMClient", "EdgeSim", "AppModel", "PlacerTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
             ]),
-        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel", "PDLC"]),
+        .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel", "PDLC", "PlacerTestSupport"]),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", "EdgeSim", "AppModel", "OCMClient"]
+            dependencies: ["Telemetry", "EdgeSim", "AppModel", "OCMClient", "PlacerTestSupport"]
         ),
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Reconciler", "EdgeSim", "GitStore", "AppModel",
+                "Dashboard", "Reconciler", "EdgeSim", "GitStore", "AppModel", "PlacerTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
@@ -136,10 +183,14 @@ let package = Package(
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
-                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim",
+                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim", "PlacerTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        .testTarget(
+            name: "PlacerCLITests",
+            dependencies: ["PlacerCLI", "AppModel", "PlacerTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// An OpenSSH known_hosts file, used to verify an SSH server's host key (sshd(8), "SSH_KNOWN_HOSTS FILE FORMAT").
@@ -92,7 +93,7 @@ public struct KnownHosts: Sendable {
             guard parts.count == 4, let salt = Data(base64Encoded: String(parts[2])),
                 let hash = Data(base64Encoded: String(parts[3]))
             else { return false }
-            return HMACSHA1.mac(key: [UInt8](salt), message: Array(name.utf8)) == [UInt8](hash)
+            return hmacSHA1(key: [UInt8](salt), message: Array(name.utf8)) == [UInt8](hash)
         }
         var matched = false
         for pattern in patterns.lowercased().split(separator: ",") {
@@ -128,5 +129,18 @@ public struct KnownHosts: Sendable {
         }
         while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
         return p == pattern.count
+    }
+}
+
+extension KnownHosts {
+    /// HMAC-SHA1 (RFC 2104) of `message` under `key`, through swift-crypto: the hash of OpenSSH's hashed
+    /// known_hosts entries (`|1|salt|hash`, hash = HMAC-SHA1(key: salt, message: host name)). Not for anything
+    /// that needs collision resistance.
+    /// - Parameters:
+    ///   - key: the key (any length; longer than the 64-byte block is hashed first).
+    ///   - message: the message.
+    /// - Returns: the 20-byte MAC.
+    static func hmacSHA1(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        Array(HMAC<Insecure.SHA1>.authenticationCode(for: message, using: SymmetricKey(data: key)))
     }
 }

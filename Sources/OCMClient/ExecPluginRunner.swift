@@ -1,18 +1,28 @@
 import Foundation
-import NIOConcurrencyHelpers
+import Subprocess
 
-#if canImport(Glibc)
-    import Glibc
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
 #endif
 
 /// Runs an exec credential plugin once and returns its standard output.
 ///
-/// The child's output goes to temporary files and its end is awaited through `terminationHandler`, so no
-/// cooperative thread blocks while it runs. A plugin still running after ``timeout`` is killed with SIGKILL
-/// (Foundation's children block SIGTERM).
+/// The child runs through swift-subprocess: its output is collected asynchronously, so no cooperative thread
+/// blocks while it runs. A plugin still running after ``timeout`` is killed with SIGKILL (the task running it is
+/// cancelled, and swift-subprocess's teardown ends with SIGKILL).
 enum ExecPluginRunner {
     /// How long a plugin may run.
     static let timeout: Duration = .seconds(60)
+    /// The most standard output or error a plugin may write, in bytes (an ExecCredential is a few kB).
+    static let outputLimitBytes = 4 * 1024 * 1024
+
+    /// How a plugin run ended, short of a credential.
+    private enum Outcome: Sendable {
+        case finished(TerminationStatus, output: [UInt8], errors: [UInt8])
+        case timedOut
+    }
 
     /// - Parameters:
     ///   - config: the plugin.
@@ -23,67 +33,51 @@ enum ExecPluginRunner {
     ///   (with the first line of its standard error).
     static func run(_ config: ExecConfig, field: String, execInfo: String) async throws -> Data {
         let executable = try locate(config, field: field)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-exec-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outputURL = folder.appendingPathComponent("stdout")
-        let errorURL = folder.appendingPathComponent("stderr")
-        guard FileManager.default.createFile(atPath: outputURL.path, contents: nil),
-            FileManager.default.createFile(atPath: errorURL.path, contents: nil),
-            let output = try? FileHandle(forWritingTo: outputURL), let errors = try? FileHandle(forWritingTo: errorURL)
-        else {
-            throw KubeconfigError.execFailed(field: field, reason: "cannot create temporary files in \(folder.path)")
-        }
-        defer {
-            try? output.close()
-            try? errors.close()
-        }
-
         var environment = ProcessInfo.processInfo.environment
         for variable in config.environment { environment[variable.name] = variable.value }
         environment["KUBERNETES_EXEC_INFO"] = execInfo
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = config.arguments
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
+        // NAME=value entries, NUL-terminated: swift-subprocess hands each one to strdup as it is.
+        let variables = environment.sorted { $0.key < $1.key }.map { Array("\($0.key)=\($0.value)".utf8) + [0] }
+        let arguments = config.arguments
 
-        // SIGKILL after the timeout; the pid is cleared when the child ends, so a late timer kills nothing.
-        let runningPID = NIOLockedValueBox<Int32>(0)
-        let timer = Task {
-            try await Task.sleep(for: timeout)
-            let pid = runningPID.withLockedValue { $0 }
-            if pid > 0 { kill(pid, SIGKILL) }
-        }
-        defer { timer.cancel() }
-        let started: Bool = await withCheckedContinuation { continuation in
-            process.terminationHandler = { _ in
-                runningPID.withLockedValue { $0 = 0 }
-                continuation.resume(returning: true)
+        let outcome: Outcome
+        do {
+            outcome = try await withThrowingTaskGroup(of: Outcome.self) { group in
+                group.addTask {
+                    let result = try await Subprocess.run(
+                        .path(FilePath(executable)), arguments: Arguments(arguments),
+                        environment: .custom(variables), input: .none,
+                        output: .bytes(limit: outputLimitBytes), error: .bytes(limit: outputLimitBytes))
+                    return .finished(result.terminationStatus, output: result.standardOutput, errors: result.standardError)
+                }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return .timedOut
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? .timedOut
             }
-            do {
-                try process.run()
-                let pid = process.processIdentifier
-                runningPID.withLockedValue { if process.isRunning { $0 = pid } }
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(returning: false)
-            }
-        }
-        guard started else {
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
             throw KubeconfigError.execFailed(field: field, reason: "cannot start \(executable)")
         }
-        let status = process.terminationStatus
-        guard process.terminationReason == .exit, status == 0 else {
-            let detail = firstLine(of: (try? Data(contentsOf: errorURL)) ?? Data())
-            let how =
-                process.terminationReason == .exit ? "exited with status \(status)" : "was killed by signal \(status)"
+        switch outcome {
+        case .timedOut:
+            throw KubeconfigError.execFailed(
+                field: field, reason: "command \(config.command) was killed by signal \(SIGKILL)")
+        case .finished(.exited(0), let output, _):
+            return Data(output)
+        case .finished(let status, _, let errors):
+            let detail = firstLine(of: Data(errors))
+            let how: String
+            switch status {
+            case .exited(let code): how = "exited with status \(code)"
+            case .signaled(let signal): how = "was killed by signal \(signal)"
+            }
             throw KubeconfigError.execFailed(
                 field: field, reason: "command \(config.command) \(how)\(detail.isEmpty ? "" : ": \(detail)")")
         }
-        return (try? Data(contentsOf: outputURL)) ?? Data()
     }
 
     /// The executable to run: the path itself, or the first match in `PATH`.

@@ -1,3 +1,5 @@
+import PlacerCore
+
 /// When and how long ``KubeClient`` waits before it sends a failed request again.
 ///
 /// Retried: 429 Too Many Requests (waiting at least the server's `Retry-After` seconds), 500, 502, 503 and 504,
@@ -6,20 +8,32 @@
 /// connection could not be made, so it never reached the server: replaying a PUT that did land would report a
 /// conflict for a write that succeeded.
 ///
-/// The delay after the `n`-th failed attempt (1-based) is `baseDelay * 2^(n-1)`, capped at `maxDelay`, then
-/// stretched by up to `jitter` of itself at random. Retrying stops after `maxAttempts` attempts, or when the next
+/// The delay after the `n`-th failed attempt (1-based) is ``backoff``'s (PlacerCore's `Backoff`):
+/// `baseDelay * 2^(n-1)`, capped at `maxDelay`, then stretched by up to `jitter` of itself at random. Retrying stops after `maxAttempts` attempts, or when the next
 /// wait would end after `maxElapsed` from the first attempt, so an unreachable hub fails within a few seconds.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included; 1 disables retries.
     public var maxAttempts: Int
-    /// The wait after the first failure.
-    public var baseDelay: Duration
-    /// The longest computed wait between two attempts (a `Retry-After` may ask for more).
-    public var maxDelay: Duration
-    /// The random share (0...1) by which a wait is stretched, so clients do not retry in step.
-    public var jitter: Double
+    /// The waits between attempts: exponential from ``baseDelay`` to ``maxDelay`` with ``jitter``.
+    public var backoff: Backoff
     /// The retry budget: no attempt starts after this much time has passed since the first one began.
     public var maxElapsed: Duration
+
+    /// The wait after the first failure.
+    public var baseDelay: Duration {
+        get { backoff.initial }
+        set { backoff = Backoff(initial: newValue, maximum: backoff.maximum, jitter: backoff.jitter) }
+    }
+    /// The longest computed wait between two attempts (a `Retry-After` may ask for more).
+    public var maxDelay: Duration {
+        get { backoff.maximum }
+        set { backoff = Backoff(initial: backoff.initial, maximum: newValue, jitter: backoff.jitter) }
+    }
+    /// The random share (0...1) by which a wait is stretched, so clients do not retry in step.
+    public var jitter: Double {
+        get { backoff.jitter }
+        set { backoff = Backoff(initial: backoff.initial, maximum: backoff.maximum, jitter: newValue) }
+    }
 
     /// Creates a policy.
     /// - Parameters:
@@ -33,9 +47,7 @@ public struct RetryPolicy: Sendable, Equatable {
         jitter: Double = 0.2, maxElapsed: Duration = .seconds(5)
     ) {
         self.maxAttempts = max(1, maxAttempts)
-        self.baseDelay = baseDelay
-        self.maxDelay = maxDelay
-        self.jitter = min(1, max(0, jitter))
+        backoff = Backoff(initial: baseDelay, maximum: maxDelay, jitter: jitter)
         self.maxElapsed = maxElapsed
     }
 
@@ -55,11 +67,8 @@ public struct RetryPolicy: Sendable, Equatable {
     )
         -> Duration
     {
-        var delay = baseDelay
-        for _ in 1..<max(1, attempt) where delay < maxDelay { delay *= 2 }
-        delay = min(delay, maxDelay)
-        delay += delay * (jitter * min(1, max(0, random)))
-        if let retryAfter, retryAfter > delay { delay = retryAfter }
+        let delay = backoff.delay(afterFailures: attempt, random: random)
+        if let retryAfter, retryAfter > delay { return retryAfter }
         return delay
     }
 

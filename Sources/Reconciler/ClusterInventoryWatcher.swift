@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OCMClient
+import PlacerCore
 import ServiceLifecycle
 
 /// Keeps a live copy of the hub's ManagedClusters by LIST then WATCH (client-go's reflector pattern,
@@ -15,6 +16,8 @@ public actor ClusterInventoryWatcher: Service {
     /// Bumped on every change of the cached clusters.
     private(set) var generation = 0
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    /// The wait before re-listing after a failed LIST or WATCH: 1 s doubling to 16 s.
+    static let backoff = Backoff(initial: .seconds(1), maximum: .seconds(16))
 
     public init(hub: KubeClient, logger: Logger = Logger(label: "placer.inventory")) {
         self.hub = hub
@@ -91,7 +94,7 @@ public actor ClusterInventoryWatcher: Service {
             } catch {
                 if Task.isCancelled { return }
                 failures += 1
-                let wait = min(30.0, pow(2, Double(min(failures, 5))) * 0.5)
+                let wait = Self.backoff.seconds(afterFailures: failures, random: 0)
                 logger.warning("ManagedCluster watch failed: \(error)", metadata: ["retryInSeconds": "\(wait)"])
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PlacerCore
 import ServiceLifecycle
 
 /// The reconcile loop as a swift-service-lifecycle `Service`: reconciles every interval (±10% jitter so
@@ -97,8 +98,15 @@ public struct ReconcileService: Service {
         }
     }
 
-    /// The wait after `failures` consecutive failures: interval × 2^(failures−1), at most 300 s.
+    /// The wait after `failures` consecutive failures: interval × 2^(failures−1), at most 300 s (a ``Backoff``
+    /// without jitter; the interval's own ±10% spreads replicas).
+    /// - Parameters:
+    ///   - failures: consecutive failed reconciles (values below 1 count as 1).
+    ///   - intervalSeconds: the poll interval in seconds.
+    /// - Returns: the wait in seconds.
     public static func backoffSeconds(failures: Int, intervalSeconds: Double) -> Double {
-        min(300, intervalSeconds * pow(2, Double(min(max(failures, 1), 9) - 1)))
+        let interval = Duration.milliseconds(Int64((intervalSeconds * 1000).rounded()))
+        return Backoff(initial: min(interval, .seconds(300)), maximum: .seconds(300))
+            .seconds(afterFailures: failures, random: 0)
     }
 }

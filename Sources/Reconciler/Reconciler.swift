@@ -4,6 +4,7 @@ import GitStore
 import Logging
 import OCMClient
 import PDLC
+import PlacerCore
 import Telemetry
 
 /// The ACM loop: fetch the app repo, load it, decide with PDLC, commit the decision, apply it to the hub.
@@ -109,10 +110,13 @@ public actor Reconciler {
 }
 
 extension Reconciler {
-    /// The wait before push attempt `attempt + 1` after the branch moved: 100 ms × 2^(attempt−1) plus up to
-    /// 100 ms of jitter, so racing writers do not retry in step.
+    /// The waits between push attempts after the branch moved: 100 ms × 2^(attempt−1), at most 3.2 s, stretched
+    /// by up to 100% at random, so racing writers do not retry in step.
+    static let pushRetryBackoff = Backoff(initial: .milliseconds(100), maximum: .milliseconds(3_200), jitter: 1)
+
+    /// The wait before push attempt `attempt + 1` after the branch moved (``pushRetryBackoff``).
     static func pushBackoff(attempt: Int) -> Duration {
-        .milliseconds(Int(100 * pow(2, Double(attempt - 1))) + Int.random(in: 0..<100))
+        pushRetryBackoff.delay(afterFailures: attempt)
     }
 
     /// The plan's placement commit on `parent`, by the configured author and committer and signed when a

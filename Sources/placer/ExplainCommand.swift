@@ -1,6 +1,7 @@
 import AppModel
 import ArgumentParser
 import Foundation
+import PlacerCLI
 import Reconciler
 
 /// `placer explain APP`: who placed the app where and why, every cluster's verdict and scores, and the inputs

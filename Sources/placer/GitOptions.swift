@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GitStore
+import PlacerCLI
 
 /// How Placer authenticates to the app repo's remote, verifies it, and signs its commits (docs/git.md).
 ///

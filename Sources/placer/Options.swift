@@ -3,6 +3,7 @@ import Foundation
 import GitStore
 import Logging
 import OCMClient
+import PlacerCLI
 import Reconciler
 
 /// Where the app repo is and how Placer commits to it.
@@ -16,7 +17,7 @@ struct RepoOptions: ParsableArguments {
     @Option(help: "Folder for Placer's cache of the repo (default: ~/.cache/placer/<digest of the URL>).")
     var cacheDir: String?
 
-    @Option(help: "Folder of shipped policy presets (default: the policies/ folder of Placer's source tree).")
+    @Option(help: "Folder of policy presets (*.yaml) replacing the shipped ones (default: the presets built into placer).")
     var presetsDir: String?
 
     @Option(help: "This Placer instance's owner label value (placer.dev/owner) on everything it writes on the hub; prune, drift correction and status touch only objects carrying it. Default: <repo name>-<branch>-<8 hex of SHA-256 of URL#branch>.")
@@ -41,10 +42,9 @@ struct RepoOptions: ParsableArguments {
         }
         let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
             .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
-        let presets = presetsDir ?? SourceTree.locate()?.presetsDirectory
         var configuration = ReconcilerConfiguration(
             repoURL: repo, branch: branch, cacheDirectory: cache,
-            presets: presets.map(ReconcilerConfiguration.loadPresets(from:)) ?? [:])
+            presets: try PresetSource.presets(directory: presetsDir))
         if let commit {
             configuration.committerName = commit.committerName
             configuration.committerEmail = commit.committerEmail
@@ -135,27 +135,5 @@ enum Digests {
             hash = hash &* 0x100_0000_01b3
         }
         return String(hash, radix: 16)
-    }
-}
-
-/// Parses `30s`, `2m`, `500ms`, `1h` or plain seconds.
-struct IntervalArgument: ExpressibleByArgument {
-    var seconds: Double
-
-    init?(argument: String) {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
-        for (unit, factor) in units where argument.hasSuffix(unit) {
-            guard let number = Double(argument.dropLast(unit.count)), number > 0 else { return nil }
-            seconds = number * factor
-            return
-        }
-        guard let number = Double(argument), number > 0 else { return nil }
-        seconds = number
-    }
-
-    init(seconds: Double) { self.seconds = seconds }
-
-    var defaultValueDescription: String {
-        seconds == seconds.rounded() ? "\(Int(seconds))s" : "\(seconds)s"
     }
 }

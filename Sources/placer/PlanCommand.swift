@@ -1,5 +1,6 @@
 import ArgumentParser
 import GitStore
+import PlacerCLI
 import Reconciler
 
 struct PlanCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlacerCLI
 import Reconciler
 
 struct ReconcileCommand: AsyncParsableCommand {
@@ -32,10 +33,4 @@ struct ReconcileCommand: AsyncParsableCommand {
             throw CommandFailure(error.description)
         }
     }
-}
-
-/// A failure that ArgumentParser prints as one `Error: …` line, exiting 1 (no usage text: the arguments were fine).
-struct CommandFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ message: String) { description = message }
 }

@@ -1,7 +1,15 @@
 import ArgumentParser
 import Foundation
 import GitStore
+import PlacerCLI
 import Reconciler
+import Subprocess
+
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
 
 /// `placer rollback APP [--to REV]`: restore an app's earlier placement in a commit that counts as a human
 /// decision.
@@ -26,7 +34,7 @@ struct RollbackCommand: AsyncParsableCommand {
         logging.bootstrap()
         let reconciler = try Reconciler(configuration: repo.configuration(), hub: nil)
         do {
-            let result = try await reconciler.rollback(app: app, to: to, author: try signature())
+            let result = try await reconciler.rollback(app: app, to: to, author: try await signature())
             Console.print("\(app): \(result.fromCluster ?? "unplaced") → \(result.toCluster ?? "unplaced") (placement of \(result.restoredFrom.prefix(12)))")
             Console.print("pushed \(result.commit.prefix(12)) to \(repo.branch); Placer applies it on its next reconcile and keeps it until apps/\(app)/ changes")
         } catch let error as RollbackError {
@@ -36,7 +44,10 @@ struct RollbackCommand: AsyncParsableCommand {
         }
     }
 
-    func signature() throws -> GitSignature {
+    /// The rollback's author: `--author`, else the environment, else `git config`, as git itself finds it.
+    /// - Returns: the signature, dated now.
+    /// - Throws: `ValidationError` for a malformed `--author`; ``CommandFailure`` when no author is found.
+    func signature() async throws -> GitSignature {
         let environment = ProcessInfo.processInfo.environment
         if let author {
             guard let open = author.firstIndex(of: "<"), author.hasSuffix(">") else {
@@ -47,8 +58,10 @@ struct RollbackCommand: AsyncParsableCommand {
             return GitSignature(name: name, email: email, date: Date())
         }
         // As git itself finds the author: the environment, then `git config user.name/user.email`.
-        guard let name = environment["GIT_AUTHOR_NAME"] ?? Self.gitConfig("user.name"),
-            let email = environment["GIT_AUTHOR_EMAIL"] ?? Self.gitConfig("user.email")
+        let configuredName = environment["GIT_AUTHOR_NAME"] == nil ? await Self.gitConfig("user.name") : nil
+        let configuredEmail = environment["GIT_AUTHOR_EMAIL"] == nil ? await Self.gitConfig("user.email") : nil
+        guard let name = environment["GIT_AUTHOR_NAME"] ?? configuredName,
+            let email = environment["GIT_AUTHOR_EMAIL"] ?? configuredEmail
         else {
             throw CommandFailure(
                 "who is rolling back? give --author \"Name <email>\", or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, or git config user.name and user.email")
@@ -57,17 +70,16 @@ struct RollbackCommand: AsyncParsableCommand {
     }
 
     /// `git config --get KEY` as the user's git would read it, nil when unset or git is missing.
-    static func gitConfig(_ key: String) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-        process.arguments = ["config", "--get", key]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return process.terminationStatus == 0 && !value.isEmpty ? value : nil
+    /// - Parameter key: the configuration key, e.g. `user.name`.
+    /// - Returns: the value without surrounding whitespace, or nil.
+    static func gitConfig(_ key: String) async -> String? {
+        guard
+            let result = try? await Subprocess.run(
+                .path(FilePath("/usr/bin/git")), arguments: ["config", "--get", key], input: .none,
+                output: .string(limit: 64 * 1024), error: .discarded),
+            result.terminationStatus.isSuccess
+        else { return nil }
+        let value = (result.standardOutput ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : value
     }
 }

@@ -3,6 +3,7 @@ import Dashboard
 import Foundation
 import Logging
 import OCMClient
+import PlacerCLI
 import Reconciler
 import ServiceLifecycle
 import Telemetry
@@ -82,19 +83,3 @@ struct RunCommand: AsyncParsableCommand {
         try? await client.shutdown()
     }
 }
-
-/// Log level for every command.
-struct LoggingOptions: ParsableArguments {
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
-    var logLevel: String = "info"
-
-    func bootstrap() {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }
-}
-

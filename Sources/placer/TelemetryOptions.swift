@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlacerCLI
 import Telemetry
 
 /// Where Placer reads live cluster metrics (docs/telemetry.md). Not wired into a command yet.

@@ -1,6 +1,7 @@
 import AppModel
 import ArgumentParser
 import Foundation
+import PlacerCLI
 import Reconciler
 
 struct ValidateCommand: ParsableCommand {
@@ -17,7 +18,7 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The app repo folder (holding apps/, policies/, clusters/), or any folder of manifests.")
     var path: String
 
-    @Option(help: "Folder of shipped policy presets (default: the policies/ folder of Placer's source tree).")
+    @Option(help: "Folder of policy presets (*.yaml) replacing the shipped ones (default: the presets built into placer).")
     var presetsDir: String?
 
     @Flag(help: "Also print warnings (app repos; a manifest folder's warnings and notes are always printed).")
@@ -36,8 +37,7 @@ struct ValidateCommand: ParsableCommand {
             if report.errorCount > 0 { throw ExitCode(1) }
             return
         }
-        let presets = (presetsDir ?? SourceTree.locate()?.presetsDirectory).map(ReconcilerConfiguration.loadPresets(from:)) ?? [:]
-        let snapshot = RepoLoader.load(files: files, presets: presets)
+        let snapshot = RepoLoader.load(files: files, presets: try PresetSource.presets(directory: presetsDir))
         if warnings { for warning in snapshot.warnings { print(warning.description) } }
         for error in snapshot.allErrors { print(error.description) }
         print("\(snapshot.apps.count) apps valid, \(snapshot.invalidApps.count) invalid, \(snapshot.clusters.count) clusters, \(snapshot.allErrors.count) errors")

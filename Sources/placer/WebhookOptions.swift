@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dashboard
 import Foundation
+import PlacerCLI
 
 /// Push webhooks and the health endpoints (`placer run`): where to listen and where the shared secret is.
 /// The secret comes from a file or an environment variable, never from the command line, where `ps` and shell

@@ -1,4 +1,5 @@
 import Foundation
+import PlacerTestSupport
 import Testing
 
 @testable import AppModel
@@ -164,26 +165,8 @@ import Testing
 
     /// Runs a command through `/usr/bin/env`, its output going to temporary files (no pipe can fill up and block).
     static func run(_ arguments: [String]) throws -> Output {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-py-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let out = folder.appendingPathComponent("stdout")
-        let err = folder.appendingPathComponent("stderr")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let stdout = try FileHandle(forWritingTo: out)
-        let stderr = try FileHandle(forWritingTo: err)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try stdout.close()
-        try stderr.close()
-        return Output(status: process.terminationStatus, stdout: try Data(contentsOf: out), stderr: try Data(contentsOf: err))
+        let result = try runProgramBlocking("/usr/bin/env", arguments)
+        return Output(status: result.status, stdout: result.standardOutput, stderr: result.standardError)
     }
 }
 

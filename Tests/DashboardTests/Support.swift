@@ -3,43 +3,9 @@ import Dashboard
 import Foundation
 import Logging
 import NIOCore
+import PlacerTestSupport
 import Reconciler
 import ServiceLifecycle
-
-/// Every log record a test's loggers wrote, rendered as text with its metadata.
-final class CapturedLogs: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
-
-    /// A logger at trace level that records into this capture.
-    func logger(label: String = "placer.dashboard") -> Logger {
-        var logger = Logger(label: label) { label in CapturingLogHandler(label: label, sink: self) }
-        logger.logLevel = .trace
-        return logger
-    }
-}
-
-/// A swift-log handler that renders each record (message, metadata, source) into a `CapturedLogs`.
-struct CapturingLogHandler: LogHandler {
-    let label: String
-    let sink: CapturedLogs
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        sink.append("\(event.level) \(label) \(event.message) \(merged) \(event.source)")
-    }
-}
 
 /// A `DashboardServer` on 127.0.0.1 with a free port, run in its own `ServiceGroup`.
 final class RunningServer: Sendable {
@@ -63,7 +29,7 @@ final class RunningServer: Sendable {
 
     /// Starts the server and returns once it listens.
     static func start(
-        secret: WebhookSecret, branch: String = "main", logs: CapturedLogs
+        secret: WebhookSecret, branch: String = "main", logs: LogCapture
     ) async throws -> RunningServer {
         let trigger = ReconcileTrigger()
         let readiness = ReadinessState()

@@ -1,5 +1,6 @@
 import Dashboard
 import Foundation
+import PlacerTestSupport
 import Reconciler
 import Testing
 
@@ -8,7 +9,7 @@ import Testing
 @Suite(.serialized) struct WebhookServerTests {
     static let secretText = "canary-7f3e91-webhook-secret"
     let secret = try! WebhookSecret(WebhookServerTests.secretText)
-    let logs = CapturedLogs()
+    let logs = LogCapture()
 
     func appCommit(_ prefix: String) -> TestCommit {
         TestCommit(id: sha(prefix), message: "scale shop to 3 replicas", modified: ["apps/shop/app.yaml"])

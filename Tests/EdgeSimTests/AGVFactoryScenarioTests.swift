@@ -5,7 +5,7 @@ import Testing
 
 @testable import EdgeSim
 
-/// The `agv-factory` scenario and the fleet simulator behind `placer bench quality`.
+/// The `agv-factory` scenario and the fleet simulator behind `placer-lab bench quality`.
 @Suite struct AGVFactoryScenarioTests {
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

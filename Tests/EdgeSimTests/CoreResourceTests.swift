@@ -1,6 +1,7 @@
 import AppModel
 import EdgeSim
 import Foundation
+import PlacerTestSupport
 import Testing
 
 /// Leases (leader election), Events (drift records) and Namespaces.

@@ -43,39 +43,6 @@ struct HubClient: Sendable {
     }
 }
 
-/// Starts a hub, runs `body`, and stops the hub whatever happens.
-func withHub<T>(
-    agentDelay: Duration = .seconds(60), _ body: (EdgeSimHub) async throws -> T
-) async throws -> T {
-    try await withHub(configuration: HubConfiguration(agentDelay: agentDelay), body)
-}
-
-/// Starts a hub with `configuration`, runs `body`, and stops the hub whatever happens.
-func withHub<T>(
-    configuration: HubConfiguration, tls: HubTLS? = nil, _ body: (EdgeSimHub) async throws -> T
-) async throws -> T {
-    let hub = EdgeSimHub(configuration: configuration, tls: tls)
-    try await hub.start()
-    do {
-        let result = try await body(hub)
-        await hub.stop()
-        return result
-    } catch {
-        await hub.stop()
-        throw error
-    }
-}
-
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
 /// A ManifestWork JSON body with one Deployment that asks for WellKnownStatus feedback.
 func workJSON(name: String, namespace: String, replicas: Int = 2, labels: [String: String] = [:]) -> String {
     let labelText = labels.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")

@@ -1,6 +1,7 @@
 import AppModel
 import EdgeSim
 import Foundation
+import PlacerTestSupport
 import Testing
 
 /// Stock kubectl (v1.32) against the hub over HTTPS with the bearer token: watch, server-side apply of OCM's own

@@ -1,6 +1,7 @@
 import AppModel
 import EdgeSim
 import Foundation
+import PlacerTestSupport
 import Testing
 
 @Suite struct PagingTests {

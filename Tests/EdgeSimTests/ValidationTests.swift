@@ -1,6 +1,7 @@
 import AppModel
 import EdgeSim
 import Foundation
+import PlacerTestSupport
 import Testing
 
 /// CRD schema validation (422 naming the field path), pruning, defaulting, and OCM's ManifestWork admission (400).

@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import PlacerTestSupport
 import Testing
 
 @testable import EdgeSim

@@ -1,6 +1,7 @@
 import EdgeSim
 import Foundation
 import GitStore
+import PlacerTestSupport
 import Testing
 
 /// Secrets never reach errors or logs: a canary token and passphrase go through good and bad fetches and pushes

@@ -1,5 +1,7 @@
+import EdgeSim
 import Foundation
 import GitStore
+import PlacerTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -49,34 +51,12 @@ private func gitEnvironment() -> [String: String] {
 /// - Returns: Standard output as bytes.
 @discardableResult
 func gitData(_ arguments: [String], in directory: String? = nil) throws -> Data {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    process.environment = gitEnvironment()
-    let scratch = FileManager.default.temporaryDirectory
-    let outputURL = scratch.appendingPathComponent("gitstore-cli-\(UUID().uuidString).out")
-    let errorURL = scratch.appendingPathComponent("gitstore-cli-\(UUID().uuidString).err")
-    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-    defer {
-        try? FileManager.default.removeItem(at: outputURL)
-        try? FileManager.default.removeItem(at: errorURL)
-    }
-    let output = try FileHandle(forWritingTo: outputURL)
-    let errors = try FileHandle(forWritingTo: errorURL)
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    process.waitUntilExit()
-    try output.close()
-    try errors.close()
-    guard process.terminationStatus == 0 else {
-        let errorText = (try? String(contentsOf: errorURL, encoding: .utf8)) ?? ""
+    let result = try runProgramBlocking("/usr/bin/git", arguments, environment: gitEnvironment(), directory: directory)
+    guard result.status == 0 else {
+        let errorText = String(decoding: result.standardError, as: UTF8.self)
         throw TestFailure(description: "git \(arguments.joined(separator: " ")) failed: \(errorText)")
     }
-    return try Data(contentsOf: outputURL)
+    return result.standardOutput
 }
 
 /// Runs the git CLI and returns its output as text without the final newline.
@@ -130,76 +110,32 @@ func portAccepts(_ port: UInt16) -> Bool {
     }
 }
 
-/// A real `git daemon` serving every repository under `basePath` (with push enabled) on 127.0.0.1.
-///
-/// `git-daemon` is started directly, not through the `git` wrapper (killing the wrapper leaves its child
-/// running), and stopped with SIGKILL: children of Foundation's `Process` inherit the test runner's blocked
-/// signal mask, so SIGTERM (`terminate()`) stays pending and never stops them.
+/// A real `git daemon` serving every repository under `basePath` (with push enabled) on 127.0.0.1: EdgeSim's
+/// (`git-daemon` started directly and stopped with SIGKILL), with the port and URL shapes these tests use.
 final class GitDaemon {
     let port: UInt16
-    private let process = Process()
+    private let daemon: EdgeSim.GitDaemon
 
-    /// Starts the daemon and waits (up to 5 s) until its port accepts connections.
+    /// Starts the daemon and waits until its port accepts connections.
     init(basePath: String) throws {
-        port = try freePort()
-        process.executableURL = URL(fileURLWithPath: "/usr/lib/git-core/git-daemon")
-        process.arguments = [
-            "--reuseaddr", "--listen=127.0.0.1", "--port=\(port)", "--base-path=\(basePath)",
-            "--export-all", "--enable=receive-pack", basePath,
-        ]
-        process.environment = gitEnvironment()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(5)
-        while !portAccepts(port) {
-            guard Date() < deadline, process.isRunning else {
-                stop()
-                throw TestFailure(description: "git daemon did not start on port \(port)")
-            }
-            usleep(20_000)
-        }
+        daemon = try EdgeSim.GitDaemon(baseDirectory: basePath)
+        port = UInt16(daemon.port)
     }
 
     /// The git:// URL of repository `name` under the base path.
-    func url(_ name: String) -> String { "git://127.0.0.1:\(port)/\(name)" }
+    func url(_ name: String) -> String { daemon.url(repository: name) }
 
     /// Kills the daemon (SIGKILL) and waits for it.
-    func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
+    func stop() { daemon.stop() }
 }
 
 /// Runs a command-line tool (ssh-keygen, openssl) and returns its standard output; throws on a non-zero exit.
 @discardableResult
 func runTool(_ executable: String, _ arguments: [String], input: Data? = nil) throws -> String {
-    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gitstore-tool-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: scratch) }
-    let paths = ["in", "out", "err"].map { scratch.appendingPathComponent($0) }
-    for url in paths { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-    if let input { try input.write(to: paths[0]) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = gitEnvironment()
-    let handles = [
-        try FileHandle(forReadingFrom: paths[0]), try FileHandle(forWritingTo: paths[1]),
-        try FileHandle(forWritingTo: paths[2]),
-    ]
-    defer { handles.forEach { try? $0.close() } }
-    process.standardInput = handles[0]
-    process.standardOutput = handles[1]
-    process.standardError = handles[2]
-    try process.run()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let errorText = (try? String(contentsOf: paths[2], encoding: .utf8)) ?? ""
+    let result = try runProgramBlocking(executable, arguments, environment: gitEnvironment(), input: input)
+    guard result.status == 0 else {
+        let errorText = String(decoding: result.standardError, as: UTF8.self)
         throw TestFailure(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(errorText)")
     }
-    return (try? String(contentsOf: paths[1], encoding: .utf8)) ?? ""
+    return String(decoding: result.standardOutput, as: UTF8.self)
 }

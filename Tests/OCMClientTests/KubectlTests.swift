@@ -2,6 +2,7 @@ import AppModel
 import EdgeSim
 import Foundation
 import OCMClient
+import PlacerTestSupport
 import Testing
 
 /// Where the machine's stock kubectl (v1.32) lives.
@@ -23,31 +24,13 @@ struct KubectlTests {
     /// Runs kubectl with `kubeconfig`; output goes to a file and termination is awaited, so no cooperative
     /// thread blocks while kubectl talks to the in-process hub; `--request-timeout` bounds each request.
     static func run(kubeconfig: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectl)
-        process.arguments = ["--kubeconfig", kubeconfig, "--request-timeout=10s"] + arguments
         let cacheDirectory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "kubectl-\(UUID().uuidString)")
-        process.environment = ["HOME": cacheDirectory.path, "KUBECACHEDIR": cacheDirectory.path, "PATH": "/usr/bin:/bin"]
         try FileManager.default.createDirectory(at: cacheDirectory, withIntermediateDirectories: true)
-        let outputURL = cacheDirectory.appendingPathComponent("output")
-        _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        let output = try FileHandle(forWritingTo: outputURL)
-        process.standardOutput = output
-        process.standardError = output
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            process.terminationHandler = { _ in continuation.resume() }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume()
-            }
-        }
-        try output.close()
-        let data = (try? Data(contentsOf: outputURL)) ?? Data()
-        try? FileManager.default.removeItem(at: cacheDirectory)
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        defer { try? FileManager.default.removeItem(at: cacheDirectory) }
+        return try await runProgram(
+            kubectl, ["--kubeconfig", kubeconfig, "--request-timeout=10s"] + arguments,
+            environment: ["HOME": cacheDirectory.path, "KUBECACHEDIR": cacheDirectory.path, "PATH": "/usr/bin:/bin"])
     }
 
     @Test func getManifestWorksInAllNamespaces() async throws {

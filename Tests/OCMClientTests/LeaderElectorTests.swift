@@ -2,6 +2,7 @@ import EdgeSim
 import Foundation
 import NIOConcurrencyHelpers
 import OCMClient
+import PlacerTestSupport
 import Testing
 
 /// Lease-based leader election between electors on one EdgeSim hub.

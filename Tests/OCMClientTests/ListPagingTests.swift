@@ -2,6 +2,7 @@ import EdgeSim
 import Foundation
 import Hummingbird
 import OCMClient
+import PlacerTestSupport
 import Testing
 
 /// `list` with `limit`/`continue` against the EdgeSim hub and a scripted server.

@@ -43,16 +43,6 @@ func withFixture<T>(
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}
-
 /// A ManifestWork JSON body, as Placer renders it, with one Deployment.
 func manifestWork(name: String, cluster: String, labels: [String: String] = [:], replicas: Int = 2) -> Data {
     let labelValue = Value.object(labels.sorted { $0.key < $1.key }.map { ($0.key, Value.string($0.value)) })

@@ -2,6 +2,7 @@ import EdgeSim
 import Foundation
 import Hummingbird
 import OCMClient
+import PlacerTestSupport
 import Testing
 
 /// `watchList`: list, watch from the list's version, resume, and re-list on 410.

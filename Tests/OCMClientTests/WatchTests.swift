@@ -3,6 +3,7 @@ import EdgeSim
 import Foundation
 import Hummingbird
 import OCMClient
+import PlacerTestSupport
 import Testing
 
 /// Reads elements of `stream` until `done` says the list is complete, or fails after `timeout`.

@@ -3,6 +3,7 @@ import EdgeSim
 import Foundation
 import Hummingbird
 import OCMClient
+import PlacerTestSupport
 import Testing
 
 /// create, update with optimistic concurrency, `/status` writes and delete options, against the EdgeSim hub.

@@ -1,4 +1,5 @@
 import Foundation
+import PlacerTestSupport
 import Testing
 
 /// Messages a person can act on, through the real `placer` binary: one clear line instead of a libgit2 code,

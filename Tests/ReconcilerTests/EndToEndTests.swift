@@ -3,6 +3,7 @@ import EdgeSim
 import Foundation
 import GitStore
 import OCMClient
+import PlacerTestSupport
 import Reconciler
 import Testing
 

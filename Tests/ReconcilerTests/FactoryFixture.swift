@@ -3,6 +3,7 @@ import EdgeSim
 import Foundation
 import GitStore
 import OCMClient
+import PlacerTestSupport
 import Reconciler
 import Testing
 
@@ -136,34 +137,6 @@ func withFactory(_ body: (FactoryFixture) async throws -> Void) async throws {
 struct FixtureError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Runs a program without blocking a cooperative thread (the in-process hub needs them): output goes to a
-/// file and termination is awaited.
-func runProgram(_ path: String, _ arguments: [String], environment: [String: String]? = nil) async throws
-    -> (status: Int32, output: String)
-{
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: path)
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("placer-test-\(UUID().uuidString).out")
-    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-    let output = try FileHandle(forWritingTo: outputURL)
-    process.standardOutput = output
-    process.standardError = output
-    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        process.terminationHandler = { _ in continuation.resume() }
-        do {
-            try process.run()
-        } catch {
-            process.terminationHandler = nil
-            continuation.resume(throwing: error)
-        }
-    }
-    try output.close()
-    defer { try? FileManager.default.removeItem(at: outputURL) }
-    return (process.terminationStatus, String(decoding: (try? Data(contentsOf: outputURL)) ?? Data(), as: UTF8.self))
 }
 
 /// The git CLI against the bare repo, as an independent check of what Placer committed.

@@ -1,6 +1,7 @@
 import AppModel
 import EdgeSim
 import Foundation
+import PlacerTestSupport
 import Testing
 
 /// Two `placer run` processes against one hub: exactly one reconciles; `kill -9` of the leader hands over
@@ -14,41 +15,32 @@ struct LeaderFailoverTests {
     static let leaseSeconds = 6
 
     final class Replica: @unchecked Sendable {
-        let process = Process()
-        let log: URL
+        let child: ChildProcess
 
         init(_ factory: FactoryFixture, name: String) throws {
-            log = factory.folder.appendingPathComponent("\(name).log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: log)
-            process.executableURL = URL(fileURLWithPath: LeaderFailoverTests.placer)
-            process.arguments = [
+            let log = factory.folder.appendingPathComponent("\(name).log")
+            child = try ChildProcess(LeaderFailoverTests.placer, [
                 "run", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
                 "--cache-dir", factory.folder.appendingPathComponent("cache-\(name)").path,
                 "--presets-dir", packageRoot.appendingPathComponent("policies").path,
                 "--interval", "1s", "--lease-duration", "\(LeaderFailoverTests.leaseSeconds)s", "--log-level", "info",
-            ]
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
+            ], environment: ProcessInfo.processInfo.environment, outputURL: log)
         }
 
-        var pid: Int32 { process.processIdentifier }
-        var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+        var pid: Int32 { child.pid }
+        var output: String { child.text }
 
         /// Log lines, in order.
         var lines: [String] { output.split(separator: "\n").map(String.init) }
 
-        func kill9() {
-            if process.isRunning { kill(pid, SIGKILL) }
-        }
+        func kill9() { child.kill9() }
 
         /// Sends `signal` and waits (up to 10 s) for the process to exit.
         /// - Returns: the seconds from the signal to the exit.
         func stop(_ signal: Int32) async -> Double {
             let sent = Date()
             kill(pid, signal)
-            while process.isRunning && Date().timeIntervalSince(sent) < 10 { try? await Task.sleep(for: .milliseconds(20)) }
+            while child.process.isRunning && Date().timeIntervalSince(sent) < 10 { try? await Task.sleep(for: .milliseconds(20)) }
             return Date().timeIntervalSince(sent)
         }
     }
@@ -60,15 +52,6 @@ struct LeaderFailoverTests {
         else { return nil }
         let parts = holder.split(separator: "-")
         return parts.count >= 3 ? Int32(parts[parts.count - 2]) : nil
-    }
-
-    static func eventually(_ seconds: Double, _ condition: () async throws -> Bool) async rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return try await condition()
     }
 
     /// Index of the first line containing `text`, if any.
@@ -85,7 +68,7 @@ struct LeaderFailoverTests {
                 second.kill9()
             }
             let seed = try factory.tip()
-            #expect(try await Self.eventually(20) { try factory.tip() != seed }, "a leader committed placements")
+            #expect(try await eventually(timeout: .seconds(20), interval: .milliseconds(100)) { try factory.tip() != seed }, "a leader committed placements")
             let leaderPID = try #require(await Self.holderPID(factory))
             let (leader, standby) = leaderPID == first.pid ? (first, second) : (second, first)
             #expect(leaderPID == first.pid || leaderPID == second.pid)
@@ -93,7 +76,7 @@ struct LeaderFailoverTests {
 
             leader.kill9()
             let killed = Date()
-            #expect(await Self.eventually(Double(Self.leaseSeconds) + 4) { await Self.holderPID(factory) == standby.pid })
+            #expect(await eventually(timeout: .seconds(Self.leaseSeconds + 4), interval: .milliseconds(100)) { await Self.holderPID(factory) == standby.pid })
             let handover = Date().timeIntervalSince(killed)
             #expect(handover <= Double(Self.leaseSeconds) + 3, "took over in \(handover) s")
 
@@ -104,7 +87,7 @@ struct LeaderFailoverTests {
             }
             let edited = try factory.tip()
             #expect(before != edited)
-            #expect(try await Self.eventually(15) { try factory.tip() != edited }, "the new leader committed the move")
+            #expect(try await eventually(timeout: .seconds(15), interval: .milliseconds(100)) { try factory.tip() != edited }, "the new leader committed the move")
 
             // The standby wrote nothing before it led.
             let lines = standby.lines
@@ -120,13 +103,13 @@ struct LeaderFailoverTests {
             for (index, signal) in [SIGTERM, SIGINT].enumerated() {
                 let replica = try Replica(factory, name: "stop-\(index)")
                 defer { replica.kill9() }
-                #expect(await Self.eventually(20) { await Self.holderPID(factory) == replica.pid }, "it leads")
+                #expect(await eventually(timeout: .seconds(20), interval: .milliseconds(100)) { await Self.holderPID(factory) == replica.pid }, "it leads")
                 // Let it reach the idle wait between reconciles, where a daemon spends its life.
                 try await Task.sleep(for: .milliseconds(1500))
                 let seconds = await replica.stop(signal)
                 // NIOSSL waited 5 s for a TLS close_notify the hub never sends before this was fixed.
                 #expect(seconds < 1.5, "stopped \(seconds) s after signal \(signal)")
-                #expect(replica.process.terminationStatus == 0, "\(replica.output)")
+                #expect(replica.child.process.terminationStatus == 0, "\(replica.output)")
                 #expect(await Self.holderPID(factory) == nil, "the Lease is released for an immediate handover")
             }
         }

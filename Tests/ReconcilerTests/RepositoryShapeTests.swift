@@ -2,6 +2,7 @@ import AppModel
 import EdgeSim
 import Foundation
 import GitStore
+import PlacerTestSupport
 import Reconciler
 import Testing
 

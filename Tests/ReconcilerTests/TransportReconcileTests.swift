@@ -2,6 +2,7 @@ import AppModel
 import EdgeSim
 import Foundation
 import GitStore
+import PlacerTestSupport
 import Testing
 
 /// `placer reconcile --once` against an app repo behind sshd and behind nginx + git-http-backend over HTTPS,

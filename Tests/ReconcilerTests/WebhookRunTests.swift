@@ -4,6 +4,7 @@ import Crypto
 import EdgeSim
 import Foundation
 import NIOCore
+import PlacerTestSupport
 import Testing
 
 /// `placer run` with `--webhook-listen`: a signed GitHub push event reconciles at once (the poll interval is an
@@ -45,21 +46,15 @@ struct WebhookRunTests {
             try Self.secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
             let log = factory.folder.appendingPathComponent("run.log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: placerBinary)
-            process.arguments = [
+            let process = try ChildProcess(placerBinary, [
                 "run", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
                 "--cache-dir", factory.folder.appendingPathComponent("cache-run").path,
                 "--presets-dir", packageRoot.appendingPathComponent("policies").path,
                 "--interval", "1h", "--disable-leader-election", "--log-level", "info",
                 "--webhook-listen", "127.0.0.1:\(port)", "--webhook-secret-file", secretFile,
-            ]
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
+            ], environment: ProcessInfo.processInfo.environment, outputURL: log)
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer { kill(process.processIdentifier, SIGKILL) }
+            defer { process.kill9() }
             do {
                 try await Self.exercise(factory, client: client, port: port, log: log)
             } catch {
@@ -72,7 +67,7 @@ struct WebhookRunTests {
 
     static func exercise(_ factory: FactoryFixture, client: HTTPClient, port: Int, log: URL) async throws {
             // Ready once the first reconcile placed the apps.
-            let ready = await LeaderFailoverTests.eventually(60) {
+            let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(100)) {
                 var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz")
                 request.method = .GET
                 return (try? await client.execute(request, timeout: .seconds(2)).status.code) == 200
@@ -93,7 +88,7 @@ struct WebhookRunTests {
             // The real one: the move is committed and applied well before the hour-long poll.
             let accepted = try await Self.post(client, port: port, body: body, signature: Self.signature(body, secret: Self.secret))
             #expect(accepted == 202)
-            let moved = await LeaderFailoverTests.eventually(30) {
+            let moved = await eventually(timeout: .seconds(30), interval: .milliseconds(100)) {
                 let works = await factory.works()
                 return works["factory-dc/digital-twin"] != nil && works["regional-cloud/digital-twin"] == nil
             }

@@ -18,7 +18,7 @@ public struct QualityMetrics: Sendable, Hashable, Codable {
     /// across the clusters that are up, averaged over minutes.
     public var loadCV: Double
 
-    /// Breakdown, not part of the JSON contract of `placer bench quality --json`.
+    /// Breakdown, not part of the JSON contract of `placer-lab bench quality --json`.
     public var detail: Detail
 
     public init(

@@ -2,6 +2,7 @@ import AppModel
 import ArgumentParser
 import CYaml
 import Foundation
+import PlacerCLI
 
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [YAMLBench.self, DecideBench.self, QualityBench.self, GitBench.self])
 }
 
-/// `placer bench yaml`: YAMLLoader throughput against libyaml's raw event parse of the same bytes.
+/// `placer-lab bench yaml`: YAMLLoader throughput against libyaml's raw event parse of the same bytes.
 struct YAMLBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yaml",

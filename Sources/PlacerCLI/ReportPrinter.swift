@@ -1,8 +1,12 @@
+import Foundation
 import Reconciler
 
 /// Prints a reconcile report as a table: app → cluster → status → top reason.
-enum ReportPrinter {
-    static func print(_ report: ReconcileReport) {
+public enum ReportPrinter {
+    /// Prints `report` to standard output: one row per app, then the revision, commit, applied and deleted
+    /// ManifestWork counts, published PlacementDecisions, events and errors.
+    /// - Parameter report: the report of one reconcile.
+    public static func print(_ report: ReconcileReport) {
         let rows = report.apps.map { status -> [String] in
             let cluster = status.cluster ?? "-"
             return [status.app, status.moved ? "\(cluster) (moved)" : cluster, status.phase.rawValue, status.reason]
@@ -27,5 +31,3 @@ enum ReportPrinter {
         for error in report.errors where !shown.contains(error) { Console.print("error: \(error)") }
     }
 }
-
-import Foundation

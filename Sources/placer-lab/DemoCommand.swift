@@ -5,9 +5,11 @@ import Foundation
 import GitStore
 import Logging
 import OCMClient
+import PlacerCLI
 import Reconciler
 import ServiceLifecycle
 
+/// `placer-lab demo`: the AGV factory demo (a git daemon, the EdgeSim hub over HTTPS and Placer, on 127.0.0.1).
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",

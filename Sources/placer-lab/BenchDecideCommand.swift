@@ -2,9 +2,10 @@ import AppModel
 import ArgumentParser
 import Foundation
 import PDLC
+import PlacerCLI
 import Reconciler
 
-/// `placer bench decide`: wall time and peak memory of PDLC decisions on seeded synthetic fleets, and PDLC's
+/// `placer-lab bench decide`: wall time and peak memory of PDLC decisions on seeded synthetic fleets, and PDLC's
 /// gap to the exact optimum on small instances.
 struct DecideBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -99,7 +100,7 @@ struct DecideBench: ParsableCommand {
             Console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
             return
         }
-        Console.print("placer bench decide --seed \(seed) --runs \(runs)\(small ? " --small" : "")")
+        Console.print("placer-lab bench decide --seed \(seed) --runs \(runs)\(small ? " --small" : "")")
         Console.print(DecideRow.header)
         for row in rows { Console.print(row.line) }
     }
@@ -132,7 +133,7 @@ struct DecideBench: ParsableCommand {
     }
 }
 
-/// One row of `placer bench decide`.
+/// One row of `placer-lab bench decide`.
 struct DecideRow: Encodable {
     var name: String
     var apps: Int
@@ -175,7 +176,7 @@ enum Memory {
     }
 }
 
-/// `placer bench decide --optimum`: every strategy's objective against the exact optimum on seeded tight
+/// `placer-lab bench decide --optimum`: every strategy's objective against the exact optimum on seeded tight
 /// instances (objective in ``PlacementOptimum``). The peers see each cluster's allocatable less PDLC's reserve,
 /// so all rules share the same usable capacity; an app a peer places where a PDLC filter refuses it (latency
 /// budget, selector, trust…) scores 0 and is counted as a violation.
@@ -248,7 +249,7 @@ enum OptimumGapReport {
             return
         }
         Console.print(
-            "placer bench decide --optimum --seed \(seed) --instances \(instances) --apps \(apps) --clusters \(clusters)"
+            "placer-lab bench decide --optimum --seed \(seed) --instances \(instances) --apps \(apps) --clusters \(clusters)"
                 + "  (capacity 1.15 × requests, \(nodes) search nodes)")
         Console.print("strategy                 mean J   mean gap   worst gap   optimal   violations   unplaced")
         for row in rows {

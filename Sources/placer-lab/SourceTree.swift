@@ -1,4 +1,5 @@
 import Foundation
+import PlacerCLI
 
 /// Placer's source tree (for `example-repo/` and the shipped `policies/` presets), found by walking up from
 /// the working directory and from the executable.

@@ -3,9 +3,10 @@ import ArgumentParser
 import EdgeSim
 import Foundation
 import PDLC
+import PlacerCLI
 import Reconciler
 
-/// `placer bench quality`: every placement rule over the same seeded EdgeSim `agv-factory` day, side by side.
+/// `placer-lab bench quality`: every placement rule over the same seeded EdgeSim `agv-factory` day, side by side.
 struct QualityBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quality",
@@ -85,7 +86,7 @@ struct QualityBench: ParsableCommand {
     }
 }
 
-/// The text table and target lines of `placer bench quality`.
+/// The text table and target lines of `placer-lab bench quality`.
 enum QualityTable {
     static func render(_ results: [(name: String, metrics: QualityMetrics)]) -> String {
         let pdlc = results.first { $0.name == "pdlc" }?.metrics

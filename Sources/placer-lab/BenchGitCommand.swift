@@ -4,8 +4,9 @@ import EdgeSim
 import Foundation
 import GitStore
 import Logging
+import PlacerCLI
 
-/// `placer bench git`: Git costs at fleet scale, over a real `git daemon` on 127.0.0.1.
+/// `placer-lab bench git`: Git costs at fleet scale, over a real `git daemon` on 127.0.0.1.
 ///
 /// Builds an app repo of `--apps` CodecoApps (the fleet manager of example-repo, renamed), then times what a
 /// reconcile does with Git: the first fetch into Placer's bare cache, reading the whole tree, loading the apps,
@@ -136,7 +137,7 @@ struct GitBench: AsyncParsableCommand {
             rows.append(("push → webhook → commit → apply (median)", median(latencies), "demo repo, \(latencies.count) image updates of the digital twin"))
             rows.append(("push → webhook → commit → apply (max)", sorted.last ?? 0, "poll interval 1 h: only the webhook triggers"))
         }
-        Console.print("placer bench git --apps \(apps) --runs \(runs) --apply-runs \(applyRuns)")
+        Console.print("placer-lab bench git --apps \(apps) --runs \(runs) --apply-runs \(applyRuns)")
         Console.print("| step | time (ms) | notes |")
         Console.print("|---|---:|---|")
         for (step, seconds, notes) in rows {

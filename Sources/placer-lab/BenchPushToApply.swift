@@ -7,6 +7,7 @@ import GitStore
 import Logging
 import NIOCore
 import OCMClient
+import PlacerCLI
 import Reconciler
 import ServiceLifecycle
 
