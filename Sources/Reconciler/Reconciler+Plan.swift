@@ -8,9 +8,9 @@ extension Reconciler {
     /// Loads the tree at `tip`, decides (unless nothing changed since the last decision) and renders the files.
     /// - Parameter force: decide even when the inputs equal the last decision's (for `plan` and `explain`).
     func makePlan(at tip: ObjectID, force: Bool = false) async throws -> ReconcilePlan {
-        let (files, refused) = TreeReader.read(
-            tree: try repository.files(at: tip), submodules: try repository.submodulePaths(at: tip))
-        var snapshot = RepoLoader.load(files: files, presets: configuration.presets, refusedFiles: refused)
+        let tree = RepoTree(gitFiles: try repository.files(at: tip), submodules: try repository.submodulePaths(at: tip))
+        let files = tree.readableFiles
+        var snapshot = RepoLoader.load(tree: tree, presets: configuration.presets)
         if !snapshot.repoErrors.isEmpty {
             for error in snapshot.repoErrors { logger.error("\(error.description)") }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
