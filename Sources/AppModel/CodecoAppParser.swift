@@ -40,6 +40,7 @@ public enum CodecoAppParser {
     ) throws -> Application {
         let root = document.value
         try TemplateCheck.rejectTemplates(in: document)
+        try StringFieldCheck.rejectNonStrings(in: document)
         guard let spec = root["spec"], case let .object(specPairs) = spec else {
             throw document.error(at: "spec", "CodecoApp has no spec")
         }

@@ -9,6 +9,15 @@ public struct FolderFinding: Hashable, Sendable, Comparable, CustomStringConvert
         case error, warning, note
 
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rawValue < rhs.rawValue }
+
+        /// The severity of a loader finding.
+        public init(_ severity: ModelError.Severity) {
+            switch severity {
+            case .error: self = .error
+            case .warning: self = .warning
+            case .note: self = .note
+            }
+        }
     }
 
     /// The file or folder, relative to the validated folder (`.` for the folder itself).
@@ -29,7 +38,7 @@ public struct FolderFinding: Hashable, Sendable, Comparable, CustomStringConvert
     public init(_ error: ModelError) {
         self.init(
             path: error.file, position: SourcePosition(line: error.line, column: error.column),
-            severity: error.severity == .warning ? .warning : .error, message: error.message)
+            severity: Severity(error.severity), message: error.message)
     }
 
     public var description: String {

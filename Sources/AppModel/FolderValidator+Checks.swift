@@ -51,12 +51,15 @@ extension FolderValidator {
             }
         }
         do {
-            try TemplateCheck.rejectTemplates(in: withoutControllerTemplates(document, kind: kind))
+            // A non-string name or namespace is reported above, in its own words.
+            try TemplateCheck.rejectTemplates(
+                in: withoutControllerTemplates(document, kind: kind), reported: ["metadata.name", "metadata.namespace"])
         } catch let error as ModelError {
             findings.append(FolderFinding(error))
         } catch {
             findings.append(finding("", "\(error)"))
         }
+        if let error = StringFieldCheck.error(in: document) { findings.append(FolderFinding(error)) }
         return findings
     }
 

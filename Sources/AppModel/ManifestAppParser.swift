@@ -29,6 +29,7 @@ public enum ManifestAppParser {
         var annotations: [(String, Value)] = []
         for document in documents {
             try TemplateCheck.rejectTemplates(in: document)
+            try StringFieldCheck.rejectNonStrings(in: document)
             let object = document.value
             guard object["apiVersion"]?.stringValue != nil else { throw document.error(at: "", "manifest has no apiVersion") }
             guard let kind = object["kind"]?.stringValue else { throw document.error(at: "", "manifest has no kind") }

@@ -15,7 +15,8 @@ public struct SourcePosition: Hashable, Sendable, Comparable {
 
 /// A problem found in an input file, rendered `file:line:column: message`.
 public struct ModelError: Error, Hashable, Sendable, CustomStringConvertible {
-    public enum Severity: String, Sendable { case error, warning }
+    /// How a finding counts: errors make an app Invalid (or stop the decision), warnings and notes do not.
+    public enum Severity: String, Sendable { case error, warning, note }
 
     public var file: String
     public var line: Int
@@ -32,7 +33,7 @@ public struct ModelError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        let prefix = severity == .warning ? "warning: " : ""
+        let prefix = severity == .error ? "" : "\(severity.rawValue): "
         return "\(file):\(line):\(column): \(prefix)\(message)"
     }
 }

@@ -18,6 +18,11 @@ public enum RepoLayout {
         outputDirectories.contains { path.hasPrefix($0 + "/") }
     }
 
+    /// Whether a path lies in a folder whose content is a decision input (`apps/`, `policies/`, `clusters/`), or is one.
+    public static func isInput(_ path: String) -> Bool {
+        inputDirectories.contains { path == $0 || path.hasPrefix($0 + "/") }
+    }
+
     static func isManifestFile(_ path: String) -> Bool {
         path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json")
     }

@@ -18,6 +18,8 @@ public struct RepoSnapshot: Sendable {
     public var appDirectories: [String]
     /// Digest of the decision inputs (every file outside placements/ and rendered/), hex SHA-256.
     public var inputsDigest: String
+    /// What was read but not used, and is no error: a Git submodule outside `apps/`, `policies/` and `clusters/`.
+    public var notes: [ModelError] = []
 
     /// All errors: the invalid apps' and the repo's.
     public var allErrors: [ModelError] {
@@ -27,6 +29,38 @@ public struct RepoSnapshot: Sendable {
 
 /// Loads a ``RepoSnapshot`` from the files of a tree.
 public enum RepoLoader {
+    /// Loads a repository tree: the one load behind `plan`, `reconcile` and `placer validate`.
+    ///
+    /// The tree's entries are read by the one rule for Git trees and folders on disk (symlinks followed inside the
+    /// repository; symlinks leaving it, Git LFS pointers and submodules refused), then loaded as
+    /// ``load(files:presets:kustomize:refusedFiles:)`` does. A refused entry under `apps/<app>/` makes that app
+    /// Invalid, as does a kustomization that names a path inside a submodule; a submodule outside `apps/`,
+    /// `policies/` and `clusters/` is a note (nothing reads it); any other refused entry is a repo error.
+    ///
+    /// - Parameters:
+    ///   - tree: the repository tree (from Git, or ``RepoTree/read(directory:)``).
+    ///   - presets: preset name → bytes of Placer's shipped `policies/<name>.yaml`.
+    ///   - kustomize: renders `apps/<app>/kustomization.yaml` folders; `nil` refuses them.
+    /// - Returns: the snapshot; errors are collected in it, never thrown.
+    public static func load(
+        tree: RepoTree, presets: [String: Data] = [:], kustomize: KustomizeRenderer? = KustomizeRenderer()
+    ) -> RepoSnapshot {
+        let read = TreeReader.read(tree)
+        let files = read.files
+        var refused = read.refused
+        var notes: [ModelError] = []
+        for path in tree.submodulePaths where !RepoLayout.isInput(path) {
+            refused.removeValue(forKey: path)
+            notes.append(ModelError(
+                file: path, line: 1,
+                message: "a Git submodule outside apps/, policies/ and clusters/: not fetched and not read", severity: .note))
+        }
+        var snapshot = load(
+            files: files, presets: presets, kustomize: kustomize, refusedFiles: refused, submodules: tree.submodulePaths)
+        snapshot.notes = notes
+        return snapshot
+    }
+
     /// - Parameters:
     ///   - files: repository-relative path → bytes (a Git tree or a folder on disk).
     ///   - presets: preset name → bytes of Placer's shipped `policies/<name>.yaml`.
@@ -38,6 +72,13 @@ public enum RepoLoader {
     public static func load(
         files: [String: Data], presets: [String: Data] = [:], kustomize: KustomizeRenderer? = KustomizeRenderer(),
         refusedFiles: [String: String] = [:]
+    ) -> RepoSnapshot {
+        load(files: files, presets: presets, kustomize: kustomize, refusedFiles: refusedFiles, submodules: [])
+    }
+
+    static func load(
+        files: [String: Data], presets: [String: Data], kustomize: KustomizeRenderer?, refusedFiles: [String: String],
+        submodules: [String]
     ) -> RepoSnapshot {
         var warnings: [ModelError] = []
         var repoErrors: [ModelError] = []
@@ -64,7 +105,9 @@ public enum RepoLoader {
                 guard NameCheck.isDNS1123Label(name) else {
                     throw ModelError(file: "apps/\(name)", line: 1, message: "app folder name \"\(name)\" is not a valid Kubernetes name")
                 }
-                let app = try loadApp(name: name, paths: paths, files: files, kustomize: kustomize, warnings: &warnings)
+                let app = try loadApp(
+                    name: name, paths: paths, files: files, kustomize: kustomize, submodules: submodules,
+                    warnings: &warnings)
                 try checkManifestWorkSize(app)
                 apps.append(app)
             } catch let error as ModelError {
@@ -114,13 +157,19 @@ public enum RepoLoader {
 
         var placements: [String: PlacementRecord] = [:]
         for path in files.keys where path.hasPrefix(RepoLayout.placementsDirectory + "/") && path.hasSuffix(".yaml") {
-            guard let document = try? YAMLLoader.load(files[path] ?? Data(), file: path).first,
-                let record = try? PlacementRecord.parse(document)
-            else {
-                warnings.append(ModelError(file: path, line: 1, message: "unreadable placement record ignored", severity: .warning))
-                continue
+            do {
+                guard let document = try YAMLLoader.load(files[path] ?? Data(), file: path).first else {
+                    throw ModelError(file: path, line: 1, message: "empty file")
+                }
+                let record = try PlacementRecord.parse(document)
+                placements[record.app] = record
+            } catch {
+                // The reconcile decides the app anew and rewrites the file; the position says what was wrong.
+                var finding = (error as? ModelError) ?? ModelError(file: path, line: 1, message: "\(error)")
+                finding.message += ": unreadable placement record ignored"
+                finding.severity = .warning
+                warnings.append(finding)
             }
-            placements[record.app] = record
         }
         // Everything but Placer's own outputs is an input: a kustomization may use bases outside apps/.
         let inputs = files.filter { path, _ in !RepoLayout.isOutput(path) }
@@ -141,7 +190,7 @@ public enum RepoLoader {
     }
 
     private static func loadApp(
-        name: String, paths: [String], files: [String: Data], kustomize: KustomizeRenderer?,
+        name: String, paths: [String], files: [String: Data], kustomize: KustomizeRenderer?, submodules: [String],
         warnings: inout [ModelError]
     ) throws -> Application {
         let folder = "\(RepoLayout.appsDirectory)/\(name)"
@@ -150,6 +199,8 @@ public enum RepoLoader {
             throw ModelError(file: "\(folder)/Chart.yaml", line: 1, message: "Helm charts are not supported: render the chart (helm template) and commit the output")
         }
         if let kustomization = paths.first(where: { KustomizeRenderer.fileNames.contains(String($0.dropFirst(folder.count + 1))) }) {
+            try KustomizationCheck.rejectSubmodules(
+                kustomization: kustomization, data: files[kustomization] ?? Data(), submodules: submodules)
             guard let kustomize else {
                 throw ModelError(file: kustomization, line: 1, message: "kustomize rendering is not enabled")
             }

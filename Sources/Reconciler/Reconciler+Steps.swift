@@ -181,9 +181,9 @@ extension Reconciler {
     /// - Throws: ``ReconcileError/inputs(_:)`` when the repo-wide inputs (policy, inventory) are broken.
     func load(_ context: inout ReconcileContext) throws {
         let tip = try context.require(context.tip, "a tip")
-        let (files, refused) = TreeReader.read(
-            tree: try repository.files(at: tip), submodules: try repository.submodulePaths(at: tip))
-        let snapshot = RepoLoader.load(files: files, presets: configuration.presets, refusedFiles: refused)
+        let tree = RepoTree(gitFiles: try repository.files(at: tip), submodules: try repository.submodulePaths(at: tip))
+        let files = tree.readableFiles
+        let snapshot = RepoLoader.load(tree: tree, presets: configuration.presets)
         if !snapshot.repoErrors.isEmpty {
             if configuration.logsInputErrors { for error in snapshot.repoErrors { logger.error("\(error.description)") } }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))

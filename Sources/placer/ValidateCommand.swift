@@ -9,8 +9,10 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Validate an app repo, or any folder of Kubernetes manifests; print file:line:column: message.",
         discussion: """
-            A folder holding apps/ is loaded as an app repo (apps, policies, inventory). Any other folder is read \
-            as plain Kubernetes manifests: every .yaml, .yml and .json file, with Helm charts refused and \
+            A folder holding apps/ is loaded as an app repo exactly as a reconcile loads a commit of it (symlinks \
+            followed inside the repo; symlinks leaving it, Git LFS pointers and submodules refused; apps, policies, \
+            inventory, placements/), and what a reconcile would do with each app is printed. Any other folder is \
+            read as plain Kubernetes manifests: every .yaml, .yml and .json file, with Helm charts refused and \
             kustomizations flagged; errors, warnings and a note per file are printed, sorted, then a summary. \
             Exits 1 when there is an error.
             """)
@@ -29,19 +31,19 @@ struct ValidateCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw CommandFailure("\(path) is not a folder")
         }
-        let files = try RepoFiles.read(directory: path)
         let apps = URL(fileURLWithPath: path).appendingPathComponent(RepoLayout.appsDirectory).path
         guard FileManager.default.fileExists(atPath: apps, isDirectory: &isDirectory), isDirectory.boolValue else {
-            let report = FolderValidator.validate(files: files)
+            let report = FolderValidator.validate(files: try RepoFiles.read(directory: path))
             print(report.rendered(), terminator: "")
             if report.errorCount > 0 { throw ExitCode(1) }
             return
         }
-        let snapshot = RepoLoader.load(files: files, presets: try PresetSource.presets(directory: presetsDir))
-        if warnings { for warning in snapshot.warnings { print(warning.description) } }
-        for error in snapshot.allErrors { print(error.description) }
-        print("\(snapshot.apps.count) apps valid, \(snapshot.invalidApps.count) invalid, \(snapshot.clusters.count) clusters, \(snapshot.allErrors.count) errors")
-        if !snapshot.allErrors.isEmpty { throw ExitCode(1) }
+        let presets = try PresetSource.presets(directory: presetsDir)
+        let snapshot = RepoLoader.load(tree: try RepoTree.read(directory: path), presets: presets)
+        // The reconciler's own default, so validate stops where a reconcile would.
+        let maxPruneShare = ReconcilerConfiguration(repoURL: "", cacheDirectory: "").maxPruneShare
+        let validation = RepoValidation(snapshot: snapshot, maxPruneShare: maxPruneShare)
+        print(validation.rendered(warnings: warnings), terminator: "")
+        if validation.errorCount > 0 { throw ExitCode(1) }
     }
 }
-

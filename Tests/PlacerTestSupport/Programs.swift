@@ -1,4 +1,5 @@
 import Foundation
+import PlacerTestSupport
 
 /// What a program run to its end left: its exit status and its two output streams.
 public struct ProgramOutput: Sendable {
