@@ -45,6 +45,8 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure("cannot create --workdir \(work.path): \((error as NSError).localizedDescription)")
         }
+        let lock = try WorkdirLock(folder: work)
+        defer { withExtendedLifetime(lock) {} }
 
         let bare = work.appendingPathComponent("app-repo.git").path
         try seedRepository(at: bare, from: tree.exampleRepo)

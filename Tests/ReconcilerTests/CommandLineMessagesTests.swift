@@ -67,4 +67,28 @@ struct CommandLineMessagesTests {
             }
         }
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: labBinary)))
+    func twoDemosRefuseToShareAWorkdirAndAKilledOneLeavesNoLock() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-demo-lock-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try ChildProcess(labBinary, ["demo", "--workdir", folder.path, "--interval", "60s", "--log-level", "warning"],
+            environment: ProcessInfo.processInfo.environment)
+        defer { first.kill9() }
+        #expect(await first.waitForOutput(timeout: .seconds(60)) { $0.contains("Ctrl-C stops the demo") }, "\(first.text)")
+        let kubeconfig = try Data(contentsOf: folder.appendingPathComponent("hub.kubeconfig"))
+
+        let second = try await runProgram(labBinary, ["demo", "--once", "--workdir", folder.path, "--log-level", "warning"])
+        #expect(second.status == 1)
+        #expect(second.output.contains("is in use by another placer-lab demo (pid \(first.pid))"), "\(second.output)")
+        #expect(try Data(contentsOf: folder.appendingPathComponent("hub.kubeconfig")) == kubeconfig, "the first demo's kubeconfig is untouched")
+
+        first.kill9()
+        _ = await first.waitForExit(timeout: .seconds(10))
+        let third = try await runProgram(labBinary, ["demo", "--once", "--workdir", folder.path, "--log-level", "warning"])
+        #expect(third.status == 0, "\(third.output)")
+    }
 }
+
+/// The harness binary that `scripts/test.sh` builds before the tests.
+let labBinary = packageRoot.appendingPathComponent(".build/debug/placer-lab").path
