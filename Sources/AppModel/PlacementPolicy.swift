@@ -21,6 +21,14 @@ public struct PlacementPolicy: Sendable, Hashable {
     /// Most apps moved for a score gain in one evaluation (`spec.stability.maxMovesPerCycle`, ≥ 0; default 5).
     /// Evacuations of failed or infeasible clusters do not count against it.
     public var maxMovesPerCycle: Int = 5
+    /// Which plugins run, in what order, with what default weights (`spec.profile`); `nil`: PDLC's default
+    /// profile, every built-in plugin.
+    public var profile: PluginProfile?
+    /// The load forecaster PDLC fits per cluster (`spec.forecaster`, one of ``knownForecasters``; default `holt`).
+    public var forecaster = "holt"
+    /// Coverage of the forecast interval whose upper bound the ForecastHeadroom filter and headroom score use
+    /// (`spec.forecastCoverage`, 0 ≤ coverage < 1; default 0: the point forecast, as before intervals existed).
+    public var forecastCoverage = 0.0
     /// Files the policy was read from, in the order applied (preset first).
     public var sources: [String]
     /// Hex SHA-256 of the policy documents applied, in order: changes whenever the policy does.
@@ -72,6 +80,21 @@ public struct PlacementPolicy: Sendable, Hashable {
         }
         if let value = spec["topCandidates"]?.doubleValue { topCandidates = max(1, Int(value)) }
         try applyStability(spec["stability"], document)
+        try applyProfile(spec["profile"], document)
+        if let value = spec["forecaster"] {
+            guard let name = value.stringValue, Self.knownForecasters.contains(name) else {
+                throw document.error(
+                    at: "spec.forecaster",
+                    "unknown forecaster \"\(value.stringValue ?? "")\" (known: \(Self.knownForecasters.joined(separator: ", ")))")
+            }
+            forecaster = name
+        }
+        if let value = spec["forecastCoverage"] {
+            guard let number = value.doubleValue, number >= 0, number < 1 else {
+                throw document.error(at: "spec.forecastCoverage", "forecastCoverage must be a number ≥ 0 and < 1")
+            }
+            forecastCoverage = number
+        }
         sources.append(document.file)
         digest = Digest.sha256(Data((digest + document.value.canonicalJSON()).utf8))
     }
@@ -103,6 +126,11 @@ public struct PlacementPolicy: Sendable, Hashable {
         guard let pairs = value.objectValue else { throw document.error(at: path, "weights must be a mapping of criterion: weight") }
         var table: [String: Double] = [:]
         for (criterion, weight) in pairs {
+            guard knownScorePlugins.contains(criterion) else {
+                throw document.error(
+                    at: "\(path).\(criterion)",
+                    "unknown score plugin \"\(criterion)\" (known: \(knownScorePlugins.joined(separator: ", ")))")
+            }
             guard let number = weight.doubleValue, (0...10).contains(number) else {
                 throw document.error(at: "\(path).\(criterion)", "weight of \(criterion) must be a number from 0 to 10")
             }

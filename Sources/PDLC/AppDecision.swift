@@ -21,8 +21,11 @@ public struct AppDecision: Sendable {
     public var inputs: [String: [DecisionInput]] = [:]
     /// Per listed cluster, the telemetry fallbacks in force (`cpu: prometheus stale (412 s), used hub`).
     public var fallbacks: [String: [String]] = [:]
+    /// What the decision did, as a code (``PlacementOutcome``).
+    public var outcome: PlacementOutcome = .unplaced
+
     /// Whether a better cluster was found but stability (count, cooldown, move limit) kept the app where it is.
-    public var held = false
+    public var held: Bool { outcome == .heldByHysteresis }
 
     /// Whether the app changes cluster in this decision.
     public var moves: Bool { cluster != nil && previousCluster != nil && cluster != previousCluster }

@@ -34,12 +34,13 @@ extension AssignmentPass {
 
         if let previous, current?.pinned == true {
             decision.cluster = previous
+            decision.outcome = .pinned
             decision.reasons = ["pinned to \(previous) by a human; Placer does not move it"]
             if previousPosition == nil { decision.reasons.append("warning: \(previous) no longer passes the filters") }
             entry.challenger = nil
             entry.wins = 0
         } else if let best {
-            let chosen = choose(
+            let (chosen, lead) = choose(
                 best: best, previous: previous, previousPosition: previousPosition, decision: &decision, entry: &entry,
                 policy: policy)
             decision.cluster = chosen
@@ -56,11 +57,10 @@ extension AssignmentPass {
                 }
             }
             // The cause of a move leads: it is what a reviewer of the commit needs first.
-            if let lead = decision.reasons.firstIndex(where: { $0.hasPrefix("moved from ") }), lead != 0 {
-                decision.reasons.insert(decision.reasons.remove(at: lead), at: 0)
-            }
+            if let lead { decision.reasons.insert(lead, at: 0) }
         } else {
             decision.cluster = previous
+            decision.outcome = previous == nil ? .unplaced : .kept
             decision.reasons = [previous.map { "no feasible cluster; kept on \($0)" } ?? "no feasible cluster"]
             if let evacuation = evacuate[app.name] {
                 decision.reasons.append("\(previous ?? "its cluster") stays saturated: \(evacuation.status.reasons.joined(separator: "; "))")
@@ -76,37 +76,42 @@ extension AssignmentPass {
         return decision
     }
 
-    /// Stability: where the app goes given the best cluster, and the reasons for a move or a hold.
+    /// Stability: where the app goes given the best cluster, its outcome, and the reasons for a move or a hold.
+    /// - Returns: the cluster, and for a move the reason that leads the decision's reasons (its cause).
     private mutating func choose(
         best: (position: Int, cluster: String), previous: String?, previousPosition: Int?,
         decision: inout AppDecision, entry: inout StabilityState.Entry, policy: PlacementPolicy
-    ) -> String {
+    ) -> (cluster: String, lead: String?) {
         guard let previous, previous != best.cluster else {
+            decision.outcome = previous == nil ? .placed : .kept
             entry.challenger = nil
             entry.wins = 0
-            return best.cluster
+            return (best.cluster, nil)
         }
         guard let previousPosition else {
             // Evacuation: the old cluster is refused or gone. Ignores count, cooldown and the move limit.
+            let lead: String
             if let refusal = decision.rejected.first(where: { $0.cluster == previous }) {
-                decision.reasons.append("moved from \(previous): \(refusal.reasons.joined(separator: "; "))")
+                lead = "moved from \(previous): \(refusal.reasons.joined(separator: "; "))"
             } else {
-                decision.reasons.append("moved from \(previous): it is no longer in the inventory")
+                lead = "moved from \(previous): it is no longer in the inventory"
             }
             let evacuation = evacuate[decision.app.name]
             if let evacuation { decision.reasons.append(evacuation.note) }
+            decision.outcome = evacuation == nil ? .evacuated : .shed
             entry = StabilityState.Entry(
                 challenger: nil, wins: 0, lastMoveSeconds: nowSeconds, shedFrom: evacuation == nil ? nil : previous)
-            return best.cluster
+            return (best.cluster, lead)
         }
         let gain = scratch.totals[best.position] - scratch.totals[previousPosition]
         let threshold = Format.trim(policy.minScoreGain)
         guard gain >= policy.minScoreGain else {
             decision.reasons.append(
                 "stays on \(previous): \(best.cluster) would gain only \(Format.trim(gain)) points (< \(threshold))")
+            decision.outcome = .kept
             entry.challenger = nil
             entry.wins = 0
-            return previous
+            return (previous, nil)
         }
         entry.wins = entry.challenger == best.cluster ? entry.wins + 1 : 1
         entry.challenger = best.cluster
@@ -124,12 +129,12 @@ extension AssignmentPass {
                 "stays on \(previous): \(evidence) for \(count) evaluations, but the limit of \(policy.maxMovesPerCycle) moves per cycle is reached")
         } else {
             movesLeft -= 1
-            decision.reasons.append("moved from \(previous): \(evidence) for \(count) evaluations")
+            decision.outcome = .moved
             entry = StabilityState.Entry(challenger: nil, wins: 0, lastMoveSeconds: nowSeconds)
-            return best.cluster
+            return (best.cluster, "moved from \(previous): \(evidence) for \(count) evaluations")
         }
-        decision.held = true
-        return previous
+        decision.outcome = .heldByHysteresis
+        return (previous, nil)
     }
 
     /// Every feasible position, best total first (ties by cluster name).

@@ -8,16 +8,26 @@ extension AssignmentPass {
     ) -> [PlacementRecord.Candidate] {
         var candidates: [PlacementRecord.Candidate] = []
         candidates.reserveCapacity(listed.count)
-        for k in listed {
+        // Full detail: each plugin's explanations of the listed clusters, through the same code that scored them.
+        var texts: [[String]] = []
+        if detail == .full {
+            let clusters = listed.map { scratch.feasible[$0] }
+            texts = engine.scores.map { plugin in
+                var sink = ScoreSink(explains: true)
+                plugin.score(prepared, clusters: clusters, state: state, into: &sink)
+                return sink.details
+            }
+        }
+        for (i, k) in listed.enumerated() {
             let c = scratch.feasible[k]
             let cluster = state.clusterList[c]
             var values: [String: Double] = [:]
-            var texts: [String: String] = [:]
+            var details: [String: String] = [:]
             for (p, plugin) in engine.scores.enumerated() where !scratch.values[p].isEmpty {
                 values[plugin.name] = scratch.values[p][k]
-                if detail == .full { texts[plugin.name] = plugin.score(prepared.app, on: cluster, state: state).detail }
+                if detail == .full { details[plugin.name] = texts[p][i] }
             }
-            if detail == .full { decision.details[cluster.name] = texts }
+            if detail == .full { decision.details[cluster.name] = details }
             if detail == .full { decision.verdicts[cluster.name] = engine.filters.map { .feasible($0.name) } }
             candidates.append(.init(cluster: cluster.name, total: scratch.totals[k], scores: values))
         }
@@ -39,12 +49,11 @@ extension AssignmentPass {
         }
         return refused.map { c in
             let cluster = state.clusterList[c]
-            var statuses = engine.filters.map { $0.filter(prepared.app, on: cluster, state: state) }
+            var statuses = engine.filters.map { $0.status(prepared, at: c, state: state) }
             if c == previousIndex, let evacuation = evacuate[prepared.app.name] { statuses.append(evacuation.status) }
             if detail == .full { decision.verdicts[cluster.name] = statuses }
-            let reasons = statuses.filter { $0.code == .unschedulable }.flatMap { status in
-                status.reasons.map { "\(status.plugin): \($0)" }
-            }
+            // The texts are built here, where the record shows them.
+            let reasons = statuses.flatMap { $0.rejections.map(\.description) }
             return PlacementRecord.Rejection(cluster: cluster.name, reasons: reasons)
         }
     }

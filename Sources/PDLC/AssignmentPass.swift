@@ -33,7 +33,10 @@ struct AssignmentPass {
         scratch.feasible.removeAll(keepingCapacity: true)
         scratch.feasible.append(contentsOf: 0..<state.clusterList.count)
         for filter in engine.filters {
-            filter.admit(prepared, &scratch.feasible, state: state)
+            var verdicts = FilterVerdicts(plugin: filter.name, explains: false, reusing: Self.take(&scratch.refused))
+            filter.filter(prepared, candidates: scratch.feasible, state: state, verdicts: &verdicts)
+            scratch.refused = verdicts.refusedClusters
+            if !scratch.refused.isEmpty { scratch.removeRefused() }
             if scratch.feasible.isEmpty { break }
         }
         if let home = prepared.currentIndex, evacuate[prepared.app.name] != nil {
@@ -47,18 +50,18 @@ struct AssignmentPass {
         var totals = Self.take(&scratch.totals)
         totals.append(contentsOf: repeatElement(0, count: count))
         for (p, plugin) in engine.scores.enumerated() {
-            var values = Self.take(&scratch.values[p])
             let weight = weights[p]
+            var sink = ScoreSink(explains: false, values: Self.take(&scratch.values[p]))
             if detail == .full || weight != 0 {
-                plugin.rawValues(prepared, at: scratch.feasible, into: &values, state: state)
-                plugin.normalize(values: &values)
+                plugin.score(prepared, clusters: scratch.feasible, state: state, into: &sink)
+                if let normalizer = engine.normalizers[p] { normalizer.normalize(&sink.values) }
                 if weight != 0 {
-                    values.withUnsafeBufferPointer { v in
+                    sink.values.withUnsafeBufferPointer { v in
                         totals.withUnsafeMutableBufferPointer { t in for k in 0..<count { t[k] += weight * v[k] } }
                     }
                 }
             }
-            scratch.values[p] = values
+            scratch.values[p] = sink.values
         }
         if weightSum > 0 {
             totals.withUnsafeMutableBufferPointer { t in for k in 0..<count { t[k] /= weightSum } }
@@ -68,8 +71,8 @@ struct AssignmentPass {
     }
 
     /// Moves the array out of `slot`, emptied but keeping its capacity.
-    private static func take(_ slot: inout [Double]) -> [Double] {
-        var array: [Double] = []
+    private static func take<Element>(_ slot: inout [Element]) -> [Element] {
+        var array: [Element] = []
         swap(&array, &slot)
         array.removeAll(keepingCapacity: true)
         return array

@@ -8,8 +8,8 @@ extension PlacementEngine {
     func repair(_ decisions: inout [AppDecision], state: inout CycleState, detail: DecisionDetail) {
         let unplaced = decisions.indices.filter { decisions[$0].cluster == nil }.prefix(repairLimit)
         guard !unplaced.isEmpty else { return }
-        let capacityFilters = filters.filter(\.checksCapacity)
-        let otherFilters = filters.filter { !$0.checksCapacity }
+        let capacityFilters = filters.filter { $0 is any CapacityFilterPlugin }
+        let otherFilters = filters.filter { !($0 is any CapacityFilterPlugin) }
         var onCluster: [Int: [Int]] = [:]
         for (d, decision) in decisions.enumerated() {
             guard let name = decision.cluster, let c = state.clusterIndex[name] else { continue }
@@ -18,9 +18,14 @@ extension PlacementEngine {
         for u in unplaced {
             let app = decisions[u].app
             let prepared = state.prepare(app)
-            let blocked = state.clusterList.indices.filter { c in
-                otherFilters.allSatisfy { $0.admits(prepared, at: c, state: state) }
-            }.prefix(4)
+            var admitted = Array(state.clusterList.indices)
+            for filter in otherFilters where !admitted.isEmpty {
+                var verdicts = FilterVerdicts(plugin: filter.name, explains: false)
+                filter.filter(prepared, candidates: admitted, state: state, verdicts: &verdicts)
+                let refused = Set(verdicts.refusedClusters)
+                if !refused.isEmpty { admitted.removeAll { refused.contains($0) } }
+            }
+            let blocked = admitted.prefix(4)
             search: for c in blocked {
                 let movable = (onCluster[c] ?? []).filter { d in
                     let other = decisions[d]
@@ -57,6 +62,7 @@ extension PlacementEngine {
                     state.record(app, on: from)
                     state.arrive(app, on: from)
                     decisions[u].cluster = from
+                    decisions[u].outcome = .placed
                     decisions[u].rejected.removeAll { $0.cluster == from }
                     decisions[u].reasons = ["placed on \(from) by the repair pass: \(other.name) moved to \(to) to make room"]
                     onCluster[c, default: []].append(u)

@@ -1,7 +1,8 @@
 import Foundation
 import AppModel
 
-/// PDLC's decision pipeline: prepare → filter → score → normalise → weigh → assign under capacity → stabilise.
+/// PDLC's decision pipeline in kube-scheduler's phases: PreFilter and PreScore once per cycle (each plugin's state
+/// in ``CycleState``) → per app: Filter → Score → NormalizeScore → weigh → assign under capacity → stabilise.
 ///
 /// All apps are assigned in one pass, Gold before Silver before BestEffort (then by name), each consuming
 /// capacity for the next; a bounded repair pass then tries to place apps left without a cluster by moving one
@@ -10,14 +11,31 @@ import AppModel
 /// when the gain reaches `minScoreGain` for `consecutiveEvaluations` evaluations in a row, its cooldown has
 /// passed and the cycle's move limit allows; it leaves a cluster that became infeasible at once. A cluster
 /// saturated by measured use (``Saturation``) is infeasible for just enough of its apps, lowest QoS and smallest
-/// migration cost first, which also leave at once; the others stay. A pinned app never moves. Pure and deterministic: same inputs, same decisions (ties broken by cluster name).
+/// migration cost first, which also leave at once; the others stay. A pinned app never moves. Each decision
+/// carries its ``PlacementOutcome``. Pure and deterministic: same inputs, same decisions (ties broken by cluster
+/// name).
 ///
-/// The hot path addresses clusters by index and asks plugins only yes/no and numbers
-/// (``FilterPlugin/admits(_:at:state:)``, ``ScorePlugin/rawValue(_:at:state:)``); reasons and explanations are
-/// built only for the clusters a decision lists (``DecisionDetail``).
+/// Which plugins run comes from the policy's profile (``PluginProfile``, resolved by ``registry``), or the
+/// engine's own plugins when the policy has none. The hot path addresses clusters by index and runs each filter
+/// and score once per app over the candidate list with sinks that build no text (``FilterVerdicts``,
+/// ``ScoreSink``); the same plugin code builds reasons and explanations only for the clusters a decision lists
+/// (``DecisionDetail``).
 public struct PlacementEngine: Sendable {
+    /// The profile's filters, in the order they run.
     public let filters: [any FilterPlugin]
+    /// The profile's score plugins, in order; weights come from the policy by name.
     public let scores: [any ScorePlugin]
+    /// Per score plugin, itself when it normalises (``NormalizeScorePlugin``), else `nil`.
+    let normalizers: [(any NormalizeScorePlugin)?]
+    /// Plugins with a PreFilter or PreScore phase, run once per cycle before the first app.
+    let preFilters: [any PreFilterPlugin]
+    let preScores: [any PreScorePlugin]
+    /// Weights the profile gives score plugins (by name), for QoS classes and performance profiles whose weight
+    /// table does not name them.
+    public var profileWeights: [String: Double] = [:]
+    /// Where ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:)`` finds the plugins a
+    /// policy's profile names.
+    public var registry: PluginRegistry = .standard
     /// Apps left unplaced that the repair pass tries to place per cycle.
     public var repairLimit = 64
     /// Extra greedy passes tried when apps are left unplaced (squeaky wheel), and the largest apps × clusters
@@ -29,9 +47,25 @@ public struct PlacementEngine: Sendable {
     /// rate window), so the next evaluations do not shed a second app for load that already left.
     public var saturationSettleSeconds = 300.0
 
+    /// - Parameters:
+    ///   - filters: the filters in the order they run.
+    ///   - scores: the score plugins.
     public init(filters: [any FilterPlugin], scores: [any ScorePlugin]) {
         self.filters = filters
         self.scores = scores
+        normalizers = scores.map { $0 as? any NormalizeScorePlugin }
+        var seen = Set<String>()
+        let plugins: [any PlacementPlugin] = (filters as [any PlacementPlugin]) + (scores as [any PlacementPlugin])
+        preFilters = plugins.compactMap { $0 as? any PreFilterPlugin }.filter { seen.insert("f:" + $0.name).inserted }
+        preScores = plugins.compactMap { $0 as? any PreScorePlugin }.filter { seen.insert("s:" + $0.name).inserted }
+    }
+
+    /// The cycle's state for `clusters`, `policy` and `apps`, with every plugin's PreFilter and PreScore state.
+    public func cycleState(clusters: [ClusterSpec], policy: PlacementPolicy, apps: [Application] = []) -> CycleState {
+        var state = CycleState(clusters: clusters, policy: policy, apps: apps)
+        for plugin in preFilters { plugin.runPreFilter(&state) }
+        for plugin in preScores { plugin.runPreScore(&state) }
+        return state
     }
 
     /// The built-in profile (every standard plugin).
@@ -79,7 +113,14 @@ public struct PlacementEngine: Sendable {
         current: [String: PlacementRecord] = [:], fixed: [FixedPlacement] = [], stability: StabilityState,
         nowSeconds: Double, detail: DecisionDetail = .full
     ) -> DecisionOutcome {
-        var base = CycleState(clusters: clusters, policy: policy, apps: apps)
+        if let profile = policy.profile, let configured = try? registry.engine(for: profile, base: self) {
+            var unprofiled = policy
+            unprofiled.profile = nil
+            return configured.decide(
+                apps: apps, clusters: clusters, policy: unprofiled, current: current, fixed: fixed, stability: stability,
+                nowSeconds: nowSeconds, detail: detail)
+        }
+        var base = cycleState(clusters: clusters, policy: policy, apps: apps)
         for (name, record) in current { if let cluster = record.cluster { base.currentCluster[name] = cluster } }
         for hold in fixed { base.consume(cpuCores: hold.cpuCores, memoryBytes: hold.memoryBytes, on: hold.cluster) }
         for app in apps {
@@ -174,9 +215,12 @@ public struct PlacementEngine: Sendable {
         return PassResult(decisions: decisions, state: state, stability: walk.stability)
     }
 
-    /// The weights for `app`: the policy's, or 1 for every plugin when the policy gives none.
+    /// The weights for `app`, aligned with ``scores``: the policy's for its class or performance profile, where
+    /// they do not name a plugin the profile's weight (``profileWeights``), or 1 for every plugin when neither
+    /// gives a positive weight.
     func effectiveWeights(for app: Application, policy: PlacementPolicy) -> [Double] {
-        let configured = policy.weights(for: app)
+        var configured = policy.weights(for: app)
+        for (name, weight) in profileWeights where configured[name] == nil { configured[name] = weight }
         if configured.values.contains(where: { $0 > 0 }) { return scores.map { configured[$0.name, default: 0] } }
         return scores.map { _ in 1.0 }
     }
@@ -214,11 +258,27 @@ struct Scratch {
     var totals: [Double] = []
     /// Per score plugin, its normalised values over `feasible`.
     var values: [[Double]]
+    /// Clusters the last filter refused (as reported, possibly repeated), and a mark per cluster index used to
+    /// drop them from `feasible` (all false between filters).
+    var refused: [Int] = []
+    private var marked: [Bool]
 
     init(clusterCount: Int, plugins: Int) {
         feasible.reserveCapacity(clusterCount)
         totals.reserveCapacity(clusterCount)
+        refused.reserveCapacity(clusterCount)
+        marked = Array(repeating: false, count: clusterCount)
         values = Array(repeating: [], count: plugins)
         for p in values.indices { values[p].reserveCapacity(clusterCount) }
+    }
+
+    /// Removes the clusters in `refused` from `feasible`, keeping the order.
+    mutating func removeRefused() {
+        var mark: [Bool] = []
+        swap(&mark, &marked)
+        for c in refused { mark[c] = true }
+        feasible.removeAll { mark[$0] }
+        for c in refused { mark[c] = false }
+        swap(&mark, &marked)
     }
 }

@@ -80,9 +80,16 @@ public struct Saturation: Sendable, Hashable {
     }
 }
 
+extension Saturation: RejectionReason {
+    /// `Saturated`.
+    public var code: String { "Saturated" }
+    /// ``evidence``.
+    public var text: String { evidence }
+}
+
 /// An app PDLC moves off its saturated cluster this evaluation: the refusal to record and a note for the reasons.
 struct Evacuation {
-    /// Plugin `Saturation`, unschedulable, with ``Saturation/evidence`` as its reason.
+    /// Plugin `Saturation`, unschedulable, with the ``Saturation`` as its reason.
     var status: FilterStatus
     /// Why this app: how many of the cluster's apps move and in what order.
     var note: String
@@ -157,7 +164,7 @@ extension PlacementEngine {
                 }
             }
             let status = FilterStatus(
-                code: .unschedulable, reasons: [saturation.evidence], plugin: Self.saturationPlugin)
+                plugin: Self.saturationPlugin, rejections: [Rejection(plugin: Self.saturationPlugin, reason: saturation)])
             var chosen: [(name: String, target: Int)] = []
             for app in stay {
                 guard cpuExcess > 1e-9 || memoryExcess > 1 else { break }

@@ -255,8 +255,9 @@ extension Reconciler {
         for index in decisions.indices {
             let app = decisions[index].app.name
             guard let author = authors[app], author.honoured, snapshot.placements[app]?.pinned != true else { continue }
-            decisions[index].reasons = decisions[index].reasons.map {
-                $0.hasPrefix("pinned to ") ? "kept on \(decisions[index].cluster ?? "-"): \(author.summary); Placer does not move it until apps/\(app)/ changes or the placement says pinned: false" : $0
+            // A pinned decision's first reason is the pin's statement: say whose decision it is.
+            if decisions[index].outcome == .pinned, !decisions[index].reasons.isEmpty {
+                decisions[index].reasons[0] = "kept on \(decisions[index].cluster ?? "-"): \(author.summary); Placer does not move it until apps/\(app)/ changes or the placement says pinned: false"
             }
         }
         // Two apps on one cluster defining the same object: the later by name keeps its last placement, Invalid.

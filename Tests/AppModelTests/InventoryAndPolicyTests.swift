@@ -67,6 +67,13 @@ import Testing
         ("spec:\n  weights:\n    Platinum: {latencyMargin: 1}\n", 3),
         ("spec:\n  reservePercent: 95\n", 2),
         ("spec:\n  hysteresis:\n    minScoreGain: -1\n", 3),
+        ("spec:\n  weights:\n    Gold:\n      latencyMargin: 2\n      latencyMarjin: 5\n", 5),
+        ("spec:\n  performanceProfiles:\n    Greenness: {enrgy: 8}\n", 3),
+        ("spec:\n  forecaster: prophet\n", 2),
+        ("spec:\n  forecastCoverage: 1.5\n", 2),
+        ("spec:\n  profile:\n    plugins:\n      filter:\n        disabled:\n          - name: Capacity\n          - name: Latency\n", 7),
+        ("spec:\n  profile:\n    plugins:\n      score:\n        enabled: [{name: headroom, weight: 2}, {name: nearness}]\n", 5),
+        ("spec:\n  profile:\n    plugins:\n      preScore: {}\n", 4),
     ])
     func badPolicyValuesAreErrorsAtTheirLine(yaml: String, line: Int) throws {
         var policy = PlacementPolicy()
@@ -74,5 +81,41 @@ import Testing
         let error = try #require(modelError { try policy.apply(document) })
         #expect(error.file == "policies/p.yaml")
         #expect(error.line == line)
+    }
+
+    @Test func unknownNamesAreRefusedWithFileLineColumnAndTheKnownNames() throws {
+        var policy = PlacementPolicy()
+        let document = try #require(try loadYAML("spec:\n  weights:\n    Gold: {latencyMargin: 5, latencyMarjin: 5}\n", file: "policies/p.yaml").first)
+        let error = try #require(modelError { try policy.apply(document) })
+        #expect(error.description.hasPrefix("policies/p.yaml:3:"))
+        #expect(error.message.hasPrefix("unknown score plugin \"latencyMarjin\" (known: latencyMargin, headroom,"))
+        let profile = try #require(try loadYAML(
+            "spec:\n  profile:\n    plugins:\n      filter:\n        enabled: [{name: Capacity}, {name: Nope}]\n",
+            file: "policies/q.yaml").first)
+        let profileError = try #require(modelError { try policy.apply(profile) })
+        #expect(profileError.description.hasPrefix("policies/q.yaml:5:"))
+        #expect(profileError.message.hasPrefix("unknown filter plugin \"Nope\" (known: Availability,"))
+    }
+
+    @Test func profileAndForecasterAreRead() throws {
+        var policy = PlacementPolicy()
+        #expect(policy.profile == nil && policy.forecaster == "holt" && policy.forecastCoverage == 0)
+        let yaml = """
+            spec:
+              forecaster: holt
+              forecastCoverage: 0.8
+              profile:
+                plugins:
+                  filter:
+                    disabled: [{name: EnergyLimit}]
+                  score:
+                    disabled: [{name: "*"}]
+                    enabled: [{name: headroom, weight: 2}, latencyMargin]
+            """
+        try policy.apply(try #require(try loadYAML(yaml, file: "p.yaml").first))
+        #expect(policy.forecastCoverage == 0.8)
+        #expect(policy.profile?.filter == PluginProfile.PluginSet(disabled: ["EnergyLimit"]))
+        #expect(policy.profile?.score == PluginProfile.PluginSet(
+            enabled: [.init(name: "headroom", weight: 2), .init(name: "latencyMargin")], disabled: ["*"]))
     }
 }

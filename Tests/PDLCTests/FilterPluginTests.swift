@@ -84,8 +84,8 @@ import Testing
     @Test func aHistoryShorterThanTheHorizonMakesNoForecast() {
         // Four minutes of a fresh exporter ramping up say nothing about the next ten.
         let young = Self.loaded("young", history: [0, 2, 4, 6, 8])
-        #expect(young.telemetry?.forecastCPUCores == nil)
-        #expect(Self.loaded("old", history: Array(repeating: 6, count: 11)).telemetry?.forecastCPUCores == 6)
+        #expect(young.telemetry?.forecastCPUCores() == nil)
+        #expect(Self.loaded("old", history: Array(repeating: 6, count: 11)).telemetry?.forecastCPUCores() == 6)
     }
 
     @Test func risingLoadIsRefusedWhereAFlatOneAtTheSameLevelIsNot() {
@@ -123,33 +123,36 @@ import Testing
         #expect(decision?.rejections(of: "a") == ["LatencyBudget: latency 50 ms (measured) to z exceeds budget 20 ms"])
     }
 
-    // MARK: fast and explained paths agree
+    // MARK: the hot path and the explaining path run the same code and agree
 
     @Test(arguments: [1, 2, 3] as [UInt64])
     func fastAndExplainedPathsAgree(seed: UInt64) {
         let fleet = SyntheticFleet.generate(apps: 60, clusters: 30, seed: seed)
-        var state = CycleState(clusters: fleet.clusters, policy: PlacementPolicy(), apps: fleet.apps)
+        var state = engine.cycleState(clusters: fleet.clusters, policy: PlacementPolicy(), apps: fleet.apps)
         for (k, app) in fleet.apps.enumerated() {
             let prepared = state.prepare(app)
             for filter in engine.filters {
-                var batch = Array(state.clusterList.indices)
-                filter.admit(prepared, &batch, state: state)
+                var batch = FilterVerdicts(plugin: filter.name, explains: false)
+                filter.filter(prepared, candidates: Array(state.clusterList.indices), state: state, verdicts: &batch)
+                #expect(batch.rejections.isEmpty, "the hot path builds no reason")
                 for c in state.clusterList.indices {
                     let fast = filter.admits(prepared, at: c, state: state)
-                    let slow = filter.filter(app, on: state.clusterList[c], state: state).code == .feasible
-                    #expect(fast == slow, "\(filter.name) \(app.name) \(state.clusterList[c].name)")
-                    #expect(batch.contains(c) == slow, "\(filter.name) batch \(app.name) \(state.clusterList[c].name)")
+                    let slow = filter.status(prepared, at: c, state: state)
+                    #expect(fast == (slow.code == .feasible), "\(filter.name) \(app.name) \(state.clusterList[c].name)")
+                    #expect(batch.refusedClusters.contains(c) == !fast, "\(filter.name) batch \(app.name) \(state.clusterList[c].name)")
+                    #expect(slow.rejections.allSatisfy { $0.plugin == filter.name && !$0.text.isEmpty })
                 }
             }
             for plugin in engine.scores {
-                var batch: [Double] = []
-                plugin.rawValues(prepared, at: Array(state.clusterList.indices), into: &batch, state: state)
+                var batch = ScoreSink(explains: false)
+                plugin.score(prepared, clusters: Array(state.clusterList.indices), state: state, into: &batch)
+                #expect(batch.values.count == state.clusterList.count && batch.details.isEmpty)
                 for c in state.clusterList.indices {
-                    let slow = plugin.score(app, on: state.clusterList[c], state: state)
-                    // Normalising plugins report their measurement in `raw`, the others their score.
-                    let expected = ["energy", "balance", "taintToleration"].contains(plugin.name) ? slow.raw : slow.value
-                    #expect(abs(batch[c] - expected) < 1e-9, "\(plugin.name) \(app.name) \(state.clusterList[c].name)")
-                    #expect(abs(plugin.rawValue(prepared, at: c, state: state) - batch[c]) < 1e-12)
+                    let slow = plugin.explainedScore(prepared, at: c, state: state)
+                    #expect(abs(batch.values[c] - slow.value) < 1e-12, "\(plugin.name) \(app.name) \(state.clusterList[c].name)")
+                    #expect(!slow.detail.isEmpty)
+                    // Plugins that do not normalise score in 0…100 themselves.
+                    if !(plugin is any NormalizeScorePlugin) { #expect((0...100).contains(batch.values[c])) }
                 }
             }
             // Fill the fleet as we go so capacity and channel filters see placed peers.

@@ -292,35 +292,33 @@ import Testing
         }
     }
 
+    /// Energy prices scored by the plugin and normalised over the clusters given, by cluster name.
+    static func normalisedEnergy(_ prices: [(String, Double)]) -> [String: Double] {
+        let plugin = EnergyScore()
+        let state = CycleState(clusters: prices.map { makeCluster($0.0, energy: $0.1) }, policy: PlacementPolicy())
+        let app = state.prepare(makeApp("x"))
+        var sink = ScoreSink(explains: false)
+        plugin.score(app, clusters: Array(state.clusterList.indices), state: state, into: &sink)
+        var values = sink.values
+        plugin.normalize(&values)
+        return Dictionary(uniqueKeysWithValues: zip(state.clusterList.map(\.name), values))
+    }
+
     @Test
     func energyScoreNeverExceeds100() {
-        let plugin = EnergyScore()
-        let state = CycleState(clusters: [], policy: PlacementPolicy())
-        let app = makeApp("x")
-        var table: [String: PluginScore] = [:]
-        for (name, cost) in [("cloud", 0.018), ("dc", 0.03), ("edge", 0.045)] {
-            table[name] = plugin.score(app, on: makeCluster(name, energy: cost), state: state)
-        }
-        plugin.normalize(&table)
-        #expect(table["cloud"]?.value == 100)
-        #expect(table["edge"]?.value == 0)
-        #expect(table.values.allSatisfy { (0...100).contains($0.value) }, "\(table.mapValues(\.value))")
+        let table = Self.normalisedEnergy([("cloud", 0.018), ("dc", 0.03), ("edge", 0.045)])
+        #expect(table["cloud"] == 100)
+        #expect(table["edge"] == 0)
+        #expect(table.values.allSatisfy { (0...100).contains($0) }, "\(table)")
     }
 
     @Test func energyScoreIsMinMaxNormalised() {
-        let plugin = EnergyScore()
-        let state = CycleState(clusters: [], policy: PlacementPolicy())
-        var table: [String: PluginScore] = [:]
-        for (name, cost) in [("cheap", 0.01), ("mid", 0.03), ("dear", 0.05)] {
-            table[name] = plugin.score(makeApp("x"), on: makeCluster(name, energy: cost), state: state)
-        }
-        plugin.normalize(&table)
-        #expect(abs((table["cheap"]?.value ?? 0) - 100) < 1e-9)
-        #expect(abs((table["mid"]?.value ?? 0) - 50) < 1e-9)
-        #expect(table["dear"]?.value == 0)
-        var single = ["only": plugin.score(makeApp("x"), on: makeCluster("only", energy: 0.2), state: state)]
-        plugin.normalize(&single)
-        #expect(single["only"]?.value == 100)
+        let table = Self.normalisedEnergy([("cheap", 0.01), ("mid", 0.03), ("dear", 0.05)])
+        #expect(abs((table["cheap"] ?? 0) - 100) < 1e-9)
+        #expect(abs((table["mid"] ?? 0) - 50) < 1e-9)
+        #expect(table["dear"] == 0)
+        let single = Self.normalisedEnergy([("only", 0.2)])
+        #expect(single["only"] == 100)
     }
 
     @Test func registryKnowsEveryDefaultPluginAndReportsUnknownOnes() {

@@ -66,6 +66,9 @@ import Testing
         #expect(reasons.contains { $0.hasPrefix("home is saturated: 3 of its 5 apps here move off") }, "\(reasons)")
         #expect(outcome.stability.apps["silver-small"]?.shedFrom == "home")
         #expect(outcome.stability.apps["gold-a"]?.shedFrom == nil)
+        // The outcome says it as a code: shed, not evacuated; the Gold apps are kept.
+        #expect(outcome.decisions.filter { $0.outcome == .shed }.map(\.app.name).sorted() == moved.sorted())
+        #expect(outcome.decisions[app: "gold-a"]?.outcome == .kept)
     }
 
     @Test func aSmallExcessShedsOneApp() {

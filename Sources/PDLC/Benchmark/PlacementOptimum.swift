@@ -15,7 +15,7 @@ public enum PlacementOptimum {
     public static func pairScores(
         apps: [Application], clusters: [ClusterSpec], policy: PlacementPolicy, engine: PlacementEngine = .standard()
     ) -> [[Double?]] {
-        let state = CycleState(clusters: clusters, policy: policy, apps: apps)
+        let state = engine.cycleState(clusters: clusters, policy: policy, apps: apps)
         var pass = AssignmentPass(
             engine: engine, detail: .full, nowSeconds: 0, stability: StabilityState(), movesLeft: 0,
             scratch: Scratch(clusterCount: state.clusterList.count, plugins: engine.scores.count))

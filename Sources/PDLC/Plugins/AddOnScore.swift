@@ -5,9 +5,12 @@ import AppModel
 ///
 /// Scores past their `validUntil` count as missing (OCM gives them 0; here missing means neutral, 50) and are
 /// named in the explanation, so a stale provider is visible and never a silent zero.
-public struct AddOnScore: ScorePlugin {
+public struct AddOnScore: PreScorePlugin, ScorePlugin {
     public let name = "addOnScore"
     public init() {}
+
+    /// The plugin's 0…100 value per cluster index.
+    public struct State: Sendable { public var value: [Double] }
 
     /// The plugin's 0…100 value for `cluster`.
     static func value(_ cluster: ClusterSpec) -> Double {
@@ -16,14 +19,19 @@ public struct AddOnScore: ScorePlugin {
         return min(100, max(0, (mean + 100) / 2))
     }
 
-    public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
-        let stale = cluster.expiredAddOnScores.isEmpty
-            ? "" : "; expired: \(cluster.expiredAddOnScores.sorted().joined(separator: ", "))"
-        guard !cluster.addOnScores.isEmpty else { return PluginScore(50, "no valid AddOnPlacementScore\(stale)") }
-        let mean = cluster.addOnScores.values.reduce(0, +) / Double(cluster.addOnScores.count)
-        let names = cluster.addOnScores.keys.sorted().joined(separator: ", ")
-        return PluginScore((mean + 100) / 2, "AddOnPlacementScore \(Format.trim(mean)) (\(names))\(stale)")
+    public func preScore(_ state: CycleState) -> State { State(value: state.clusterList.map(Self.value)) }
+
+    public func score(_ app: PreparedApp, clusters: [Int], state: CycleState, into scores: inout ScoreSink) {
+        let values = cycleState(state).value
+        for c in clusters { scores.add(values[c], Self.detail(state.clusterList[c])) }
     }
 
-    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double { state.fleet.addOnScore[c] }
+    private static func detail(_ cluster: ClusterSpec) -> String {
+        let stale = cluster.expiredAddOnScores.isEmpty
+            ? "" : "; expired: \(cluster.expiredAddOnScores.sorted().joined(separator: ", "))"
+        guard !cluster.addOnScores.isEmpty else { return "no valid AddOnPlacementScore\(stale)" }
+        let mean = cluster.addOnScores.values.reduce(0, +) / Double(cluster.addOnScores.count)
+        let names = cluster.addOnScores.keys.sorted().joined(separator: ", ")
+        return "AddOnPlacementScore \(Format.trim(mean)) (\(names))\(stale)"
+    }
 }

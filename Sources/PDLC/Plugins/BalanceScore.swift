@@ -6,7 +6,7 @@ import AppModel
 /// Utilisation is the mean of the cpu and memory shares of allocatable in use, where "in use" is the measured
 /// figure (telemetry `cpuUsedCores`, `memoryUsedBytes`) when present and larger than what this cycle's apps
 /// requested, plus the app's requests. Decision counts never enter (unlike OCM's Balance prioritizer).
-public struct BalanceScore: ScorePlugin {
+public struct BalanceScore: NormalizeScorePlugin {
     public let name = "balance"
     public init() {}
 
@@ -26,19 +26,15 @@ public struct BalanceScore: ScorePlugin {
         return (value, measured)
     }
 
-    public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
-        guard let c = state.clusterIndex[cluster.name] else { return PluginScore(0, "unknown cluster") }
-        let current = state.currentCluster[app.name].flatMap { state.clusterIndex[$0] }
-        let (value, measured) = Self.utilisation(app, at: c, current: current, state: state)
-        let basis = measured ? "measured use (\(cluster.telemetry?.sources["cpu"] ?? "telemetry"))" : "requests"
-        return PluginScore(0, "\(Format.percent(100 * value)) utilised after placement (\(basis))").with(raw: 1 - value)
+    /// Appends `1 − utilisation` (raw); ``normalize(_:)`` turns it into a score.
+    public func score(_ app: PreparedApp, clusters: [Int], state: CycleState, into scores: inout ScoreSink) {
+        for c in clusters {
+            let (value, measured) = Self.utilisation(app.app, at: c, current: app.currentIndex, state: state)
+            scores.add(
+                1 - value,
+                "\(Format.percent(100 * value)) utilised after placement (\(measured ? "measured use (\(state.clusterList[c].telemetry?.sources["cpu"] ?? "telemetry"))" : "requests"))")
+        }
     }
 
-    public func normalize(_ scores: inout [String: PluginScore]) { MinMax.normalize(&scores, higherIsBetter: true) }
-
-    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double {
-        1 - Self.utilisation(app.app, at: c, current: app.currentIndex, state: state).0
-    }
-
-    public func normalize(values: inout [Double]) { MinMax.normalize(&values, higherIsBetter: true) }
+    public func normalize(_ scores: inout [Double]) { MinMax.normalize(&scores, higherIsBetter: true) }
 }

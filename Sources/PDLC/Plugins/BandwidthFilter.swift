@@ -8,46 +8,47 @@ public struct BandwidthFilter: FilterPlugin {
     public let name = "Bandwidth"
     public init() {}
 
-    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
-        guard let c = state.clusterIndex[cluster.name] else { return .feasible(name) }
-        let prepared = state.prepare(app)
-        var reasons: [String] = []
-        if app.bandwidthMegabitsPerSecond > 0 {
-            for (zone, z) in zip(app.userZones, prepared.userZones) where z >= 0 {
-                let have = state.fleet.bandwidth(c, z)
-                if !have.isNaN && have < app.bandwidthMegabitsPerSecond {
-                    reasons.append("bandwidth \(Format.trim(have)) Mbit/s to \(zone) below needed \(Format.trim(app.bandwidthMegabitsPerSecond)) Mbit/s")
+    /// Why a cluster is refused; bandwidths in Mbit/s.
+    public enum Reason: RejectionReason, Equatable {
+        /// Measured bandwidth to a user zone below the app's need.
+        case toZone(zone: String, haveMegabitsPerSecond: Double, needMegabitsPerSecond: Double)
+        /// Measured bandwidth to a channel peer's zone below the channel's `minBandwidth`.
+        case toPeer(peer: String, haveMegabitsPerSecond: Double, needMegabitsPerSecond: Double)
+
+        public var code: String { "InsufficientBandwidth" }
+
+        public var text: String {
+            switch self {
+            case .toZone(let zone, let have, let need):
+                "bandwidth \(Format.trim(have)) Mbit/s to \(zone) below needed \(Format.trim(need)) Mbit/s"
+            case .toPeer(let peer, let have, let need):
+                "channel to \(peer): bandwidth \(Format.trim(have)) Mbit/s below minBandwidth \(Format.trim(need)) Mbit/s"
+            }
+        }
+    }
+
+    public func filter(_ app: PreparedApp, candidates: [Int], state: CycleState, verdicts: inout FilterVerdicts) {
+        let need = app.app.bandwidthMegabitsPerSecond
+        guard state.fleet.hasBandwidth, need > 0 || !app.channels.isEmpty else { return }
+        let fleet = state.fleet
+        for c in candidates {
+            if need > 0 {
+                for (k, z) in app.userZones.enumerated() where z >= 0 {
+                    let have = fleet.bandwidth(c, z)
+                    if !have.isNaN && have < need {
+                        verdicts.refuse(
+                            c, Reason.toZone(zone: app.app.userZones[k], haveMegabitsPerSecond: have, needMegabitsPerSecond: need))
+                    }
+                }
+            }
+            for bound in app.channels {
+                guard let minimum = bound.minBandwidthMegabitsPerSecond, bound.peerCluster != c else { continue }
+                let have = fleet.bandwidth(c, bound.peerZone)
+                if !have.isNaN && have < minimum {
+                    verdicts.refuse(
+                        c, Reason.toPeer(peer: bound.peer, haveMegabitsPerSecond: have, needMegabitsPerSecond: minimum))
                 }
             }
         }
-        for bound in prepared.channels {
-            guard let need = bound.minBandwidthMegabitsPerSecond, bound.peerCluster != c else { continue }
-            let have = state.fleet.bandwidth(c, bound.peerZone)
-            if !have.isNaN && have < need {
-                reasons.append("channel to \(bound.peer): bandwidth \(Format.trim(have)) Mbit/s below minBandwidth \(Format.trim(need)) Mbit/s")
-            }
-        }
-        return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
-    }
-
-    public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
-        guard state.fleet.hasBandwidth, app.app.bandwidthMegabitsPerSecond > 0 || !app.channels.isEmpty else { return }
-        candidates.removeAll { !admits(app, at: $0, state: state) }
-    }
-
-    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
-        let need = app.app.bandwidthMegabitsPerSecond
-        if need > 0 {
-            for z in app.userZones where z >= 0 {
-                let have = state.fleet.bandwidth(c, z)
-                if !have.isNaN && have < need { return false }
-            }
-        }
-        for bound in app.channels {
-            guard let need = bound.minBandwidthMegabitsPerSecond, bound.peerCluster != c else { continue }
-            let have = state.fleet.bandwidth(c, bound.peerZone)
-            if !have.isNaN && have < need { return false }
-        }
-        return true
     }
 }

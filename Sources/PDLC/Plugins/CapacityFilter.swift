@@ -2,25 +2,40 @@ import AppModel
 
 /// Refuses clusters without room for the app's requests, counting what apps placed earlier in the cycle took
 /// and the policy's reserve (`reservePercent`).
-public struct CapacityFilter: FilterPlugin {
+public struct CapacityFilter: CapacityFilterPlugin {
     public let name = "Capacity"
-    public var checksCapacity: Bool { true }
     public init() {}
 
-    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
-        var reasons: [String] = []
-        let freeCPU = state.freeCPUCores(cluster)
-        if app.cpuCores > freeCPU + 1e-9 {
-            reasons.append("needs \(Format.cores(app.cpuCores)) cpu, \(Format.cores(max(0, freeCPU))) free")
+    /// The app needs more than is free after the reserve: cpu in cores, memory in bytes (`free` ≥ 0).
+    public enum Reason: RejectionReason, Equatable {
+        case cpu(needCores: Double, freeCores: Double)
+        case memory(needBytes: Double, freeBytes: Double)
+
+        public var code: String {
+            switch self {
+            case .cpu: "InsufficientCPU"
+            case .memory: "InsufficientMemory"
+            }
         }
-        let freeMemory = state.freeMemoryBytes(cluster)
-        if app.memoryBytes > freeMemory + 1 {
-            reasons.append("needs \(Format.bytes(app.memoryBytes)) memory, \(Format.bytes(max(0, freeMemory))) free")
+
+        public var text: String {
+            switch self {
+            case .cpu(let need, let free): "needs \(Format.cores(need)) cpu, \(Format.cores(free)) free"
+            case .memory(let need, let free): "needs \(Format.bytes(need)) memory, \(Format.bytes(free)) free"
+            }
         }
-        return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
     }
 
-    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
-        app.app.cpuCores <= state.freeCPUCores(at: c) + 1e-9 && app.app.memoryBytes <= state.freeMemoryBytes(at: c) + 1
+    public func filter(_ app: PreparedApp, candidates: [Int], state: CycleState, verdicts: inout FilterVerdicts) {
+        let cpu = app.app.cpuCores
+        let memory = app.app.memoryBytes
+        for c in candidates {
+            let freeCPU = state.freeCPUCores(at: c)
+            if cpu > freeCPU + 1e-9 { verdicts.refuse(c, Reason.cpu(needCores: cpu, freeCores: max(0, freeCPU))) }
+            let freeMemory = state.freeMemoryBytes(at: c)
+            if memory > freeMemory + 1 {
+                verdicts.refuse(c, Reason.memory(needBytes: memory, freeBytes: max(0, freeMemory)))
+            }
+        }
     }
 }

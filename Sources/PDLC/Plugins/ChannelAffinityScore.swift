@@ -20,25 +20,18 @@ public struct ChannelAffinityScore: ScorePlugin {
         return sum / Double(app.channels.count)
     }
 
-    public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
-        let prepared = state.prepare(app)
-        guard let c = state.clusterIndex[cluster.name], !prepared.channels.isEmpty else {
-            return PluginScore(100, "no channel to a placed peer")
+    public func score(_ app: PreparedApp, clusters: [Int], state: CycleState, into scores: inout ScoreSink) {
+        guard !app.channels.isEmpty else {
+            return scores.add(repeating: 100, count: clusters.count, "no channel to a placed peer")
         }
-        let together = prepared.channels.filter { $0.peerCluster == c }.map(\.peer)
-        let apart = prepared.channels.count - together.count
-        let detail = together.isEmpty
+        for c in clusters { scores.add(Self.value(app, at: c, fleet: state.fleet), Self.detail(app, at: c)) }
+    }
+
+    private static func detail(_ app: PreparedApp, at c: Int) -> String {
+        let together = app.channels.filter { $0.peerCluster == c }.map(\.peer)
+        let apart = app.channels.count - together.count
+        return together.isEmpty
             ? "\(apart) channel peer(s) on other clusters"
             : "with \(together.joined(separator: ", ")) on the same cluster" + (apart > 0 ? ", \(apart) apart" : "")
-        return PluginScore(Self.value(prepared, at: c, fleet: state.fleet), detail)
-    }
-
-    public func rawValues(_ app: PreparedApp, at clusters: [Int], into values: inout [Double], state: CycleState) {
-        guard !app.channels.isEmpty else { return values.append(contentsOf: repeatElement(100, count: clusters.count)) }
-        for c in clusters { values.append(rawValue(app, at: c, state: state)) }
-    }
-
-    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double {
-        Self.value(app, at: c, fleet: state.fleet)
     }
 }

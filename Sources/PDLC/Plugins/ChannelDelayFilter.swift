@@ -7,37 +7,37 @@ public struct ChannelDelayFilter: FilterPlugin {
     public let name = "ChannelDelay"
     public init() {}
 
+    /// The latency (ms, ∞ when unknown) to `peer` on `peerCluster` exceeds the channel's `maxDelay` (ms).
+    public struct Reason: RejectionReason, Equatable {
+        public var peer: String
+        public var peerCluster: String
+        public var latencyMilliseconds: Double
+        public var maxDelayMilliseconds: Double
+        public var code: String { "ChannelDelayExceeded" }
+        public var text: String {
+            "channel to \(peer) on \(peerCluster): \(Format.ms(latencyMilliseconds)) exceeds maxDelay \(Format.ms(maxDelayMilliseconds))"
+        }
+    }
+
     /// Latency in ms between cluster `c` and the peer's cluster; `nan` when unknown.
     static func latency(_ c: Int, _ bound: PreparedApp.ChannelBound, _ fleet: FleetIndex) -> Double {
         bound.peerCluster == c ? 0 : fleet.latency(c, bound.peerZone)
     }
 
-    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
-        guard let c = state.clusterIndex[cluster.name] else { return .feasible(name) }
-        var reasons: [String] = []
-        for bound in state.prepare(app).channels {
-            guard let maxDelay = bound.maxDelayMilliseconds else { continue }
-            var latency = Self.latency(c, bound, state.fleet)
-            if latency.isNaN { latency = .infinity }
-            if latency > maxDelay {
-                let peerCluster = state.clusterList[bound.peerCluster].name
-                reasons.append("channel to \(bound.peer) on \(peerCluster): \(Format.ms(latency)) exceeds maxDelay \(Format.ms(maxDelay))")
+    public func filter(_ app: PreparedApp, candidates: [Int], state: CycleState, verdicts: inout FilterVerdicts) {
+        guard !app.channels.isEmpty else { return }
+        for c in candidates {
+            for bound in app.channels {
+                guard let maxDelay = bound.maxDelayMilliseconds else { continue }
+                let latency = Self.latency(c, bound, state.fleet)
+                if latency.isNaN || latency > maxDelay {
+                    verdicts.refuse(
+                        c,
+                        Reason(
+                            peer: bound.peer, peerCluster: state.clusterList[bound.peerCluster].name,
+                            latencyMilliseconds: latency.isNaN ? .infinity : latency, maxDelayMilliseconds: maxDelay))
+                }
             }
         }
-        return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
-    }
-
-    public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
-        guard !app.channels.isEmpty else { return }
-        candidates.removeAll { !admits(app, at: $0, state: state) }
-    }
-
-    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
-        for bound in app.channels {
-            guard let maxDelay = bound.maxDelayMilliseconds else { continue }
-            let latency = Self.latency(c, bound, state.fleet)
-            if latency.isNaN || latency > maxDelay { return false }
-        }
-        return true
     }
 }

@@ -5,24 +5,24 @@ public struct ClusterSelectorFilter: FilterPlugin {
     public let name = "ClusterSelector"
     public init() {}
 
-    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
-        let mismatches = app.clusterSelector.keys.sorted().filter { cluster.labels[$0] != app.clusterSelector[$0] }
-        guard !mismatches.isEmpty else { return .feasible(name) }
-        return FilterStatus(
-            code: .unschedulable,
-            reasons: mismatches.map { "label \($0)=\(app.clusterSelector[$0] ?? "") required, cluster has \(cluster.labels[$0] ?? "none")" },
-            plugin: name)
+    /// A selector label the cluster lacks or has with another value (`actual` nil when absent).
+    public struct Reason: RejectionReason, Equatable {
+        public var key: String
+        public var required: String
+        public var actual: String?
+        public var code: String { "LabelMismatch" }
+        public var text: String { "label \(key)=\(required) required, cluster has \(actual ?? "none")" }
     }
 
-    public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
-        guard !app.app.clusterSelector.isEmpty else { return }
-        candidates.removeAll { !admits(app, at: $0, state: state) }
-    }
-
-    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
-        guard !app.app.clusterSelector.isEmpty else { return true }
-        let labels = state.clusterList[c].labels
-        for (key, value) in app.app.clusterSelector where labels[key] != value { return false }
-        return true
+    public func filter(_ app: PreparedApp, candidates: [Int], state: CycleState, verdicts: inout FilterVerdicts) {
+        let selector = app.app.clusterSelector
+        guard !selector.isEmpty else { return }
+        let keys = selector.keys.sorted()
+        for c in candidates {
+            let labels = state.clusterList[c].labels
+            for key in keys where labels[key] != selector[key] {
+                verdicts.refuse(c, Reason(key: key, required: selector[key] ?? "", actual: labels[key]))
+            }
+        }
     }
 }

@@ -6,21 +6,23 @@ public struct EnergyLimitFilter: FilterPlugin {
     public let name = "EnergyLimit"
     public init() {}
 
-    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
-        guard let limit = app.energyLimitPercent, cluster.cpuCores > 0 else { return .feasible(name) }
-        let share = app.cpuCores / cluster.cpuCores * 100
-        guard share > limit else { return .feasible(name) }
-        return .unschedulable(name, "would use \(Format.percent(share)) of the cluster's energy, limit \(Format.percent(limit))")
+    /// The app's share of the cluster's energy (percent) is above its limit (percent).
+    public struct Reason: RejectionReason, Equatable {
+        public var sharePercent: Double
+        public var limitPercent: Double
+        public var code: String { "EnergyLimitExceeded" }
+        public var text: String {
+            "would use \(Format.percent(sharePercent)) of the cluster's energy, limit \(Format.percent(limitPercent))"
+        }
     }
 
-    public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
-        guard app.app.energyLimitPercent != nil else { return }
-        candidates.removeAll { !admits(app, at: $0, state: state) }
-    }
-
-    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
-        guard let limit = app.app.energyLimitPercent else { return true }
-        let cores = state.clusterList[c].cpuCores
-        return cores <= 0 || app.app.cpuCores / cores * 100 <= limit
+    public func filter(_ app: PreparedApp, candidates: [Int], state: CycleState, verdicts: inout FilterVerdicts) {
+        guard let limit = app.app.energyLimitPercent else { return }
+        for c in candidates {
+            let cores = state.clusterList[c].cpuCores
+            guard cores > 0 else { continue }
+            let share = app.app.cpuCores / cores * 100
+            if share > limit { verdicts.refuse(c, Reason(sharePercent: share, limitPercent: limit)) }
+        }
     }
 }

@@ -4,27 +4,32 @@ import AppModel
 /// (cheapest 100, dearest 0, all equal 100), as OCM's ResourceAllocatable prioritizers normalise. The price is
 /// the telemetry's (`energyCostPerCoreHour`) when present, else the inventory's; measured power
 /// (`energyWatts`, Kepler) is shown in the explanation.
-public struct EnergyScore: ScorePlugin {
+public struct EnergyScore: PreScorePlugin, NormalizeScorePlugin {
     public let name = "energy"
     public init() {}
 
-    public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
-        let cost = cluster.effectiveEnergyCostPerCoreHour
-        var detail = "energy \(Format.money(cost))/core-hour"
+    /// Energy price in EUR per core-hour, per cluster index.
+    public struct State: Sendable { public var costPerCoreHour: [Double] }
+
+    public func preScore(_ state: CycleState) -> State {
+        State(costPerCoreHour: state.clusterList.map(\.effectiveEnergyCostPerCoreHour))
+    }
+
+    /// Appends the price itself (raw); ``normalize(_:)`` turns it into a score.
+    public func score(_ app: PreparedApp, clusters: [Int], state: CycleState, into scores: inout ScoreSink) {
+        let costs = cycleState(state).costPerCoreHour
+        for c in clusters { scores.add(costs[c], Self.detail(state.clusterList[c])) }
+    }
+
+    public func normalize(_ scores: inout [Double]) { MinMax.normalize(&scores, higherIsBetter: false) }
+
+    private static func detail(_ cluster: ClusterSpec) -> String {
+        var detail = "energy \(Format.money(cluster.effectiveEnergyCostPerCoreHour))/core-hour"
         if let telemetry = cluster.telemetry {
             let source = telemetry.energyCostPerCoreHour != nil ? (telemetry.sources["energy"] ?? "telemetry") : "inventory"
             detail += " (\(source))"
             if let watts = telemetry.energyWatts { detail += ", drawing \(Format.trim(watts)) W" }
         }
-        // Raw value: the cost itself; normalize() turns it into a score.
-        return PluginScore(0, detail).with(raw: cost)
+        return detail
     }
-
-    public func normalize(_ scores: inout [String: PluginScore]) { MinMax.normalize(&scores, higherIsBetter: false) }
-
-    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double {
-        state.fleet.energyCostPerCoreHour[c]
-    }
-
-    public func normalize(values: inout [Double]) { MinMax.normalize(&values, higherIsBetter: false) }
 }

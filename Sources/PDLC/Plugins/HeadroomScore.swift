@@ -2,8 +2,8 @@ import AppModel
 
 /// Prefers clusters left with room after the app lands: 100 × the smaller of the free cpu and memory shares of
 /// allocatable, after the policy's reserve. "Used" is what apps placed this cycle requested or, when telemetry
-/// has a history, the larger of that and Holt's forecast of measured use (less the app's own requests on the
-/// cluster it runs on now).
+/// has a history, the larger of that and the upper bound of the policy's load forecast (``FleetIndex/forecastCPUCores``;
+/// less the app's own requests on the cluster it runs on now).
 public struct HeadroomScore: ScorePlugin {
     public let name = "headroom"
     public init() {}
@@ -25,16 +25,17 @@ public struct HeadroomScore: ScorePlugin {
         return (min(cpuShare, memoryShare), forecast)
     }
 
-    public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
-        guard let c = state.clusterIndex[cluster.name], cluster.cpuCores > 0, cluster.memoryBytes > 0 else {
-            return PluginScore(0, "no allocatable capacity")
+    public func score(_ app: PreparedApp, clusters: [Int], state: CycleState, into scores: inout ScoreSink) {
+        for c in clusters {
+            let cluster = state.clusterList[c]
+            guard cluster.cpuCores > 0, cluster.memoryBytes > 0 else {
+                scores.add(0, "no allocatable capacity")
+                continue
+            }
+            let (share, forecast) = Self.share(app.app, at: c, current: app.currentIndex, state: state)
+            scores.add(
+                min(100, max(0, 100 * share)),
+                "\(Format.percent(100 * share)) headroom left after placement (\(forecast ? "live use + \(state.fleet.forecasterName) forecast" : "requests"))")
         }
-        let (share, forecast) = Self.share(app, at: c, current: state.currentCluster[app.name].flatMap { state.clusterIndex[$0] }, state: state)
-        let basis = forecast ? "live use + Holt forecast" : "requests"
-        return PluginScore(100 * share, "\(Format.percent(100 * share)) headroom left after placement (\(basis))")
-    }
-
-    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double {
-        min(100, max(0, 100 * Self.share(app.app, at: c, current: app.currentIndex, state: state).0))
     }
 }

@@ -6,34 +6,46 @@ public struct LatencyBudgetFilter: FilterPlugin {
     public let name = "LatencyBudget"
     public init() {}
 
-    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
-        guard let budget = app.latencyBudgetMilliseconds else { return .feasible(name) }
-        var reasons: [String] = []
-        let measured = cluster.telemetry?.latencyMilliseconds.isEmpty == false ? " (measured)" : ""
-        for zone in app.userZones {
-            guard let latency = cluster.effectiveLatency(to: zone) else {
-                reasons.append("latency to \(zone) unknown, budget \(Format.ms(budget))")
-                continue
-            }
-            if latency > budget {
-                reasons.append("latency \(Format.ms(latency))\(measured) to \(zone) exceeds budget \(Format.ms(budget))")
+    /// Why a cluster is refused: latencies and budget in ms.
+    public enum Reason: RejectionReason, Equatable {
+        /// No latency is known from the cluster to `zone`.
+        case unknown(zone: String, budgetMilliseconds: Double)
+        /// The latency to `zone` exceeds the budget; `measured` when the cluster has measured latencies.
+        case overBudget(latencyMilliseconds: Double, measured: Bool, zone: String, budgetMilliseconds: Double)
+
+        public var code: String {
+            switch self {
+            case .unknown: "LatencyUnknown"
+            case .overBudget: "LatencyOverBudget"
             }
         }
-        return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
-    }
 
-    public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
-        guard app.app.latencyBudgetMilliseconds != nil, !app.app.userZones.isEmpty else { return }
-        candidates.removeAll { !admits(app, at: $0, state: state) }
-    }
-
-    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
-        guard let budget = app.app.latencyBudgetMilliseconds else { return true }
-        for z in app.userZones {
-            guard z >= 0 else { return false }
-            let latency = state.fleet.latency(c, z)
-            if latency.isNaN || latency > budget { return false }
+        public var text: String {
+            switch self {
+            case .unknown(let zone, let budget): "latency to \(zone) unknown, budget \(Format.ms(budget))"
+            case .overBudget(let latency, let measured, let zone, let budget):
+                "latency \(Format.ms(latency))\(measured ? " (measured)" : "") to \(zone) exceeds budget \(Format.ms(budget))"
+            }
         }
-        return true
+    }
+
+    public func filter(_ app: PreparedApp, candidates: [Int], state: CycleState, verdicts: inout FilterVerdicts) {
+        guard let budget = app.app.latencyBudgetMilliseconds, !app.userZones.isEmpty else { return }
+        let fleet = state.fleet
+        for c in candidates {
+            for (k, z) in app.userZones.enumerated() {
+                let latency = z >= 0 ? fleet.latency(c, z) : .nan
+                if latency.isNaN {
+                    verdicts.refuse(c, Reason.unknown(zone: app.app.userZones[k], budgetMilliseconds: budget))
+                } else if latency > budget {
+                    verdicts.refuse(
+                        c,
+                        Reason.overBudget(
+                            latencyMilliseconds: latency,
+                            measured: state.clusterList[c].telemetry?.latencyMilliseconds.isEmpty == false,
+                            zone: app.app.userZones[k], budgetMilliseconds: budget))
+                }
+            }
+        }
     }
 }

@@ -1,8 +1,8 @@
 import AppModel
 
-/// Prefers staying: 100 on the cluster the app runs on now (and everywhere for an app not yet placed);
-/// elsewhere `50 ÷ (1 + memory GiB ÷ 4)`, since moving costs a restart and the state to copy, which grows
-/// with the app's memory (a 4 GiB app scores 25 away from home).
+/// Prefers staying: 100 on the cluster the app runs on now (and everywhere for an app not yet placed, or whose
+/// cluster left the inventory); elsewhere `50 ÷ (1 + memory GiB ÷ 4)`, since moving costs a restart and the
+/// state to copy, which grows with the app's memory (a 4 GiB app scores 25 away from home).
 public struct MigrationScore: ScorePlugin {
     public let name = "migration"
     public init() {}
@@ -11,20 +11,20 @@ public struct MigrationScore: ScorePlugin {
         stays ? 100 : 50 / (1 + memoryBytes / 1_073_741_824 / 4)
     }
 
-    public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
-        guard let current = state.currentCluster[app.name] else { return PluginScore(100, "new app: nothing to migrate") }
-        if current == cluster.name { return PluginScore(100, "runs here now: no migration") }
-        let value = Self.value(memoryBytes: app.memoryBytes, stays: false)
-        return PluginScore(value, "moving from \(current) restarts it and copies \(Format.bytes(app.memoryBytes)) of state")
-    }
-
-    public func rawValues(_ app: PreparedApp, at clusters: [Int], into values: inout [Double], state: CycleState) {
-        guard app.currentIndex != nil else { return values.append(contentsOf: repeatElement(100, count: clusters.count)) }
-        for c in clusters { values.append(rawValue(app, at: c, state: state)) }
-    }
-
-    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double {
-        guard let current = app.currentIndex else { return 100 }
-        return Self.value(memoryBytes: app.app.memoryBytes, stays: current == c)
+    public func score(_ app: PreparedApp, clusters: [Int], state: CycleState, into scores: inout ScoreSink) {
+        let memory = app.app.memoryBytes
+        let currentName = state.currentCluster[app.app.name]
+        guard let current = app.currentIndex else {
+            let detail = currentName.map { "moving from \($0) restarts it and copies \(Format.bytes(memory)) of state" }
+            return scores.add(repeating: 100, count: clusters.count, detail ?? "new app: nothing to migrate")
+        }
+        for c in clusters {
+            let stays = current == c
+            scores.add(
+                Self.value(memoryBytes: memory, stays: stays),
+                stays
+                    ? "runs here now: no migration"
+                    : "moving from \(currentName ?? "") restarts it and copies \(Format.bytes(memory)) of state")
+        }
     }
 }

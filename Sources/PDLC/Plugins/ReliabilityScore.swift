@@ -4,10 +4,13 @@ import Foundation
 /// Prefers clusters that stay up: `100 · r · 2^(−f/3)`, with `r` the share of ready nodes
 /// (`nodeReadyFraction`, 1 when unknown) and `f` the node failures of the last 24 hours (0 when unknown), so
 /// every three failures a day halve the score. A cluster without either figure is neutral (50).
-public struct ReliabilityScore: ScorePlugin {
+public struct ReliabilityScore: PreScorePlugin, ScorePlugin {
     public let name = "reliability"
     public static let neutral = 50.0
     public init() {}
+
+    /// The 0…100 reliability per cluster index (``neutral`` without telemetry).
+    public struct State: Sendable { public var reliability: [Double] }
 
     /// The 0…100 reliability of a cluster's telemetry; `nil` when it has neither figure.
     public static func reliability(_ telemetry: ClusterTelemetry?) -> Double? {
@@ -19,17 +22,19 @@ public struct ReliabilityScore: ScorePlugin {
         return 100 * ready * pow(2, -failures / 3)
     }
 
-    public func score(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> PluginScore {
-        guard let value = Self.reliability(cluster.telemetry), let telemetry = cluster.telemetry else {
-            return PluginScore(Self.neutral, "no failure history: reliability neutral")
-        }
-        let ready = telemetry.nodeReadyFraction.map { "\(Format.percent(100 * $0)) nodes ready" } ?? "readiness unknown"
-        let failures = telemetry.failuresLast24Hours.map { "\($0) node failures in 24 h" } ?? "failures unknown"
-        return PluginScore(value, "\(ready), \(failures) (\(telemetry.sources["nodes"] ?? "telemetry"))")
+    public func preScore(_ state: CycleState) -> State {
+        State(reliability: state.clusterList.map { Self.reliability($0.telemetry) ?? Self.neutral })
     }
 
-    public func rawValue(_ app: PreparedApp, at c: Int, state: CycleState) -> Double {
-        let value = state.fleet.reliability[c]
-        return value.isNaN ? Self.neutral : value
+    public func score(_ app: PreparedApp, clusters: [Int], state: CycleState, into scores: inout ScoreSink) {
+        let values = cycleState(state).reliability
+        for c in clusters { scores.add(values[c], Self.detail(state.clusterList[c].telemetry)) }
+    }
+
+    private static func detail(_ telemetry: ClusterTelemetry?) -> String {
+        guard reliability(telemetry) != nil, let telemetry else { return "no failure history: reliability neutral" }
+        let ready = telemetry.nodeReadyFraction.map { "\(Format.percent(100 * $0)) nodes ready" } ?? "readiness unknown"
+        let failures = telemetry.failuresLast24Hours.map { "\($0) node failures in 24 h" } ?? "failures unknown"
+        return "\(ready), \(failures) (\(telemetry.sources["nodes"] ?? "telemetry"))"
     }
 }

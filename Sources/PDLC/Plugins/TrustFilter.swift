@@ -2,29 +2,54 @@ import AppModel
 
 /// Refuses clusters below the app's CAM `securityClass` or `complianceClass` (cluster labels
 /// `placer.dev/security-class`, `placer.dev/compliance-class`; levels High > Good > Medium > Low > None).
-public struct TrustFilter: FilterPlugin {
+public struct TrustFilter: PreFilterPlugin, FilterPlugin {
     public let name = "SecurityCompliance"
     public init() {}
 
-    public func filter(_ app: Application, on cluster: ClusterSpec, state: CycleState) -> FilterStatus {
-        var reasons: [String] = []
-        if let required = app.securityClass, cluster.securityClass.level < required.level {
-            reasons.append("security class \(cluster.securityClass.rawValue) below required \(required.rawValue)")
-        }
-        if let required = app.complianceClass, cluster.complianceClass.level < required.level {
-            reasons.append("compliance class \(cluster.complianceClass.rawValue) below required \(required.rawValue)")
-        }
-        return reasons.isEmpty ? .feasible(name) : FilterStatus(code: .unschedulable, reasons: reasons, plugin: name)
+    /// Per cluster index: its security and compliance levels (``SecurityClass/level``, ``ComplianceClass/level``).
+    public struct State: Sendable {
+        public var securityLevel: [Int]
+        public var complianceLevel: [Int]
     }
 
-    public func admit(_ app: PreparedApp, _ candidates: inout [Int], state: CycleState) {
-        guard app.app.securityClass != nil || app.app.complianceClass != nil else { return }
-        candidates.removeAll { !admits(app, at: $0, state: state) }
+    /// The cluster's class (`have`) is below the app's (`need`).
+    public enum Reason: RejectionReason, Equatable {
+        case security(have: SecurityClass, need: SecurityClass)
+        case compliance(have: ComplianceClass, need: ComplianceClass)
+
+        public var code: String {
+            switch self {
+            case .security: "SecurityClassTooLow"
+            case .compliance: "ComplianceClassTooLow"
+            }
+        }
+
+        public var text: String {
+            switch self {
+            case .security(let have, let need): "security class \(have.rawValue) below required \(need.rawValue)"
+            case .compliance(let have, let need): "compliance class \(have.rawValue) below required \(need.rawValue)"
+            }
+        }
     }
 
-    public func admits(_ app: PreparedApp, at c: Int, state: CycleState) -> Bool {
-        if let required = app.app.securityClass, state.fleet.securityLevel[c] < required.level { return false }
-        if let required = app.app.complianceClass, state.fleet.complianceLevel[c] < required.level { return false }
-        return true
+    public func preFilter(_ state: CycleState) -> State {
+        State(
+            securityLevel: state.clusterList.map(\.securityClass.level),
+            complianceLevel: state.clusterList.map(\.complianceClass.level))
+    }
+
+    public func filter(_ app: PreparedApp, candidates: [Int], state: CycleState, verdicts: inout FilterVerdicts) {
+        let security = app.app.securityClass
+        let compliance = app.app.complianceClass
+        guard security != nil || compliance != nil else { return }
+        let levels = cycleState(state)
+        for c in candidates {
+            if let need = security, levels.securityLevel[c] < need.level {
+                verdicts.refuse(c, Reason.security(have: state.clusterList[c].securityClass, need: need))
+            }
+            if let need = compliance, levels.complianceLevel[c] < need.level {
+                verdicts.refuse(c, Reason.compliance(have: state.clusterList[c].complianceClass, need: need))
+            }
+        }
     }
 }

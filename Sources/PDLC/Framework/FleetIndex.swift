@@ -1,9 +1,12 @@
 import AppModel
 
-/// Per-cluster numbers computed once per cycle so the hot path reads arrays, never dictionaries or strings.
+/// Per-cluster numbers every plugin shares, computed once per cycle so the hot path reads arrays, never
+/// dictionaries or strings: zones, the latency and bandwidth matrices, availability, capacity after the reserve,
+/// and measured and forecast load. What only one plugin reads lives in that plugin's PreFilter / PreScore state
+/// in ``CycleState``.
 ///
-/// Cluster `c` is the index into ``CycleState/clusterList``; zone `z` an index into ``zones``. Telemetry wins
-/// over the static inventory wherever both have a figure (latency, energy price); `nan` means unknown.
+/// Cluster `c` is the index into ``CycleState/clusterList``; zone `z` an index into ``zoneIndex``. Telemetry wins
+/// over the static inventory wherever both have a figure (latency); `nan` means unknown.
 public struct FleetIndex: Sendable {
     /// Zone name → zone index: every cluster's own zone, every zone a latency is known to, every app user zone.
     public let zoneIndex: [String: Int]
@@ -14,6 +17,7 @@ public struct FleetIndex: Sendable {
     public let zoneCount: Int
     /// Each cluster's own zone index.
     public let ownZone: [Int]
+    /// Whether the cluster is up (``AvailabilityFilter/isUp(_:)``).
     public let available: [Bool]
     /// Allocatable cpu (cores) and memory (bytes) minus the policy's reserve.
     public let reservedCPUCores: [Double]
@@ -21,43 +25,33 @@ public struct FleetIndex: Sendable {
     /// Measured cpu (cores) and memory (bytes) in use now; `nan` without telemetry.
     public let liveCPUCores: [Double]
     public let liveMemoryBytes: [Double]
-    /// Holt forecast of cpu (cores) and memory (bytes) in use ``ForecastHeadroomFilter/horizonSeconds`` ahead,
-    /// never below the live figure; `nan` without a history.
+    /// The upper bound of the policy's forecast (``Forecaster``, at ``PlacementPolicy/forecastCoverage``) of
+    /// cpu (cores) and memory (bytes) in use ``ClusterTelemetry/forecastHorizonSeconds`` ahead, never below the
+    /// live figure; `nan` without a history.
     public let forecastCPUCores: [Double]
     public let forecastMemoryBytes: [Double]
-    /// The load a newcomer is checked against, cpu in cores and memory in bytes: the Holt forecast when there is
-    /// a history, else the measured figure now (``liveCPUCores``); `nan` without telemetry.
+    /// The load a newcomer is checked against, cpu in cores and memory in bytes: the forecast when there is a
+    /// history, else the measured figure now (``liveCPUCores``); `nan` without telemetry.
     public let loadCPUCores: [Double]
     public let loadMemoryBytes: [Double]
-    /// The highest measured cpu (cores) and memory (bytes) over the history and now; `nan` without telemetry.
-    public let peakCPUCores: [Double]
-    public let peakMemoryBytes: [Double]
-    /// Energy price in EUR per core-hour (telemetry when present, else inventory).
-    public let energyCostPerCoreHour: [Double]
-    /// 0…100 reliability from node readiness and failures (``ReliabilityScore``); `nan` without telemetry.
-    public let reliability: [Double]
-    /// Whether the cluster carries a `NoSelect` / `NoSelectIfNew` taint, and how many `PreferNoSelect` ones.
-    public let hasNoSelect: [Bool]
-    public let hasNoSelectIfNew: [Bool]
-    public let preferNoSelectCount: [Int]
-    /// Security and compliance levels from the cluster labels.
-    public let securityLevel: [Int]
-    public let complianceLevel: [Int]
-    /// The cluster's AddOnPlacementScore plugin value (0…100), see ``AddOnScore``.
-    public let addOnScore: [Double]
-    /// Whether any cluster has a measured bandwidth, a `NoSelect`/`NoSelectIfNew` taint, a load forecast
-    /// (filters skip their loop when not).
+    /// The forecaster's display name (`Holt`), for explanations.
+    public let forecasterName: String
+    /// Whether any cluster has a measured bandwidth, a load forecast (filters skip their loop when not).
     public let hasBandwidth: Bool
-    public let hasSelectTaints: Bool
     public let hasForecasts: Bool
     /// Whether any cluster has a measured or forecast load (``loadCPUCores``, ``loadMemoryBytes``).
     public let hasLoad: Bool
-    /// The tier label, for ``QoSFitScore``.
-    public let tier: [String]
-    /// ``QoSFitScore`` per QoS class rank and cluster, at `rank * clusterCount + c`.
-    public let qosFit: [Double]
 
-    init(clusters: [ClusterSpec], apps: [Application], reservePercent: Double) {
+    /// - Parameters:
+    ///   - clusters: the inventory in name order.
+    ///   - apps: the cycle's apps (their user zones are interned).
+    ///   - reservePercent: share of allocatable kept free, in percent.
+    ///   - forecaster: a fresh forecaster, fitted per cluster and series.
+    ///   - coverage: the forecast interval's coverage (0 ≤ coverage < 1); the upper bound is used.
+    init(
+        clusters: [ClusterSpec], apps: [Application], reservePercent: Double, forecaster: any Forecaster = HoltForecaster(),
+        coverage: Double = 0
+    ) {
         var zones: [String: Int] = [:]
         func intern(_ zone: String) { if zones[zone] == nil { zones[zone] = zones.count } }
         // Zone indices never reach a decision, so their order need not be stable.
@@ -90,35 +84,18 @@ public struct FleetIndex: Sendable {
         reservedMemoryBytes = clusters.map { $0.memoryBytes * keep }
         liveCPUCores = clusters.map { $0.telemetry?.liveCPUCores ?? .nan }
         liveMemoryBytes = clusters.map { $0.telemetry?.liveMemoryBytes ?? .nan }
-        forecastCPUCores = clusters.map { $0.telemetry?.forecastCPUCores ?? .nan }
-        forecastMemoryBytes = clusters.map { $0.telemetry?.forecastMemoryBytes ?? .nan }
+        forecastCPUCores = clusters.map {
+            $0.telemetry.flatMap { $0.forecastCPUCores(forecaster, coverage: coverage) } ?? .nan
+        }
+        forecastMemoryBytes = clusters.map {
+            $0.telemetry.flatMap { $0.forecastMemoryBytes(forecaster, coverage: coverage) } ?? .nan
+        }
         loadCPUCores = zip(forecastCPUCores, liveCPUCores).map { $0.isNaN ? $1 : $0 }
         loadMemoryBytes = zip(forecastMemoryBytes, liveMemoryBytes).map { $0.isNaN ? $1 : $0 }
-        peakCPUCores = clusters.map { cluster in
-            guard let telemetry = cluster.telemetry else { return .nan }
-            return (telemetry.cpuUsedHistory + (telemetry.cpuUsedCores.map { [$0] } ?? [])).max() ?? .nan
-        }
-        peakMemoryBytes = clusters.map { cluster in
-            guard let telemetry = cluster.telemetry else { return .nan }
-            return (telemetry.memoryUsedHistory + (telemetry.memoryUsedBytes.map { [$0] } ?? [])).max() ?? .nan
-        }
-        energyCostPerCoreHour = clusters.map(\.effectiveEnergyCostPerCoreHour)
-        reliability = clusters.map { ReliabilityScore.reliability($0.telemetry) ?? .nan }
-        hasNoSelect = clusters.map { $0.taints.contains { $0.effect == TaintFilter.noSelect } }
-        hasNoSelectIfNew = clusters.map { $0.taints.contains { $0.effect == TaintFilter.noSelectIfNew } }
-        preferNoSelectCount = clusters.map { $0.taints.filter { $0.effect == TaintFilter.preferNoSelect }.count }
-        securityLevel = clusters.map(\.securityClass.level)
-        complianceLevel = clusters.map(\.complianceClass.level)
-        addOnScore = clusters.map { AddOnScore.value($0) }
-        tier = clusters.map { $0.labels[Labels.tier] ?? "unknown" }
+        forecasterName = forecaster.displayName
         hasBandwidth = bandwidth.contains { !$0.isNaN }
-        hasSelectTaints = hasNoSelect.contains(true) || hasNoSelectIfNew.contains(true)
         hasForecasts = forecastCPUCores.contains { !$0.isNaN } || forecastMemoryBytes.contains { !$0.isNaN }
         hasLoad = loadCPUCores.contains { !$0.isNaN } || loadMemoryBytes.contains { !$0.isNaN }
-        let tiers = tier
-        qosFit = QoSClass.allCases.sorted { $0.rank < $1.rank }.flatMap { qos in
-            tiers.map { QoSFitScore.table[qos]?[$0] ?? 50 }
-        }
     }
 
     /// Latency from cluster `c` to zone `z` in ms; `nan` when unknown.
@@ -148,19 +125,32 @@ extension ClusterTelemetry {
     /// memory in use now in bytes: the current reading, else the newest history sample.
     public var liveMemoryBytes: Double? { memoryUsedBytes ?? memoryUsedHistory.last }
 
-    /// Holt forecast of cpu in use ``forecastHorizonSeconds`` ahead, in cores, never below the live figure.
-    public var forecastCPUCores: Double? { Self.forecast(cpuUsedHistory, live: liveCPUCores, step: stepSeconds) }
-    /// Holt forecast of memory in use ``forecastHorizonSeconds`` ahead, in bytes, never below the live figure.
-    public var forecastMemoryBytes: Double? {
-        Self.forecast(memoryUsedHistory, live: liveMemoryBytes, step: stepSeconds)
+    /// The upper bound of `forecaster`'s forecast of cpu in use ``forecastHorizonSeconds`` ahead, in cores, never
+    /// below the live figure; `nil` without a history.
+    /// - Parameter coverage: the interval's coverage, 0 ≤ coverage < 1 (0: the point forecast).
+    public func forecastCPUCores(_ forecaster: any Forecaster = HoltForecaster(), coverage: Double = 0) -> Double? {
+        Self.forecast(cpuUsedHistory, live: liveCPUCores, step: stepSeconds, forecaster, coverage)
     }
 
+    /// The upper bound of `forecaster`'s forecast of memory in use ``forecastHorizonSeconds`` ahead, in bytes,
+    /// never below the live figure; `nil` without a history.
+    /// - Parameter coverage: the interval's coverage, 0 ≤ coverage < 1 (0: the point forecast).
+    public func forecastMemoryBytes(_ forecaster: any Forecaster = HoltForecaster(), coverage: Double = 0) -> Double? {
+        Self.forecast(memoryUsedHistory, live: liveMemoryBytes, step: stepSeconds, forecaster, coverage)
+    }
+
+    /// Fits `forecaster` on `series` (one sample every `step` seconds, at least 1) and returns its upper bound.
     /// No forecast (nil: the live figure stands) until the history spans the horizon: a trend fitted to a
     /// minute of samples, say a fresh Prometheus's rates ramping up from zero, extrapolated 10 minutes ahead
     /// refused every cluster of a healthy fleet.
-    private static func forecast(_ series: [Double], live: Double?, step: Double) -> Double? {
-        guard Double(series.count - 1) * step >= forecastHorizonSeconds else { return nil }
-        guard let ahead = HoltForecaster().forecast(series, steps: forecastHorizonSeconds / max(step, 1)) else {
+    private static func forecast(
+        _ series: [Double], live: Double?, step: Double, _ forecaster: any Forecaster, _ coverage: Double
+    ) -> Double? {
+        guard Double(series.count - 1) * max(step, 1) >= forecastHorizonSeconds else { return nil }
+        var model = forecaster
+        let spacing = max(step, 1)
+        model.fit(timestamps: series.indices.map { Double($0) * spacing }, values: series)
+        guard let ahead = model.predict(horizonSeconds: forecastHorizonSeconds, coverage: coverage)?.upper else {
             return nil
         }
         return max(ahead, live ?? ahead)

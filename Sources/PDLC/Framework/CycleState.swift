@@ -1,16 +1,19 @@
 import Foundation
 import AppModel
 
-/// What the engine knows mid-cycle: the fleet (``FleetIndex``), capacity already consumed and where apps
-/// already landed. Clusters are addressed by index into ``clusterList`` (sorted by name) on the hot path and
-/// by name elsewhere.
+/// What the engine knows mid-cycle: the fleet (``FleetIndex``), each plugin's precomputed state (under its
+/// ``StateKey``), capacity already consumed and where apps already landed. Clusters are addressed by index into
+/// ``clusterList`` (sorted by name) on the hot path and by name elsewhere.
 public struct CycleState: Sendable {
     /// The inventory in name order; an index into it is a cluster's index everywhere in a cycle.
     public let clusterList: [ClusterSpec]
     /// Cluster name → index into ``clusterList``.
     public let clusterIndex: [String: Int]
-    /// Per-cluster numbers computed once per cycle (latency matrix, forecasts, taints…).
+    /// Per-cluster numbers every plugin shares, computed once per cycle (zones, latency and bandwidth matrices,
+    /// availability, capacity, measured and forecast load).
     public let fleet: FleetIndex
+    /// Each plugin's PreFilter / PreScore state by plugin name (``StateKey``).
+    var pluginStates: [String: any Sendable] = [:]
     /// cpu cores and memory bytes requested by apps placed this cycle, per cluster index.
     public private(set) var usedCPUCoresAt: [Double]
     public private(set) var usedMemoryBytesAt: [Double]
@@ -38,14 +41,19 @@ public struct CycleState: Sendable {
     ///   - clusters: the inventory, any order.
     ///   - policy: reserve and weights.
     ///   - apps: the apps of the cycle (their user zones join the latency matrix, their channels are indexed).
-    ///   - nowSeconds: the caller's clock, for telemetry ages.
-    public init(clusters: [ClusterSpec], policy: PlacementPolicy, apps: [Application] = []) {
+    ///   - forecaster: the load forecaster (default: the policy's, ``ForecasterRegistry/standard``).
+    public init(
+        clusters: [ClusterSpec], policy: PlacementPolicy, apps: [Application] = [], forecaster: (any Forecaster)? = nil
+    ) {
         var seen = Set<String>()
         clusterList = clusters.sorted { $0.name < $1.name }.filter { seen.insert($0.name).inserted }
         clusterIndex = Dictionary(uniqueKeysWithValues: clusterList.enumerated().map { ($1.name, $0) })
         self.clusters = Dictionary(uniqueKeysWithValues: clusterList.map { ($0.name, $0) })
         self.policy = policy
-        fleet = FleetIndex(clusters: clusterList, apps: apps, reservePercent: policy.reservePercent)
+        fleet = FleetIndex(
+            clusters: clusterList, apps: apps, reservePercent: policy.reservePercent,
+            forecaster: forecaster ?? ForecasterRegistry.standard.forecaster(for: policy),
+            coverage: policy.forecastCoverage)
         usedCPUCoresAt = Array(repeating: 0, count: clusterList.count)
         usedMemoryBytesAt = usedCPUCoresAt
         arrivingCPUCoresAt = usedCPUCoresAt
