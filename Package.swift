@@ -71,6 +71,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // In-memory fakes of the GitSource and Hub ports, for unit tests only (never linked by `placer`).
+        .target(
+            name: "PlacerFakes",
+            dependencies: [
+                "GitStore", "OCMClient", "AppModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Dashboard",
             dependencies: [
@@ -136,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
-                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim",
+                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim", "PlacerFakes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

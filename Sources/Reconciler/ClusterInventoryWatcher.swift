@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// re-lists when the server answers 410 Gone. Each change wakes waiters, so a failed or tainted cluster
 /// triggers a reconcile within moments instead of the next poll.
 public actor ClusterInventoryWatcher: Service {
-    let hub: KubeClient
+    let hub: any Hub
     let logger: Logger
     private var clusters: [String: ManagedClusterObject] = [:]
     private var synced = false
@@ -16,7 +16,7 @@ public actor ClusterInventoryWatcher: Service {
     private(set) var generation = 0
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
 
-    public init(hub: KubeClient, logger: Logger = Logger(label: "placer.inventory")) {
+    public init(hub: any Hub, logger: Logger = Logger(label: "placer.inventory")) {
         self.hub = hub
         self.logger = logger
     }
