@@ -131,7 +131,7 @@ let package = Package(
         .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel", "PDLC"]),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", "EdgeSim", "AppModel", "OCMClient"]
+            dependencies: ["Telemetry", "EdgeSim", "AppModel", "OCMClient", "PlacerFakes"]
         ),
         .testTarget(
             name: "DashboardTests",
