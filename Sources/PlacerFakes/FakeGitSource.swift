@@ -78,40 +78,48 @@ public actor FakeGitSource: GitSource {
 
     // MARK: GitSource
 
+    /// ``GitSource``'s `fetch`, in memory.
     public func fetch(branch: String) async throws -> ObjectID? {
         fetches += 1
         return branches[branch]
     }
 
+    /// ``GitSource``'s `files`, in memory.
     public func files(at commit: ObjectID, under prefixes: [String]?) async throws -> [String: TreeFile] {
         let tree = try stored(commit).tree
         guard let prefixes else { return tree }
         return tree.filter { path, _ in prefixes.contains { path == $0 || path.hasPrefix($0 + "/") } }
     }
 
+    /// ``GitSource``'s `submodulePaths`, in memory.
     public func submodulePaths(at commit: ObjectID) async throws -> [String] {
         _ = try stored(commit)
         return []
     }
 
+    /// ``GitSource``'s `objectID`, in memory.
     public func objectID(at commit: ObjectID, path: String) async throws -> ObjectID? {
         guard let file = try stored(commit).tree[path] else { return nil }
         return Self.digest(file.data)
     }
 
+    /// ``GitSource``'s `changedPaths`, in memory.
     public func changedPaths(from old: ObjectID?, to new: ObjectID) async throws -> [String] {
         let before = try old.map { try stored($0).tree } ?? [:]
         return Self.changed(before, try stored(new).tree)
     }
 
+    /// ``GitSource``'s `commitInfo`, in memory.
     public func commitInfo(_ id: ObjectID) async throws -> CommitInfo {
         try stored(id).info
     }
 
+    /// ``GitSource``'s `isAncestor`, in memory.
     public func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) async throws -> Bool {
         isAncestorSync(ancestor, of: descendant)
     }
 
+    /// ``GitSource``'s `patch`, in memory.
     public func patch(base: ObjectID?, changes: [String: Data?], under prefixes: [String]) async throws -> String {
         let before = try base.map { try stored($0).tree } ?? [:]
         let after = Self.applying(changes, to: before)
@@ -124,6 +132,7 @@ public actor FakeGitSource: GitSource {
         return patch
     }
 
+    /// ``GitSource``'s `commit`, in memory.
     public func commit(
         parent: ObjectID?, changes: [String: Data?], author: GitSignature, committer: GitSignature,
         message: String, signer: CommitSigner?
@@ -132,6 +141,7 @@ public actor FakeGitSource: GitSource {
         return apply(changes, on: parent, message: message, author: author)
     }
 
+    /// ``GitSource``'s `push`, in memory.
     public func push(_ commit: ObjectID, toBranch branch: String, force: Bool) async throws {
         _ = try stored(commit)
         if !force, !pendingRaces.isEmpty {
@@ -150,6 +160,7 @@ public actor FakeGitSource: GitSource {
         pushes.append((branch, commit))
     }
 
+    /// ``GitSource``'s `deleteRemoteBranch`, in memory.
     public func deleteRemoteBranch(_ branch: String) async throws {
         branches[branch] = nil
     }

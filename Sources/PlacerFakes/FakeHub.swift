@@ -63,11 +63,13 @@ public actor FakeHub: Hub {
 
     // MARK: Hub
 
+    /// ``Hub``'s `get`, in memory.
     public func get(_ kind: ResourceKind, namespace: String?, name: String) async throws -> Data? {
         try checkReachable("GET")
         return objects[Key(plural: kind.plural, namespace: namespace ?? "", name: name)]?.canonicalJSONData()
     }
 
+    /// ``Hub``'s `listAll`, in memory.
     public func listAll(_ kind: ResourceKind, namespace: String?, labelSelector: String?, limit: Int?) async throws -> ListPage {
         try checkReachable("LIST")
         let selector = try LabelRequirement.parse(labelSelector ?? "")
@@ -78,6 +80,7 @@ public actor FakeHub: Hub {
         return ListPage(items: items.map { $0.canonicalJSONData() }, resourceVersion: String(resourceVersion))
     }
 
+    /// ``Hub``'s `watch`, in memory.
     public nonisolated func watch(
         _ kind: ResourceKind, namespace: String?, labelSelector: String?, resourceVersion: String?,
         timeoutSeconds: Int?, allowBookmarks: Bool
@@ -96,6 +99,7 @@ public actor FakeHub: Hub {
         }
     }
 
+    /// ``Hub``'s `apply`, in memory.
     public func apply(_ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool) async throws -> Data {
         try checkReachable("PATCH")
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
@@ -110,6 +114,7 @@ public actor FakeHub: Hub {
         return object.canonicalJSONData()
     }
 
+    /// ``Hub``'s `applyStatus`, in memory.
     public func applyStatus(_ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool) async throws -> Data {
         try checkReachable("PATCH")
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
@@ -122,6 +127,7 @@ public actor FakeHub: Hub {
         return updated.canonicalJSONData()
     }
 
+    /// ``Hub``'s `create`, in memory.
     public func create(_ kind: ResourceKind, namespace: String?, body: Data) async throws -> Data {
         try checkReachable("POST")
         var object = try Value.parseJSON(body, file: "create")
@@ -142,6 +148,7 @@ public actor FakeHub: Hub {
         return object.canonicalJSONData()
     }
 
+    /// ``Hub``'s `delete`, in memory.
     public func delete(_ kind: ResourceKind, namespace: String?, name: String, propagationPolicy: PropagationPolicy?) async throws {
         try checkReachable("DELETE")
         if objects.removeValue(forKey: Key(plural: kind.plural, namespace: namespace ?? "", name: name)) != nil {
