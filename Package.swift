@@ -78,6 +78,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // In-memory fakes of the GitSource and Hub ports, for unit tests only (never linked by `placer`).
+        .target(
+            name: "PlacerFakes",
+            dependencies: [
+                "GitStore", "OCMClient", "AppModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "Dashboard",
             dependencies: [
@@ -170,7 +178,7 @@ let package = Package(
         .testTarget(name: "EdgeSimTests", dependencies: ["EdgeSim", "AppModel", "PDLC", "PlacerTestSupport"]),
         .testTarget(
             name: "TelemetryTests",
-            dependencies: ["Telemetry", "EdgeSim", "AppModel", "OCMClient", "PlacerTestSupport"]
+            dependencies: ["Telemetry", "EdgeSim", "AppModel", "OCMClient", "PlacerTestSupport", "PlacerFakes"]
         ),
         .testTarget(
             name: "DashboardTests",
@@ -183,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
-                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim", "PlacerTestSupport",
+                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim", "PlacerTestSupport", "PlacerFakes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -55,15 +55,46 @@ extension Value {
         out += "\""
     }
 
-    /// Parses JSON (RFC 8259) into a value, keeping number text exact.
+    /// Parses JSON (RFC 8259) into a value with Foundation's `JSONSerialization`: Placer's one JSON → ``Value`` path.
     ///
-    /// - Throws: ``ModelError`` when the bytes are not a single JSON value.
+    /// Integers keep their exact text within 64 bits (`9007199254740993` stays so, it does not pass through a
+    /// `Double`); other numbers are the shortest text of their `Double` (`2.0`, `1000.0` for `1e3`). Object members
+    /// are sorted by key (JSON objects are unordered; duplicate keys keep the last). Top-level scalars are accepted.
+    /// - Parameters:
+    ///   - data: UTF-8 JSON text.
+    ///   - file: the name used in errors.
+    /// - Returns: the value.
+    /// - Throws: ``ModelError`` (line 1) when the bytes are not one JSON value.
     public static func parseJSON(_ data: Data, file: String = "<json>") throws -> Value {
-        // JSON is a subset of YAML 1.2 and, for the documents Kubernetes exchanges, of YAML 1.1 too.
-        let documents = try YAMLLoader.load(data, file: file)
-        guard documents.count == 1, let document = documents.first else {
-            throw ModelError(file: file, line: 1, column: 1, message: "expected one JSON value, found \(documents.count)")
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            throw ModelError(file: file, line: 1, column: 1, message: "not JSON: \(error.localizedDescription)")
         }
-        return document.value
+        return try value(fromJSONObject: object, file: file)
+    }
+
+    /// Converts what `JSONSerialization` returned into a value.
+    /// - Throws: ``ModelError`` for a type JSON does not have.
+    static func value(fromJSONObject object: Any, file: String) throws -> Value {
+        switch object {
+        case is NSNull:
+            return .null
+        case let text as String:
+            return .string(text)
+        case let number as NSNumber:
+            switch String(cString: number.objCType) {
+            case "c", "B": return .bool(number.boolValue)  // JSON true/false
+            case "d", "f": return .number(String(describing: number.doubleValue))
+            default: return .number(number.stringValue)  // an integer type: exact text
+            }
+        case let array as [Any]:
+            return .array(try array.map { try value(fromJSONObject: $0, file: file) })
+        case let dictionary as [String: Any]:
+            return .object(try dictionary.keys.sorted().map { ($0, try value(fromJSONObject: dictionary[$0]!, file: file)) })
+        default:
+            throw ModelError(file: file, line: 1, column: 1, message: "not a JSON value: \(type(of: object))")
+        }
     }
 }

@@ -50,6 +50,21 @@ public struct WatchEvent: Sendable, Equatable {
     /// The object's resourceVersion.
     public var resourceVersion: String? { metadata.resourceVersion }
 
+    /// Creates an event (for a ``Hub`` implementation other than ``KubeClient``, such as a test fake).
+    /// - Parameters:
+    ///   - type: what happened.
+    ///   - object: the object's JSON.
+    ///   - metadata: its name, namespace, resourceVersion and labels; nil reads them from `object`.
+    ///   - status: the `Status` of an ERROR event.
+    public init(type: EventType, object: Data, metadata: Metadata? = nil, status: Status? = nil) {
+        struct ObjectHead: Decodable { var metadata: Metadata? }
+        self.type = type
+        self.object = object
+        self.metadata = metadata ?? (try? JSONDecoder().decode(ObjectHead.self, from: object))?.metadata
+            ?? Metadata(name: nil, namespace: nil, resourceVersion: nil, labels: nil)
+        self.status = status
+    }
+
     /// Decodes one line of a watch stream.
     /// - Returns: nil for a blank line.
     /// - Throws: ``WatchEvent/DecodingFailure`` for a line that is not a watch event.

@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// re-lists when the server answers 410 Gone. Each change wakes waiters, so a failed or tainted cluster
 /// triggers a reconcile within moments instead of the next poll.
 public actor ClusterInventoryWatcher: Service {
-    let hub: KubeClient
+    let hub: any Hub
     let logger: Logger
     private var clusters: [String: ManagedClusterObject] = [:]
     private var synced = false
@@ -19,7 +19,7 @@ public actor ClusterInventoryWatcher: Service {
     /// The wait before re-listing after a failed LIST or WATCH: 1 s doubling to 16 s.
     static let backoff = Backoff(initial: .seconds(1), maximum: .seconds(16))
 
-    public init(hub: KubeClient, logger: Logger = Logger(label: "placer.inventory")) {
+    public init(hub: any Hub, logger: Logger = Logger(label: "placer.inventory")) {
         self.hub = hub
         self.logger = logger
     }

@@ -19,7 +19,7 @@ struct DecisionPublisher {
     static let groupNameLabel = "cluster.open-cluster-management.io/decision-group-name"
     static let schedulingDisabled = "cluster.open-cluster-management.io/experimental-scheduling-disable"
 
-    let hub: KubeClient
+    let hub: any Hub
     let namespace: String
     let fleetPlacement: String
     /// This instance's owner label value (``Ownership``): only Placements carrying it are updated or removed.

@@ -32,7 +32,7 @@ public struct PlacementAuthorship: Sendable, Equatable {
 /// only the commits added since the tip it last saw (a force-push clears it), so a file unchanged since the
 /// last reconcile costs one tree lookup, yet a revert that restores an earlier blob is still seen as new.
 /// Used from the reconciler actor only.
-final class AuthorshipIndex: @unchecked Sendable {
+actor AuthorshipIndex {
     /// Commits walked per path at most; beyond it the placement is treated as Placer's (the safe default: Placer
     /// keeps deciding).
     static let walkLimit = 5000
@@ -42,10 +42,10 @@ final class AuthorshipIndex: @unchecked Sendable {
 
     /// Forgets cached results for every path touched by a commit between the last tip seen and `tip`.
     /// - Throws: `GitError` when history cannot be read.
-    func advance(to tip: ObjectID, in repository: GitRepository) throws {
+    func advance(to tip: ObjectID, in repository: any GitSource) async throws {
         defer { lastTip = tip }
         guard let last = lastTip, last != tip else { return }
-        guard try repository.isAncestor(last, of: tip) else {
+        guard try await repository.isAncestor(last, of: tip) else {
             cache.removeAll()  // rewritten history (force-push): nothing cached can be trusted
             return
         }
@@ -58,11 +58,11 @@ final class AuthorshipIndex: @unchecked Sendable {
                 cache.removeAll()
                 return
             }
-            let parents = try commitInfo(commit, in: repository).parents
-            if parents.isEmpty { touched.formUnion(try repository.changedPaths(from: nil, to: commit)) }
+            let parents = try await commitInfo(commit, in: repository).parents
+            if parents.isEmpty { touched.formUnion(try await repository.changedPaths(from: nil, to: commit)) }
             for parent in parents {
-                touched.formUnion(try repository.changedPaths(from: parent, to: commit))
-                if parent != last, try !repository.isAncestor(parent, of: last) { queue.append(parent) }
+                touched.formUnion(try await repository.changedPaths(from: parent, to: commit))
+                if parent != last, try await !repository.isAncestor(parent, of: last) { queue.append(parent) }
             }
         }
         for path in touched { cache[path] = nil }
@@ -71,14 +71,14 @@ final class AuthorshipIndex: @unchecked Sendable {
     /// The commit that introduced `path`'s content at `tip`; nil when the file does not exist or the walk
     /// exceeds ``walkLimit``.
     /// - Throws: `GitError` when a commit or tree cannot be read.
-    func introducingCommit(of path: String, at tip: ObjectID, in repository: GitRepository) throws -> ObjectID? {
-        guard let blob = try repository.objectID(at: tip, path: path) else { return nil }
+    func introducingCommit(of path: String, at tip: ObjectID, in repository: any GitSource) async throws -> ObjectID? {
+        guard let blob = try await repository.objectID(at: tip, path: path) else { return nil }
         if let cached = cache[path], cached.blob == blob { return cached.commit }
         var current = tip
         for _ in 0..<Self.walkLimit {
-            let info = try commitInfo(current, in: repository)
+            let info = try await commitInfo(current, in: repository)
             var next: ObjectID?
-            for parent in info.parents where try repository.objectID(at: parent, path: path) == blob {
+            for parent in info.parents where try await repository.objectID(at: parent, path: path) == blob {
                 next = parent
                 break
             }
@@ -91,9 +91,9 @@ final class AuthorshipIndex: @unchecked Sendable {
         return nil
     }
 
-    func commitInfo(_ id: ObjectID, in repository: GitRepository) throws -> CommitInfo {
+    func commitInfo(_ id: ObjectID, in repository: any GitSource) async throws -> CommitInfo {
         if let info = commits[id] { return info }
-        let info = try repository.commitInfo(id)
+        let info = try await repository.commitInfo(id)
         commits[id] = info
         return info
     }
@@ -108,20 +108,20 @@ extension Reconciler {
     /// Authorship of every app's placement file at `tip`; humans' placements are marked honoured unless the
     /// app's folder changed after them or the record says `pinned: false`.
     /// - Throws: `GitError` when history cannot be read.
-    func placementAuthorship(at tip: ObjectID, placements: [String: PlacementRecord]) throws -> [String: PlacementAuthorship] {
-        try authorship.advance(to: tip, in: repository)
+    func placementAuthorship(at tip: ObjectID, placements: [String: PlacementRecord]) async throws -> [String: PlacementAuthorship] {
+        try await authorship.advance(to: tip, in: repository)
         var result: [String: PlacementAuthorship] = [:]
         var changedSince: [ObjectID: [String]] = [:]
         for (app, record) in placements {
             let path = RepoLayout.placementPath(app: app)
-            guard let commit = try authorship.introducingCommit(of: path, at: tip, in: repository) else { continue }
-            let info = try authorship.commitInfo(commit, in: repository)
+            guard let commit = try await authorship.introducingCommit(of: path, at: tip, in: repository) else { continue }
+            let info = try await authorship.commitInfo(commit, in: repository)
             var entry = PlacementAuthorship(
                 commit: commit, byPlacer: AuthorshipIndex.isPlacerCommit(info.message),
                 subject: String(info.message.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""),
                 author: "\(info.author.name) <\(info.author.email)>", date: info.author.date)
             if !entry.byPlacer, !record.unpinned, record.cluster != nil {
-                if changedSince[commit] == nil { changedSince[commit] = try repository.changedPaths(from: commit, to: tip) }
+                if changedSince[commit] == nil { changedSince[commit] = try await repository.changedPaths(from: commit, to: tip) }
                 let folder = "\(RepoLayout.appsDirectory)/\(app)/"
                 entry.honoured = !(changedSince[commit] ?? []).contains { $0.hasPrefix(folder) }
             }

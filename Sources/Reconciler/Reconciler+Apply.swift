@@ -19,7 +19,7 @@ extension Reconciler {
     func apply(_ plan: ReconcilePlan, source: String, revision: String) async throws -> ReconcileReport {
         var report = plan.report(revision: source, commit: plan.commit, applied: [], deleted: [])
         guard let hub, let revisionID = ObjectID(hex: revision) else { return report }
-        var desired = try desiredWorks(at: revisionID)
+        var desired = try await desiredWorks(at: revisionID)
         var applied: [String] = []
         var conflicts: [String: String] = [:]  // app → why its ManifestWork was not written
         do {
@@ -157,8 +157,8 @@ extension Reconciler {
 
     static let eventKind = ResourceKind(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
 
-    func desiredWorks(at revision: ObjectID) throws -> [DesiredWork] {
-        let files = try repository.files(at: revision, under: [RepoLayout.renderedDirectory])
+    func desiredWorks(at revision: ObjectID) async throws -> [DesiredWork] {
+        let files = try await repository.files(at: revision, under: [RepoLayout.renderedDirectory])
         var works: [DesiredWork] = []
         for (path, file) in files.sorted(by: { $0.key < $1.key }) {
             let parts = path.split(separator: "/")

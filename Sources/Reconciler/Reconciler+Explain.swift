@@ -28,7 +28,7 @@ extension Reconciler {
     /// Explains one app's placement without committing or applying anything.
     /// - Throws: ``ReconcileError`` when the repo or hub cannot be read; `ExplainError` when no such app exists.
     public func explain(app: String) async throws -> PlacementExplanation {
-        let tip = try fetchTip()
+        let tip = try await fetchTip()
         let plan = try await makePlan(at: tip, force: true)
         let snapshot = plan.snapshot
         let known = snapshot.appDirectories.contains(app) || snapshot.placements[app] != nil

@@ -50,23 +50,23 @@ extension Reconciler {
         var attempt = 0
         while true {
             attempt += 1
-            let tip = try fetchTip()
-            try authorship.advance(to: tip, in: repository)
+            let tip = try await fetchTip()
+            try await authorship.advance(to: tip, in: repository)
             let placementPath = RepoLayout.placementPath(app: app)
-            guard try repository.objectID(at: tip, path: placementPath) != nil else {
+            guard try await repository.objectID(at: tip, path: placementPath) != nil else {
                 throw RollbackError.noPlacement(app: app)
             }
             let target: ObjectID
             if let revision {
-                target = try findRevision(revision, from: tip)
+                target = try await findRevision(revision, from: tip)
             } else {
-                guard let introducing = try authorship.introducingCommit(of: placementPath, at: tip, in: repository),
-                    let parent = try authorship.commitInfo(introducing, in: repository).parents.first
+                guard let introducing = try await authorship.introducingCommit(of: placementPath, at: tip, in: repository),
+                    let parent = try await authorship.commitInfo(introducing, in: repository).parents.first
                 else { throw RollbackError.nothingAt(app: app, revision: "the first commit") }
                 target = parent
             }
-            let now = try appFiles(app, at: tip)
-            let then = try appFiles(app, at: target)
+            let now = try await appFiles(app, at: tip)
+            let then = try await appFiles(app, at: target)
             guard let record = then[placementPath] else { throw RollbackError.nothingAt(app: app, revision: target.hex) }
             var changes: [String: Data?] = [:]
             for (path, data) in then where now[path] != data { changes[path] = data }
@@ -74,7 +74,7 @@ extension Reconciler {
             let fromCluster = try Self.cluster(in: now[placementPath], app: app)
             let toCluster = try Self.cluster(in: record, app: app)
             guard !changes.isEmpty else { throw RollbackError.alreadyThere(app: app, cluster: toCluster) }
-            let subject = try authorship.commitInfo(target, in: repository).message.split(separator: "\n").first.map(String.init) ?? ""
+            let subject = try await authorship.commitInfo(target, in: repository).message.split(separator: "\n").first.map(String.init) ?? ""
             let message = """
                 Roll back \(app) to \(toCluster ?? "no cluster")
 
@@ -85,11 +85,11 @@ extension Reconciler {
                 Placer-Rollback: \(app)@\(target.hex)
 
                 """
-            guard let commit = try repository.commit(
-                parent: tip, changes: changes, author: author, committer: author, message: message)
+            guard let commit = try await repository.commit(
+                parent: tip, changes: changes, author: author, committer: author, message: message, signer: nil)
             else { throw RollbackError.alreadyThere(app: app, cluster: toCluster) }
             do {
-                try repository.push(commit, toBranch: configuration.branch)
+                try await repository.push(commit, toBranch: configuration.branch)
             } catch let error as GitError where error.isNonFastForward && attempt < configuration.maxPushAttempts {
                 try await Task.sleep(for: Self.pushBackoff(attempt: attempt))
                 continue
@@ -100,14 +100,14 @@ extension Reconciler {
     }
 
     /// `placements/<app>.yaml` and every `rendered/<cluster>/<app>.yaml` at `commit`.
-    func appFiles(_ app: String, at commit: ObjectID) throws -> [String: Data] {
-        try repository.files(at: commit, under: RepoLayout.outputDirectories)
+    func appFiles(_ app: String, at commit: ObjectID) async throws -> [String: Data] {
+        try await repository.files(at: commit, under: RepoLayout.outputDirectories)
             .filter { path, _ in path == RepoLayout.placementPath(app: app) || (path.hasPrefix(RepoLayout.renderedDirectory + "/") && path.hasSuffix("/\(app).yaml")) }
             .mapValues(\.data)
     }
 
     /// A commit of the tracked branch's history named by a full id or a unique prefix (first-parent walk).
-    func findRevision(_ revision: String, from tip: ObjectID) throws -> ObjectID {
+    func findRevision(_ revision: String, from tip: ObjectID) async throws -> ObjectID {
         let wanted = revision.lowercased()
         guard wanted.count >= 7, wanted.allSatisfy(\.isHexDigit) else { throw RollbackError.unknownRevision(revision) }
         var seen: Set<ObjectID> = []
@@ -116,7 +116,7 @@ extension Reconciler {
         while let next = queue.popLast(), seen.count < AuthorshipIndex.walkLimit {
             guard seen.insert(next).inserted else { continue }
             if next.hex.hasPrefix(wanted) { matches.append(next) }
-            queue.append(contentsOf: try authorship.commitInfo(next, in: repository).parents)
+            queue.append(contentsOf: try await authorship.commitInfo(next, in: repository).parents)
         }
         guard matches.count == 1, let match = matches.first else { throw RollbackError.unknownRevision(revision) }
         return match

@@ -3,6 +3,7 @@ import Foundation
 import GitStore
 import OCMClient
 import PDLC
+import Telemetry
 
 /// What the sub-steps of one reconcile hand to each other; each step reads what the earlier ones set.
 struct ReconcileContext: Sendable {
@@ -104,13 +105,13 @@ extension Reconciler {
     /// Runs one sub-step. The one signature every step shares.
     func run(_ step: ReconcileStep, _ context: inout ReconcileContext) async throws {
         switch step {
-        case .fetch: context.tip = try fetchTip()
-        case .load: try load(&context)
+        case .fetch: context.tip = try await fetchTip()
+        case .load: try await load(&context)
         case .observe: try await observe(&context)
         case .decide: try await decide(&context)
         case .render: try render(&context)
         case .commit:
-            if configuration.mode == .propose { try propose(&context) } else { try commit(&context) }
+            if configuration.mode == .propose { try await propose(&context) } else { try await commit(&context) }
         case .apply:
             let plan = try context.require(context.plan, "a plan")
             let tip = try context.require(context.tip, "a tip")
@@ -177,13 +178,20 @@ extension Reconciler {
 
     // MARK: The steps
 
+    /// Where repo loading runs: it may start `kubectl kustomize` and wait for it, which must not hold a thread of
+    /// the cooperative pool.
+    static let loaderQueue = BlockingQueue(label: "placer.loader")
+
     /// load: the tree at the tip (symlinks, LFS pointers, submodules checked) into a snapshot.
     /// - Throws: ``ReconcileError/inputs(_:)`` when the repo-wide inputs (policy, inventory) are broken.
-    func load(_ context: inout ReconcileContext) throws {
+    func load(_ context: inout ReconcileContext) async throws {
         let tip = try context.require(context.tip, "a tip")
-        let tree = RepoTree(gitFiles: try repository.files(at: tip), submodules: try repository.submodulePaths(at: tip))
+        let tree = RepoTree(
+            gitFiles: try await repository.files(at: tip), submodules: try await repository.submodulePaths(at: tip))
         let files = tree.readableFiles
-        let snapshot = RepoLoader.load(tree: tree, presets: configuration.presets)
+        // Loading may run `kubectl kustomize` (a child process): off the cooperative pool.
+        let presets = configuration.presets
+        let snapshot = try await Self.loaderQueue.run { RepoLoader.load(tree: tree, presets: presets) }
         if !snapshot.repoErrors.isEmpty {
             if configuration.logsInputErrors { for error in snapshot.repoErrors { logger.error("\(error.description)") } }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
@@ -192,19 +200,20 @@ extension Reconciler {
         context.snapshot = snapshot
     }
 
-    /// observe: the inventory merged with the hub's ManagedClusters and AddOnPlacementScores, then telemetry; the
-    /// inputs digest of the world.
+    /// observe: the ``FleetObserver``'s one pass over the inventory, the hub's ManagedClusters and
+    /// AddOnPlacementScores, and telemetry; the inputs digest of the world.
     func observe(_ context: inout ReconcileContext) async throws {
         var snapshot = try context.require(context.snapshot, "a snapshot")
         try await refuseEmptyRepo(files: context.files, snapshot: snapshot)
-        let (clusters, hubClusters, scoreObjects) = try await inventory(merging: snapshot.clusters)
-        snapshot.clusters = clusters
-        lastClusters = clusters
-        lastHubClusters = hubClusters
-        if let telemetry {
-            snapshot.clusters = await telemetry.annotate(
-                clusters: snapshot.clusters, hubClusters: hubClusters, addOnScores: scoreObjects, now: configuration.now())
+        let observation: FleetObservation
+        do {
+            observation = try await observer.observe(inventory: snapshot.clusters, now: configuration.now())
+        } catch {
+            throw ReconcileError.hubUnreachable(detail: "\(error)")
         }
+        snapshot.clusters = observation.clusters
+        lastClusters = observation.clusters  // the metrics watcher re-reads telemetry on these
+        lastHubClusters = observation.managedClusters
         let inventoryDigest = Digest.sha256(Data(snapshot.clusters.map { cluster in
             let scores = cluster.addOnScores.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             let labels = cluster.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
@@ -244,7 +253,7 @@ extension Reconciler {
             return FixedPlacement(app: app, cluster: cluster, cpuCores: record.cpuCores, memoryBytes: record.memoryBytes)
         }
         // A human's placement (a revert, an edit, `placer rollback`) binds like a pin until the app changes.
-        let authors = try placementAuthorship(at: tip, placements: snapshot.placements)
+        let authors = try await placementAuthorship(at: tip, placements: snapshot.placements)
         var current = snapshot.placements
         for (app, author) in authors where author.honoured { current[app]?.pinned = true }
         let outcome = engine.decide(
@@ -308,12 +317,12 @@ extension Reconciler {
     /// commit: one placement commit pushed to the tracked branch (none when nothing changed). A push that lost a
     /// race asks the runner to start again from fetch, up to ``ReconcilerConfiguration/maxPushAttempts``.
     /// - Throws: ``ReconcileError/pushFailed(attempts:detail:)`` when the branch kept moving.
-    func commit(_ context: inout ReconcileContext) throws {
+    func commit(_ context: inout ReconcileContext) async throws {
         var plan = try context.require(context.plan, "a plan")
         let tip = try context.require(context.tip, "a tip")
         if !plan.changes.isEmpty {
             do {
-                plan.commit = try commitAndPush(plan, parent: tip)
+                plan.commit = try await commitAndPush(plan, parent: tip)
             } catch let error as GitError where error.isNonFastForward {
                 guard context.attempt < configuration.maxPushAttempts else {
                     throw ReconcileError.pushFailed(attempts: context.attempt, detail: error.description)

@@ -15,8 +15,10 @@ import Telemetry
 /// commits are not new inputs. Status lives in ``status`` between reconciles.
 public actor Reconciler {
     public nonisolated let configuration: ReconcilerConfiguration
-    let repository: GitRepository
-    let hub: KubeClient?
+    /// The app repo (the ``GitSource`` port: libgit2 in production, an in-memory fake in unit tests).
+    let repository: any GitSource
+    /// The OCM hub (the ``Hub`` port); nil decides and commits without applying.
+    let hub: (any Hub)?
     /// The watched ManagedCluster inventory; without it each reconcile lists the clusters.
     let inventoryWatcher: ClusterInventoryWatcher?
     let engine: PlacementEngine
@@ -30,6 +32,8 @@ public actor Reconciler {
     let authorship = AuthorshipIndex()
     /// Live cluster metrics (Prometheus, then the hub, then the inventory); nil decides on the inventory alone.
     let telemetry: TelemetryCollector?
+    /// Reads the hub's ManagedClusters and AddOnPlacementScores and the telemetry once per pass (``observe``).
+    let observer: FleetObserver
     /// PDLC's memory between evaluations (challengers, consecutive wins, last moves). Persisted through ``status``
     /// (a ConfigMap on the hub) when it changes, and read back at the first decision, so a restart or a new leader
     /// continues with it.
@@ -43,20 +47,22 @@ public actor Reconciler {
     var lastClusters: [ClusterSpec]?
     var lastHubClusters: [ManagedClusterObject] = []
 
+    /// Creates a reconciler over the two ports.
     /// - Parameters:
     ///   - configuration: repo, branch, identity and limits.
-    ///   - hub: the OCM hub client; `nil` decides and commits without applying.
+    ///   - git: the app repo (``LibGit2Source`` over a cache, or a fake).
+    ///   - hub: the OCM hub; `nil` decides and commits without applying.
     ///   - inventoryWatcher: the watched ManagedClusters; `nil` lists them on each reconcile.
     ///   - engine: PDLC.
     ///   - telemetry: live cluster metrics; `nil` decides on the inventory and the hub alone.
     ///   - status: where status and persisted state go; `nil` makes a store that persists to the ConfigMap
     ///     ``ReconcilerConfiguration/stateConfigMapName`` on `hub` (in memory only without a hub).
-    /// - Throws: ``GitError`` when the cache cannot be created.
     public init(
-        configuration: ReconcilerConfiguration, hub: KubeClient?, inventoryWatcher: ClusterInventoryWatcher? = nil,
-        engine: PlacementEngine = .standard(), telemetry: TelemetryCollector? = nil, status: StatusStore? = nil,
+        configuration: ReconcilerConfiguration, git: any GitSource, hub: (any Hub)?,
+        inventoryWatcher: ClusterInventoryWatcher? = nil, engine: PlacementEngine = .standard(),
+        telemetry: TelemetryCollector? = nil, status: StatusStore? = nil,
         logger: Logger = Logger(label: "placer.reconciler")
-    ) throws {
+    ) {
         let persistence: (any StatePersistence)? = hub.map {
             ConfigMapStatePersistence(
                 hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName)
@@ -67,31 +73,51 @@ public actor Reconciler {
         self.status = status ?? StatusStore(persistence: persistence, logger: statusLogger)
         self.telemetry = telemetry
         self.inventoryWatcher = inventoryWatcher
-        try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
         self.configuration = configuration
-        self.repository = try GitRepository.openCache(
-            at: configuration.cacheDirectory, remoteURL: configuration.repoURL, credentials: configuration.credentials)
+        self.repository = git
         self.hub = hub
         self.engine = engine
         self.logger = logger
+        var snapshot: FleetObserver.ManagedClusterSnapshot?
+        if let inventoryWatcher {
+            snapshot = { await inventoryWatcher.snapshot() }
+        }
+        self.observer = FleetObserver(hub: hub, managedClusters: snapshot, telemetry: telemetry)
+    }
+
+    /// Creates a reconciler over the real adapters: a libgit2 cache of ``ReconcilerConfiguration/repoURL`` in
+    /// ``ReconcilerConfiguration/cacheDirectory`` (created when missing) and the given hub.
+    /// - Parameters: as ``init(configuration:git:hub:inventoryWatcher:engine:telemetry:status:logger:)``.
+    /// - Throws: ``GitError`` when the cache cannot be created.
+    public init(
+        configuration: ReconcilerConfiguration, hub: (any Hub)?, inventoryWatcher: ClusterInventoryWatcher? = nil,
+        engine: PlacementEngine = .standard(), telemetry: TelemetryCollector? = nil, status: StatusStore? = nil,
+        logger: Logger = Logger(label: "placer.reconciler")
+    ) throws {
+        try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
+        let repository = try GitRepository.openCache(
+            at: configuration.cacheDirectory, remoteURL: configuration.repoURL, credentials: configuration.credentials)
+        self.init(
+            configuration: configuration, git: LibGit2Source(repository: repository), hub: hub,
+            inventoryWatcher: inventoryWatcher, engine: engine, telemetry: telemetry, status: status, logger: logger)
     }
 
     /// Decides and renders without committing or applying.
     /// - Returns: the unified diff of `placements/` and `rendered/` against the branch tip, the message the commit
     ///   would carry (empty when nothing changes), and the report.
     public func plan() async throws -> (diff: String, summary: String, report: ReconcileReport) {
-        let tip = try fetchTip()
+        let tip = try await fetchTip()
         lastDecisionInputs = nil
         let plan = try await makePlan(at: tip)
-        let diff = try repository.patch(base: tip, changes: plan.changes, under: RepoLayout.outputDirectories)
+        let diff = try await repository.patch(base: tip, changes: plan.changes, under: RepoLayout.outputDirectories)
         let summary = plan.changes.isEmpty ? "" : plan.commitMessage
         return (diff, summary, plan.report(revision: tip.hex, commit: nil, applied: [], deleted: []))
     }
 
-    func fetchTip() throws -> ObjectID {
+    func fetchTip() async throws -> ObjectID {
         let tip: ObjectID?
         do {
-            tip = try repository.fetch(branch: configuration.branch)
+            tip = try await repository.fetch(branch: configuration.branch)
         } catch let error as GitError {
             // GitStore's message names the URL; credentials in it never reach the error.
             let detail = error.message.replacingOccurrences(of: configuration.repoURL, with: Redact.url(configuration.repoURL))
@@ -101,9 +127,9 @@ public actor Reconciler {
         return tip
     }
 
-    func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) throws -> String? {
-        guard let commit = try placementCommit(plan, parent: parent) else { return nil }
-        try repository.push(commit, toBranch: configuration.branch)
+    func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) async throws -> String? {
+        guard let commit = try await placementCommit(plan, parent: parent) else { return nil }
+        try await repository.push(commit, toBranch: configuration.branch)
         logger.info("pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])
         return commit.hex
     }
@@ -121,13 +147,13 @@ extension Reconciler {
 
     /// The plan's placement commit on `parent`, by the configured author and committer and signed when a
     /// signer is set; nil when it changes nothing. Moves no ref.
-    func placementCommit(_ plan: ReconcilePlan, parent: ObjectID) throws -> ObjectID? {
+    func placementCommit(_ plan: ReconcilePlan, parent: ObjectID) async throws -> ObjectID? {
         let date = configuration.now()
         let committer = GitSignature(name: configuration.committerName, email: configuration.committerEmail, date: date)
         let author = GitSignature(
             name: configuration.authorName ?? configuration.committerName,
             email: configuration.authorEmail ?? configuration.committerEmail, date: date)
-        return try repository.commit(
+        return try await repository.commit(
             parent: parent, changes: plan.changes, author: author, committer: committer, message: plan.commitMessage,
             signer: configuration.signer)
     }

@@ -24,18 +24,14 @@ extension TelemetryCollector {
                 return .failure(Unavailable("has no \(scoreName)"))
             }
             guard scores.isValid(at: now) else { return .failure(Unavailable("\(scoreName) expired")) }
-            let resource = metric == .cpu ? "cpu" : "memory"
-            let capacity =
-                hub?.status?.allocatable[resource].flatMap(Quantity.parse)
-                ?? (metric == .cpu ? cluster.cpuCores : cluster.memoryBytes)
+            let allocatable = metric == .cpu ? hub?.allocatableCPUCores : hub?.allocatableMemoryBytes
+            let capacity = allocatable ?? (metric == .cpu ? cluster.cpuCores : cluster.memoryBytes)
             let available = (Double(min(100, max(-100, score))) + 100) / 200
             return .success(.scalar(capacity * (1 - available)))
         case .nodes:
             guard let hub else { return .failure(Unavailable("has no ManagedCluster")) }
-            guard let condition = hub.status?.conditions[type: "ManagedClusterConditionAvailable"],
-                condition.status == "True" || condition.status == "False"
-            else { return .failure(Unavailable("availability unknown")) }
-            return .success(.scalar(condition.isTrue ? 1 : 0))
+            guard let available = hub.reportedAvailability else { return .failure(Unavailable("availability unknown")) }
+            return .success(.scalar(available ? 1 : 0))
         case .energy, .failures, .latency, .bandwidth:
             return .failure(Unavailable("has none"))
         }

@@ -23,7 +23,7 @@ public struct ConfigMapStatePersistence: StatePersistence {
     static let kind = ResourceKind(group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
 
     /// The hub the ConfigMap lives on.
-    public let hub: KubeClient
+    public let hub: any Hub
     /// Placer's namespace on the hub.
     public let namespace: String
     /// The ConfigMap's name.
@@ -33,7 +33,7 @@ public struct ConfigMapStatePersistence: StatePersistence {
     ///   - hub: the hub client (server-side apply with field manager `placer`).
     ///   - namespace: Placer's namespace on the hub (`placer` by default).
     ///   - name: the ConfigMap's name (``ReconcilerConfiguration/stateConfigMapName``).
-    public init(hub: KubeClient, namespace: String, name: String) {
+    public init(hub: any Hub, namespace: String, name: String) {
         self.hub = hub
         self.namespace = namespace
         self.name = name

@@ -101,9 +101,11 @@ public actor StatusStore {
                     message: status.moved ? "moved: \(status.reason)" : status.reason))
             }
             for transition in transitions where transition.subject == ConditionType.ready {
+                // An invalid app's file:line error is printed once, by the report or the loader; not again here.
+                let message = status.phase == .invalid ? "invalid app" : transition.message
                 logger.info(
                     "\(status.app): Ready \(transition.from ?? "-") → \(transition.to ?? "-")",
-                    metadata: ["app": "\(status.app)", "cluster": "\(status.cluster ?? "-")", "message": "\(transition.message)"])
+                    metadata: ["app": "\(status.app)", "cluster": "\(status.cluster ?? "-")", "message": "\(message)"])
             }
             record.history = Self.bounded(record.history + transitions, limit: historyLimit)
             status.conditions = record.conditions
