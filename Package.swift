@@ -191,7 +191,8 @@ let package = Package(
         .testTarget(
             name: "ReconcilerTests",
             dependencies: [
-                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim", "PlacerTestSupport", "PlacerFakes",
+                "Reconciler", "GitStore", "AppModel", "PDLC", "OCMClient", "Telemetry", "EdgeSim", "PlacerTestSupport",
+                "PlacerFakes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

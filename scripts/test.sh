@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds, smoke-tests the binaries (placer validate and the
+# The test command: installs what is missing, lints the formatting, builds, smoke-tests the binaries (placer validate and the
 # placer-lab demo, the README's promises), then runs every test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# Lint first: the tree is formatted with the checked-in .swift-format (`swift format format --in-place
+# --recursive Sources Tests Package.swift`), and any drift fails the run.
+swift format lint --strict --recursive --parallel Sources Tests Package.swift
 swift build --build-tests
 swift build --product placer
 swift build --product placer-lab

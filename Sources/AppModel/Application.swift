@@ -1,4 +1,5 @@
 import Foundation
+
 /// One app of the app repo (`apps/<name>/`), reduced to what placement and rendering need.
 ///
 /// Built from a CodecoApp (``CodecoAppParser``) or from plain Kubernetes manifests (``ManifestAppParser``).

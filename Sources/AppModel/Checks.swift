@@ -1,3 +1,5 @@
+import Foundation
+
 /// Kubernetes object-name rules (RFC 1123 labels, as apimachinery validates them).
 public enum NameCheck {
     /// Whether `name` is a DNS-1123 label: at most 63 characters of `[a-z0-9-]`, starting and ending alphanumeric.
@@ -21,17 +23,21 @@ public enum NameCheck {
     public static func problem(name: String, kind: String) -> String? {
         switch kind {
         case "Namespace", "Service":
-            return isDNS1123Label(name) ? nil : "\"\(name)\" is not a valid \(kind) name (RFC 1123 label: a-z, 0-9, '-', at most 63)"
+            return isDNS1123Label(name)
+                ? nil : "\"\(name)\" is not a valid \(kind) name (RFC 1123 label: a-z, 0-9, '-', at most 63)"
         case "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding":
-            return name.contains("/") || name == "." || name == ".." || name.contains("%") ? "\"\(name)\" is not a valid \(kind) name (no '/', '%', '.' or '..')" : nil
+            return name.contains("/") || name == "." || name == ".." || name.contains("%")
+                ? "\"\(name)\" is not a valid \(kind) name (no '/', '%', '.' or '..')" : nil
         default:
-            return isDNS1123Subdomain(name) ? nil : "\"\(name)\" is not a valid \(kind) name (RFC 1123 subdomain: a-z, 0-9, '-', '.', at most 253)"
+            return isDNS1123Subdomain(name)
+                ? nil : "\"\(name)\" is not a valid \(kind) name (RFC 1123 subdomain: a-z, 0-9, '-', '.', at most 253)"
         }
     }
 
     static func requireDNS1123(_ name: String, at path: String, in document: YAMLDocument) throws {
         guard isDNS1123Label(name) else {
-            throw document.error(at: path, "\"\(name)\" is not a valid Kubernetes name (RFC 1123 label: a-z, 0-9, '-', at most 63)")
+            throw document.error(
+                at: path, "\"\(name)\" is not a valid Kubernetes name (RFC 1123 label: a-z, 0-9, '-', at most 63)")
         }
     }
 }
@@ -54,5 +60,3 @@ enum AnnotationReader {
         return result
     }
 }
-
-import Foundation

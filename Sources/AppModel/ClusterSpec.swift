@@ -54,7 +54,9 @@ public struct ClusterSpec: Sendable, Hashable {
     }
 
     /// The cluster's security level from label `placer.dev/security-class`.
-    public var securityClass: SecurityClass { labels[Labels.securityClass].flatMap(SecurityClass.init(rawValue:)) ?? .none }
+    public var securityClass: SecurityClass {
+        labels[Labels.securityClass].flatMap(SecurityClass.init(rawValue:)) ?? .none
+    }
 
     /// The cluster's compliance level from label `placer.dev/compliance-class`.
     public var complianceClass: ComplianceClass {

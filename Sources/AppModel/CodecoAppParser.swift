@@ -48,9 +48,11 @@ public enum CodecoAppParser {
             if olderFormatFields.contains(key) {
                 throw document.error(
                     at: "spec.\(key)",
-                    "unknown CodecoApp field \"\(key)\": this is the older lower-case CAM format; write qosClass and codecoapp-msspec")
+                    "unknown CodecoApp field \"\(key)\": this is the older lower-case CAM format; write qosClass and codecoapp-msspec"
+                )
             }
-            warnings.append(document.error(at: "spec.\(key)", "unknown CodecoApp field \"\(key)\" ignored", severity: .warning))
+            warnings.append(
+                document.error(at: "spec.\(key)", "unknown CodecoApp field \"\(key)\" ignored", severity: .warning))
         }
         let appName = spec["appName"]?.stringValue ?? directoryName
         guard let qosText = spec["qosClass"]?.stringValue else {
@@ -71,7 +73,9 @@ public enum CodecoAppParser {
         var tolerance: FailureTolerance?
         if let raw = spec["appFailureTolerance"]?.stringValue {
             if raw.isEmpty {
-                warnings.append(document.error(at: "spec.appFailureTolerance", "empty appFailureTolerance read as unset", severity: .warning))
+                warnings.append(
+                    document.error(
+                        at: "spec.appFailureTolerance", "empty appFailureTolerance read as unset", severity: .warning))
             } else {
                 tolerance = try enumField(spec, "appFailureTolerance", FailureTolerance.self, document)
             }
@@ -81,7 +85,8 @@ public enum CodecoAppParser {
         }
         let metadata = root["metadata"]
         let annotations = metadata?["annotations"]
-        let namespace = annotations?[Labels.targetNamespace]?.stringValue
+        let namespace =
+            annotations?[Labels.targetNamespace]?.stringValue
             ?? metadata?["namespace"]?.stringValue ?? directoryName
         var manifests: [Value] = [ManifestBuilder.namespace(namespace, app: directoryName)]
         var cpu = 0.0
@@ -103,8 +108,10 @@ public enum CodecoAppParser {
         }
         let zones = AnnotationReader.list(annotations?[Labels.userZones])
         if zones.isEmpty {
-            warnings.append(document.error(
-                at: "metadata", "no \(Labels.userZones) annotation: the latency budget cannot be checked", severity: .warning))
+            warnings.append(
+                document.error(
+                    at: "metadata", "no \(Labels.userZones) annotation: the latency budget cannot be checked",
+                    severity: .warning))
         }
         var app = Application(
             name: directoryName, appName: appName, sourceFile: document.file, qosClass: qosClass, cpuCores: cpu,
@@ -132,22 +139,28 @@ public enum CodecoAppParser {
         _ service: Value, path: String, appName: String, app: String, namespace: String, document: YAMLDocument,
         warnings: inout [ModelError]
     ) throws -> ParsedService {
-        guard case let .object(pairs) = service else { throw document.error(at: path, "a microservice must be a mapping") }
+        guard case let .object(pairs) = service else {
+            throw document.error(at: path, "a microservice must be a mapping")
+        }
         for (key, _) in pairs where !knownServiceFields.contains(key) {
-            warnings.append(document.error(at: "\(path).\(key)", "unknown microservice field \"\(key)\" ignored", severity: .warning))
+            warnings.append(
+                document.error(
+                    at: "\(path).\(key)", "unknown microservice field \"\(key)\" ignored", severity: .warning))
         }
         guard let serviceName = service["serviceName"]?.stringValue, !serviceName.isEmpty else {
             throw document.error(at: path, "serviceName is required")
         }
         try NameCheck.requireDNS1123(serviceName, at: "\(path).serviceName", in: document)
-        guard var podSpec = service["podspec"], let containers = podSpec["containers"]?.arrayValue, !containers.isEmpty else {
+        guard var podSpec = service["podspec"], let containers = podSpec["containers"]?.arrayValue, !containers.isEmpty
+        else {
             throw document.error(at: path, "podspec with at least one container is required")
         }
         if let scheduler = podSpec["schedulerName"]?.stringValue, scheduler == "qos-scheduler" {
-            warnings.append(document.error(
-                at: "\(path).podspec.schedulerName",
-                "schedulerName qos-scheduler dropped: CODECO's in-cluster scheduler is not assumed on managed clusters",
-                severity: .warning))
+            warnings.append(
+                document.error(
+                    at: "\(path).podspec.schedulerName",
+                    "schedulerName qos-scheduler dropped: CODECO's in-cluster scheduler is not assumed on managed clusters",
+                    severity: .warning))
             podSpec = podSpec.removing("schedulerName")
         }
         var cpu = 0.0
@@ -155,13 +168,15 @@ public enum CodecoAppParser {
         for (index, container) in containers.enumerated() {
             let resourcesPath = "\(path).podspec.containers[\(index)].resources"
             cpu += try requestedQuantity("cpu", in: container, at: resourcesPath, document) ?? defaultContainerCPUCores
-            memory += try requestedQuantity("memory", in: container, at: resourcesPath, document)
+            memory +=
+                try requestedQuantity("memory", in: container, at: resourcesPath, document)
                 ?? defaultContainerMemoryBytes
         }
         var latency = defaultLatencyMilliseconds
         if let raw = service["nwlatency"]?.scalarText {
             guard let value = Double(raw), value > 0 else {
-                throw document.error(at: "\(path).nwlatency", "nwlatency \"\(raw)\" is not a positive number of milliseconds")
+                throw document.error(
+                    at: "\(path).nwlatency", "nwlatency \"\(raw)\" is not a positive number of milliseconds")
             }
             latency = value
         }
@@ -177,51 +192,65 @@ public enum CodecoAppParser {
             let channelPath = "\(path).serviceChannels[\(index)]"
             let settings = channel["advancedChannelSettings"]
             for (key, _) in channel.objectValue ?? [] where !knownChannelFields.contains(key) {
-                warnings.append(document.error(at: "\(channelPath).\(key)", "unknown channel field \"\(key)\" ignored", severity: .warning))
+                warnings.append(
+                    document.error(
+                        at: "\(channelPath).\(key)", "unknown channel field \"\(key)\" ignored", severity: .warning))
             }
             for (key, _) in settings?.objectValue ?? [] where !knownChannelSettings.contains(key) {
-                warnings.append(document.error(
-                    at: "\(channelPath).advancedChannelSettings.\(key)", "unknown channel setting \"\(key)\" ignored",
-                    severity: .warning))
+                warnings.append(
+                    document.error(
+                        at: "\(channelPath).advancedChannelSettings.\(key)",
+                        "unknown channel setting \"\(key)\" ignored",
+                        severity: .warning))
             }
-            let frameSize = try number(settings?["frameSize"], at: "\(channelPath).advancedChannelSettings.frameSize", "frameSize", "bytes", document)
-            let sendInterval = try number(settings?["sendInterval"], at: "\(channelPath).advancedChannelSettings.sendInterval", "sendInterval", "seconds", document)
+            let frameSize = try number(
+                settings?["frameSize"], at: "\(channelPath).advancedChannelSettings.frameSize", "frameSize", "bytes",
+                document)
+            let sendInterval = try number(
+                settings?["sendInterval"], at: "\(channelPath).advancedChannelSettings.sendInterval", "sendInterval",
+                "seconds", document)
             var serviceClass: ServiceClass?
             if let raw = channel["serviceClass"]?.stringValue, !raw.isEmpty {
                 guard let parsed = ServiceClass(rawValue: raw) else {
-                    throw document.error(at: "\(channelPath).serviceClass", "serviceClass \"\(raw)\" is not BESTEFFORT or ASSURED")
+                    throw document.error(
+                        at: "\(channelPath).serviceClass", "serviceClass \"\(raw)\" is not BESTEFFORT or ASSURED")
                 }
                 serviceClass = parsed
             }
             var maxDelay: Double?
             if let raw = settings?["maxDelay"]?.scalarText {
                 guard let parsed = Quantity.delayMilliseconds(raw) else {
-                    throw document.error(at: "\(channelPath).advancedChannelSettings.maxDelay",
-                                         "maxDelay \"\(raw)\" is neither seconds nor a duration")
+                    throw document.error(
+                        at: "\(channelPath).advancedChannelSettings.maxDelay",
+                        "maxDelay \"\(raw)\" is neither seconds nor a duration")
                 }
                 maxDelay = parsed
             }
             var minBandwidth: Double?
             if let raw = settings?["minBandwidth"]?.scalarText {
                 guard let parsed = Quantity.parse(raw), parsed >= 0 else {
-                    throw document.error(at: "\(channelPath).advancedChannelSettings.minBandwidth",
-                                         "minBandwidth \"\(raw)\" is not bits per second (\"5M\", \"500k\")")
+                    throw document.error(
+                        at: "\(channelPath).advancedChannelSettings.minBandwidth",
+                        "minBandwidth \"\(raw)\" is not bits per second (\"5M\", \"500k\")")
                 }
                 minBandwidth = parsed
             }
             if channel["chanelName"] != nil {
-                warnings.append(document.error(
-                    at: "\(channelPath).chanelName", "misspelled chanelName read as channelName", severity: .warning))
+                warnings.append(
+                    document.error(
+                        at: "\(channelPath).chanelName", "misspelled chanelName read as channelName", severity: .warning
+                    ))
             }
             guard let other = channel["otherService"], let otherService = other["serviceName"]?.stringValue else {
                 throw document.error(at: channelPath, "serviceChannels entry needs otherService.serviceName")
             }
             let otherApp = other["appName"]?.stringValue ?? appName
             if otherApp != appName {
-                peers.append(PeerChannel(
-                    app: otherApp, service: otherService, maxDelayMilliseconds: maxDelay,
-                    minBandwidthBitsPerSecond: minBandwidth, frameSizeBytes: frameSize,
-                    sendIntervalMilliseconds: sendInterval.map { $0 * 1000 }, serviceClass: serviceClass))
+                peers.append(
+                    PeerChannel(
+                        app: otherApp, service: otherService, maxDelayMilliseconds: maxDelay,
+                        minBandwidthBitsPerSecond: minBandwidth, frameSizeBytes: frameSize,
+                        sendIntervalMilliseconds: sendInterval.map { $0 * 1000 }, serviceClass: serviceClass))
             }
         }
         let manifests = ManifestBuilder.workload(
@@ -233,7 +262,9 @@ public enum CodecoAppParser {
 
     /// A container's request for `resource` (its requests, else its limits), in base units.
     /// - Throws: ``ModelError`` at the value when it is not a quantity or is negative.
-    static func requestedQuantity(_ resource: String, in container: Value, at path: String, _ document: YAMLDocument)
+    static func requestedQuantity(
+        _ resource: String, in container: Value, at path: String, _ document: YAMLDocument
+    )
         throws -> Double?
     {
         let resources = container["resources"]
@@ -250,7 +281,9 @@ public enum CodecoAppParser {
     }
 
     /// A non-negative number written as a string or a number (`"100"`, `0.1`).
-    private static func number(_ value: Value?, at path: String, _ name: String, _ unit: String, _ document: YAMLDocument)
+    private static func number(
+        _ value: Value?, at path: String, _ name: String, _ unit: String, _ document: YAMLDocument
+    )
         throws -> Double?
     {
         guard let raw = value?.scalarText else { return nil }

@@ -16,7 +16,9 @@ extension FolderValidator {
             FolderFinding(document.error(at: path, message))
         }
         guard case let .object(pairs) = value else {
-            return [finding("", "document \(index) is not a Kubernetes object: a \(typeName(of: value)), not a mapping")]
+            return [
+                finding("", "document \(index) is not a Kubernetes object: a \(typeName(of: value)), not a mapping")
+            ]
         }
         let apiVersion = value["apiVersion"]?.stringValue
         let kind = value["kind"]?.stringValue
@@ -29,22 +31,28 @@ extension FolderValidator {
         guard let kind else { return findings + [finding("", "document \(index) has no kind")] }
         let metadata = value["metadata"]
         if metadata?["generateName"] != nil {
-            findings.append(finding("metadata.generateName", "generateName is refused by OCM ManifestWork: set metadata.name"))
+            findings.append(
+                finding("metadata.generateName", "generateName is refused by OCM ManifestWork: set metadata.name"))
         } else if let name = metadata?["name"] {
             if let text = name.stringValue {
-                if let problem = NameCheck.problem(name: text, kind: kind) { findings.append(finding("metadata.name", problem)) }
+                if let problem = NameCheck.problem(name: text, kind: kind) {
+                    findings.append(finding("metadata.name", problem))
+                }
             } else {
                 findings.append(finding("metadata.name", notAString("metadata.name", name)))
             }
         } else {
-            findings.append(finding(metadata == nil ? "" : "metadata", "\(kind) (document \(index)) has no metadata.name"))
+            findings.append(
+                finding(metadata == nil ? "" : "metadata", "\(kind) (document \(index)) has no metadata.name"))
         }
         if let namespace = metadata?["namespace"] {
             if let text = namespace.stringValue {
                 if !NameCheck.isDNS1123Label(text) {
-                    findings.append(finding(
-                        "metadata.namespace",
-                        "namespace \"\(text)\" is not a valid Kubernetes name (RFC 1123 label: a-z, 0-9, '-', at most 63)"))
+                    findings.append(
+                        finding(
+                            "metadata.namespace",
+                            "namespace \"\(text)\" is not a valid Kubernetes name (RFC 1123 label: a-z, 0-9, '-', at most 63)"
+                        ))
                 }
             } else {
                 findings.append(finding("metadata.namespace", notAString("metadata.namespace", namespace)))
@@ -78,16 +86,22 @@ extension FolderValidator {
 
     /// Warns where an object without a namespace has the kind and name of one in namespace `default`: applied to
     /// the default namespace, the two are one object.
-    static func defaultNamespaceOverlaps(_ documents: [YAMLDocument], seen: [String: SourcePosition]) -> [FolderFinding] {
+    static func defaultNamespaceOverlaps(_ documents: [YAMLDocument], seen: [String: SourcePosition]) -> [FolderFinding]
+    {
         var findings: [FolderFinding] = []
         for document in documents where document.value["metadata"]?["namespace"] == nil {
             let object = document.value
-            guard let name = object["metadata"]?["name"]?.stringValue, let kind = object["kind"]?.stringValue else { continue }
+            guard let name = object["metadata"]?["name"]?.stringValue, let kind = object["kind"]?.stringValue else {
+                continue
+            }
             let apiVersion = object["apiVersion"]?.stringValue ?? ""
             guard let other = seen["\(apiVersion)/\(kind)/default/\(name)"] else { continue }
-            findings.append(FolderFinding(
-                path: document.file, position: document.position(of: "metadata.name"), severity: .warning,
-                message: "\(kind) \(name) has no namespace: applied to namespace default it is the object at line \(other.line)"))
+            findings.append(
+                FolderFinding(
+                    path: document.file, position: document.position(of: "metadata.name"), severity: .warning,
+                    message:
+                        "\(kind) \(name) has no namespace: applied to namespace default it is the object at line \(other.line)"
+                ))
         }
         return findings
     }
@@ -101,7 +115,9 @@ extension FolderValidator {
     }
 
     static func notAString(_ field: String, _ value: Value) -> String {
-        let hint = typeName(of: value) == "mapping" ? " (an unquoted {{ … }} template parses as a mapping: quote or render it)" : ""
+        let hint =
+            typeName(of: value) == "mapping"
+            ? " (an unquoted {{ … }} template parses as a mapping: quote or render it)" : ""
         return "\(field) must be a string, found a \(typeName(of: value))\(hint)"
     }
 
@@ -133,7 +149,9 @@ extension FolderValidator {
         let relative = chart.isEmpty ? path : String(path.dropFirst(chart.count + 1))
         let name = chart.isEmpty ? "." : chart
         if relative == "Chart.yaml" || relative == "Chart.yml" { return "Helm chart metadata of \(name)" }
-        if relative.hasPrefix("templates/") { return "Helm template of \(name), a Go template that is YAML only once rendered" }
+        if relative.hasPrefix("templates/") {
+            return "Helm template of \(name), a Go template that is YAML only once rendered"
+        }
         if !relative.contains("/"), relative.hasPrefix("values") { return "Helm values of \(name), not a manifest" }
         return "part of the Helm chart \(name)"
     }

@@ -27,9 +27,10 @@ public enum FolderValidator {
 
         let charts = chartDirectories(in: files.keys)
         for chart in charts {
-            findings.append(FolderFinding(
-                path: chart.isEmpty ? "." : chart, severity: .error,
-                message: "Helm charts are not supported: render the chart (helm template) and commit the output"))
+            findings.append(
+                FolderFinding(
+                    path: chart.isEmpty ? "." : chart, severity: .error,
+                    message: "Helm charts are not supported: render the chart (helm template) and commit the output"))
         }
         var patches: [String: String] = [:]  // patch path → the kustomization naming it
         for path in candidates where kustomizationNames.contains(basename(path)) && chart(of: path, in: charts) == nil {
@@ -41,11 +42,15 @@ public enum FolderValidator {
             let fileFindings: [FolderFinding]
             var objects = 0
             if let chart = chart(of: path, in: charts) {
-                fileFindings = [FolderFinding(path: path, severity: .note, message: "skipped: \(helmRole(of: path, chart: chart))")]
+                fileFindings = [
+                    FolderFinding(path: path, severity: .note, message: "skipped: \(helmRole(of: path, chart: chart))")
+                ]
             } else if let kustomization = patches[path], !kustomizationNames.contains(basename(path)) {
-                fileFindings = [FolderFinding(
-                    path: path, severity: .note,
-                    message: "skipped: a kustomize patch named by \(kustomization), not an object on its own")]
+                fileFindings = [
+                    FolderFinding(
+                        path: path, severity: .note,
+                        message: "skipped: a kustomize patch named by \(kustomization), not an object on its own")
+                ]
             } else {
                 (fileFindings, objects) = validateManifestFile(path: path, data: files[path] ?? Data())
             }
@@ -72,8 +77,13 @@ public enum FolderValidator {
         } catch let error as ModelError {
             return ([FolderFinding(error)], 0)
         } catch {
-            return ([FolderFinding(path: path, position: SourcePosition(line: 1, column: 1), severity: .error,
-                                   message: "\(error)")], 0)
+            return (
+                [
+                    FolderFinding(
+                        path: path, position: SourcePosition(line: 1, column: 1), severity: .error,
+                        message: "\(error)")
+                ], 0
+            )
         }
         var findings: [FolderFinding] = []
         var seen: [String: SourcePosition] = [:]
@@ -92,17 +102,19 @@ public enum FolderValidator {
             let identity = ManifestAppParser.identity(of: document.value)
             let here = document.position(of: "metadata.name")
             if let earlier = seen[identity] {
-                findings.append(FolderFinding(
-                    path: path, position: here, severity: .error,
-                    message: "duplicate object \(describe(document.value)) (also at line \(earlier.line))"))
+                findings.append(
+                    FolderFinding(
+                        path: path, position: here, severity: .error,
+                        message: "duplicate object \(describe(document.value)) (also at line \(earlier.line))"))
             } else {
                 seen[identity] = here
             }
         }
         findings.append(contentsOf: defaultNamespaceOverlaps(documents, seen: seen))
         if kustomize {
-            findings.append(FolderFinding(
-                path: path, severity: .warning, message: "kustomization: render the folder with kubectl kustomize"))
+            findings.append(
+                FolderFinding(
+                    path: path, severity: .warning, message: "kustomization: render the folder with kubectl kustomize"))
             return (findings, 0)
         }
         findings.append(FolderFinding(path: path, severity: .note, message: contents(of: documents)))

@@ -16,7 +16,8 @@ public enum InventoryParser {
             throw document.error(at: "spec", "spec.zone is required")
         }
         guard let cpu = spec["allocatable"]?["cpu"].flatMap(Quantity.parse) else {
-            throw document.error(at: "spec.allocatable", "spec.allocatable.cpu must be a quantity such as \"8\" or \"7500m\"")
+            throw document.error(
+                at: "spec.allocatable", "spec.allocatable.cpu must be a quantity such as \"8\" or \"7500m\"")
         }
         guard let memory = spec["allocatable"]?["memory"].flatMap(Quantity.parse) else {
             throw document.error(at: "spec.allocatable", "spec.allocatable.memory must be a quantity such as \"16Gi\"")
@@ -24,12 +25,16 @@ public enum InventoryParser {
         var latency: [String: Double] = [:]
         for (target, value) in spec["latencyMilliseconds"]?.objectValue ?? [] {
             guard let number = value.doubleValue, number >= 0 else {
-                throw document.error(at: "spec.latencyMilliseconds.\(target)", "latency to \(target) must be milliseconds ≥ 0")
+                throw document.error(
+                    at: "spec.latencyMilliseconds.\(target)", "latency to \(target) must be milliseconds ≥ 0")
             }
             latency[target] = number
         }
-        guard let energy = spec["energyCostPerCoreHour"]?.doubleValue ?? (spec["energyCostPerCoreHour"] == nil ? 0 : nil) else {
-            throw document.error(at: "spec.energyCostPerCoreHour", "energyCostPerCoreHour must be a number (EUR per core-hour)")
+        guard
+            let energy = spec["energyCostPerCoreHour"]?.doubleValue ?? (spec["energyCostPerCoreHour"] == nil ? 0 : nil)
+        else {
+            throw document.error(
+                at: "spec.energyCostPerCoreHour", "energyCostPerCoreHour must be a number (EUR per core-hour)")
         }
         labels[Labels.zone] = labels[Labels.zone] ?? zone
         return ClusterSpec(

@@ -20,10 +20,13 @@ enum KustomizationCheck {
                 for (index, item) in (document.value[field]?.arrayValue ?? []).enumerated() {
                     guard let entry = item.stringValue, !entry.contains("://") else { continue }
                     let path = resolve(entry, from: folder)
-                    guard let submodule = submodules.first(where: { path == $0 || path.hasPrefix($0 + "/") }) else { continue }
+                    guard let submodule = submodules.first(where: { path == $0 || path.hasPrefix($0 + "/") }) else {
+                        continue
+                    }
                     throw document.error(
                         at: "\(field)[\(index)]",
-                        "\(field) entry \(entry) is inside the Git submodule \(submodule): Placer does not fetch submodules; copy the files into the repository")
+                        "\(field) entry \(entry) is inside the Git submodule \(submodule): Placer does not fetch submodules; copy the files into the repository"
+                    )
                 }
             }
         }

@@ -22,16 +22,20 @@ public struct KustomizeRenderer: Sendable {
     /// - Returns: the rendered multi-document YAML.
     /// - Throws: ``ModelError`` at the kustomization file with kubectl's message when rendering fails.
     public func render(directory: String, files: [String: Data]) throws -> Data {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("placer-kustomize-\(UUID().uuidString)")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "placer-kustomize-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         for (path, data) in files where !RepoLayout.isOutput(path) {
             let url = scratch.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
-        let kustomization = Self.fileNames.map { "\(directory)/\($0)" }.first { files[$0] != nil } ?? "\(directory)/kustomization.yaml"
+        let kustomization =
+            Self.fileNames.map { "\(directory)/\($0)" }.first { files[$0] != nil } ?? "\(directory)/kustomization.yaml"
         guard FileManager.default.isExecutableFile(atPath: kubectlPath) else {
-            throw ModelError(file: kustomization, line: 1, message: "kustomize needs kubectl, not found at \(kubectlPath)")
+            throw ModelError(
+                file: kustomization, line: 1, message: "kustomize needs kubectl, not found at \(kubectlPath)")
         }
         let output = scratch.appendingPathComponent(".placer-out")
         let errors = scratch.appendingPathComponent(".placer-err")
@@ -57,6 +61,8 @@ public struct KustomizeRenderer: Sendable {
 
     static func findKubectl() -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/kubectl" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/kubectl" }.first {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 }

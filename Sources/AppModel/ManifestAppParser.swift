@@ -31,15 +31,20 @@ public enum ManifestAppParser {
             try TemplateCheck.rejectTemplates(in: document)
             try StringFieldCheck.rejectNonStrings(in: document)
             let object = document.value
-            guard object["apiVersion"]?.stringValue != nil else { throw document.error(at: "", "manifest has no apiVersion") }
+            guard object["apiVersion"]?.stringValue != nil else {
+                throw document.error(at: "", "manifest has no apiVersion")
+            }
             guard let kind = object["kind"]?.stringValue else { throw document.error(at: "", "manifest has no kind") }
             if object["metadata"]?["generateName"] != nil {
-                throw document.error(at: "metadata.generateName", "generateName is refused by OCM ManifestWork: set metadata.name")
+                throw document.error(
+                    at: "metadata.generateName", "generateName is refused by OCM ManifestWork: set metadata.name")
             }
             guard let name = object["metadata"]?["name"]?.stringValue, !name.isEmpty else {
                 throw document.error(at: "metadata", "manifest has no metadata.name")
             }
-            if let problem = NameCheck.problem(name: name, kind: kind) { throw document.error(at: "metadata.name", problem) }
+            if let problem = NameCheck.problem(name: name, kind: kind) {
+                throw document.error(at: "metadata.name", problem)
+            }
             let identity = Self.identity(of: object)
             if let earlier = seen[identity] {
                 throw document.error(at: "metadata.name", "duplicate object \(kind) \(name) (also at \(earlier))")
@@ -63,20 +68,23 @@ public enum ManifestAppParser {
         var qosClass = QoSClass.bestEffort
         if let raw = hints[Labels.qosClass]?.stringValue {
             guard let parsed = QoSClass(rawValue: raw) else {
-                throw first.error(at: "metadata.annotations", "\(Labels.qosClass) \"\(raw)\" is not Gold, Silver or BestEffort")
+                throw first.error(
+                    at: "metadata.annotations", "\(Labels.qosClass) \"\(raw)\" is not Gold, Silver or BestEffort")
             }
             qosClass = parsed
         }
         var budget: Double?
         if let raw = hints[Labels.latencyBudget]?.scalarText {
             guard let parsed = Double(raw), parsed > 0 else {
-                throw first.error(at: "metadata.annotations", "\(Labels.latencyBudget) \"\(raw)\" is not a positive number")
+                throw first.error(
+                    at: "metadata.annotations", "\(Labels.latencyBudget) \"\(raw)\" is not a positive number")
             }
             budget = parsed
         }
         var app = Application(
             name: directoryName, appName: directoryName, sourceFile: first.file, qosClass: qosClass, cpuCores: cpu,
-            memoryBytes: memory, latencyBudgetMilliseconds: budget, userZones: AnnotationReader.list(hints[Labels.userZones]),
+            memoryBytes: memory, latencyBudgetMilliseconds: budget,
+            userZones: AnnotationReader.list(hints[Labels.userZones]),
             clusterSelector: AnnotationReader.selector(hints[Labels.clusterSelector]),
             manifests: ManifestOrder.sorted(documents.map(\.value)), sourceDigest: sourceDigest)
         app.objectSources = seen

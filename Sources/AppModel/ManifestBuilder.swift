@@ -25,28 +25,38 @@ public enum ManifestBuilder {
         podLabels = podLabels.setting("app.kubernetes.io/name", to: .string(service))
         let deployment: Value = .object([
             ("apiVersion", .string("apps/v1")), ("kind", .string("Deployment")),
-            ("metadata", .object([("name", .string(service)), ("namespace", .string(namespace)), ("labels", podLabels)])),
-            ("spec", .object([
-                ("replicas", .int(1)),
-                ("selector", .object([("matchLabels", selector)])),
-                ("template", .object([("metadata", .object([("labels", podLabels)])), ("spec", podSpec)])),
-            ])),
+            (
+                "metadata",
+                .object([("name", .string(service)), ("namespace", .string(namespace)), ("labels", podLabels)])
+            ),
+            (
+                "spec",
+                .object([
+                    ("replicas", .int(1)),
+                    ("selector", .object([("matchLabels", selector)])),
+                    ("template", .object([("metadata", .object([("labels", podLabels)])), ("spec", podSpec)])),
+                ])
+            ),
         ])
         var ports: [Value] = []
         for container in podSpec["containers"]?.arrayValue ?? [] {
             for port in container["ports"]?.arrayValue ?? [] {
                 guard let number = port["containerPort"] else { continue }
                 let name = port["name"]?.stringValue ?? "port-\(number.scalarText ?? "0")"
-                ports.append(.object([
-                    ("name", .string(name)), ("port", number), ("targetPort", number),
-                    ("protocol", port["protocol"] ?? .string("TCP")),
-                ]))
+                ports.append(
+                    .object([
+                        ("name", .string(name)), ("port", number), ("targetPort", number),
+                        ("protocol", port["protocol"] ?? .string("TCP")),
+                    ]))
             }
         }
         guard !ports.isEmpty else { return [deployment] }
         let serviceObject: Value = .object([
             ("apiVersion", .string("v1")), ("kind", .string("Service")),
-            ("metadata", .object([("name", .string(service)), ("namespace", .string(namespace)), ("labels", podLabels)])),
+            (
+                "metadata",
+                .object([("name", .string(service)), ("namespace", .string(namespace)), ("labels", podLabels)])
+            ),
             ("spec", .object([("selector", selector), ("ports", .array(ports))])),
         ])
         return [deployment, serviceObject]
@@ -71,14 +81,21 @@ public enum ManifestBuilder {
             guard let kind = manifest["kind"]?.stringValue, ["Deployment", "StatefulSet", "DaemonSet"].contains(kind),
                 let name = manifest["metadata"]?["name"]?.stringValue
             else { continue }
-            let group = (manifest["apiVersion"]?.stringValue ?? "").split(separator: "/").dropLast().first.map(String.init) ?? ""
-            configs.append(.object([
-                ("resourceIdentifier", .object([
-                    ("group", .string(group)), ("resource", .string(resourceName(kind: kind))), ("name", .string(name)),
-                    ("namespace", manifest["metadata"]?["namespace"] ?? .string("")),
-                ])),
-                ("feedbackRules", .array([.object([("type", .string("WellKnownStatus"))])])),
-            ]))
+            let group =
+                (manifest["apiVersion"]?.stringValue ?? "").split(separator: "/").dropLast().first.map(String.init)
+                ?? ""
+            configs.append(
+                .object([
+                    (
+                        "resourceIdentifier",
+                        .object([
+                            ("group", .string(group)), ("resource", .string(resourceName(kind: kind))),
+                            ("name", .string(name)),
+                            ("namespace", manifest["metadata"]?["namespace"] ?? .string("")),
+                        ])
+                    ),
+                    ("feedbackRules", .array([.object([("type", .string("WellKnownStatus"))])])),
+                ]))
         }
         var spec: [(String, Value)] = [
             ("workload", .object([("manifests", .array(app.manifests))])),
@@ -88,15 +105,21 @@ public enum ManifestBuilder {
         return .object([
             ("apiVersion", .string("work.open-cluster-management.io/v1")),
             ("kind", .string("ManifestWork")),
-            ("metadata", .object([
-                ("name", .string(app.name)),
-                ("namespace", .string(cluster)),
-                ("labels", .object([
-                    (Labels.managedBy, .string("placer")), (Labels.app, .string(app.name)),
-                    ("placer.dev/qos-class", .string(app.qosClass.rawValue)),
-                ])),
-                ("annotations", .object([("placer.dev/decision", .string(decisionID))])),
-            ])),
+            (
+                "metadata",
+                .object([
+                    ("name", .string(app.name)),
+                    ("namespace", .string(cluster)),
+                    (
+                        "labels",
+                        .object([
+                            (Labels.managedBy, .string("placer")), (Labels.app, .string(app.name)),
+                            ("placer.dev/qos-class", .string(app.qosClass.rawValue)),
+                        ])
+                    ),
+                    ("annotations", .object([("placer.dev/decision", .string(decisionID))])),
+                ])
+            ),
             ("spec", .object(spec)),
         ])
     }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// The placement policy of an app repo (`policies/*.yaml`, kind `PlacementPolicy`), optionally on top of a
 /// shipped preset (`spec.preset: balanced | latency-first | greenness`, from Placer's top-level `policies/`).
 public struct PlacementPolicy: Sendable, Hashable {
@@ -58,13 +59,17 @@ public struct PlacementPolicy: Sendable, Hashable {
         guard let spec = document.value["spec"] else { throw document.error(at: "", "PlacementPolicy has no spec") }
         for (className, entry) in spec["weights"]?.objectValue ?? [] {
             guard let qos = QoSClass(rawValue: className) else {
-                throw document.error(at: "spec.weights.\(className)", "\"\(className)\" is not Gold, Silver or BestEffort")
+                throw document.error(
+                    at: "spec.weights.\(className)", "\"\(className)\" is not Gold, Silver or BestEffort")
             }
-            weights[qos, default: [:]].merge(try Self.weightTable(entry, path: "spec.weights.\(className)", document)) { $1 }
+            weights[qos, default: [:]].merge(try Self.weightTable(entry, path: "spec.weights.\(className)", document)) {
+                $1
+            }
         }
         for (profile, entry) in spec["performanceProfiles"]?.objectValue ?? [] {
             profileWeights[profile, default: [:]].merge(
-                try Self.weightTable(entry, path: "spec.performanceProfiles.\(profile)", document)) { $1 }
+                try Self.weightTable(entry, path: "spec.performanceProfiles.\(profile)", document)
+            ) { $1 }
         }
         if let value = spec["reservePercent"] {
             guard let number = value.doubleValue, (0...90).contains(number) else {
@@ -74,7 +79,8 @@ public struct PlacementPolicy: Sendable, Hashable {
         }
         if let value = spec["hysteresis"]?["minScoreGain"] {
             guard let number = value.doubleValue, number >= 0 else {
-                throw document.error(at: "spec.hysteresis.minScoreGain", "minScoreGain must be a number of score points ≥ 0")
+                throw document.error(
+                    at: "spec.hysteresis.minScoreGain", "minScoreGain must be a number of score points ≥ 0")
             }
             minScoreGain = number
         }
@@ -85,7 +91,8 @@ public struct PlacementPolicy: Sendable, Hashable {
             guard let name = value.stringValue, Self.knownForecasters.contains(name) else {
                 throw document.error(
                     at: "spec.forecaster",
-                    "unknown forecaster \"\(value.stringValue ?? "")\" (known: \(Self.knownForecasters.joined(separator: ", ")))")
+                    "unknown forecaster \"\(value.stringValue ?? "")\" (known: \(Self.knownForecasters.joined(separator: ", ")))"
+                )
             }
             forecaster = name
         }
@@ -110,20 +117,24 @@ public struct PlacementPolicy: Sendable, Hashable {
         }
         if let value = stability["cooldownSeconds"] {
             guard let number = value.doubleValue, number >= 0 else {
-                throw document.error(at: "spec.stability.cooldownSeconds", "cooldownSeconds must be a number of seconds ≥ 0")
+                throw document.error(
+                    at: "spec.stability.cooldownSeconds", "cooldownSeconds must be a number of seconds ≥ 0")
             }
             cooldownSeconds = number
         }
         if let value = stability["maxMovesPerCycle"] {
             guard let number = value.doubleValue, number >= 0, number == number.rounded() else {
-                throw document.error(at: "spec.stability.maxMovesPerCycle", "maxMovesPerCycle must be a whole number ≥ 0")
+                throw document.error(
+                    at: "spec.stability.maxMovesPerCycle", "maxMovesPerCycle must be a whole number ≥ 0")
             }
             maxMovesPerCycle = Int(number)
         }
     }
 
     private static func weightTable(_ value: Value, path: String, _ document: YAMLDocument) throws -> [String: Double] {
-        guard let pairs = value.objectValue else { throw document.error(at: path, "weights must be a mapping of criterion: weight") }
+        guard let pairs = value.objectValue else {
+            throw document.error(at: path, "weights must be a mapping of criterion: weight")
+        }
         var table: [String: Double] = [:]
         for (criterion, weight) in pairs {
             guard knownScorePlugins.contains(criterion) else {

@@ -85,17 +85,25 @@ public struct PlacementRecord: Sendable, Hashable {
             ("cluster", cluster.map(Value.string) ?? .null),
         ]
         if pinned { spec.append(("pinned", .bool(true))) }
-        spec.append(("requests", .object([
-            ("cpuCores", .double((cpuCores * 1000).rounded() / 1000)), ("memoryBytes", .double(memoryBytes.rounded())),
-        ])))
+        spec.append(
+            (
+                "requests",
+                .object([
+                    ("cpuCores", .double((cpuCores * 1000).rounded() / 1000)),
+                    ("memoryBytes", .double(memoryBytes.rounded())),
+                ])
+            ))
         return .object([
             ("apiVersion", .string(Self.apiVersion)), ("kind", .string(Self.kind)),
             ("metadata", .object([("name", .string(app))])),
             ("spec", .object(spec)),
-            ("decision", .object([
-                ("id", .string(decisionID)), ("reasons", .array(reasons.map(Value.string))),
-                ("candidates", .array(candidateValues)), ("rejected", .array(rejectedValues)),
-            ])),
+            (
+                "decision",
+                .object([
+                    ("id", .string(decisionID)), ("reasons", .array(reasons.map(Value.string))),
+                    ("candidates", .array(candidateValues)), ("rejected", .array(rejectedValues)),
+                ])
+            ),
         ])
     }
 

@@ -69,9 +69,11 @@ extension PlacementPolicy {
             let path = "spec.profile.plugins.\(phase)"
             switch phase {
             case "filter":
-                profile.filter = try Self.pluginSet(entry, path: path, known: Self.knownFilterPlugins, kind: "filter", document)
+                profile.filter = try Self.pluginSet(
+                    entry, path: path, known: Self.knownFilterPlugins, kind: "filter", document)
             case "score":
-                profile.score = try Self.pluginSet(entry, path: path, known: Self.knownScorePlugins, kind: "score", document)
+                profile.score = try Self.pluginSet(
+                    entry, path: path, known: Self.knownScorePlugins, kind: "score", document)
             default:
                 throw document.error(at: path, "unknown phase \"\(phase)\" (known: filter, score)")
             }
@@ -102,12 +104,18 @@ extension PlacementPolicy {
                 }
                 var weight: Double?
                 if let raw = item["weight"] {
-                    guard kind == "score", key == "enabled", let number = raw.doubleValue, (0...10).contains(number) else {
-                        throw document.error(at: "\(at).weight", "weight must be a number from 0 to 10 on an enabled score plugin")
+                    guard kind == "score", key == "enabled", let number = raw.doubleValue, (0...10).contains(number)
+                    else {
+                        throw document.error(
+                            at: "\(at).weight", "weight must be a number from 0 to 10 on an enabled score plugin")
                     }
                     weight = number
                 }
-                if key == "enabled" { set.enabled.append(.init(name: name, weight: weight)) } else { set.disabled.append(name) }
+                if key == "enabled" {
+                    set.enabled.append(.init(name: name, weight: weight))
+                } else {
+                    set.disabled.append(name)
+                }
             }
         }
         return set

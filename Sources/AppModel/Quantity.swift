@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses Kubernetes resource quantities and CODECO's unit-bearing strings into plain numbers.
 ///
 /// Source: Kubernetes `resource.Quantity` (apimachinery): decimal SI suffixes `m k M G T P E`, binary suffixes
@@ -33,12 +35,12 @@ public enum Quantity {
     /// Parses a delay given in seconds (`"10e-3"`, `"1"`) or as a duration (`"10s"`, `"5ms"`, `"1m"`), in milliseconds.
     public static func delayMilliseconds(_ text: String) -> Double? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("ms", 1), ("us", 1e-3), ("µs", 1e-3), ("ns", 1e-6), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
+        let units: [(String, Double)] = [
+            ("ms", 1), ("us", 1e-3), ("µs", 1e-3), ("ns", 1e-6), ("s", 1000), ("m", 60_000), ("h", 3_600_000),
+        ]
         for (unit, factor) in units where trimmed.hasSuffix(unit) {
             if let number = Double(trimmed.dropLast(unit.count)) { return number * factor }
         }
         return Double(trimmed).map { $0 * 1000 }
     }
 }
-
-import Foundation

@@ -6,8 +6,9 @@ public enum RepoFiles {
     /// - Throws: when the folder cannot be listed.
     public static func read(directory: String) throws -> [String: Data] {
         let root = URL(fileURLWithPath: directory).standardizedFileURL
-        guard let enumerator = FileManager.default.enumerator(
-            at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [])
+        guard
+            let enumerator = FileManager.default.enumerator(
+                at: root, includingPropertiesForKeys: [.isRegularFileKey], options: [])
         else { throw ModelError(file: directory, line: 1, message: "cannot read folder") }
         var files: [String: Data] = [:]
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"

@@ -11,7 +11,9 @@ public enum RepoLayout {
     public static let outputDirectories = [placementsDirectory, renderedDirectory]
 
     public static func placementPath(app: String) -> String { "\(placementsDirectory)/\(app).yaml" }
-    public static func renderedPath(cluster: String, app: String) -> String { "\(renderedDirectory)/\(cluster)/\(app).yaml" }
+    public static func renderedPath(cluster: String, app: String) -> String {
+        "\(renderedDirectory)/\(cluster)/\(app).yaml"
+    }
 
     /// Whether a path is one Placer writes (so a change there alone is not a new input).
     public static func isOutput(_ path: String) -> Bool {

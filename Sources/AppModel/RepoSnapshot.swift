@@ -51,12 +51,15 @@ public enum RepoLoader {
         var notes: [ModelError] = []
         for path in tree.submodulePaths where !RepoLayout.isInput(path) {
             refused.removeValue(forKey: path)
-            notes.append(ModelError(
-                file: path, line: 1,
-                message: "a Git submodule outside apps/, policies/ and clusters/: not fetched and not read", severity: .note))
+            notes.append(
+                ModelError(
+                    file: path, line: 1,
+                    message: "a Git submodule outside apps/, policies/ and clusters/: not fetched and not read",
+                    severity: .note))
         }
         var snapshot = load(
-            files: files, presets: presets, kustomize: kustomize, refusedFiles: refused, submodules: tree.submodulePaths)
+            files: files, presets: presets, kustomize: kustomize, refusedFiles: refused, submodules: tree.submodulePaths
+        )
         snapshot.notes = notes
         return snapshot
     }
@@ -92,7 +95,8 @@ public enum RepoLoader {
             guard parts.count >= 3 || (parts.count == 2 && refusedFiles[path] != nil) else { continue }
             appFiles[String(parts[1]), default: []].append(path)
         }
-        for (path, reason) in refusedFiles.sorted(by: { $0.key < $1.key }) where !path.hasPrefix(RepoLayout.appsDirectory + "/") {
+        for (path, reason) in refusedFiles.sorted(by: { $0.key < $1.key })
+        where !path.hasPrefix(RepoLayout.appsDirectory + "/") {
             if !RepoLayout.isOutput(path) { repoErrors.append(ModelError(file: path, line: 1, message: reason)) }
         }
         for name in appFiles.keys.sorted() {
@@ -103,7 +107,9 @@ public enum RepoLoader {
             }
             do {
                 guard NameCheck.isDNS1123Label(name) else {
-                    throw ModelError(file: "apps/\(name)", line: 1, message: "app folder name \"\(name)\" is not a valid Kubernetes name")
+                    throw ModelError(
+                        file: "apps/\(name)", line: 1,
+                        message: "app folder name \"\(name)\" is not a valid Kubernetes name")
                 }
                 let app = try loadApp(
                     name: name, paths: paths, files: files, kustomize: kustomize, submodules: submodules,
@@ -118,15 +124,22 @@ public enum RepoLoader {
         }
 
         var policy = PlacementPolicy()
-        let policyPaths = files.keys.filter { $0.hasPrefix(RepoLayout.policiesDirectory + "/") && RepoLayout.isManifestFile($0) }.sorted()
+        let policyPaths = files.keys.filter {
+            $0.hasPrefix(RepoLayout.policiesDirectory + "/") && RepoLayout.isManifestFile($0)
+        }.sorted()
         for path in policyPaths {
             do {
                 for document in try YAMLLoader.load(files[path] ?? Data(), file: path) {
                     if let preset = document.value["spec"]?["preset"]?.stringValue {
                         guard let bytes = presets[preset] else {
-                            throw document.error(at: "spec.preset", "unknown preset \"\(preset)\" (shipped: \(presets.keys.sorted().joined(separator: ", ")))")
+                            throw document.error(
+                                at: "spec.preset",
+                                "unknown preset \"\(preset)\" (shipped: \(presets.keys.sorted().joined(separator: ", ")))"
+                            )
                         }
-                        for presetDocument in try YAMLLoader.load(bytes, file: "preset:\(preset)") { try policy.apply(presetDocument) }
+                        for presetDocument in try YAMLLoader.load(bytes, file: "preset:\(preset)") {
+                            try policy.apply(presetDocument)
+                        }
                     }
                     try policy.apply(document)
                 }
@@ -143,7 +156,9 @@ public enum RepoLoader {
         }
 
         var clusters: [ClusterSpec] = []
-        for path in files.keys.filter({ $0.hasPrefix(RepoLayout.clustersDirectory + "/") && RepoLayout.isManifestFile($0) }).sorted() {
+        for path in files.keys.filter({
+            $0.hasPrefix(RepoLayout.clustersDirectory + "/") && RepoLayout.isManifestFile($0)
+        }).sorted() {
             do {
                 for document in try YAMLLoader.load(files[path] ?? Data(), file: path) {
                     clusters.append(try InventoryParser.parse(document))
@@ -185,7 +200,11 @@ public enum RepoLoader {
     private static func checkManifestWorkSize(_ app: Application) throws {
         let bytes = app.manifests.reduce(0) { $0 + $1.canonicalJSONData().count }
         guard bytes <= manifestWorkLimitBytes else {
-            throw ModelError(file: app.sourceFile, line: 1, message: "the app's manifests take \(bytes) bytes, over OCM's ManifestWork limit of \(manifestWorkLimitBytes)")
+            throw ModelError(
+                file: app.sourceFile, line: 1,
+                message:
+                    "the app's manifests take \(bytes) bytes, over OCM's ManifestWork limit of \(manifestWorkLimitBytes)"
+            )
         }
     }
 
@@ -196,9 +215,13 @@ public enum RepoLoader {
         let folder = "\(RepoLayout.appsDirectory)/\(name)"
         let fileDigest = Digest.sha256(files: files.filter { paths.contains($0.key) })
         if paths.contains("\(folder)/Chart.yaml") {
-            throw ModelError(file: "\(folder)/Chart.yaml", line: 1, message: "Helm charts are not supported: render the chart (helm template) and commit the output")
+            throw ModelError(
+                file: "\(folder)/Chart.yaml", line: 1,
+                message: "Helm charts are not supported: render the chart (helm template) and commit the output")
         }
-        if let kustomization = paths.first(where: { KustomizeRenderer.fileNames.contains(String($0.dropFirst(folder.count + 1))) }) {
+        if let kustomization = paths.first(where: {
+            KustomizeRenderer.fileNames.contains(String($0.dropFirst(folder.count + 1)))
+        }) {
             try KustomizationCheck.rejectSubmodules(
                 kustomization: kustomization, data: files[kustomization] ?? Data(), submodules: submodules)
             guard let kustomize else {
@@ -207,38 +230,49 @@ public enum RepoLoader {
             let rendered = try kustomize.render(directory: folder, files: files)
             let documents = try YAMLLoader.load(rendered, file: "\(kustomization) (rendered)")
             let digest = Application.contentDigest(of: documents)
-            return try ManifestAppParser.parse(documents, directoryName: name, sourceDigest: digest, warnings: &warnings)
+            return try ManifestAppParser.parse(
+                documents, directoryName: name, sourceDigest: digest, warnings: &warnings)
         }
         let manifestPaths = paths.filter(RepoLayout.isManifestFile)
         var documents: [YAMLDocument] = []
-        for path in manifestPaths { documents.append(contentsOf: try YAMLLoader.load(files[path] ?? Data(), file: path)) }
+        for path in manifestPaths {
+            documents.append(contentsOf: try YAMLLoader.load(files[path] ?? Data(), file: path))
+        }
         warnings.append(contentsOf: documents.flatMap(\.lints))
         // What the app says, not how its files are named or laid out: a rename or a comment is no new decision.
         let digest = documents.isEmpty ? fileDigest : Application.contentDigest(of: documents)
         let codeco = documents.filter { $0.value["kind"]?.stringValue == CodecoAppParser.kind }
         guard let appDocument = codeco.first else {
-            return try ManifestAppParser.parse(documents, directoryName: name, sourceDigest: digest, warnings: &warnings)
+            return try ManifestAppParser.parse(
+                documents, directoryName: name, sourceDigest: digest, warnings: &warnings)
         }
         if codeco.count > 1 {
-            throw codeco[1].error(at: "", "more than one CodecoApp in apps/\(name) (first at \(appDocument.file):\(appDocument.position(of: "").line))")
+            throw codeco[1].error(
+                at: "",
+                "more than one CodecoApp in apps/\(name) (first at \(appDocument.file):\(appDocument.position(of: "").line))"
+            )
         }
         var app = try CodecoAppParser.parse(appDocument, directoryName: name, sourceDigest: digest, warnings: &warnings)
         let extra = documents.filter { $0.value["kind"]?.stringValue != CodecoAppParser.kind }
         if !extra.isEmpty {
             var ignored: [ModelError] = []
-            let plain = try ManifestAppParser.parse(extra, directoryName: name, sourceDigest: digest, warnings: &ignored)
+            let plain = try ManifestAppParser.parse(
+                extra, directoryName: name, sourceDigest: digest, warnings: &ignored)
             // A manifest written next to the CodecoApp that has the identity of one Placer generates replaces it:
             // the author's object wins, and one ManifestWork never carries two copies.
             let documentByIdentity = Dictionary(
                 extra.map { (ManifestAppParser.identity(of: $0.value), $0) }, uniquingKeysWith: { first, _ in first })
             for manifest in plain.manifests {
                 guard let document = documentByIdentity[ManifestAppParser.identity(of: manifest)] else { continue }
-                if let index = app.manifests.firstIndex(where: { ManifestAppParser.identity(of: $0) == ManifestAppParser.identity(of: manifest) }) {
+                if let index = app.manifests.firstIndex(where: {
+                    ManifestAppParser.identity(of: $0) == ManifestAppParser.identity(of: manifest)
+                }) {
                     app.manifests[index] = manifest
-                    warnings.append(document.error(
-                        at: "metadata.name",
-                        "replaces the \(manifest["kind"]?.stringValue ?? "object") Placer generates from the CodecoApp",
-                        severity: .warning))
+                    warnings.append(
+                        document.error(
+                            at: "metadata.name",
+                            "replaces the \(manifest["kind"]?.stringValue ?? "object") Placer generates from the CodecoApp",
+                            severity: .warning))
                 } else {
                     app.manifests.append(manifest)
                 }

@@ -41,7 +41,8 @@ public struct RepoValidation: Sendable {
         if !snapshot.repoErrors.isEmpty {
             stop = "a reconcile stops before deciding (the repo errors above); committed placements stay applied"
         } else if prune.count > 1, share > maxPruneShare {
-            stop = "a reconcile refuses to prune \(prune.count) apps (\(Int(share * 100))% > \(Int(maxPruneShare * 100))%): "
+            stop =
+                "a reconcile refuses to prune \(prune.count) apps (\(Int(share * 100))% > \(Int(maxPruneShare * 100))%): "
                 + "\(prune.joined(separator: ", ")); it stops until rerun with --allow-mass-prune"
         } else {
             stop = nil
@@ -73,8 +74,9 @@ public struct RepoValidation: Sendable {
             lines.append("  \(app): \(Self.describe(outcome))")
         }
         if let stop { lines.append(stop) }
-        lines.append("\(snapshot.apps.count) apps valid, \(snapshot.invalidApps.count) invalid, "
-            + "\(snapshot.clusters.count) clusters, \(errorCount) errors")
+        lines.append(
+            "\(snapshot.apps.count) apps valid, \(snapshot.invalidApps.count) invalid, "
+                + "\(snapshot.clusters.count) clusters, \(errorCount) errors")
         return lines.joined(separator: "\n") + "\n"
     }
 

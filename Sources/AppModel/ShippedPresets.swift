@@ -10,74 +10,74 @@ public enum ShippedPresets {
     /// Preset name → the file's text.
     static let texts: [String: String] = [
         "balanced": #"""
-            # Shipped preset "balanced": latency first for Gold, capacity and tier fit for the rest.
-            # Criteria are PDLC score plugins (docs/pdlc.md); weights 0-10 per QoS class; see docs/app-model.md.
-            apiVersion: placer.dev/v1alpha1
-            kind: PlacementPolicy
-            metadata:
-              name: balanced
-            spec:
-              weights:
-                Gold: {latencyMargin: 5, headroom: 2, energy: 1, qosFit: 3, balance: 1, reliability: 2, migration: 1, taintToleration: 1, channelAffinity: 2}
-                Silver: {latencyMargin: 3, headroom: 3, energy: 2, qosFit: 3, balance: 2, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 2}
-                BestEffort: {latencyMargin: 1, headroom: 3, energy: 3, qosFit: 3, balance: 2, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
-              performanceProfiles:
-                Greenness: {latencyMargin: 0, headroom: 1, energy: 8, qosFit: 1, balance: 0, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
-              reservePercent: 10
-              stability:
-                consecutiveEvaluations: 3
-                cooldownSeconds: 600
-                maxMovesPerCycle: 5
-              hysteresis:
-                minScoreGain: 5
-              topCandidates: 3
+        # Shipped preset "balanced": latency first for Gold, capacity and tier fit for the rest.
+        # Criteria are PDLC score plugins (docs/pdlc.md); weights 0-10 per QoS class; see docs/app-model.md.
+        apiVersion: placer.dev/v1alpha1
+        kind: PlacementPolicy
+        metadata:
+          name: balanced
+        spec:
+          weights:
+            Gold: {latencyMargin: 5, headroom: 2, energy: 1, qosFit: 3, balance: 1, reliability: 2, migration: 1, taintToleration: 1, channelAffinity: 2}
+            Silver: {latencyMargin: 3, headroom: 3, energy: 2, qosFit: 3, balance: 2, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 2}
+            BestEffort: {latencyMargin: 1, headroom: 3, energy: 3, qosFit: 3, balance: 2, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
+          performanceProfiles:
+            Greenness: {latencyMargin: 0, headroom: 1, energy: 8, qosFit: 1, balance: 0, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
+          reservePercent: 10
+          stability:
+            consecutiveEvaluations: 3
+            cooldownSeconds: 600
+            maxMovesPerCycle: 5
+          hysteresis:
+            minScoreGain: 5
+          topCandidates: 3
 
-            """#,
+        """#,
         "greenness": #"""
-            # Shipped preset "greenness": the cheapest energy wins wherever the latency budget allows.
-            apiVersion: placer.dev/v1alpha1
-            kind: PlacementPolicy
-            metadata:
-              name: greenness
-            spec:
-              weights:
-                Gold: {latencyMargin: 3, headroom: 1, energy: 6, qosFit: 1, balance: 1, reliability: 2, migration: 1, taintToleration: 1, channelAffinity: 2}
-                Silver: {latencyMargin: 1, headroom: 1, energy: 8, qosFit: 1, balance: 1, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
-                BestEffort: {latencyMargin: 0, headroom: 1, energy: 10, qosFit: 1, balance: 1, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
-              performanceProfiles:
-                Greenness: {latencyMargin: 0, headroom: 1, energy: 10, qosFit: 0, balance: 0, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
-              reservePercent: 10
-              stability:
-                consecutiveEvaluations: 3
-                cooldownSeconds: 600
-                maxMovesPerCycle: 5
-              hysteresis:
-                minScoreGain: 8
-              topCandidates: 3
+        # Shipped preset "greenness": the cheapest energy wins wherever the latency budget allows.
+        apiVersion: placer.dev/v1alpha1
+        kind: PlacementPolicy
+        metadata:
+          name: greenness
+        spec:
+          weights:
+            Gold: {latencyMargin: 3, headroom: 1, energy: 6, qosFit: 1, balance: 1, reliability: 2, migration: 1, taintToleration: 1, channelAffinity: 2}
+            Silver: {latencyMargin: 1, headroom: 1, energy: 8, qosFit: 1, balance: 1, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
+            BestEffort: {latencyMargin: 0, headroom: 1, energy: 10, qosFit: 1, balance: 1, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
+          performanceProfiles:
+            Greenness: {latencyMargin: 0, headroom: 1, energy: 10, qosFit: 0, balance: 0, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
+          reservePercent: 10
+          stability:
+            consecutiveEvaluations: 3
+            cooldownSeconds: 600
+            maxMovesPerCycle: 5
+          hysteresis:
+            minScoreGain: 8
+          topCandidates: 3
 
-            """#,
+        """#,
         "latency-first": #"""
-            # Shipped preset "latency-first": every class is placed as near its users as capacity allows.
-            apiVersion: placer.dev/v1alpha1
-            kind: PlacementPolicy
-            metadata:
-              name: latency-first
-            spec:
-              weights:
-                Gold: {latencyMargin: 10, headroom: 1, energy: 0, qosFit: 1, balance: 0, reliability: 2, migration: 1, taintToleration: 1, channelAffinity: 3}
-                Silver: {latencyMargin: 8, headroom: 2, energy: 0, qosFit: 1, balance: 1, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 3}
-                BestEffort: {latencyMargin: 6, headroom: 2, energy: 1, qosFit: 1, balance: 1, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 2}
-              performanceProfiles:
-                Greenness: {latencyMargin: 2, headroom: 1, energy: 6, qosFit: 1, balance: 0, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
-              reservePercent: 10
-              stability:
-                consecutiveEvaluations: 3
-                cooldownSeconds: 600
-                maxMovesPerCycle: 5
-              hysteresis:
-                minScoreGain: 5
-              topCandidates: 3
+        # Shipped preset "latency-first": every class is placed as near its users as capacity allows.
+        apiVersion: placer.dev/v1alpha1
+        kind: PlacementPolicy
+        metadata:
+          name: latency-first
+        spec:
+          weights:
+            Gold: {latencyMargin: 10, headroom: 1, energy: 0, qosFit: 1, balance: 0, reliability: 2, migration: 1, taintToleration: 1, channelAffinity: 3}
+            Silver: {latencyMargin: 8, headroom: 2, energy: 0, qosFit: 1, balance: 1, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 3}
+            BestEffort: {latencyMargin: 6, headroom: 2, energy: 1, qosFit: 1, balance: 1, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 2}
+          performanceProfiles:
+            Greenness: {latencyMargin: 2, headroom: 1, energy: 6, qosFit: 1, balance: 0, reliability: 1, migration: 1, taintToleration: 1, channelAffinity: 1}
+          reservePercent: 10
+          stability:
+            consecutiveEvaluations: 3
+            cooldownSeconds: 600
+            maxMovesPerCycle: 5
+          hysteresis:
+            minScoreGain: 5
+          topCandidates: 3
 
-            """#,
+        """#,
     ]
 }

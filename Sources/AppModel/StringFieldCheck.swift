@@ -56,7 +56,8 @@ enum StringFieldCheck {
         }
         for podSpec in podSpecs {
             for list in ["containers", "initContainers"] {
-                for (containerIndex, container) in (lookup(value, "\(podSpec).\(list)")?.arrayValue ?? []).enumerated() {
+                for (containerIndex, container) in (lookup(value, "\(podSpec).\(list)")?.arrayValue ?? []).enumerated()
+                {
                     for (envIndex, variable) in (container["env"]?.arrayValue ?? []).enumerated() {
                         if let item = variable["value"], let type = nonStringType(item) {
                             return ("\(podSpec).\(list)[\(containerIndex)].env[\(envIndex)].value", type)

@@ -38,7 +38,8 @@ enum TemplateCheck {
     /// The path of the first placeholder that makes `document` invalid, or `nil`.
     static func firstTemplate(in document: YAMLDocument, reported: Set<String> = []) -> String? {
         let value = document.value
-        let fullSchema = isBuiltIn(apiVersion: value["apiVersion"]?.stringValue)
+        let fullSchema =
+            isBuiltIn(apiVersion: value["apiVersion"]?.stringValue)
             || value["kind"]?.stringValue == CodecoAppParser.kind
         return firstTemplate(in: value, path: "", key: "", scope: Scope(fullSchema: fullSchema, reported: reported))
     }

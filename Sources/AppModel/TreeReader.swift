@@ -29,7 +29,8 @@ enum TreeReader {
                 switch resolve(link: path, in: entries, depth: 0) {
                 case let .file(data):
                     if isLFSPointer(data), !RepoLayout.isOutput(path) {
-                        refused[path] = "\(path) is a symlink to a Git LFS pointer, not the file: Placer reads Git objects only and does not fetch LFS content; commit the file itself (untrack it from LFS)"
+                        refused[path] =
+                            "\(path) is a symlink to a Git LFS pointer, not the file: Placer reads Git objects only and does not fetch LFS content; commit the file itself (untrack it from LFS)"
                     } else {
                         files[path] = data
                     }
@@ -37,7 +38,8 @@ enum TreeReader {
                     for (inner, innerEntry) in entries where inner.hasPrefix(target + "/") && innerEntry.kind == .file {
                         let linked = path + String(inner.dropFirst(target.count))
                         if isLFSPointer(innerEntry.data), !RepoLayout.isOutput(linked) {
-                            refused[linked] = "\(linked) is a Git LFS pointer (through the symlink \(path)), not the file: Placer reads Git objects only and does not fetch LFS content; commit the file itself (untrack it from LFS)"
+                            refused[linked] =
+                                "\(linked) is a Git LFS pointer (through the symlink \(path)), not the file: Placer reads Git objects only and does not fetch LFS content; commit the file itself (untrack it from LFS)"
                         } else {
                             files[linked] = innerEntry.data
                         }
@@ -47,7 +49,8 @@ enum TreeReader {
                 }
             case .file:
                 if isLFSPointer(entry.data), !RepoLayout.isOutput(path) {
-                    refused[path] = "\(path) is a Git LFS pointer, not the file: Placer reads Git objects only and does not fetch LFS content; commit the file itself (untrack it from LFS)"
+                    refused[path] =
+                        "\(path) is a Git LFS pointer, not the file: Placer reads Git objects only and does not fetch LFS content; commit the file itself (untrack it from LFS)"
                 } else {
                     files[path] = entry.data
                 }
@@ -84,12 +87,18 @@ enum TreeReader {
             }
         }
         let resolved = parts.joined(separator: "/")
-        if let submodule = tree.first(where: { $0.value.kind == .submodule && (resolved == $0.key || resolved.hasPrefix($0.key + "/")) }) {
-            return .refused("to \(target), inside the Git submodule \(submodule.key): Placer does not fetch submodules; copy the files into the repository")
+        if let submodule = tree.first(where: {
+            $0.value.kind == .submodule && (resolved == $0.key || resolved.hasPrefix($0.key + "/"))
+        }) {
+            return .refused(
+                "to \(target), inside the Git submodule \(submodule.key): Placer does not fetch submodules; copy the files into the repository"
+            )
         }
         if let found = tree[resolved] {
             guard found.kind == .symlink else { return .file(found.data) }
-            guard depth < maxLinkDepth else { return .refused("to \(target): more than \(maxLinkDepth) links in a chain") }
+            guard depth < maxLinkDepth else {
+                return .refused("to \(target): more than \(maxLinkDepth) links in a chain")
+            }
             return resolve(link: resolved, in: tree, depth: depth + 1)
         }
         if !resolved.isEmpty, tree.keys.contains(where: { $0.hasPrefix(resolved + "/") }) { return .folder(resolved) }

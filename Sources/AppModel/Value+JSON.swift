@@ -92,7 +92,8 @@ extension Value {
         case let array as [Any]:
             return .array(try array.map { try value(fromJSONObject: $0, file: file) })
         case let dictionary as [String: Any]:
-            return .object(try dictionary.keys.sorted().map { ($0, try value(fromJSONObject: dictionary[$0]!, file: file)) })
+            return .object(
+                try dictionary.keys.sorted().map { ($0, try value(fromJSONObject: dictionary[$0]!, file: file)) })
         default:
             throw ModelError(file: file, line: 1, column: 1, message: "not a JSON value: \(type(of: object))")
         }

@@ -23,7 +23,9 @@ public enum YAML11Lint {
             return text.lowercased() == "true" || text.lowercased() == "false" ? nil : "bool \(bool)"
         }
         guard first.isNumber || first == "-" || first == "+" || first == "." else { return nil }
-        if let seconds = sexagesimal(text) { return "number \(seconds) (base 60, as PyYAML reads it; kubectl keeps the string)" }
+        if let seconds = sexagesimal(text) {
+            return "number \(seconds) (base 60, as PyYAML reads it; kubectl keeps the string)"
+        }
         guard case let .number(number)? = ScalarResolver.resolvePlain(text) else { return nil }
         var digits = Substring(text)
         if digits.first == "-" || digits.first == "+" { digits = digits.dropFirst() }

@@ -37,7 +37,8 @@ public struct YAMLDocument: Sendable {
     /// An error located at `path` in this document.
     public func error(at path: String, _ message: String, severity: ModelError.Severity = .error) -> ModelError {
         let position = position(of: path)
-        return ModelError(file: file, line: position.line, column: position.column, message: message, severity: severity)
+        return ModelError(
+            file: file, line: position.line, column: position.column, message: message, severity: severity)
     }
 }
 
@@ -97,7 +98,8 @@ public enum YAMLLoader {
             text = String(data: data, encoding: .utf8)
         }
         guard let text else {
-            throw ModelError(file: file, line: 1, column: 1, message: "file is neither UTF-8 nor UTF-16 with a byte-order mark")
+            throw ModelError(
+                file: file, line: 1, column: 1, message: "file is neither UTF-8 nor UTF-16 with a byte-order mark")
         }
         return text.replacingOccurrences(of: "\r\n", with: "\n")
     }
@@ -115,7 +117,9 @@ public enum YAMLLoader {
         guard positions.count < maxExpandedNodes else {
             throw ModelError(
                 file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1,
-                message: "the document expands to more than \(maxExpandedNodes) nodes through anchors and aliases (excessive aliasing)")
+                message:
+                    "the document expands to more than \(maxExpandedNodes) nodes through anchors and aliases (excessive aliasing)"
+            )
         }
         if let mark = node.mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
         switch node {
@@ -123,13 +127,16 @@ public enum YAMLLoader {
             let tag = scalar.tag.rawValue
             if scalar.style == .plain, tag.isEmpty || tag == "?" || tag == "!", let mark = node.mark {
                 let position = SourcePosition(line: mark.line, column: mark.column)
-                if let lint = YAML11Lint.warning(for: scalar.string, file: file, at: position) { lints[position] = lint }
+                if let lint = YAML11Lint.warning(for: scalar.string, file: file, at: position) {
+                    lints[position] = lint
+                }
             }
             return ScalarResolver.resolve(scalar.string, tag: tag, plain: scalar.style == .plain)
         case let .sequence(sequence):
             var items: [Value] = []
             for (index, item) in sequence.enumerated() {
-                items.append(try convert(item, path: "\(path)[\(index)]", positions: &positions, lints: &lints, file: file))
+                items.append(
+                    try convert(item, path: "\(path)[\(index)]", positions: &positions, lints: &lints, file: file))
             }
             return .array(items)
         case let .mapping(mapping):
@@ -148,14 +155,16 @@ public enum YAMLLoader {
                 // Keys equal only after resolution (`yes` and `true`) escape libyaml's textual duplicate check.
                 if let earlier = keyLines[key] {
                     let here = mark ?? SourcePosition(line: 1, column: 1)
-                    throw ModelError(file: file, line: earlier.line, column: earlier.column,
-                                     message: "duplicate key \"\(key)\" (also at line \(here.line))")
+                    throw ModelError(
+                        file: file, line: earlier.line, column: earlier.column,
+                        message: "duplicate key \"\(key)\" (also at line \(here.line))")
                 }
                 if let mark {
                     keyLines[key] = mark
                     positions[childPath] = mark
                 }
-                pairs.append((key, try convert(valueNode, path: childPath, positions: &positions, lints: &lints, file: file)))
+                pairs.append(
+                    (key, try convert(valueNode, path: childPath, positions: &positions, lints: &lints, file: file)))
             }
             // Explicit keys win over merged ones; earlier merge sources win over later ones (YAML merge spec).
             for (key, value) in merged where !pairs.contains(where: { $0.0 == key }) {
@@ -164,8 +173,9 @@ public enum YAMLLoader {
             if let mark = node.mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
             return .object(pairs)
         case let .alias(alias):
-            throw ModelError(file: file, line: alias.mark?.line ?? 1, column: alias.mark?.column ?? 1,
-                             message: "unresolved alias")
+            throw ModelError(
+                file: file, line: alias.mark?.line ?? 1, column: alias.mark?.column ?? 1,
+                message: "unresolved alias")
         }
     }
 
@@ -191,11 +201,14 @@ public enum YAMLLoader {
         if case let .sequence(sequence) = node { sources = Array(sequence) } else { sources = [node] }
         var result: [(String, Value)] = []
         for source in sources {
-            guard case let .object(pairs) = try convert(source, path: path, positions: &scratch, lints: &lints, file: file)
+            guard
+                case let .object(pairs) = try convert(
+                    source, path: path, positions: &scratch, lints: &lints, file: file)
             else {
                 let mark = source.mark
-                throw ModelError(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1,
-                                 message: "a merge key (<<) must refer to a mapping or a list of mappings")
+                throw ModelError(
+                    file: file, line: mark?.line ?? 1, column: mark?.column ?? 1,
+                    message: "a merge key (<<) must refer to a mapping or a list of mappings")
             }
             for pair in pairs where !result.contains(where: { $0.0 == pair.0 }) { result.append(pair) }
         }
@@ -211,18 +224,21 @@ public enum YAMLLoader {
             let .composer(context, problem, mark, _):
             // libyaml notices an unclosed `[` or `{` where the file goes wrong, often lines later: name where
             // the construct was opened too, which is where the fix usually is.
-            let detail = context.map { context in
-                let opened = context.mark.line != mark.line || context.mark.column != mark.column
-                    ? " (opened at line \(context.mark.line), column \(context.mark.column))" : ""
-                return "\(problem) \(context.text)\(opened)"
-            } ?? problem
+            let detail =
+                context.map { context in
+                    let opened =
+                        context.mark.line != mark.line || context.mark.column != mark.column
+                        ? " (opened at line \(context.mark.line), column \(context.mark.column))" : ""
+                    return "\(problem) \(context.text)\(opened)"
+                } ?? problem
             return ModelError(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)")
         case let .duplicatedKeysInMapping(duplicates, context):
             let key = duplicates.first ?? "?"
             let second = secondOccurrence(of: key, after: context.mark, in: text)
             let also = second.map { " (also at line \($0))" } ?? ""
-            return ModelError(file: file, line: context.mark.line, column: context.mark.column,
-                              message: "duplicate key \"\(key)\"\(also)")
+            return ModelError(
+                file: file, line: context.mark.line, column: context.mark.column,
+                message: "duplicate key \"\(key)\"\(also)")
         case let .reader(problem, _, _, _):
             return ModelError(file: file, line: 1, column: 1, message: "invalid YAML: \(problem)")
         default:

@@ -27,7 +27,9 @@ struct CertificateAuthority: Sendable {
 
     /// Generates the CA's key and self-signed certificate, valid from one hour ago for `validity`.
     /// - Throws: an X509 error when the certificate cannot be built (not expected).
-    init(commonName: String = "edgesim-ca-\(UInt32.random(in: 0...UInt32.max))", validity: TimeInterval = 7 * 24 * 3600)
+    init(
+        commonName: String = "edgesim-ca-\(UInt32.random(in: 0...UInt32.max))", validity: TimeInterval = 7 * 24 * 3600
+    )
         throws
     {
         let key = P256.Signing.PrivateKey()

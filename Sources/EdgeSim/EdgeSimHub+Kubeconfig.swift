@@ -5,7 +5,9 @@ extension EdgeSimHub {
     /// with groups `organisations`.
     /// - Returns: the certificate and its private key, PEM.
     /// - Throws: ``HubTLSError/notEnabled`` for an http hub, or an X509 error.
-    public func issueClientCertificate(commonName: String, organisations: [String] = []) throws
+    public func issueClientCertificate(
+        commonName: String, organisations: [String] = []
+    ) throws
         -> (certificatePEM: String, keyPEM: String)
     {
         guard let tls else { throw HubTLSError.notEnabled }

@@ -61,7 +61,9 @@ public final class EdgeSimHub: Sendable {
         let responder = HubResponder(
             store: store,
             authenticator: HubAuthenticator(token: configuration.token, anonymousReads: configuration.anonymousReads),
-            serverAddress: { [state] in "\(configuration.host):\(state.withLockedValue { $0.port } ?? configuration.port)" },
+            serverAddress: { [state] in
+                "\(configuration.host):\(state.withLockedValue { $0.port } ?? configuration.port)"
+            },
             logger: logger)
         let server: HTTPServerBuilder =
             if let tls { try .tls(.http1(), tlsConfiguration: tls.serverConfiguration()) } else { .http1() }
@@ -76,14 +78,16 @@ public final class EdgeSimHub: Sendable {
             await cancelWhenGracefulShutdown { await agent.run(store: store) }
         }
         let services = ServiceGroup(services: [app, agentService], logger: logger)
-        let port = try await ServerLaunch.run(services, ready: ready, sink: readySink, claim: { task, services in
-            state.withLockedValue { state -> Bool in
-                guard state.task == nil else { return false }
-                state.task = task
-                state.services = services
-                return true
-            }
-        }, stop: { await stop() })
+        let port = try await ServerLaunch.run(
+            services, ready: ready, sink: readySink,
+            claim: { task, services in
+                state.withLockedValue { state -> Bool in
+                    guard state.task == nil else { return false }
+                    state.task = task
+                    state.services = services
+                    return true
+                }
+            }, stop: { await stop() })
         state.withLockedValue { $0.port = port }
     }
 

@@ -17,7 +17,8 @@ struct FieldSelector: Sendable, Equatable {
     init(parsing text: String) throws {
         terms = try text.split(separator: ",").map { part in
             let term = part.trimmingCharacters(in: .whitespaces)
-            let (separator, equals) = term.contains("!=") ? ("!=", false) : term.contains("==") ? ("==", true) : ("=", true)
+            let (separator, equals) =
+                term.contains("!=") ? ("!=", false) : term.contains("==") ? ("==", true) : ("=", true)
             let pieces = term.components(separatedBy: separator)
             guard pieces.count == 2, !pieces[0].isEmpty else {
                 throw APIError.badRequest("invalid field selector term \"\(term)\"")

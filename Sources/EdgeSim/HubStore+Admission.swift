@@ -7,7 +7,9 @@ extension HubStore {
     /// - Returns: the object pruned of unknown fields and with schema defaults applied.
     /// - Throws: ``APIError`` 422 Invalid naming each failing field, 400 for unknown fields under
     ///   `fieldValidation=Strict` and for ManifestWork admission failures.
-    func admit(_ type: ResourceType, name: String, _ candidate: Value, part: WritePart, options: WriteOptions)
+    func admit(
+        _ type: ResourceType, name: String, _ candidate: Value, part: WritePart, options: WriteOptions
+    )
         throws -> Value
     {
         var result = candidate

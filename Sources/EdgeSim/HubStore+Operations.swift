@@ -201,7 +201,8 @@ extension HubStore {
                     && label.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
             }
         guard !valid else { return }
-        let message = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
+        let message =
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', "
             + "and must start and end with an alphanumeric character (e.g. 'example.com')"
         throw APIError.invalid(type, name, causes: [.invalid("metadata.name", .string(name), message)])
     }

@@ -54,7 +54,8 @@ extension HubStore {
         }
         let spec = (old["spec"] ?? .object([])).setting("taints", to: .array(taints))
         let status = (old["status"] ?? .object([])).setting("conditions", to: .array(conditions))
-        commit(type, key: key, old: old, candidate: old.setting("spec", to: spec).setting("status", to: status),
+        commit(
+            type, key: key, old: old, candidate: old.setting("spec", to: spec).setting("status", to: status),
             byClient: false)
         return true
     }

@@ -143,7 +143,8 @@ actor HubStore {
 
     /// Hands the work agent every current ManifestWork in `namespace` again (after its behaviour changed).
     func resyncWorks(namespace: String) {
-        for (key, work) in objects where key.plural == ResourceCatalog.manifestWorks.plural && key.namespace == namespace {
+        for (key, work) in objects
+        where key.plural == ResourceCatalog.manifestWorks.plural && key.namespace == namespace {
             workEventSink.yield(WorkEvent(namespace: namespace, name: key.name, generation: work.objectGeneration))
         }
     }

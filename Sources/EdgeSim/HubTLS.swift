@@ -35,7 +35,9 @@ public struct HubTLS: Sendable {
     ///   - organisations: the user's groups.
     /// - Returns: the certificate and its private key, PEM.
     /// - Throws: an X509 error when the certificate cannot be built.
-    public func issueClientCertificate(commonName: String, organisations: [String] = []) throws
+    public func issueClientCertificate(
+        commonName: String, organisations: [String] = []
+    ) throws
         -> (certificatePEM: String, keyPEM: String)
     {
         let issued = try authority.issue(commonName: commonName, organisations: organisations, usage: .client)

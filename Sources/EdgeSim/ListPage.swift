@@ -61,9 +61,10 @@ struct ListPage: Sendable {
 
     /// The list `metadata`: resourceVersion, continue and remainingItemCount.
     var metadata: Value {
-        .object([
-            ("resourceVersion", .string(resourceVersion)), ("continue", continueToken.map(Value.string)),
-            ("remainingItemCount", remainingItemCount.map(Value.int)),
-        ].compactMap { key, value in value.map { (key, $0) } })
+        .object(
+            [
+                ("resourceVersion", .string(resourceVersion)), ("continue", continueToken.map(Value.string)),
+                ("remainingItemCount", remainingItemCount.map(Value.int)),
+            ].compactMap { key, value in value.map { (key, $0) } })
     }
 }

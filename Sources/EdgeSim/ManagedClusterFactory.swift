@@ -19,8 +19,10 @@ public enum ManagedClusterFactory {
         }
         let labels = Value.object(
             cluster.labels.sorted { $0.key < $1.key }.map { ($0.key, Value.string($0.value)) }
-                + [("cluster.open-cluster-management.io/clusterset", .string("default")),
-                   ("open-cluster-management.io/cluster-name", .string(cluster.name))])
+                + [
+                    ("cluster.open-cluster-management.io/clusterset", .string("default")),
+                    ("open-cluster-management.io/cluster-name", .string(cluster.name)),
+                ])
         let resources = Value.object([
             ("cpu", .string(quantity(cores: cluster.cpuCores))),
             ("memory", .string("\(Int64(cluster.memoryBytes / 1_048_576))Mi")),
@@ -30,21 +32,36 @@ public enum ManagedClusterFactory {
             ("kind", .string("ManagedCluster")),
             ("metadata", .object([("name", .string(cluster.name)), ("labels", labels)])),
             ("spec", .object([("hubAcceptsClient", .bool(true)), ("leaseDurationSeconds", .int(60))])),
-            ("status", .object([
-                ("allocatable", resources), ("capacity", resources),
-                ("version", .object([("kubernetes", .string("v1.31.4"))])),
-                ("clusterClaims", .array([
-                    .object([("name", .string("id.k8s.io")), ("value", .string(cluster.name))]),
-                    .object([("name", .string("zone.placer.dev")), ("value", .string(cluster.zone))]),
-                ])),
-                ("conditions", .array([
-                    condition("HubAcceptedManagedCluster", true, "HubClusterAdminAccepted", "Accepted by hub cluster admin"),
-                    condition("ManagedClusterJoined", true, "ManagedClusterJoined", "Managed cluster joined"),
-                    available
-                        ? condition("ManagedClusterConditionAvailable", true, "ManagedClusterAvailable", "Managed cluster is available")
-                        : condition("ManagedClusterConditionAvailable", false, "ManagedClusterKubeAPIServerUnavailable", "Managed cluster is not available"),
-                ])),
-            ])),
+            (
+                "status",
+                .object([
+                    ("allocatable", resources), ("capacity", resources),
+                    ("version", .object([("kubernetes", .string("v1.31.4"))])),
+                    (
+                        "clusterClaims",
+                        .array([
+                            .object([("name", .string("id.k8s.io")), ("value", .string(cluster.name))]),
+                            .object([("name", .string("zone.placer.dev")), ("value", .string(cluster.zone))]),
+                        ])
+                    ),
+                    (
+                        "conditions",
+                        .array([
+                            condition(
+                                "HubAcceptedManagedCluster", true, "HubClusterAdminAccepted",
+                                "Accepted by hub cluster admin"),
+                            condition("ManagedClusterJoined", true, "ManagedClusterJoined", "Managed cluster joined"),
+                            available
+                                ? condition(
+                                    "ManagedClusterConditionAvailable", true, "ManagedClusterAvailable",
+                                    "Managed cluster is available")
+                                : condition(
+                                    "ManagedClusterConditionAvailable", false, "ManagedClusterKubeAPIServerUnavailable",
+                                    "Managed cluster is not available"),
+                        ])
+                    ),
+                ])
+            ),
         ])
     }
 

@@ -40,11 +40,12 @@ struct ManagedFieldsEntry: Sendable, Equatable {
 
     /// The entry as stored.
     var value: Value {
-        .object([
-            ("manager", .string(manager)), ("operation", .string(operation)), ("apiVersion", .string(apiVersion)),
-            ("time", .string(time)), ("fieldsType", .string("FieldsV1")), ("fieldsV1", Self.encode(fields)),
-            ("subresource", subresource.map(Value.string)),
-        ].compactMap { key, value in value.map { (key, $0) } })
+        .object(
+            [
+                ("manager", .string(manager)), ("operation", .string(operation)), ("apiVersion", .string(apiVersion)),
+                ("time", .string(time)), ("fieldsType", .string("FieldsV1")), ("fieldsV1", Self.encode(fields)),
+                ("subresource", subresource.map(Value.string)),
+            ].compactMap { key, value in value.map { (key, $0) } })
     }
 
     /// How a conflict with this manager is named: `"A"` for an applier, `"A" using v1` for an updater.
@@ -96,8 +97,20 @@ enum ManagedFields {
             (
                 "properties",
                 .object([
-                    ("labels", .object([("type", .string("object")), ("additionalProperties", .object([("type", .string("string"))]))])),
-                    ("annotations", .object([("type", .string("object")), ("additionalProperties", .object([("type", .string("string"))]))])),
+                    (
+                        "labels",
+                        .object([
+                            ("type", .string("object")),
+                            ("additionalProperties", .object([("type", .string("string"))])),
+                        ])
+                    ),
+                    (
+                        "annotations",
+                        .object([
+                            ("type", .string("object")),
+                            ("additionalProperties", .object([("type", .string("string"))])),
+                        ])
+                    ),
                     ("finalizers", .object([("type", .string("array")), ("x-kubernetes-list-type", .string("set"))])),
                     (
                         "ownerReferences",

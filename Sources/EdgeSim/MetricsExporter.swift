@@ -259,13 +259,15 @@ public final class MetricsExporter: Sendable {
             onServerRunning: { channel in readySink.yield(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
         let services = ServiceGroup(services: [app], logger: logger)
-        let port = try await ServerLaunch.run(services, ready: ready, sink: readySink, claim: { task, services in
-            state.withLockedValue { state -> Bool in
-                guard state.task == nil else { return false }
-                (state.task, state.services) = (task, services)
-                return true
-            }
-        }, stop: { await stop() })
+        let port = try await ServerLaunch.run(
+            services, ready: ready, sink: readySink,
+            claim: { task, services in
+                state.withLockedValue { state -> Bool in
+                    guard state.task == nil else { return false }
+                    (state.task, state.services) = (task, services)
+                    return true
+                }
+            }, stop: { await stop() })
         state.withLockedValue { $0.port = port }
     }
 

@@ -116,7 +116,9 @@ struct ObjectCall: Sendable {
     private func parsedBody() throws -> Value {
         if contentType.contains("protobuf") {
             // kubectl sends built-in types as protobuf; the hub reads the Namespace of `kubectl create namespace`.
-            guard let namespace = ProtobufNamespace.decode(body) else { throw APIError.unsupportedMediaType(contentType) }
+            guard let namespace = ProtobufNamespace.decode(body) else {
+                throw APIError.unsupportedMediaType(contentType)
+            }
             return namespace
         }
         let documents: [YAMLDocument]

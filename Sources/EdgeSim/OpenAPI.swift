@@ -14,7 +14,9 @@ enum OpenAPI {
     /// Answers `GET /openapi/<rest>`.
     /// - Throws: ``APIError`` 404 for an unknown document, 405 for another method, 406 when only protobuf is
     ///   accepted (client-go then falls back).
-    static func response(rest: String, method: HTTPRequest.Method, accept: String, schemas: SchemaRegistry) throws
+    static func response(
+        rest: String, method: HTTPRequest.Method, accept: String, schemas: SchemaRegistry
+    ) throws
         -> Response
     {
         guard method == .get else { throw APIError.methodNotAllowed(method.rawValue) }

@@ -113,7 +113,8 @@ enum ResourceCatalog {
 
     /// Every served type, core first.
     static let all: [ResourceType] = [
-        namespaces, events, configMaps, leases, managedClusters, managedClusterSets, managedClusterSetBindings, placements,
+        namespaces, events, configMaps, leases, managedClusters, managedClusterSets, managedClusterSetBindings,
+        placements,
         placementDecisions, addOnPlacementScores, manifestWorks, manifestWorkReplicaSets,
     ]
 

@@ -57,10 +57,13 @@ struct SchemaValidator {
             else { return typeMismatch(value, schema, path) }
             if let number = Double(text) {
                 if let minimum = schema.minimum, number < minimum {
-                    causes.append(.invalid(path, value, "\(path) in body should be greater than or equal to \(Self.bound(minimum))"))
+                    causes.append(
+                        .invalid(
+                            path, value, "\(path) in body should be greater than or equal to \(Self.bound(minimum))"))
                 }
                 if let maximum = schema.maximum, number > maximum {
-                    causes.append(.invalid(path, value, "\(path) in body should be less than or equal to \(Self.bound(maximum))"))
+                    causes.append(
+                        .invalid(path, value, "\(path) in body should be less than or equal to \(Self.bound(maximum))"))
                 }
             }
         case .bool:
@@ -105,7 +108,8 @@ struct SchemaValidator {
         if let maxItems = schema.maxItems, items.count > maxItems {
             causes.append(
                 FieldCause(
-                    reason: "FieldValueTooMany", message: "Too many: \(items.count): must have at most \(maxItems) items",
+                    reason: "FieldValueTooMany",
+                    message: "Too many: \(items.count): must have at most \(maxItems) items",
                     field: path))
         }
         var result: [Value] = []

@@ -69,7 +69,8 @@ extension GitRepository {
 
     /// Runs `body` with the diff between two trees, limited to `prefixes` (literal folder paths; empty = all).
     private func withDiff<T>(
-        from oldTree: OpaquePointer?, to newTree: OpaquePointer?, prefixes: [String], _ body: (OpaquePointer) throws -> T
+        from oldTree: OpaquePointer?, to newTree: OpaquePointer?, prefixes: [String],
+        _ body: (OpaquePointer) throws -> T
     ) throws -> T {
         var options = git_diff_options()
         try LibGit2.check(git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)), "git_diff_options_init")

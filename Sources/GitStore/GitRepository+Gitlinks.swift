@@ -17,13 +17,17 @@ extension GitRepository {
             try withTree(ofCommit: commit) { root in
                 guard let root else { return }
                 let status = withExtendedLifetime(collector) {
-                    git_tree_walk(root, GIT_TREEWALK_PRE, { base, entry, payload in
-                        guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_COMMIT else { return 0 }
-                        let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
-                        let folder = base.map { String(cString: $0) } ?? ""
-                        collector.paths.append(folder + String(cString: git_tree_entry_name(entry)))
-                        return 0
-                    }, Unmanaged.passUnretained(collector).toOpaque())
+                    git_tree_walk(
+                        root, GIT_TREEWALK_PRE,
+                        { base, entry, payload in
+                            guard let entry, let payload, git_tree_entry_type(entry) == GIT_OBJECT_COMMIT else {
+                                return 0
+                            }
+                            let collector = Unmanaged<Collector>.fromOpaque(payload).takeUnretainedValue()
+                            let folder = base.map { String(cString: $0) } ?? ""
+                            collector.paths.append(folder + String(cString: git_tree_entry_name(entry)))
+                            return 0
+                        }, Unmanaged.passUnretained(collector).toOpaque())
                 }
                 try LibGit2.check(status, "git_tree_walk")
             }

@@ -41,7 +41,9 @@ extension GitRepository {
             for index in 0..<git_status_list_entrycount(list) {
                 guard let entry = git_status_byindex(list, index)?.pointee else { continue }
                 let delta = entry.index_to_workdir ?? entry.head_to_index
-                if let file = delta?.pointee.new_file.path ?? delta?.pointee.old_file.path { paths.append(String(cString: file)) }
+                if let file = delta?.pointee.new_file.path ?? delta?.pointee.old_file.path {
+                    paths.append(String(cString: file))
+                }
             }
         }
         return WorkTreeState(checkedOutBranch: branch, uncommittedPaths: paths.sorted())

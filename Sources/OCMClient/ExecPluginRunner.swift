@@ -48,7 +48,8 @@ enum ExecPluginRunner {
                         .path(FilePath(executable)), arguments: Arguments(arguments),
                         environment: .custom(variables), input: .none,
                         output: .bytes(limit: outputLimitBytes), error: .bytes(limit: outputLimitBytes))
-                    return .finished(result.terminationStatus, output: result.standardOutput, errors: result.standardError)
+                    return .finished(
+                        result.terminationStatus, output: result.standardOutput, errors: result.standardError)
                 }
                 group.addTask {
                     try await Task.sleep(for: timeout)

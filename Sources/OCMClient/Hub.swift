@@ -72,7 +72,9 @@ extension Hub {
 
     /// ``watch(_:namespace:labelSelector:resourceVersion:timeoutSeconds:allowBookmarks:)`` of the whole collection
     /// with bookmarks and the implementation's timeout.
-    public func watch(_ kind: ResourceKind, namespace: String?, resourceVersion: String?)
+    public func watch(
+        _ kind: ResourceKind, namespace: String?, resourceVersion: String?
+    )
         -> AsyncThrowingStream<WatchEvent, Error>
     {
         watch(

@@ -60,7 +60,8 @@ public struct WatchEvent: Sendable, Equatable {
         struct ObjectHead: Decodable { var metadata: Metadata? }
         self.type = type
         self.object = object
-        self.metadata = metadata ?? (try? JSONDecoder().decode(ObjectHead.self, from: object))?.metadata
+        self.metadata =
+            metadata ?? (try? JSONDecoder().decode(ObjectHead.self, from: object))?.metadata
             ?? Metadata(name: nil, namespace: nil, resourceVersion: nil, labels: nil)
         self.status = status
     }

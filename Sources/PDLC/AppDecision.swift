@@ -1,4 +1,5 @@
 import AppModel
+import Foundation
 
 /// The engine's verdict for one app.
 public struct AppDecision: Sendable {
@@ -95,5 +96,3 @@ public struct FixedPlacement: Sendable {
         self.memoryBytes = memoryBytes
     }
 }
-
-import Foundation

@@ -51,9 +51,11 @@ extension AssignmentPass {
             if chosen == best.cluster, !decision.held {
                 if let runnerUp = decision.candidates.dropFirst().first, let bestCandidate {
                     decision.reasons.append(
-                        "score \(Format.trim(bestCandidate.total, digits: 1)) beats \(runnerUp.cluster) \(Format.trim(runnerUp.total, digits: 1))")
+                        "score \(Format.trim(bestCandidate.total, digits: 1)) beats \(runnerUp.cluster) \(Format.trim(runnerUp.total, digits: 1))"
+                    )
                 } else if let bestCandidate {
-                    decision.reasons.append("only feasible cluster (score \(Format.trim(bestCandidate.total, digits: 1)))")
+                    decision.reasons.append(
+                        "only feasible cluster (score \(Format.trim(bestCandidate.total, digits: 1)))")
                 }
             }
             // The cause of a move leads: it is what a reviewer of the commit needs first.
@@ -63,7 +65,9 @@ extension AssignmentPass {
             decision.outcome = previous == nil ? .unplaced : .kept
             decision.reasons = [previous.map { "no feasible cluster; kept on \($0)" } ?? "no feasible cluster"]
             if let evacuation = evacuate[app.name] {
-                decision.reasons.append("\(previous ?? "its cluster") stays saturated: \(evacuation.status.reasons.joined(separator: "; "))")
+                decision.reasons.append(
+                    "\(previous ?? "its cluster") stays saturated: \(evacuation.status.reasons.joined(separator: "; "))"
+                )
             }
             entry.challenger = nil
             entry.wins = 0
@@ -123,10 +127,12 @@ extension AssignmentPass {
             decision.reasons.append("stays on \(previous): \(evidence), \(count) consecutive evaluations")
         } else if cooldownLeft > 0 {
             decision.reasons.append(
-                "stays on \(previous): \(evidence) for \(count) evaluations, but it moved \(Format.trim(policy.cooldownSeconds - cooldownLeft)) s ago (cooldown \(Format.trim(cooldownLeft)) s left)")
+                "stays on \(previous): \(evidence) for \(count) evaluations, but it moved \(Format.trim(policy.cooldownSeconds - cooldownLeft)) s ago (cooldown \(Format.trim(cooldownLeft)) s left)"
+            )
         } else if movesLeft <= 0 {
             decision.reasons.append(
-                "stays on \(previous): \(evidence) for \(count) evaluations, but the limit of \(policy.maxMovesPerCycle) moves per cycle is reached")
+                "stays on \(previous): \(evidence) for \(count) evaluations, but the limit of \(policy.maxMovesPerCycle) moves per cycle is reached"
+            )
         } else {
             movesLeft -= 1
             decision.outcome = .moved

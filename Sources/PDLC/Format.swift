@@ -19,7 +19,9 @@ enum Format {
         for _ in 0..<digits { scale *= 10 }
         let exact = abs(value) * scale
         // Near a half the product's rounding error decides; printf decides on the exact binary value.
-        guard exact < 9e15, abs(exact - exact.rounded(.down) - 0.5) > 1e-6 else { return slowTrim(value, digits: digits) }
+        guard exact < 9e15, abs(exact - exact.rounded(.down) - 0.5) > 1e-6 else {
+            return slowTrim(value, digits: digits)
+        }
         let scaled = exact.rounded()
         var units = Int64(scaled)
         guard units != 0 else { return "0" }

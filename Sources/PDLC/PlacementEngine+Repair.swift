@@ -40,7 +40,8 @@ extension PlacementEngine {
                     state.arrive(other, on: state.clusterList[c].name, sign: -1)
                     let otherPrepared = state.prepare(other)
                     let fitsHere = capacityFilters.allSatisfy { $0.admits(prepared, at: c, state: state) }
-                    let elsewhere = fitsHere
+                    let elsewhere =
+                        fitsHere
                         ? state.clusterList.indices.first { c2 in
                             c2 != c && filters.allSatisfy { $0.admits(otherPrepared, at: c2, state: state) }
                         } : nil
@@ -55,7 +56,8 @@ extension PlacementEngine {
                     state.record(other, on: to)
                     state.arrive(other, on: to)
                     decisions[d].cluster = to
-                    decisions[d].reasons.insert("placed on \(to) instead of \(from) to make room for \(app.name) (repair pass)", at: 0)
+                    decisions[d].reasons.insert(
+                        "placed on \(to) instead of \(from) to make room for \(app.name) (repair pass)", at: 0)
                     onCluster[c]?.removeAll { $0 == d }
                     onCluster[c2, default: []].append(d)
                     state.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, at: c)
@@ -64,7 +66,9 @@ extension PlacementEngine {
                     decisions[u].cluster = from
                     decisions[u].outcome = .placed
                     decisions[u].rejected.removeAll { $0.cluster == from }
-                    decisions[u].reasons = ["placed on \(from) by the repair pass: \(other.name) moved to \(to) to make room"]
+                    decisions[u].reasons = [
+                        "placed on \(from) by the repair pass: \(other.name) moved to \(to) to make room"
+                    ]
                     onCluster[c, default: []].append(u)
                     break search
                 }

@@ -1,5 +1,5 @@
-import Foundation
 import AppModel
+import Foundation
 
 /// PDLC's decision pipeline in kube-scheduler's phases: PreFilter and PreScore once per cycle (each plugin's state
 /// in ``CycleState``) → per app: Filter → Score → NormalizeScore → weigh → assign under capacity → stabilise.
@@ -117,7 +117,8 @@ public struct PlacementEngine: Sendable {
             var unprofiled = policy
             unprofiled.profile = nil
             return configured.decide(
-                apps: apps, clusters: clusters, policy: unprofiled, current: current, fixed: fixed, stability: stability,
+                apps: apps, clusters: clusters, policy: unprofiled, current: current, fixed: fixed,
+                stability: stability,
                 nowSeconds: nowSeconds, detail: detail)
         }
         var base = cycleState(clusters: clusters, policy: policy, apps: apps)
@@ -157,13 +158,17 @@ public struct PlacementEngine: Sendable {
     ) -> DecisionOutcome {
         let ordered = apps.sorted { ($0.qosClass.rank, $0.name) < ($1.qosClass.rank, $1.name) }
         // Passes explain nothing; the winning order is replayed with the detail asked for at the end (same choices).
-        var best = pass(ordered, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary, evacuate: evacuate)
+        var best = pass(
+            ordered, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary,
+            evacuate: evacuate)
         var winner = ordered
         // Retries when apps are left out, on fleets small enough for a few extra passes; the better pass wins.
         // First smallest-first within each QoS class (placing the most apps under capacity is a knapsack
         // problem, for which small-first is the classic greedy), then squeaky-wheel passes (Joslin & Clements,
         // JAIR 1999) that put the apps left out first within their class.
-        if apps.count * base.clusterList.count <= retryPairLimit && best.decisions.contains(where: { $0.cluster == nil }) {
+        if apps.count * base.clusterList.count <= retryPairLimit
+            && best.decisions.contains(where: { $0.cluster == nil })
+        {
             let totalCPU = max(1e-9, base.clusterList.reduce(0) { $0 + $1.cpuCores })
             let totalMemory = max(1, base.clusterList.reduce(0) { $0 + $1.memoryBytes })
             func size(_ app: Application) -> Double { max(app.cpuCores / totalCPU, app.memoryBytes / totalMemory) }
@@ -171,8 +176,13 @@ public struct PlacementEngine: Sendable {
                 ($0.qosClass.rank, size($0), $0.name) < ($1.qosClass.rank, size($1), $1.name)
             }
             var order = smallFirst
-            let first = pass(order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary, evacuate: evacuate)
-            if first.isBetter(than: best) { best = first; winner = order }
+            let first = pass(
+                order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary,
+                evacuate: evacuate)
+            if first.isBetter(than: best) {
+                best = first
+                winner = order
+            }
             var squeaky = Set<String>()
             var last = first
             for _ in 0..<retryPasses {
@@ -183,12 +193,19 @@ public struct PlacementEngine: Sendable {
                     ($0.element.qosClass.rank, squeaky.contains($0.element.name) ? 0 : 1, $0.offset)
                         < ($1.element.qosClass.rank, squeaky.contains($1.element.name) ? 0 : 1, $1.offset)
                 }.map(\.element)
-                last = pass(order, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: .summary, evacuate: evacuate)
-                if last.isBetter(than: best) { best = last; winner = order }
+                last = pass(
+                    order, state: base, current: current, stability: stability, nowSeconds: nowSeconds,
+                    detail: .summary, evacuate: evacuate)
+                if last.isBetter(than: best) {
+                    best = last
+                    winner = order
+                }
             }
         }
         if detail == .full {
-            best = pass(winner, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: detail, evacuate: evacuate)
+            best = pass(
+                winner, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: detail,
+                evacuate: evacuate)
         }
         var decisions = best.decisions
         repair(&decisions, state: &best.state, detail: detail)

@@ -50,12 +50,14 @@ public struct Saturation: Sendable, Hashable {
         if excessCPUCores > 1e-9 {
             let shed = shedCPUCores > 0 ? " less \(Format.cores(shedCPUCores)) cores already moved off" : ""
             parts.append(
-                "measured cpu \(Format.cores(measuredCPUCores))/\(Format.cores(allocatableCPUCores)) cores (\(cpuSource))\(shed), over the \(Format.cores(limitCPUCores))-core limit")
+                "measured cpu \(Format.cores(measuredCPUCores))/\(Format.cores(allocatableCPUCores)) cores (\(cpuSource))\(shed), over the \(Format.cores(limitCPUCores))-core limit"
+            )
         }
         if excessMemoryBytes > 1 {
             let shed = shedMemoryBytes > 0 ? " less \(Format.bytes(shedMemoryBytes)) already moved off" : ""
             parts.append(
-                "measured memory \(Format.bytes(measuredMemoryBytes))/\(Format.bytes(allocatableMemoryBytes)) (\(memorySource))\(shed), over the \(Format.bytes(limitMemoryBytes)) limit")
+                "measured memory \(Format.bytes(measuredMemoryBytes))/\(Format.bytes(allocatableMemoryBytes)) (\(memorySource))\(shed), over the \(Format.bytes(limitMemoryBytes)) limit"
+            )
         }
         return parts.joined(separator: "; ")
     }
@@ -118,7 +120,9 @@ extension PlacementEngine {
         apps: [Application], state: CycleState, current: [String: PlacementRecord], stability: StabilityState,
         nowSeconds: Double, excluding: Set<String>
     ) -> [String: Evacuation] {
-        guard state.fleet.liveCPUCores.contains(where: { !$0.isNaN }) || state.fleet.liveMemoryBytes.contains(where: { !$0.isNaN })
+        guard
+            state.fleet.liveCPUCores.contains(where: { !$0.isNaN })
+                || state.fleet.liveMemoryBytes.contains(where: { !$0.isNaN })
         else { return [:] }
         let n = state.clusterList.count
         var shedCPU = Array(repeating: 0.0, count: n)
@@ -139,7 +143,11 @@ extension PlacementEngine {
         // Where every app of the call runs now holds its requests (as the Capacity filter will count them),
         // and each app chosen below lands on its best cluster, so later choices see the room it took.
         var work = state
-        for app in apps { if let home = state.currentCluster[app.name] { work.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: home) } }
+        for app in apps {
+            if let home = state.currentCluster[app.name] {
+                work.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: home)
+            }
+        }
         var walk = AssignmentPass(
             engine: self, detail: .summary, nowSeconds: nowSeconds, stability: stability, movesLeft: 0,
             scratch: Scratch(clusterCount: n, plugins: scores.count))
@@ -150,7 +158,9 @@ extension PlacementEngine {
             var cpuExcess = saturation.excessCPUCores
             var memoryExcess = saturation.excessMemoryBytes
             let order = (residents[c] ?? []).sorted {
-                ($1.qosClass.rank, $0.memoryBytes, $0.cpuCores, $0.name) < ($0.qosClass.rank, $1.memoryBytes, $1.cpuCores, $1.name)
+                ($1.qosClass.rank, $0.memoryBytes, $0.cpuCores, $0.name) < (
+                    $0.qosClass.rank, $1.memoryBytes, $1.cpuCores, $1.name
+                )
             }
             var stay: [Application] = []
             for app in order {
@@ -164,7 +174,8 @@ extension PlacementEngine {
                 }
             }
             let status = FilterStatus(
-                plugin: Self.saturationPlugin, rejections: [Rejection(plugin: Self.saturationPlugin, reason: saturation)])
+                plugin: Self.saturationPlugin,
+                rejections: [Rejection(plugin: Self.saturationPlugin, reason: saturation)])
             var chosen: [(name: String, target: Int)] = []
             for app in stay {
                 guard cpuExcess > 1e-9 || memoryExcess > 1 else { break }
@@ -181,7 +192,8 @@ extension PlacementEngine {
                 cpuExcess -= app.cpuCores
                 memoryExcess -= app.memoryBytes
             }
-            let note = "\(saturation.cluster) is saturated: \(chosen.count) of its \(order.count) apps here move off to bring it under the limit (lowest QoS, then least memory to copy, first); the others stay"
+            let note =
+                "\(saturation.cluster) is saturated: \(chosen.count) of its \(order.count) apps here move off to bring it under the limit (lowest QoS, then least memory to copy, first); the others stay"
             for (name, _) in chosen { plan[name] = Evacuation(status: status, note: note) }
         }
         return plan

@@ -13,15 +13,21 @@ public enum ReportPrinter {
         }
         let header = ["APP", "CLUSTER", "STATUS", "REASON"]
         var widths = header.map(\.count)
-        for row in rows { for (index, cell) in row.enumerated() where index < 3 { widths[index] = max(widths[index], cell.count) } }
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < 3 { widths[index] = max(widths[index], cell.count) }
+        }
         func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in index < 3 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell }
-                .joined(separator: "  ")
+            cells.enumerated().map { index, cell in
+                index < 3 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0) : cell
+            }
+            .joined(separator: "  ")
         }
         Console.print(line(header))
         for row in rows { Console.print(line(row)) }
         let commit = report.commit.map { "committed \($0.prefix(12))" } ?? "no commit (nothing changed)"
-        Console.print("\nrevision \(report.revision.prefix(12)): \(commit); applied \(report.applied.count), deleted \(report.deleted.count) ManifestWorks")
+        Console.print(
+            "\nrevision \(report.revision.prefix(12)): \(commit); applied \(report.applied.count), deleted \(report.deleted.count) ManifestWorks"
+        )
         if !report.publishedDecisions.isEmpty {
             Console.print("published \(report.publishedDecisions.count) PlacementDecisions")
         }

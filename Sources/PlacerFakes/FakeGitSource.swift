@@ -31,13 +31,17 @@ public actor FakeGitSource: GitSource {
     ///   - files: path → UTF-8 text of the first commit (regular files); empty makes no commit and no branch.
     public init(branch: String = "main", files: [String: String] = [:]) {
         guard !files.isEmpty else { return }
-        let tree = Dictionary(uniqueKeysWithValues: files.map { ($0.key, TreeFile(path: $0.key, data: Data($0.value.utf8), mode: .regular)) })
+        let tree = Dictionary(
+            uniqueKeysWithValues: files.map {
+                ($0.key, TreeFile(path: $0.key, data: Data($0.value.utf8), mode: .regular))
+            })
         let id = Self.store(tree: tree, parents: [], message: "seed", author: Self.human, into: &commits)
         branches[branch] = id
     }
 
     /// The signature of commits the tests make (`Human <human@example.com>`, fixed date).
-    public static let human = GitSignature(name: "Human", email: "human@example.com", date: Date(timeIntervalSince1970: 1_700_000_000))
+    public static let human = GitSignature(
+        name: "Human", email: "human@example.com", date: Date(timeIntervalSince1970: 1_700_000_000))
 
     // MARK: Test controls
 
@@ -58,7 +62,9 @@ public actor FakeGitSource: GitSource {
         author: GitSignature = FakeGitSource.human
     ) -> ObjectID? {
         let bytes = changes.mapValues { $0.map { Data($0.utf8) } }
-        guard let id = apply(bytes, on: branches[branch], message: message, author: author) else { return branches[branch] }
+        guard let id = apply(bytes, on: branches[branch], message: message, author: author) else {
+            return branches[branch]
+        }
         branches[branch] = id
         return id
     }
@@ -124,10 +130,15 @@ public actor FakeGitSource: GitSource {
         let before = try base.map { try stored($0).tree } ?? [:]
         let after = Self.applying(changes, to: before)
         var patch = ""
-        for path in Self.changed(before, after) where prefixes.isEmpty || prefixes.contains(where: { path.hasPrefix($0 + "/") }) {
+        for path in Self.changed(before, after)
+        where prefixes.isEmpty || prefixes.contains(where: { path.hasPrefix($0 + "/") }) {
             patch += "--- a/\(path)\n+++ b/\(path)\n"
-            for line in before[path].map({ String(decoding: $0.data, as: UTF8.self) })?.split(separator: "\n") ?? [] { patch += "-\(line)\n" }
-            for line in after[path].map({ String(decoding: $0.data, as: UTF8.self) })?.split(separator: "\n") ?? [] { patch += "+\(line)\n" }
+            for line in before[path].map({ String(decoding: $0.data, as: UTF8.self) })?.split(separator: "\n") ?? [] {
+                patch += "-\(line)\n"
+            }
+            for line in after[path].map({ String(decoding: $0.data, as: UTF8.self) })?.split(separator: "\n") ?? [] {
+                patch += "+\(line)\n"
+            }
         }
         return patch
     }
@@ -186,11 +197,14 @@ public actor FakeGitSource: GitSource {
     }
 
     /// A new commit of `changes` on `parent`; nil when the tree would not change.
-    private func apply(_ changes: [String: Data?], on parent: ObjectID?, message: String, author: GitSignature) -> ObjectID? {
+    private func apply(
+        _ changes: [String: Data?], on parent: ObjectID?, message: String, author: GitSignature
+    ) -> ObjectID? {
         let before = parent.flatMap { commits[$0]?.tree } ?? [:]
         let after = Self.applying(changes, to: before)
         guard Self.changed(before, after).count > 0 || parent == nil && !after.isEmpty else { return nil }
-        return Self.store(tree: after, parents: parent.map { [$0] } ?? [], message: message, author: author, into: &commits)
+        return Self.store(
+            tree: after, parents: parent.map { [$0] } ?? [], message: message, author: author, into: &commits)
     }
 
     private static func applying(_ changes: [String: Data?], to tree: [String: TreeFile]) -> [String: TreeFile] {
@@ -218,7 +232,8 @@ public actor FakeGitSource: GitSource {
         let id = digest(Data(text.utf8))
         let fullMessage = message.hasSuffix("\n") ? message : message + "\n"
         commits[id] = Commit(
-            tree: tree, info: CommitInfo(id: id, message: fullMessage, author: author, committer: author, parents: parents))
+            tree: tree,
+            info: CommitInfo(id: id, message: fullMessage, author: author, committer: author, parents: parents))
         return id
     }
 

@@ -58,7 +58,9 @@ public actor FakeHub: Hub {
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
         guard let object = objects[key] else { return }
         resourceVersion += 1
-        objects[key] = Self.setting(Self.setting(object, "status", status), path: ["metadata", "resourceVersion"], .string(String(resourceVersion)))
+        objects[key] = Self.setting(
+            Self.setting(object, "status", status), path: ["metadata", "resourceVersion"],
+            .string(String(resourceVersion)))
     }
 
     // MARK: Hub
@@ -70,7 +72,9 @@ public actor FakeHub: Hub {
     }
 
     /// ``Hub``'s `listAll`, in memory.
-    public func listAll(_ kind: ResourceKind, namespace: String?, labelSelector: String?, limit: Int?) async throws -> ListPage {
+    public func listAll(
+        _ kind: ResourceKind, namespace: String?, labelSelector: String?, limit: Int?
+    ) async throws -> ListPage {
         try checkReachable("LIST")
         let selector = try LabelRequirement.parse(labelSelector ?? "")
         let items = objects(kind, namespace: namespace).filter { object in
@@ -88,7 +92,9 @@ public actor FakeHub: Hub {
         AsyncThrowingStream { continuation in
             Task {
                 do {
-                    for item in try await self.listAll(kind, namespace: namespace, labelSelector: labelSelector, limit: nil).items {
+                    for item in try await self.listAll(
+                        kind, namespace: namespace, labelSelector: labelSelector, limit: nil
+                    ).items {
                         continuation.yield(WatchEvent(type: .added, object: item))
                     }
                     continuation.finish()
@@ -100,7 +106,9 @@ public actor FakeHub: Hub {
     }
 
     /// ``Hub``'s `apply`, in memory.
-    public func apply(_ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool) async throws -> Data {
+    public func apply(
+        _ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool
+    ) async throws -> Data {
         try checkReachable("PATCH")
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
         var intent = try Value.parseJSON(body, file: "apply")
@@ -115,13 +123,17 @@ public actor FakeHub: Hub {
     }
 
     /// ``Hub``'s `applyStatus`, in memory.
-    public func applyStatus(_ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool) async throws -> Data {
+    public func applyStatus(
+        _ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool
+    ) async throws -> Data {
         try checkReachable("PATCH")
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
         guard let object = objects[key] else { throw notFound(kind, name) }
         let status = try Value.parseJSON(body, file: "status")["status"] ?? .object([])
         resourceVersion += 1
-        let updated = Self.setting(Self.setting(object, "status", status), path: ["metadata", "resourceVersion"], .string(String(resourceVersion)))
+        let updated = Self.setting(
+            Self.setting(object, "status", status), path: ["metadata", "resourceVersion"],
+            .string(String(resourceVersion)))
         objects[key] = updated
         writes += 1
         return updated.canonicalJSONData()
@@ -139,7 +151,8 @@ public actor FakeHub: Hub {
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
         guard objects[key] == nil else {
             throw KubeError(
-                kind: .status, statusCode: 409, reason: "AlreadyExists", message: "\(kind.plural) \"\(name)\" already exists",
+                kind: .status, statusCode: 409, reason: "AlreadyExists",
+                message: "\(kind.plural) \"\(name)\" already exists",
                 request: "POST", server: "fake")
         }
         object = stamped(object, previous: nil)
@@ -149,7 +162,9 @@ public actor FakeHub: Hub {
     }
 
     /// ``Hub``'s `delete`, in memory.
-    public func delete(_ kind: ResourceKind, namespace: String?, name: String, propagationPolicy: PropagationPolicy?) async throws {
+    public func delete(
+        _ kind: ResourceKind, namespace: String?, name: String, propagationPolicy: PropagationPolicy?
+    ) async throws {
         try checkReachable("DELETE")
         if objects.removeValue(forKey: Key(plural: kind.plural, namespace: namespace ?? "", name: name)) != nil {
             writes += 1
@@ -166,7 +181,8 @@ public actor FakeHub: Hub {
 
     private func notFound(_ kind: ResourceKind, _ name: String) -> KubeError {
         KubeError(
-            kind: .status, statusCode: 404, reason: "NotFound", message: "\(kind.plural) \"\(name)\" not found", request: "PATCH",
+            kind: .status, statusCode: 404, reason: "NotFound", message: "\(kind.plural) \"\(name)\" not found",
+            request: "PATCH",
             server: "fake")
     }
 
@@ -206,7 +222,11 @@ public actor FakeHub: Hub {
 
     static func setting(_ object: Value, _ key: String, _ value: Value) -> Value {
         var pairs = object.objectValue ?? []
-        if let index = pairs.firstIndex(where: { $0.0 == key }) { pairs[index].1 = value } else { pairs.append((key, value)) }
+        if let index = pairs.firstIndex(where: { $0.0 == key }) {
+            pairs[index].1 = value
+        } else {
+            pairs.append((key, value))
+        }
         return .object(pairs)
     }
 

@@ -14,9 +14,11 @@ struct LabelRequirement: Sendable, Equatable {
             let text = part.trimmingCharacters(in: .whitespaces)
             let requirement: LabelRequirement
             if let range = text.range(of: "!=") {
-                requirement = .init(key: String(text[..<range.lowerBound]), op: .notEquals, value: String(text[range.upperBound...]))
+                requirement = .init(
+                    key: String(text[..<range.lowerBound]), op: .notEquals, value: String(text[range.upperBound...]))
             } else if let range = text.range(of: "==") ?? text.range(of: "=") {
-                requirement = .init(key: String(text[..<range.lowerBound]), op: .equals, value: String(text[range.upperBound...]))
+                requirement = .init(
+                    key: String(text[..<range.lowerBound]), op: .equals, value: String(text[range.upperBound...]))
             } else if text.hasPrefix("!") {
                 requirement = .init(key: String(text.dropFirst()), op: .doesNotExist, value: "")
             } else {

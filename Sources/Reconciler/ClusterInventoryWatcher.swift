@@ -72,7 +72,8 @@ public actor ClusterInventoryWatcher: Service {
                 var resourceVersion = page.resourceVersion
                 // Watch until the server says our version is too old (410): then re-list.
                 watching: while !Task.isCancelled {
-                    for try await event in hub.watch(.managedCluster, namespace: nil, resourceVersion: resourceVersion) {
+                    for try await event in hub.watch(.managedCluster, namespace: nil, resourceVersion: resourceVersion)
+                    {
                         if let version = event.metadata.resourceVersion { resourceVersion = version }
                         switch event.type {
                         case .added, .modified:

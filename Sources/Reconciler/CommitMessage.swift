@@ -20,7 +20,9 @@ public enum CommitMessage {
             return telemetry.ageSeconds[metric].map { "\(source), \(Int($0.rounded())) s old" } ?? source
         }
         var parts: [String] = cluster.available ? [] : ["unavailable"]
-        if let ready = telemetry.nodeReadyFraction { parts.append("nodes ready \(Int((ready * 100).rounded()))% (\(origin("nodes")))") }
+        if let ready = telemetry.nodeReadyFraction {
+            parts.append("nodes ready \(Int((ready * 100).rounded()))% (\(origin("nodes")))")
+        }
         if let cpu = telemetry.cpuUsedCores {
             parts.append(String(format: "cpu %.1f/%.0f cores", cpu, cluster.cpuCores) + " (\(origin("cpu")))")
         }
@@ -28,7 +30,9 @@ public enum CommitMessage {
             parts.append("memory \(Int((memory / cluster.memoryBytes * 100).rounded()))% (\(origin("memory")))")
         }
         if !telemetry.latencyMilliseconds.isEmpty {
-            let latencies = telemetry.latencyMilliseconds.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.1f", $0.value)) ms" }
+            let latencies = telemetry.latencyMilliseconds.sorted { $0.key < $1.key }.map {
+                "\($0.key) \(String(format: "%.1f", $0.value)) ms"
+            }
             parts.append("latency " + latencies.joined(separator: ", ") + " (\(origin("latency")))")
         }
         if let price = telemetry.energyCostPerCoreHour { parts.append(String(format: "energy %.3f EUR/core-h", price)) }
@@ -44,9 +48,13 @@ public enum CommitMessage {
         func part(_ decision: AppDecision, withReason: Bool) -> String {
             let app = decision.app.name
             let reason = withReason ? decision.reasons.first.map { " (\($0))" } ?? "" : ""
-            guard let target = decision.cluster else { return "unplace \(app)\(withReason ? ": " + (decision.reasons.first ?? "no cluster fits") : "")" }
+            guard let target = decision.cluster else {
+                return "unplace \(app)\(withReason ? ": " + (decision.reasons.first ?? "no cluster fits") : "")"
+            }
             if decision.moves { return "move \(app): \(decision.previousCluster ?? "?") → \(target)\(reason)" }
-            if pinned.contains(app) { return "re-render \(app) on \(target)\(withReason ? " (pinned there by a human)" : ", pinned")" }
+            if pinned.contains(app) {
+                return "re-render \(app) on \(target)\(withReason ? " (pinned there by a human)" : ", pinned")"
+            }
             if decision.previousCluster == target { return "update \(app) on \(target)" }
             return "place \(app) on \(target)\(reason)"
         }
@@ -56,7 +64,8 @@ public enum CommitMessage {
             return "placer: prune \(pruned[0]) (its folder left apps/)"
         }
         if count <= 3 {
-            return "placer: " + (changed.map { part($0, withReason: false) } + pruned.map { "prune \($0)" }).joined(separator: "; ")
+            return "placer: "
+                + (changed.map { part($0, withReason: false) } + pruned.map { "prune \($0)" }).joined(separator: "; ")
         }
         let moved = changed.filter(\.moves)
         var summary = "placer: place \(changed.count) app\(changed.count == 1 ? "" : "s")"
@@ -82,7 +91,9 @@ public enum CommitMessage {
             guard decision.moves else { continue }
             // The metric evidence behind a move, for the reviewer: both clusters as PDLC saw them.
             for name in [decision.previousCluster, decision.cluster].compactMap({ $0 }) {
-                if let cluster = byName[name], let line = evidence(cluster) { changeLines.append("  evidence: \(line)") }
+                if let cluster = byName[name], let line = evidence(cluster) {
+                    changeLines.append("  evidence: \(line)")
+                }
             }
         }
         for app in pruned { changeLines.append("\(app): pruned, its folder left apps/") }

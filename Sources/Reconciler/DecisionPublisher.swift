@@ -55,11 +55,17 @@ struct DecisionPublisher {
             placement: fleetPlacement,
             decisions: fleet.map { Decision(cluster: $0.key, reason: "runs \($0.value.joined(separator: ", "))") })
         let keep = Set(placements.keys).union([fleetPlacement])
-        for item in try await hub.list(.placement, namespace: namespace, labelSelector: Ownership.selector(instance: instance)) {
-            guard let name = try? Value.parseJSON(item)[path: "metadata.name"]?.stringValue, !keep.contains(name) else { continue }
+        for item in try await hub.list(
+            .placement, namespace: namespace, labelSelector: Ownership.selector(instance: instance))
+        {
+            guard let name = try? Value.parseJSON(item)[path: "metadata.name"]?.stringValue, !keep.contains(name) else {
+                continue
+            }
             // Deleting the Placement garbage-collects its decisions through their owner references; delete them
             // explicitly too, for hubs (and emulators) without a garbage collector.
-            for decision in try await hub.list(.placementDecision, namespace: namespace, labelSelector: "\(Self.placementLabel)=\(name)") {
+            for decision in try await hub.list(
+                .placementDecision, namespace: namespace, labelSelector: "\(Self.placementLabel)=\(name)")
+            {
                 if let decisionName = try? Value.parseJSON(decision)[path: "metadata.name"]?.stringValue {
                     try await hub.delete(.placementDecision, namespace: namespace, name: decisionName)
                 }
@@ -76,9 +82,15 @@ struct DecisionPublisher {
         let chunks = Self.chunks(decisions)
         for (index, chunk) in chunks.enumerated() {
             let objectName = "\(name)-decision-\(index + 1)"
-            let status: Value = .object([("decisions", .array(chunk.map {
-                .object([("clusterName", .string($0.cluster)), ("reason", .string($0.reason))])
-            }))])
+            let status: Value = .object([
+                (
+                    "decisions",
+                    .array(
+                        chunk.map {
+                            .object([("clusterName", .string($0.cluster)), ("reason", .string($0.reason))])
+                        })
+                )
+            ])
             let existing = try await hub.get(.placementDecision, namespace: namespace, name: objectName)
                 .flatMap { try? Value.parseJSON($0) }
             // A decision from a Placer release without owner labels is adopted (labelled) on the way.
@@ -95,7 +107,9 @@ struct DecisionPublisher {
             written.append(objectName)
         }
         // Decisions beyond the current count (the placement shrank) go.
-        for item in try await hub.list(.placementDecision, namespace: namespace, labelSelector: "\(Self.placementLabel)=\(name)") {
+        for item in try await hub.list(
+            .placementDecision, namespace: namespace, labelSelector: "\(Self.placementLabel)=\(name)")
+        {
             guard let objectName = try? Value.parseJSON(item)[path: "metadata.name"]?.stringValue,
                 let number = Int(objectName.split(separator: "-").last ?? ""), number > chunks.count
             else { continue }
@@ -107,46 +121,70 @@ struct DecisionPublisher {
     /// The Placement `name`, created (or adopted from a Placer release without owner labels) when missing;
     /// nil when another owner holds that name, which is logged and left alone.
     private func ensurePlacement(_ name: String) async throws -> Value? {
-        let existing = try await hub.get(.placement, namespace: namespace, name: name).flatMap { try? Value.parseJSON($0) }
+        let existing = try await hub.get(.placement, namespace: namespace, name: name).flatMap {
+            try? Value.parseJSON($0)
+        }
         if let existing {
             switch Ownership.claim(of: existing, instance: instance) {
             case .ours: return existing
             case let .foreign(owner):
-                logger.error("Placement name taken by another owner; not publishing it", metadata: [
-                    "placement": "\(namespace)/\(name)", "owner": "\(owner)",
-                ])
+                logger.error(
+                    "Placement name taken by another owner; not publishing it",
+                    metadata: [
+                        "placement": "\(namespace)/\(name)", "owner": "\(owner)",
+                    ])
                 return nil
             case .legacy: break  // re-applied below with the owner label
             }
         }
         let body: Value = .object([
             ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")), ("kind", .string("Placement")),
-            ("metadata", .object([
-                ("name", .string(name)), ("namespace", .string(namespace)),
-                ("labels", .object([(Labels.managedBy, .string("placer")), (Labels.owner, .string(instance))])),
-                ("annotations", .object([(Self.schedulingDisabled, .string("true")), (Labels.source, .string(source))])),
-            ])),
+            (
+                "metadata",
+                .object([
+                    ("name", .string(name)), ("namespace", .string(namespace)),
+                    ("labels", .object([(Labels.managedBy, .string("placer")), (Labels.owner, .string(instance))])),
+                    (
+                        "annotations",
+                        .object([(Self.schedulingDisabled, .string("true")), (Labels.source, .string(source))])
+                    ),
+                ])
+            ),
             ("spec", .object([])),
         ])
-        return try Value.parseJSON(try await hub.apply(.placement, namespace: namespace, name: name, body: body.canonicalJSONData()))
+        return try Value.parseJSON(
+            try await hub.apply(.placement, namespace: namespace, name: name, body: body.canonicalJSONData()))
     }
 
     private func decisionObject(_ name: String, placement: String, uid: String) -> Value {
         .object([
-            ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")), ("kind", .string("PlacementDecision")),
-            ("metadata", .object([
-                ("name", .string(name)), ("namespace", .string(namespace)),
-                ("labels", .object([
-                    (Self.placementLabel, .string(placement)), (Self.groupIndexLabel, .string("0")),
-                    (Self.groupNameLabel, .string("")), (Labels.managedBy, .string("placer")),
-                    (Labels.owner, .string(instance)),
-                ])),
-                ("ownerReferences", .array([.object([
-                    ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")), ("kind", .string("Placement")),
-                    ("name", .string(placement)), ("uid", .string(uid)), ("controller", .bool(true)),
-                    ("blockOwnerDeletion", .bool(true)),
-                ])])),
-            ])),
+            ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")),
+            ("kind", .string("PlacementDecision")),
+            (
+                "metadata",
+                .object([
+                    ("name", .string(name)), ("namespace", .string(namespace)),
+                    (
+                        "labels",
+                        .object([
+                            (Self.placementLabel, .string(placement)), (Self.groupIndexLabel, .string("0")),
+                            (Self.groupNameLabel, .string("")), (Labels.managedBy, .string("placer")),
+                            (Labels.owner, .string(instance)),
+                        ])
+                    ),
+                    (
+                        "ownerReferences",
+                        .array([
+                            .object([
+                                ("apiVersion", .string("cluster.open-cluster-management.io/v1beta1")),
+                                ("kind", .string("Placement")),
+                                ("name", .string(placement)), ("uid", .string(uid)), ("controller", .bool(true)),
+                                ("blockOwnerDeletion", .bool(true)),
+                            ])
+                        ])
+                    ),
+                ])
+            ),
         ])
     }
 }

@@ -44,6 +44,8 @@ public struct LeaderElectedService: Service {
     /// This replica stopped leading without being asked to stop.
     public struct LeadershipLost: Error, CustomStringConvertible {
         public var identity: String
-        public var description: String { "lost leadership of the Placer lease (identity \(identity)); exiting so a fresh standby can start" }
+        public var description: String {
+            "lost leadership of the Placer lease (identity \(identity)); exiting so a fresh standby can start"
+        }
     }
 }

@@ -18,7 +18,10 @@ public struct MetricsWatcher: Service {
     public let intervalSeconds: Double
     let logger: Logger
 
-    public init(reconciler: Reconciler, trigger: ReconcileTrigger, intervalSeconds: Double, logger: Logger = Logger(label: "placer.metrics")) {
+    public init(
+        reconciler: Reconciler, trigger: ReconcileTrigger, intervalSeconds: Double,
+        logger: Logger = Logger(label: "placer.metrics")
+    ) {
         self.reconciler = reconciler
         self.trigger = trigger
         self.intervalSeconds = intervalSeconds
@@ -37,7 +40,9 @@ public struct MetricsWatcher: Service {
             guard !last.isEmpty else { continue }
             let changes = Self.describeChanges(from: last, to: now)
             guard !changes.isEmpty else { continue }
-            logger.info("metrics changed; requesting a reconcile", metadata: ["changes": "\(changes.prefix(5).joined(separator: "; "))"])
+            logger.info(
+                "metrics changed; requesting a reconcile",
+                metadata: ["changes": "\(changes.prefix(5).joined(separator: "; "))"])
             await trigger.request(reason: "metrics changed: " + changes.prefix(5).joined(separator: "; "))
         }
     }
@@ -57,7 +62,8 @@ public struct MetricsWatcher: Service {
                 }
                 for (zone, milliseconds) in telemetry.latencyMilliseconds {
                     // Logarithmic steps of 10% (and nothing below 1 ms).
-                    entry["latency to \(zone)"] = "~\(Int(pow(1.1, (log(max(milliseconds, 1)) / log(1.1)).rounded())))ms"
+                    entry["latency to \(zone)"] =
+                        "~\(Int(pow(1.1, (log(max(milliseconds, 1)) / log(1.1)).rounded())))ms"
                 }
                 if let price = telemetry.energyCostPerCoreHour { entry["energy price"] = String(format: "%.3f", price) }
                 for (metric, source) in telemetry.sources { entry["\(metric) source"] = source }
@@ -86,6 +92,7 @@ extension Reconciler {
     /// reconcile or without a telemetry source.
     public func currentTelemetry() async -> [ClusterSpec]? {
         guard let telemetry, let clusters = lastClusters else { return nil }
-        return await telemetry.annotate(clusters: clusters, hubClusters: lastHubClusters, addOnScores: [], now: configuration.now())
+        return await telemetry.annotate(
+            clusters: clusters, hubClusters: lastHubClusters, addOnScores: [], now: configuration.now())
     }
 }

@@ -35,7 +35,8 @@ public enum Ownership {
 
     /// Whether `name` can be an instance name (a valid Kubernetes label value, not empty).
     public static func isValidInstance(_ name: String) -> Bool {
-        guard !name.isEmpty, name.count <= 63, let first = name.unicodeScalars.first, let last = name.unicodeScalars.last
+        guard !name.isEmpty, name.count <= 63, let first = name.unicodeScalars.first,
+            let last = name.unicodeScalars.last
         else { return false }
         let alphanumeric = CharacterSet.alphanumerics
         let allowed = alphanumeric.union(CharacterSet(charactersIn: "-_."))
@@ -67,7 +68,8 @@ public enum Ownership {
             .setting(Labels.managedBy, to: .string("placer"))
             .setting(Labels.owner, to: .string(instance))
         let annotations = (metadata["annotations"] ?? .object([])).setting(Labels.source, to: .string(source))
-        return object.setting("metadata", to: metadata.setting("labels", to: labels).setting("annotations", to: annotations))
+        return object.setting(
+            "metadata", to: metadata.setting("labels", to: labels).setting("annotations", to: annotations))
     }
 
     /// `text` lower-cased, runs of characters a label value cannot hold turned into one `-`, trimmed to

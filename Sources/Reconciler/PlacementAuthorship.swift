@@ -108,20 +108,26 @@ extension Reconciler {
     /// Authorship of every app's placement file at `tip`; humans' placements are marked honoured unless the
     /// app's folder changed after them or the record says `pinned: false`.
     /// - Throws: `GitError` when history cannot be read.
-    func placementAuthorship(at tip: ObjectID, placements: [String: PlacementRecord]) async throws -> [String: PlacementAuthorship] {
+    func placementAuthorship(
+        at tip: ObjectID, placements: [String: PlacementRecord]
+    ) async throws -> [String: PlacementAuthorship] {
         try await authorship.advance(to: tip, in: repository)
         var result: [String: PlacementAuthorship] = [:]
         var changedSince: [ObjectID: [String]] = [:]
         for (app, record) in placements {
             let path = RepoLayout.placementPath(app: app)
-            guard let commit = try await authorship.introducingCommit(of: path, at: tip, in: repository) else { continue }
+            guard let commit = try await authorship.introducingCommit(of: path, at: tip, in: repository) else {
+                continue
+            }
             let info = try await authorship.commitInfo(commit, in: repository)
             var entry = PlacementAuthorship(
                 commit: commit, byPlacer: AuthorshipIndex.isPlacerCommit(info.message),
                 subject: String(info.message.split(separator: "\n", omittingEmptySubsequences: false).first ?? ""),
                 author: "\(info.author.name) <\(info.author.email)>", date: info.author.date)
             if !entry.byPlacer, !record.unpinned, record.cluster != nil {
-                if changedSince[commit] == nil { changedSince[commit] = try await repository.changedPaths(from: commit, to: tip) }
+                if changedSince[commit] == nil {
+                    changedSince[commit] = try await repository.changedPaths(from: commit, to: tip)
+                }
                 let folder = "\(RepoLayout.appsDirectory)/\(app)/"
                 entry.honoured = !(changedSince[commit] ?? []).contains { $0.hasPrefix(folder) }
             }

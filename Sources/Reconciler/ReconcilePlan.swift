@@ -27,16 +27,20 @@ struct ReconcilePlan: Sendable {
         let decidedApps = Set(decisions.map(\.app.name))
         for app in snapshot.apps where !decidedApps.contains(app.name) {
             let record = snapshot.placements[app.name]
-            statuses.append(AppStatus(
-                app: app.name, phase: record?.cluster == nil ? .unplaced : .progressing, cluster: record?.cluster,
-                reason: record?.reasons.first ?? "", moved: false))
+            statuses.append(
+                AppStatus(
+                    app: app.name, phase: record?.cluster == nil ? .unplaced : .progressing, cluster: record?.cluster,
+                    reason: record?.reasons.first ?? "", moved: false))
         }
         for (app, errors) in snapshot.invalidApps {
-            statuses.append(AppStatus(
-                app: app, phase: .invalid, cluster: snapshot.placements[app]?.cluster,
-                reason: errors.first?.description ?? "invalid", moved: false))
+            statuses.append(
+                AppStatus(
+                    app: app, phase: .invalid, cluster: snapshot.placements[app]?.cluster,
+                    reason: errors.first?.description ?? "invalid", moved: false))
         }
-        for app in pruned { statuses.append(AppStatus(app: app, phase: .pruned, cluster: nil, reason: "removed from Git", moved: false)) }
+        for app in pruned {
+            statuses.append(AppStatus(app: app, phase: .pruned, cluster: nil, reason: "removed from Git", moved: false))
+        }
         return ReconcileReport(
             revision: revision, commit: commit, decided: decided, apps: statuses.sorted { $0.app < $1.app },
             applied: applied, deleted: deleted, errors: snapshot.allErrors.map(\.description),

@@ -43,7 +43,8 @@ public struct ReconcileService: Service {
             var wait = intervalSeconds * Double.random(in: 0.9...1.1)
             // Requests that arrived during the last reconcile are served by the one starting now.
             if let pending = await trigger?.takePending(), !pending.isEmpty {
-                logger.info("reconciling on request", metadata: ["reasons": "\(pending.prefix(5).joined(separator: "; "))"])
+                logger.info(
+                    "reconciling on request", metadata: ["reasons": "\(pending.prefix(5).joined(separator: "; "))"])
             }
             do {
                 let report = try await reconciler.reconcileOnce()
@@ -69,8 +70,11 @@ public struct ReconcileService: Service {
                     group.addTask { try await Task.sleep(for: pause) }
                     if let trigger {
                         group.addTask {
-                            let reasons = try await trigger.waitForRequest(debounce: .milliseconds(300), maxDelay: .seconds(3))
-                            logger.info("reconcile requested", metadata: ["reasons": "\(reasons.prefix(5).joined(separator: "; "))"])
+                            let reasons = try await trigger.waitForRequest(
+                                debounce: .milliseconds(300), maxDelay: .seconds(3))
+                            logger.info(
+                                "reconcile requested",
+                                metadata: ["reasons": "\(reasons.prefix(5).joined(separator: "; "))"])
                         }
                     }
                     if let watcher = inventoryWatcher, let seen {
@@ -89,7 +93,9 @@ public struct ReconcileService: Service {
 
     /// The failure count and the wait in seconds after a failed reconcile classed `next`, given `failures` earlier
     /// consecutive failures: a retry counts and backs off; a stall or a wait resets the count and waits one interval.
-    public static func schedule(after next: NextAction, failures: Int, intervalSeconds: Double) -> (failures: Int, seconds: Double) {
+    public static func schedule(
+        after next: NextAction, failures: Int, intervalSeconds: Double
+    ) -> (failures: Int, seconds: Double) {
         switch next {
         case .retry:
             return (failures + 1, backoffSeconds(failures: failures + 1, intervalSeconds: intervalSeconds))

@@ -31,9 +31,11 @@ extension Reconciler {
                 if let live, case let .foreign(owner) = Ownership.claim(of: live, instance: configuration.instance) {
                     // Not ours: never overwrite it, and never count it as drift.
                     conflicts[work.app] = "ManifestWork \(key) is owned by \(owner); not written"
-                    logger.error("ManifestWork name taken by another owner; not writing", metadata: [
-                        "app": "\(work.app)", "cluster": "\(work.cluster)", "owner": "\(owner)",
-                    ])
+                    logger.error(
+                        "ManifestWork name taken by another owner; not writing",
+                        metadata: [
+                            "app": "\(work.app)", "cluster": "\(work.cluster)", "owner": "\(owner)",
+                        ])
                     continue
                 }
                 if let live, Self.matches(live: live, desired: work.value) {
@@ -43,23 +45,35 @@ extension Reconciler {
                 if lastApplied[key] == digest {
                     // Placer applied exactly this before, so someone changed or deleted it on the hub.
                     let what = live == nil ? "deleted" : "edited"
-                    report.events.append("drift: ManifestWork \(key) was \(what) on the hub; re-applied revision \(revision.prefix(12))")
-                    logger.warning("ManifestWork drifted; correcting", metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "change": "\(what)"])
-                    await recordEvent(on: work, reason: "DriftCorrected", message: "ManifestWork was \(what) on the hub; Placer re-applied revision \(revision.prefix(12))")
+                    report.events.append(
+                        "drift: ManifestWork \(key) was \(what) on the hub; re-applied revision \(revision.prefix(12))")
+                    logger.warning(
+                        "ManifestWork drifted; correcting",
+                        metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "change": "\(what)"])
+                    await recordEvent(
+                        on: work, reason: "DriftCorrected",
+                        message:
+                            "ManifestWork was \(what) on the hub; Placer re-applied revision \(revision.prefix(12))")
                 }
-                _ = try await hub.apply(.manifestWork, namespace: work.cluster, name: work.app, body: work.value.canonicalJSONData())
+                _ = try await hub.apply(
+                    .manifestWork, namespace: work.cluster, name: work.app, body: work.value.canonicalJSONData())
                 lastApplied[key] = digest
                 applied.append(key)
-                logger.info("applied ManifestWork", metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "revision": "\(revision)"])
+                logger.info(
+                    "applied ManifestWork",
+                    metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "revision": "\(revision)"])
             }
             desired.removeAll { conflicts[$0.app] != nil }
-            var states = try await readStatus(desired, waitSeconds: applied.isEmpty ? 0 : configuration.statusWaitSeconds)
+            var states = try await readStatus(
+                desired, waitSeconds: applied.isEmpty ? 0 : configuration.statusWaitSeconds)
             let wanted = Set(desired.map { "\($0.cluster)/\($0.app)" })
             var deleted: [String] = []
             var blockedMoves: [String: (why: String, oldCluster: String)] = [:]  // app → why its old work stays
             // Only this instance's works: another instance's (or an unlabelled legacy one) is never pruned.
-            let owned = try await hub.list(.manifestWork, namespace: nil, labelSelector: Ownership.selector(instance: configuration.instance))
-                .compactMap { try? ManifestWorkObject.decode($0) }
+            let owned = try await hub.list(
+                .manifestWork, namespace: nil, labelSelector: Ownership.selector(instance: configuration.instance)
+            )
+            .compactMap { try? ManifestWorkObject.decode($0) }
             var leaving: [(namespace: String, name: String)] = []
             for live in owned {
                 guard let namespace = live.metadata.namespace else { continue }
@@ -67,10 +81,15 @@ extension Reconciler {
                 let key = "\(namespace)/\(name)"
                 if wanted.contains(key) || conflicts[name] != nil { continue }
                 // Make-before-break: the old work stays until its replacement is available.
-                if let replacement = desired.first(where: { $0.app == name }), let state = states[name], state != .available {
-                    let why = "new placement on \(replacement.cluster) is not available (\(state.summary)); still running on \(namespace)"
+                if let replacement = desired.first(where: { $0.app == name }), let state = states[name],
+                    state != .available
+                {
+                    let why =
+                        "new placement on \(replacement.cluster) is not available (\(state.summary)); still running on \(namespace)"
                     blockedMoves[name] = (why, namespace)
-                    logger.warning("keeping old ManifestWork until its replacement is available", metadata: ["app": "\(name)", "cluster": "\(namespace)"])
+                    logger.warning(
+                        "keeping old ManifestWork until its replacement is available",
+                        metadata: ["app": "\(name)", "cluster": "\(namespace)"])
                     continue
                 }
                 leaving.append((namespace, name))
@@ -80,7 +99,8 @@ extension Reconciler {
             if !configuration.allowMassPrune, pruning.count > 1 {
                 let share = Double(pruning.count) / Double(max(owned.count, 1))
                 if share > configuration.maxPruneShare {
-                    throw ReconcileError.massPrune(apps: pruning.sorted(), share: share, limit: configuration.maxPruneShare)
+                    throw ReconcileError.massPrune(
+                        apps: pruning.sorted(), share: share, limit: configuration.maxPruneShare)
                 }
             }
             for (namespace, name) in leaving {
@@ -136,14 +156,25 @@ extension Reconciler {
         let name = "\(work.app).\(Digest.sha256(Data((now + reason).utf8)).prefix(12))"
         let event: Value = .object([
             ("apiVersion", .string("v1")), ("kind", .string("Event")),
-            ("metadata", .object([
-                ("name", .string(name)), ("namespace", .string(work.cluster)),
-                ("labels", .object([(Labels.managedBy, .string("placer")), (Labels.owner, .string(configuration.instance))])),
-            ])),
-            ("involvedObject", .object([
-                ("apiVersion", .string("work.open-cluster-management.io/v1")), ("kind", .string("ManifestWork")),
-                ("name", .string(work.app)), ("namespace", .string(work.cluster)),
-            ])),
+            (
+                "metadata",
+                .object([
+                    ("name", .string(name)), ("namespace", .string(work.cluster)),
+                    (
+                        "labels",
+                        .object([
+                            (Labels.managedBy, .string("placer")), (Labels.owner, .string(configuration.instance)),
+                        ])
+                    ),
+                ])
+            ),
+            (
+                "involvedObject",
+                .object([
+                    ("apiVersion", .string("work.open-cluster-management.io/v1")), ("kind", .string("ManifestWork")),
+                    ("name", .string(work.app)), ("namespace", .string(work.cluster)),
+                ])
+            ),
             ("reason", .string(reason)), ("message", .string(message)), ("type", .string("Warning")),
             ("source", .object([("component", .string("placer"))])),
             ("firstTimestamp", .string(now)), ("lastTimestamp", .string(now)), ("count", .int(1)),
@@ -167,7 +198,8 @@ extension Reconciler {
                 guard let document = try YAMLLoader.load(file.data, file: path).first else { continue }
                 // The owner label is the applier's identity, not the repo's content, so it is added here, not
                 // committed: the same rendered/ applied by two instances (two branches) stays two owners' works.
-                let value = Ownership.stamp(document.value, instance: configuration.instance, source: configuration.source)
+                let value = Ownership.stamp(
+                    document.value, instance: configuration.instance, source: configuration.source)
                 works.append(DesiredWork(cluster: String(parts[1]), app: String(parts[2].dropLast(5)), value: value))
             } catch {
                 logger.error("skipping unreadable rendered file: \(error)")
@@ -237,8 +269,11 @@ extension Reconciler {
                 let generation = object.metadata.generation
                 let conditions = object.status?.conditions ?? []
                 let current = conditions.filter { $0.observedGeneration == generation }
-                if let failing = current.first(where: { ($0.type == "Applied" || $0.type == "Available") && $0.status == "False" }) {
-                    result[work.app] = .failed("\(failing.type)=False \(failing.reason ?? ""): \(failing.message ?? "")")
+                if let failing = current.first(where: {
+                    ($0.type == "Applied" || $0.type == "Available") && $0.status == "False"
+                }) {
+                    result[work.app] = .failed(
+                        "\(failing.type)=False \(failing.reason ?? ""): \(failing.message ?? "")")
                 } else if current.contains(where: { $0.type == "Available" && $0.status == "True" }) {
                     result[work.app] = .available
                 } else {

@@ -36,7 +36,8 @@ extension Reconciler {
         let decision = plan.decisions.first { $0.app.name == app }
         return PlacementExplanation(
             app: app, revision: tip.hex, record: snapshot.placements[app], authorship: plan.authorship[app],
-            decision: decision, errors: (snapshot.invalidApps[app] ?? []).map(\.description), clusters: snapshot.clusters,
+            decision: decision, errors: (snapshot.invalidApps[app] ?? []).map(\.description),
+            clusters: snapshot.clusters,
             weights: decision.map { snapshot.policy.weights(for: $0.app) } ?? [:])
     }
 }

@@ -20,7 +20,9 @@ extension Reconciler {
         }
         let owned: Int
         do {
-            owned = try await hub.list(.manifestWork, namespace: nil, labelSelector: Ownership.selector(instance: configuration.instance)).count
+            owned = try await hub.list(
+                .manifestWork, namespace: nil, labelSelector: Ownership.selector(instance: configuration.instance)
+            ).count
         } catch {
             throw ReconcileError.hubUnreachable(detail: "\(error)")
         }
@@ -41,10 +43,11 @@ extension Reconciler {
             owned.insert(app)
             let path = RepoLayout.placementPath(app: app)
             let committed = snapshot.placements[app]
-            let sameFeasibility = committed.map { record in
-                Set(record.rejected.map(\.cluster)) == Set(decision.rejected.map(\.cluster))
-                    && (record.candidates.isEmpty == decision.candidates.isEmpty)
-            } ?? false
+            let sameFeasibility =
+                committed.map { record in
+                    Set(record.rejected.map(\.cluster)) == Set(decision.rejected.map(\.cluster))
+                        && (record.candidates.isEmpty == decision.candidates.isEmpty)
+                } ?? false
             if humanDecided.contains(app), let bytes = existing[path] {
                 // A human's placement file is theirs: rewriting it would make it Placer's and undo the decision.
                 desired[path] = bytes
@@ -63,7 +66,8 @@ extension Reconciler {
                 if humanDecided.contains(app), let bytes = existing[renderedPath] {
                     desired[renderedPath] = bytes  // the human's ManifestWork, exactly as they committed it
                 } else {
-                    let work = ManifestBuilder.manifestWork(app: decision.app, cluster: cluster, decisionID: decision.decisionID)
+                    let work = ManifestBuilder.manifestWork(
+                        app: decision.app, cluster: cluster, decisionID: decision.decisionID)
                     desired[renderedPath] = Data(try YAMLRenderer.render(work).utf8)
                 }
             }

@@ -27,8 +27,10 @@ extension Reconciler {
             } else if let commit = try await placementCommit(plan, parent: tip) {
                 try await repository.push(commit, toBranch: branch, force: true)
                 proposal = commit.hex
-                events.append("proposed \(commit.hex.prefix(12)) on \(branch) for review (on top of \(tip.hex.prefix(12)))")
-                logger.info("pushed placement proposal", metadata: ["revision": "\(commit.hex)", "branch": "\(branch)"])
+                events.append(
+                    "proposed \(commit.hex.prefix(12)) on \(branch) for review (on top of \(tip.hex.prefix(12)))")
+                logger.info(
+                    "pushed placement proposal", metadata: ["revision": "\(commit.hex)", "branch": "\(branch)"])
             }
         } else {
             proposal = open?.hex  // still up for review; nothing new to propose

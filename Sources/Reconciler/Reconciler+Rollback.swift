@@ -24,8 +24,10 @@ public enum RollbackError: Error, CustomStringConvertible, Sendable {
         switch self {
         case let .noPlacement(app): return "\(app) has no placement (placements/\(app).yaml) on the tracked branch"
         case let .unknownRevision(revision): return "no commit \(revision) in the tracked branch's history"
-        case let .nothingAt(app, revision): return "\(app) had no placement at \(revision.prefix(12)): nothing to roll back to"
-        case let .alreadyThere(app, cluster): return "\(app) is already placed as at that revision (on \(cluster ?? "no cluster"))"
+        case let .nothingAt(app, revision):
+            return "\(app) had no placement at \(revision.prefix(12)): nothing to roll back to"
+        case let .alreadyThere(app, cluster):
+            return "\(app) is already placed as at that revision (on \(cluster ?? "no cluster"))"
         }
     }
 }
@@ -60,21 +62,27 @@ extension Reconciler {
             if let revision {
                 target = try await findRevision(revision, from: tip)
             } else {
-                guard let introducing = try await authorship.introducingCommit(of: placementPath, at: tip, in: repository),
+                guard
+                    let introducing = try await authorship.introducingCommit(
+                        of: placementPath, at: tip, in: repository),
                     let parent = try await authorship.commitInfo(introducing, in: repository).parents.first
                 else { throw RollbackError.nothingAt(app: app, revision: "the first commit") }
                 target = parent
             }
             let now = try await appFiles(app, at: tip)
             let then = try await appFiles(app, at: target)
-            guard let record = then[placementPath] else { throw RollbackError.nothingAt(app: app, revision: target.hex) }
+            guard let record = then[placementPath] else {
+                throw RollbackError.nothingAt(app: app, revision: target.hex)
+            }
             var changes: [String: Data?] = [:]
             for (path, data) in then where now[path] != data { changes[path] = data }
             for path in now.keys where then[path] == nil { changes[path] = .some(nil) }
             let fromCluster = try Self.cluster(in: now[placementPath], app: app)
             let toCluster = try Self.cluster(in: record, app: app)
             guard !changes.isEmpty else { throw RollbackError.alreadyThere(app: app, cluster: toCluster) }
-            let subject = try await authorship.commitInfo(target, in: repository).message.split(separator: "\n").first.map(String.init) ?? ""
+            let subject =
+                try await authorship.commitInfo(target, in: repository).message.split(separator: "\n").first.map(
+                    String.init) ?? ""
             let message = """
                 Roll back \(app) to \(toCluster ?? "no cluster")
 
@@ -85,8 +93,9 @@ extension Reconciler {
                 Placer-Rollback: \(app)@\(target.hex)
 
                 """
-            guard let commit = try await repository.commit(
-                parent: tip, changes: changes, author: author, committer: author, message: message, signer: nil)
+            guard
+                let commit = try await repository.commit(
+                    parent: tip, changes: changes, author: author, committer: author, message: message, signer: nil)
             else { throw RollbackError.alreadyThere(app: app, cluster: toCluster) }
             do {
                 try await repository.push(commit, toBranch: configuration.branch)
@@ -94,15 +103,21 @@ extension Reconciler {
                 try await Task.sleep(for: Self.pushBackoff(attempt: attempt))
                 continue
             }
-            logger.info("rolled back placement", metadata: ["app": "\(app)", "revision": "\(commit.hex)", "to": "\(toCluster ?? "-")"])
-            return RollbackResult(commit: commit.hex, fromCluster: fromCluster, toCluster: toCluster, restoredFrom: target.hex)
+            logger.info(
+                "rolled back placement",
+                metadata: ["app": "\(app)", "revision": "\(commit.hex)", "to": "\(toCluster ?? "-")"])
+            return RollbackResult(
+                commit: commit.hex, fromCluster: fromCluster, toCluster: toCluster, restoredFrom: target.hex)
         }
     }
 
     /// `placements/<app>.yaml` and every `rendered/<cluster>/<app>.yaml` at `commit`.
     func appFiles(_ app: String, at commit: ObjectID) async throws -> [String: Data] {
         try await repository.files(at: commit, under: RepoLayout.outputDirectories)
-            .filter { path, _ in path == RepoLayout.placementPath(app: app) || (path.hasPrefix(RepoLayout.renderedDirectory + "/") && path.hasSuffix("/\(app).yaml")) }
+            .filter { path, _ in
+                path == RepoLayout.placementPath(app: app)
+                    || (path.hasPrefix(RepoLayout.renderedDirectory + "/") && path.hasSuffix("/\(app).yaml"))
+            }
             .mapValues(\.data)
     }
 
@@ -123,7 +138,8 @@ extension Reconciler {
     }
 
     static func cluster(in record: Data?, app: String) throws -> String? {
-        guard let record, let document = try YAMLLoader.load(record, file: RepoLayout.placementPath(app: app)).first else { return nil }
+        guard let record, let document = try YAMLLoader.load(record, file: RepoLayout.placementPath(app: app)).first
+        else { return nil }
         return try PlacementRecord.parse(document).cluster
     }
 }

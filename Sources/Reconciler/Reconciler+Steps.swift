@@ -82,7 +82,8 @@ extension Reconciler {
                     if context.retryFromFetch { break }
                 }
                 if context.retryFromFetch {
-                    logger.info("branch moved while pushing; re-deriving on the new head", metadata: ["attempt": "\(attempt)"])
+                    logger.info(
+                        "branch moved while pushing; re-deriving on the new head", metadata: ["attempt": "\(attempt)"])
                     try await Task.sleep(for: Self.pushBackoff(attempt: attempt))
                     continue
                 }
@@ -150,7 +151,8 @@ extension Reconciler {
                 (outcome, reason) = (.proposed, merge.reason)
                 commit = context.proposal
             }
-            decisions[app] = LastDecision(cluster: decision.cluster, outcome: outcome, reason: reason, at: now, commit: commit)
+            decisions[app] = LastDecision(
+                cluster: decision.cluster, outcome: outcome, reason: reason, at: now, commit: commit)
         }
         let pass = ReconcilePass(
             report: report, decided: plan.decided, decisions: decisions, awaitingMerge: context.awaitingMerge)
@@ -193,7 +195,9 @@ extension Reconciler {
         let presets = configuration.presets
         let snapshot = try await Self.loaderQueue.run { RepoLoader.load(tree: tree, presets: presets) }
         if !snapshot.repoErrors.isEmpty {
-            if configuration.logsInputErrors { for error in snapshot.repoErrors { logger.error("\(error.description)") } }
+            if configuration.logsInputErrors {
+                for error in snapshot.repoErrors { logger.error("\(error.description)") }
+            }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
         }
         context.files = files
@@ -214,15 +218,20 @@ extension Reconciler {
         snapshot.clusters = observation.clusters
         lastClusters = observation.clusters  // the metrics watcher re-reads telemetry on these
         lastHubClusters = observation.managedClusters
-        let inventoryDigest = Digest.sha256(Data(snapshot.clusters.map { cluster in
-            let scores = cluster.addOnScores.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-            let labels = cluster.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
-            return "\(cluster.name):\(cluster.available):\(cluster.cpuCores):\(cluster.memoryBytes):\(labels):\(scores.joined(separator: ";")):\(cluster.expiredAddOnScores.sorted())"
-        }.joined(separator: ",").utf8))
+        let inventoryDigest = Digest.sha256(
+            Data(
+                snapshot.clusters.map { cluster in
+                    let scores = cluster.addOnScores.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+                    let labels = cluster.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                        separator: ";")
+                    return
+                        "\(cluster.name):\(cluster.available):\(cluster.cpuCores):\(cluster.memoryBytes):\(labels):\(scores.joined(separator: ";")):\(cluster.expiredAddOnScores.sorted())"
+                }.joined(separator: ",").utf8))
         // Placement files count too: a human's revert, pin or deletion of one is a decision input.
         context.placementFiles = context.files.filter { $0.key.hasPrefix(RepoLayout.placementsDirectory + "/") }
         context.worldDigest = snapshot.inputsDigest + inventoryDigest
-        context.inputsDigest = Digest.sha256(Data((context.worldDigest + Digest.sha256(files: context.placementFiles)).utf8))
+        context.inputsDigest = Digest.sha256(
+            Data((context.worldDigest + Digest.sha256(files: context.placementFiles)).utf8))
         context.snapshot = snapshot
     }
 
@@ -246,11 +255,14 @@ extension Reconciler {
         // The stability state from before a restart or a change of leader, read once.
         if let restored = await status.restoreStabilityOnce() { stability = restored }
         if configuration.logsInputErrors {
-            for error in snapshot.allErrors { logger.error("\(error.description)", metadata: ["revision": "\(tip.hex)"]) }
+            for error in snapshot.allErrors {
+                logger.error("\(error.description)", metadata: ["revision": "\(tip.hex)"])
+            }
         }
         let fixed = snapshot.invalidApps.keys.compactMap { app -> FixedPlacement? in
             guard let record = snapshot.placements[app], let cluster = record.cluster else { return nil }
-            return FixedPlacement(app: app, cluster: cluster, cpuCores: record.cpuCores, memoryBytes: record.memoryBytes)
+            return FixedPlacement(
+                app: app, cluster: cluster, cpuCores: record.cpuCores, memoryBytes: record.memoryBytes)
         }
         // A human's placement (a revert, an edit, `placer rollback`) binds like a pin until the app changes.
         let authors = try await placementAuthorship(at: tip, placements: snapshot.placements)
@@ -266,7 +278,8 @@ extension Reconciler {
             guard let author = authors[app], author.honoured, snapshot.placements[app]?.pinned != true else { continue }
             // A pinned decision's first reason is the pin's statement: say whose decision it is.
             if decisions[index].outcome == .pinned, !decisions[index].reasons.isEmpty {
-                decisions[index].reasons[0] = "kept on \(decisions[index].cluster ?? "-"): \(author.summary); Placer does not move it until apps/\(app)/ changes or the placement says pinned: false"
+                decisions[index].reasons[0] =
+                    "kept on \(decisions[index].cluster ?? "-"): \(author.summary); Placer does not move it until apps/\(app)/ changes or the placement says pinned: false"
             }
         }
         // Two apps on one cluster defining the same object: the later by name keeps its last placement, Invalid.
@@ -300,18 +313,22 @@ extension Reconciler {
         }
         let decisions = context.decisions
         let honoured = Set(context.authors.filter(\.value.honoured).keys)
-        let changes = try render(decisions, prune: context.prune, snapshot: snapshot, existing: context.files, humanDecided: honoured)
+        let changes = try render(
+            decisions, prune: context.prune, snapshot: snapshot, existing: context.files, humanDecided: honoured)
         let message = CommitMessage.make(
             decisions: decisions, changes: changes, pruned: context.prune, inputsDigest: context.inputsDigest,
             revision: tip.hex, template: configuration.messageTemplate, branch: configuration.branch,
             mode: configuration.mode.rawValue, clusters: snapshot.clusters, pinned: context.pinned)
         // After Placer's own commit lands, its new placement files are not a new input.
         var committedPlacements = context.placementFiles
-        for (path, data) in changes where path.hasPrefix(RepoLayout.placementsDirectory + "/") { committedPlacements[path] = data }
+        for (path, data) in changes where path.hasPrefix(RepoLayout.placementsDirectory + "/") {
+            committedPlacements[path] = data
+        }
         context.plan = ReconcilePlan(
             snapshot: snapshot, decisions: decisions, changes: changes, commitMessage: message, pruned: context.prune,
             decided: true, inputsDigest: context.inputsDigest, authorship: context.authors,
-            inputsDigestAfterCommit: Digest.sha256(Data((context.worldDigest + Digest.sha256(files: committedPlacements)).utf8)))
+            inputsDigestAfterCommit: Digest.sha256(
+                Data((context.worldDigest + Digest.sha256(files: committedPlacements)).utf8)))
     }
 
     /// commit: one placement commit pushed to the tracked branch (none when nothing changed). A push that lost a
@@ -332,7 +349,8 @@ extension Reconciler {
             }
         }
         if plan.decided {
-            lastDecisionInputs = plan.commit == nil ? plan.inputsDigest : (plan.inputsDigestAfterCommit ?? plan.inputsDigest)
+            lastDecisionInputs =
+                plan.commit == nil ? plan.inputsDigest : (plan.inputsDigestAfterCommit ?? plan.inputsDigest)
         }
         context.plan = plan
     }
@@ -358,9 +376,12 @@ extension Reconciler {
                 let namespace = manifest["metadata"]?["namespace"]?.stringValue.map { "\($0)/" } ?? ""
                 let name = manifest["metadata"]?["name"]?.stringValue ?? ""
                 let parts = source.split(separator: ":")
-                errors.append(ModelError(
-                    file: String(parts.first ?? ""), line: parts.count > 1 ? Int(parts[1]) ?? 1 : 1,
-                    message: "\(kind) \(namespace)\(name) on \(cluster) is also defined by app \(owner.app) at \(owner.source); an object belongs to one app (move it there, or rename one)"))
+                errors.append(
+                    ModelError(
+                        file: String(parts.first ?? ""), line: parts.count > 1 ? Int(parts[1]) ?? 1 : 1,
+                        message:
+                            "\(kind) \(namespace)\(name) on \(cluster) is also defined by app \(owner.app) at \(owner.source); an object belongs to one app (move it there, or rename one)"
+                    ))
             }
             if !errors.isEmpty {
                 conflicts[app.name] = errors

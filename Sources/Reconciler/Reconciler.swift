@@ -68,8 +68,10 @@ public actor Reconciler {
                 hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName)
         }
         // One-shot commands print the report: the store's transition log would say every error a second time.
-        let statusLogger = configuration.logsInputErrors
-            ? Logger(label: "placer.status") : Logger(label: "placer.status", factory: { _ in SwiftLogNoOpLogHandler() })
+        let statusLogger =
+            configuration.logsInputErrors
+            ? Logger(label: "placer.status")
+            : Logger(label: "placer.status", factory: { _ in SwiftLogNoOpLogHandler() })
         self.status = status ?? StatusStore(persistence: persistence, logger: statusLogger)
         self.telemetry = telemetry
         self.inventoryWatcher = inventoryWatcher
@@ -120,7 +122,8 @@ public actor Reconciler {
             tip = try await repository.fetch(branch: configuration.branch)
         } catch let error as GitError {
             // GitStore's message names the URL; credentials in it never reach the error.
-            let detail = error.message.replacingOccurrences(of: configuration.repoURL, with: Redact.url(configuration.repoURL))
+            let detail = error.message.replacingOccurrences(
+                of: configuration.repoURL, with: Redact.url(configuration.repoURL))
             throw ReconcileError.repoUnreachable(url: Redact.url(configuration.repoURL), detail: detail)
         }
         guard let tip else { throw ReconcileError.branchMissing(branch: configuration.branch) }
@@ -130,7 +133,8 @@ public actor Reconciler {
     func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) async throws -> String? {
         guard let commit = try await placementCommit(plan, parent: parent) else { return nil }
         try await repository.push(commit, toBranch: configuration.branch)
-        logger.info("pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])
+        logger.info(
+            "pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])
         return commit.hex
     }
 }
@@ -178,10 +182,12 @@ public enum ReconcileError: Error, CustomStringConvertible, Sendable {
         case let .hubUnreachable(detail): return "cannot reach the OCM hub: \(detail)"
         case let .pushFailed(attempts, detail): return "push failed after \(attempts) attempts: \(detail)"
         case let .massPrune(apps, share, limit):
-            return "refusing to prune \(apps.count) apps (\(Int(share * 100))% > \(Int(limit * 100))%): \(apps.joined(separator: ", ")); rerun with --allow-mass-prune"
+            return
+                "refusing to prune \(apps.count) apps (\(Int(share * 100))% > \(Int(limit * 100))%): \(apps.joined(separator: ", ")); rerun with --allow-mass-prune"
         case let .inputs(errors): return "the app repo has errors: \(errors.joined(separator: "; "))"
         case let .emptyRepo(reason, works, instance):
-            return "stalled: \(reason), while the hub holds \(works) ManifestWork\(works == 1 ? "" : "s") owned by \(instance); deleting nothing. If the repo is meant to be empty, rerun with --allow-empty-prune"
+            return
+                "stalled: \(reason), while the hub holds \(works) ManifestWork\(works == 1 ? "" : "s") owned by \(instance); deleting nothing. If the repo is meant to be empty, rerun with --allow-empty-prune"
         }
     }
 }

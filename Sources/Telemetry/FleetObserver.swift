@@ -37,7 +37,9 @@ public struct FleetObserver: Sendable {
     /// - Returns: the merged clusters, the objects read, and each input's source and age.
     /// - Throws: the hub's error (``KubeError``) when ManagedClusters or AddOnPlacementScores cannot be listed.
     public func observe(inventory: [ClusterSpec], now: Date) async throws -> FleetObservation {
-        var inputs = [FleetInput(name: "inventory", source: .inventory, observedAt: now, ageSeconds: nil, count: inventory.count)]
+        var inputs = [
+            FleetInput(name: "inventory", source: .inventory, observedAt: now, ageSeconds: nil, count: inventory.count)
+        ]
         guard let hub else {
             let clusters = await annotate(inventory, hubClusters: [], scores: [], now: now, inputs: &inputs)
             return FleetObservation(clusters: clusters, inputs: inputs)
@@ -45,18 +47,23 @@ public struct FleetObserver: Sendable {
         var live: [String: ManagedClusterObject] = [:]
         if let watched = await managedClusters?() {
             live = watched
-            inputs.append(FleetInput(name: "ManagedCluster", source: .hubWatch, observedAt: now, ageSeconds: 0, count: live.count))
+            inputs.append(
+                FleetInput(name: "ManagedCluster", source: .hubWatch, observedAt: now, ageSeconds: 0, count: live.count)
+            )
         } else {
             for item in try await hub.list(.managedCluster, namespace: nil) {
                 if let cluster = try? ManagedClusterObject.decode(item) { live[cluster.metadata.name] = cluster }
             }
-            inputs.append(FleetInput(name: "ManagedCluster", source: .hubList, observedAt: now, ageSeconds: 0, count: live.count))
+            inputs.append(
+                FleetInput(name: "ManagedCluster", source: .hubList, observedAt: now, ageSeconds: 0, count: live.count))
         }
         let scoreObjects = try await hub.list(.addOnPlacementScore, namespace: nil).compactMap {
             try? AddOnPlacementScoreObject.decode($0)
         }
         inputs.append(
-            FleetInput(name: "AddOnPlacementScore", source: .hubList, observedAt: now, ageSeconds: 0, count: scoreObjects.count))
+            FleetInput(
+                name: "AddOnPlacementScore", source: .hubList, observedAt: now, ageSeconds: 0, count: scoreObjects.count
+            ))
         let scores = Self.scores(scoreObjects, now: now)
         let specs = Self.merge(inventory: inventory, live: live).map { cluster in
             var spec = cluster
@@ -66,7 +73,8 @@ public struct FleetObserver: Sendable {
         }
         let hubClusters = live.keys.sorted().compactMap { live[$0] }
         let clusters = await annotate(specs, hubClusters: hubClusters, scores: scoreObjects, now: now, inputs: &inputs)
-        return FleetObservation(clusters: clusters, managedClusters: hubClusters, addOnScores: scoreObjects, inputs: inputs)
+        return FleetObservation(
+            clusters: clusters, managedClusters: hubClusters, addOnScores: scoreObjects, inputs: inputs)
     }
 
     /// Sets each cluster's telemetry when a collector is configured, recording the input.
@@ -75,11 +83,13 @@ public struct FleetObserver: Sendable {
         inputs: inout [FleetInput]
     ) async -> [ClusterSpec] {
         guard let telemetry else { return clusters }
-        let annotated = await telemetry.annotate(clusters: clusters, hubClusters: hubClusters, addOnScores: scores, now: now)
+        let annotated = await telemetry.annotate(
+            clusters: clusters, hubClusters: hubClusters, addOnScores: scores, now: now)
         let ages = annotated.compactMap(\.telemetry).flatMap(\.ageSeconds.values)
         inputs.append(
             FleetInput(
-                name: "telemetry", source: .prometheus, observedAt: now, ageSeconds: ages.max(), count: annotated.count))
+                name: "telemetry", source: .prometheus, observedAt: now, ageSeconds: ages.max(), count: annotated.count)
+        )
         return annotated
     }
 }
@@ -129,7 +139,9 @@ extension FleetObserver {
 
     /// AddOnPlacementScores by cluster namespace: valid ones as `<resource>/<score>` → value clamped to −100…100,
     /// and the `<resource>/<score>` names of those whose `status.validUntil` is before `now` (CONTRACT.md §6).
-    static func scores(_ objects: [AddOnPlacementScoreObject], now: Date)
+    static func scores(
+        _ objects: [AddOnPlacementScoreObject], now: Date
+    )
         -> (valid: [String: [String: Double]], expired: [String: [String]])
     {
         var valid: [String: [String: Double]] = [:]

@@ -85,7 +85,9 @@ public final class PrometheusClient: Sendable {
     /// Evaluates a range query over `[start, end]` every `stepSeconds`.
     /// - Returns: a `matrix`: per series, points oldest first (steps without a value are absent).
     /// - Throws: ``PrometheusError`` naming the query.
-    public func queryRange(_ promql: String, start: Date, end: Date, stepSeconds: Double) async throws
+    public func queryRange(
+        _ promql: String, start: Date, end: Date, stepSeconds: Double
+    ) async throws
         -> PrometheusResult
     {
         let form = [

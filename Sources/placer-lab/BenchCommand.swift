@@ -35,8 +35,10 @@ struct YAMLBench: ParsableCommand {
         var events = 0
         let raw = try best { events = try Self.rawEventCount(data) }
         let megabytes = Double(data.count) / 1_000_000
-        Console.print("input: \(data.count) bytes, \(lineCount) lines, \(documents) documents, \(events) libyaml events")
-        Console.print(String(format: "YAMLLoader (Placer):     %8.2f ms  %7.2f MB/s", placer * 1000, megabytes / placer))
+        Console.print(
+            "input: \(data.count) bytes, \(lineCount) lines, \(documents) documents, \(events) libyaml events")
+        Console.print(
+            String(format: "YAMLLoader (Placer):     %8.2f ms  %7.2f MB/s", placer * 1000, megabytes / placer))
         Console.print(String(format: "libyaml events (raw):    %8.2f ms  %7.2f MB/s", raw * 1000, megabytes / raw))
         Console.print(String(format: "ratio Placer / raw:      %8.3f", raw / placer))
     }
@@ -54,9 +56,12 @@ struct YAMLBench: ParsableCommand {
 
     private func input() throws -> Data {
         if let file { return try Data(contentsOf: URL(fileURLWithPath: file)) }
-        guard let tree = SourceTree.locate() else { throw CommandFailure("cannot find Placer's source tree; pass --file") }
+        guard let tree = SourceTree.locate() else {
+            throw CommandFailure("cannot find Placer's source tree; pass --file")
+        }
         let folder = tree.root.deletingLastPathComponent().appendingPathComponent("shared/reference/ocm/crds")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".yaml") }
+            .sorted()
         guard !names.isEmpty else { throw CommandFailure("no CRDs in \(folder.path); pass --file") }
         var bundle = Data()
         var lineCount = 0

@@ -65,10 +65,11 @@ struct DecideBench: ParsableCommand {
             var placed: [AppDecision] = []
             rows.append(
                 measure("full decision, summary detail", fleet.apps.count, fleet.clusters.count) {
-                    placed = engine.decide(
-                        apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(),
-                        nowSeconds: 0, detail: .summary
-                    ).decisions
+                    placed =
+                        engine.decide(
+                            apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(),
+                            nowSeconds: 0, detail: .summary
+                        ).decisions
                     return placed.filter { $0.cluster != nil }.count
                 })
             let fixed = placed.dropFirst().compactMap { decision in
@@ -92,7 +93,9 @@ struct DecideBench: ParsableCommand {
         let smallFleet = SyntheticFleet.generate(apps: 1_000, clusters: 100, seed: seed)
         rows.append(
             measure("full decision, full detail", smallFleet.apps.count, smallFleet.clusters.count) {
-                engine.decide(apps: smallFleet.apps, clusters: smallFleet.clusters, policy: policy).filter { $0.cluster != nil }.count
+                engine.decide(apps: smallFleet.apps, clusters: smallFleet.clusters, policy: policy).filter {
+                    $0.cluster != nil
+                }.count
             })
         if json {
             let encoder = JSONEncoder()
@@ -128,7 +131,8 @@ struct DecideBench: ParsableCommand {
         guard let tree = SourceTree.locate(), let files = try? RepoFiles.read(directory: tree.exampleRepo) else {
             return PlacementPolicy()
         }
-        let snapshot = RepoLoader.load(files: files, presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory))
+        let snapshot = RepoLoader.load(
+            files: files, presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory))
         return snapshot.repoErrors.isEmpty ? snapshot.policy : PlacementPolicy()
     }
 }
@@ -147,7 +151,9 @@ struct DecideRow: Encodable {
 
     var line: String {
         name.padding(toLength: 32, withPad: " ", startingAt: 0)
-            + String(format: "%6d %9d %8d %8.3f s %7.0f MiB %5.0f MiB", apps, clusters, placed, seconds, peakRSSMebibytes, growthMebibytes)
+            + String(
+                format: "%6d %9d %8d %8.3f s %7.0f MiB %5.0f MiB", apps, clusters, placed, seconds, peakRSSMebibytes,
+                growthMebibytes)
     }
 }
 
@@ -197,7 +203,8 @@ enum OptimumGapReport {
         var unplaced: Int
     }
 
-    static func run(policy: PlacementPolicy, seed: UInt64, instances: Int, apps: Int, clusters: Int, json: Bool) throws {
+    static func run(policy: PlacementPolicy, seed: UInt64, instances: Int, apps: Int, clusters: Int, json: Bool) throws
+    {
         var gaps: [String: [Double]] = [:]
         var objectives: [String: [Double]] = [:]
         var violations: [String: Int] = [:]

@@ -14,7 +14,8 @@ import PlacerCLI
 /// then the steady state: fetching one human commit and committing and pushing one app's new placement.
 struct GitBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "git", abstract: "Fetch, tree read, commit and push times for an app repo of --apps apps, over git daemon.")
+        commandName: "git",
+        abstract: "Fetch, tree read, commit and push times for an app repo of --apps apps, over git daemon.")
 
     @Option(help: "Apps in the generated repo.")
     var apps = 10_000
@@ -34,10 +35,16 @@ struct GitBench: AsyncParsableCommand {
             handler.logLevel = .warning
             return handler
         }
-        let folder = URL(fileURLWithPath: workdir ?? FileManager.default.temporaryDirectory.appendingPathComponent("placer-bench-git-\(UUID().uuidString)").path)
+        let folder = URL(
+            fileURLWithPath: workdir
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "placer-bench-git-\(UUID().uuidString)"
+                ).path)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if workdir == nil { try? FileManager.default.removeItem(at: folder) } }
-        guard let tree = SourceTree.locate() else { throw CommandFailure("cannot find Placer's source tree (example-repo)") }
+        guard let tree = SourceTree.locate() else {
+            throw CommandFailure("cannot find Placer's source tree (example-repo)")
+        }
         let example = try RepoFiles.read(directory: tree.root.appendingPathComponent("example-repo").path)
         guard let template = example["apps/fleet-manager/app.yaml"].map({ String(decoding: $0, as: UTF8.self) }) else {
             throw CommandFailure("example-repo/apps/fleet-manager/app.yaml is missing")
@@ -52,8 +59,9 @@ struct GitBench: AsyncParsableCommand {
         let human = GitSignature(name: "Bench", email: "bench@placer.dev", date: Date())
         let bare = try GitRepository.initBare(at: folder.appendingPathComponent("apps.git").path)
         let seedTime = try timed {
-            _ = try bare.commit(parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
-                                message: "\(apps) apps\n", updateRef: "refs/heads/main")
+            _ = try bare.commit(
+                parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
+                message: "\(apps) apps\n", updateRef: "refs/heads/main")
         }
         try bare.setHead(branch: "main")
         let daemon = try GitDaemon(baseDirectory: folder.path)
@@ -62,16 +70,22 @@ struct GitBench: AsyncParsableCommand {
         let cache = try GitRepository.openCache(at: folder.appendingPathComponent("cache").path, remoteURL: url)
 
         var rows: [(String, Double, String)] = []
-        rows.append(("seed commit (bench setup, not Placer)", seedTime, "\(files.count) files, \(inputBytes / 1000) kB"))
+        rows.append(
+            ("seed commit (bench setup, not Placer)", seedTime, "\(files.count) files, \(inputBytes / 1000) kB"))
         var tip: ObjectID?
         rows.append(("first fetch into the cache", try timed { tip = try cache.fetch(branch: "main") }, url))
         guard let tip else { throw CommandFailure("the generated repo has no main") }
         var treeFiles: [String: TreeFile] = [:]
-        rows.append(("read the whole tree", try timed { treeFiles = try cache.files(at: tip) }, "\(treeFiles.count) files"))
+        rows.append(
+            ("read the whole tree", try timed { treeFiles = try cache.files(at: tip) }, "\(treeFiles.count) files"))
         var snapshot: RepoSnapshot?
-        rows.append(("load apps (YAML, CodecoApp)", try timed {
-            snapshot = RepoLoader.load(files: treeFiles.mapValues(\.data))
-        }, "\(snapshot?.apps.count ?? 0) valid apps"))
+        rows.append(
+            (
+                "load apps (YAML, CodecoApp)",
+                try timed {
+                    snapshot = RepoLoader.load(files: treeFiles.mapValues(\.data))
+                }, "\(snapshot?.apps.count ?? 0) valid apps"
+            ))
         let clusters = (snapshot?.clusters ?? []).map(\.name)
         guard let snapshot, !clusters.isEmpty else { throw CommandFailure("the generated repo has no clusters") }
 
@@ -81,18 +95,27 @@ struct GitBench: AsyncParsableCommand {
                 let cluster = clusters[index % clusters.count]
                 let record = PlacementRecord(
                     app: app.name, cluster: cluster, qosClass: app.qosClass, decisionID: String(format: "%016x", index),
-                    reasons: ["bench placement"], candidates: [], rejected: [], cpuCores: app.cpuCores, memoryBytes: app.memoryBytes)
-                placements[RepoLayout.placementPath(app: app.name)] = Data(try YAMLRenderer.render(record.toValue()).utf8)
+                    reasons: ["bench placement"], candidates: [], rejected: [], cpuCores: app.cpuCores,
+                    memoryBytes: app.memoryBytes)
+                placements[RepoLayout.placementPath(app: app.name)] = Data(
+                    try YAMLRenderer.render(record.toValue()).utf8)
                 let work = ManifestBuilder.manifestWork(app: app, cluster: cluster, decisionID: record.decisionID)
-                placements[RepoLayout.renderedPath(cluster: cluster, app: app.name)] = Data(try YAMLRenderer.render(work).utf8)
+                placements[RepoLayout.renderedPath(cluster: cluster, app: app.name)] = Data(
+                    try YAMLRenderer.render(work).utf8)
             }
         }
         rows.append(("render placements and ManifestWorks", render, "\(placements.count) files"))
         let placer = GitSignature(name: "Placer", email: "placer@placer.dev", date: Date())
         var commit: ObjectID?
-        rows.append(("commit every app's placement", try timed {
-            commit = try cache.commit(parent: tip, changes: placements, author: placer, committer: placer, message: "placer: place \(apps) apps\n")
-        }, "\(placements.count) files changed"))
+        rows.append(
+            (
+                "commit every app's placement",
+                try timed {
+                    commit = try cache.commit(
+                        parent: tip, changes: placements, author: placer, committer: placer,
+                        message: "placer: place \(apps) apps\n")
+                }, "\(placements.count) files changed"
+            ))
         guard let commit else { throw CommandFailure("the placement commit changed nothing") }
         rows.append(("push it", try timed { try cache.push(commit, toBranch: "main") }, "non-forcing"))
 
@@ -115,11 +138,13 @@ struct GitBench: AsyncParsableCommand {
             let cluster = clusters[(run + 1) % clusters.count]
             let path = RepoLayout.placementPath(app: "app-00000")
             var next: ObjectID?
-            commitOne.append(try timed {
-                next = try cache.commit(
-                    parent: fetched, changes: [path: Data("moved to \(cluster) \(run)\n".utf8)], author: placer, committer: placer,
-                    message: "placer: move app-00000\n")
-            })
+            commitOne.append(
+                try timed {
+                    next = try cache.commit(
+                        parent: fetched, changes: [path: Data("moved to \(cluster) \(run)\n".utf8)], author: placer,
+                        committer: placer,
+                        message: "placer: move app-00000\n")
+                })
             guard let next else { throw CommandFailure("one-app commit changed nothing") }
             pushOne.append(try timed { try cache.push(next, toBranch: "main") })
             current = next
@@ -134,8 +159,16 @@ struct GitBench: AsyncParsableCommand {
                 runs: applyRuns, exampleRepo: tree.exampleRepo, presets: tree.presetsDirectory,
                 folder: folder.appendingPathComponent("push-to-apply"))
             let sorted = latencies.sorted()
-            rows.append(("push → webhook → commit → apply (median)", median(latencies), "demo repo, \(latencies.count) image updates of the digital twin"))
-            rows.append(("push → webhook → commit → apply (max)", sorted.last ?? 0, "poll interval 1 h: only the webhook triggers"))
+            rows.append(
+                (
+                    "push → webhook → commit → apply (median)", median(latencies),
+                    "demo repo, \(latencies.count) image updates of the digital twin"
+                ))
+            rows.append(
+                (
+                    "push → webhook → commit → apply (max)", sorted.last ?? 0,
+                    "poll interval 1 h: only the webhook triggers"
+                ))
         }
         Console.print("placer-lab bench git --apps \(apps) --runs \(runs) --apply-runs \(applyRuns)")
         Console.print("| step | time (ms) | notes |")

@@ -21,15 +21,19 @@ enum PushToApplyBench {
         let bare = try GitRepository.initBare(at: folder.appendingPathComponent("demo.git").path)
         let files = try RepoFiles.read(directory: exampleRepo)
         let human = GitSignature(name: "Factory Engineer", email: "engineer@factory.example", date: Date())
-        _ = try bare.commit(parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
-                            message: "demo\n", updateRef: "refs/heads/main")
+        _ = try bare.commit(
+            parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
+            message: "demo\n", updateRef: "refs/heads/main")
         try bare.setHead(branch: "main")
         let daemon = try GitDaemon(baseDirectory: folder.path)
         defer { daemon.stop() }
         let url = daemon.url(repository: "demo.git")
-        let hub = EdgeSimHub(configuration: HubConfiguration(), tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
+        let hub = EdgeSimHub(
+            configuration: HubConfiguration(), tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
         try await hub.start()
-        for cluster in RepoLoader.load(files: files).clusters { try await hub.seed(ManagedClusterFactory.make(from: cluster)) }
+        for cluster in RepoLoader.load(files: files).clusters {
+            try await hub.seed(ManagedClusterFactory.make(from: cluster))
+        }
         let kubeconfig = folder.appendingPathComponent("hub.kubeconfig").path
         try hub.writeKubeconfig(to: kubeconfig)
         let client = try KubeClient(kubeconfig: try Kubeconfig.load(path: kubeconfig), fieldManager: "placer")
@@ -49,7 +53,8 @@ enum PushToApplyBench {
         let loop = ReconcileService(reconciler: reconciler, intervalSeconds: 3600, trigger: trigger, logger: quiet)
         let dashboard = DashboardServer(
             configuration: DashboardConfiguration(
-                host: "127.0.0.1", port: port, secret: webhookSecret, filter: WebhookFilter(configuration: configuration)),
+                host: "127.0.0.1", port: port, secret: webhookSecret,
+                filter: WebhookFilter(configuration: configuration)),
             trigger: trigger, isReady: { readiness.isReady }, logger: quiet)
         let group = ServiceGroup(configuration: .init(services: [loop, dashboard], logger: quiet))
         let running = Task { try await group.run() }
@@ -75,9 +80,11 @@ enum PushToApplyBench {
                 let image = "engine:1.\(run).0"
                 let edited = text.replacingCharacters(in: tagRange, with: image)
                 let start = DispatchTime.now().uptimeNanoseconds
-                guard let commit = try humanClone.commit(
-                    parent: tip, changes: ["apps/digital-twin/app.yaml": Data(edited.utf8)], author: human, committer: human,
-                    message: "twin engine \(image)\n")
+                guard
+                    let commit = try humanClone.commit(
+                        parent: tip, changes: ["apps/digital-twin/app.yaml": Data(edited.utf8)], author: human,
+                        committer: human,
+                        message: "twin engine \(image)\n")
                 else { throw CommandFailure("the edit changed nothing") }
                 try humanClone.push(commit, toBranch: "main")
                 let body = """

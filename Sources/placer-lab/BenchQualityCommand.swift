@@ -31,7 +31,10 @@ struct QualityBench: ParsableCommand {
     @Option(help: "Load trace CSV (default: bench/traces/google2019-cpu.csv of Placer's source tree).")
     var trace: String?
 
-    @Flag(help: "Give apps whose users are all in halls the selector placer.dev/site=plant-a (an OCM operator's predicate).")
+    @Flag(
+        help:
+            "Give apps whose users are all in halls the selector placer.dev/site=plant-a (an OCM operator's predicate)."
+    )
     var siteSelectors = false
 
     @Flag(help: "Print one JSON object keyed by policy name instead of the table (energy in EUR).")
@@ -43,8 +46,12 @@ struct QualityBench: ParsableCommand {
 
     func run() throws {
         let tree = SourceTree.locate()
-        guard let repoPath = repo ?? tree?.exampleRepo else { throw CommandFailure("cannot find example-repo; pass --repo") }
-        guard let tracePath = trace ?? tree.map({ $0.root.appendingPathComponent("bench/traces/google2019-cpu.csv").path })
+        guard let repoPath = repo ?? tree?.exampleRepo else {
+            throw CommandFailure("cannot find example-repo; pass --repo")
+        }
+        guard
+            let tracePath = trace
+                ?? tree.map({ $0.root.appendingPathComponent("bench/traces/google2019-cpu.csv").path })
         else { throw CommandFailure("cannot find bench/traces; pass --trace") }
         let presets = tree.map { ReconcilerConfiguration.loadPresets(from: $0.presetsDirectory) } ?? [:]
         let snapshot = RepoLoader.load(files: try RepoFiles.read(directory: repoPath), presets: presets)
@@ -99,7 +106,9 @@ enum QualityTable {
             var line = pad(name, 22)
             line += lpad("\(metrics.slaViolationMinutes)", 8)
             line += lpad(ratio(Double(metrics.slaViolationMinutes), pdlc.map { Double($0.slaViolationMinutes) }), 7)
-            line += lpad(String(format: "%.1f", metrics.p95LatencyMs), 8) + lpad(ratio(metrics.p95LatencyMs, pdlc?.p95LatencyMs), 7)
+            line +=
+                lpad(String(format: "%.1f", metrics.p95LatencyMs), 8)
+                + lpad(ratio(metrics.p95LatencyMs, pdlc?.p95LatencyMs), 7)
             line += lpad(String(format: "%.2f", metrics.energy), 8) + lpad(ratio(metrics.energy, pdlc?.energy), 7)
             line += lpad(String(format: "%.3f", metrics.migrationsPerAppHour), 10)
             line += lpad(ratio(metrics.migrationsPerAppHour, pdlc?.migrationsPerAppHour), 7)
@@ -122,7 +131,8 @@ enum QualityTable {
             }
             lines.append(
                 pad(name, 22) + lpad("\(d.unplacedMinutes)", 9) + lpad("\(d.downMinutes)", 7)
-                    + lpad("\(d.saturatedMinutes)", 10) + lpad("\(d.latencyMinutes)", 8) + lpad("\(d.migrations)", 6) + "   "
+                    + lpad("\(d.saturatedMinutes)", 10) + lpad("\(d.latencyMinutes)", 8) + lpad("\(d.migrations)", 6)
+                    + "   "
                     + spread.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
@@ -132,13 +142,17 @@ enum QualityTable {
     static func targets(_ results: [(name: String, metrics: QualityMetrics)]) -> [String] {
         guard let pdlc = results.first(where: { $0.name == "pdlc" })?.metrics else { return ["no pdlc row"] }
         var lines: [String] = []
-        if let best = results.filter({ $0.name != "pdlc" }).min(by: { $0.metrics.slaViolationMinutes < $1.metrics.slaViolationMinutes }) {
-            let share = best.metrics.slaViolationMinutes > 0
+        if let best = results.filter({ $0.name != "pdlc" }).min(by: {
+            $0.metrics.slaViolationMinutes < $1.metrics.slaViolationMinutes
+        }) {
+            let share =
+                best.metrics.slaViolationMinutes > 0
                 ? Double(pdlc.slaViolationMinutes) / Double(best.metrics.slaViolationMinutes) : .infinity
             let met = Double(pdlc.slaViolationMinutes) <= 0.6 * Double(best.metrics.slaViolationMinutes)
             lines.append(
                 "target SLA: pdlc \(pdlc.slaViolationMinutes) min = \(String(format: "%.2f", share)) × best peer "
-                    + "(\(best.name), \(best.metrics.slaViolationMinutes) min); target ≤ 0.60: \(met ? "met" : "NOT met")")
+                    + "(\(best.name), \(best.metrics.slaViolationMinutes) min); target ≤ 0.60: \(met ? "met" : "NOT met")"
+            )
         }
         let migrations = pdlc.migrationsPerAppHour
         lines.append(

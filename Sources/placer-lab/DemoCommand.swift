@@ -34,8 +34,11 @@ struct DemoCommand: AsyncParsableCommand {
         guard let tree = SourceTree.locate(from: source) else {
             throw CommandFailure("cannot find Placer's source tree (example-repo/ and policies/): pass --source DIR")
         }
-        let work = URL(fileURLWithPath: workdir ?? FileManager.default.temporaryDirectory
-            .appendingPathComponent("placer-demo-\(ProcessInfo.processInfo.processIdentifier)").path).standardizedFileURL
+        let work = URL(
+            fileURLWithPath: workdir
+                ?? FileManager.default.temporaryDirectory
+                .appendingPathComponent("placer-demo-\(ProcessInfo.processInfo.processIdentifier)").path
+        ).standardizedFileURL
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: work.path, isDirectory: &isFolder), !isFolder.boolValue {
             throw CommandFailure("--workdir \(work.path) is a file, not a folder")
@@ -55,7 +58,8 @@ struct DemoCommand: AsyncParsableCommand {
         let cloneURL = daemon.url(repository: "app-repo.git")
 
         // HTTPS with a CA generated now: the kubeconfig carries it, so Placer and stock kubectl verify the hub.
-        let hub = EdgeSimHub(configuration: HubConfiguration(), tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
+        let hub = EdgeSimHub(
+            configuration: HubConfiguration(), tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
         try await hub.start()
         let inventory = RepoLoader.load(files: try RepoFiles.read(directory: tree.exampleRepo)).clusters
         for cluster in inventory { try await hub.seed(ManagedClusterFactory.make(from: cluster)) }
@@ -85,7 +89,8 @@ struct DemoCommand: AsyncParsableCommand {
             await hub.stop()
             return
         }
-        Console.print("""
+        Console.print(
+            """
             clone URL:        \(cloneURL)
             hub kubeconfig:   \(kubeconfigPath)
               kubectl --kubeconfig \(kubeconfigPath) get manifestworks -A
@@ -97,14 +102,18 @@ struct DemoCommand: AsyncParsableCommand {
               git pull && git log -1 --stat     # Placer's placement commit
             Ctrl-C stops the demo.
             """)
-        let loop = ReconcileService(reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher) { report in
+        let loop = ReconcileService(
+            reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher
+        ) { report in
             if report.decided || !report.applied.isEmpty || !report.deleted.isEmpty {
                 Console.print("")
                 ReportPrinter.print(report)
             }
         }
-        let group = ServiceGroup(configuration: .init(
-            services: [watcher, loop], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "placer.demo")))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [watcher, loop], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "placer.demo")))
         try await group.run()
         // The hub first: it closes the client's open TLS connections, which the client would otherwise wait on
         // (about 5 s) at shutdown.

@@ -38,7 +38,9 @@ struct HubCommand: AsyncParsableCommand {
 
     func run() async throws {
         logging.bootstrap()
-        let path = kubeconfig ?? FileManager.default.temporaryDirectory
+        let path =
+            kubeconfig
+            ?? FileManager.default.temporaryDirectory
             .appendingPathComponent("placer-lab-hub-\(ProcessInfo.processInfo.processIdentifier)")
             .appendingPathComponent("hub.kubeconfig").path
         try FileManager.default.createDirectory(
@@ -59,15 +61,18 @@ struct HubCommand: AsyncParsableCommand {
             await hub.stop()
             throw CommandFailure("\(error)")
         }
-        Console.print("""
+        Console.print(
+            """
             hub URL:          \(hub.baseURL)
             hub kubeconfig:   \(path)
               kubectl --kubeconfig \(path) get managedclusters
             Ctrl-C stops the hub.
             """)
         let waiter = ClosureService { try? await gracefulShutdown() }
-        let group = ServiceGroup(configuration: .init(
-            services: [waiter], gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "placer-lab.hub")))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [waiter], gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: Logger(label: "placer-lab.hub")))
         try await group.run()
         await hub.stop()
     }

@@ -15,7 +15,8 @@ struct SourceTree {
         if let env = ProcessInfo.processInfo.environment["PLACER_HOME"] { starts.append(URL(fileURLWithPath: env)) }
         starts.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         // The real executable (through /proc/self/exe), not argv[0]: run from PATH, argv[0] is a bare "placer".
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
         starts.append(URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent())
         for start in starts {

@@ -22,10 +22,12 @@ final class WorkdirLock: @unchecked Sendable {
             throw CommandFailure("cannot open \(path): \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(
+                in: .whitespacesAndNewlines)
             close(descriptor)
             throw CommandFailure(
-                "--workdir \(folder.path) is in use by another placer-lab demo\(holder.map { " (pid \($0))" } ?? ""); stop it or pick another --workdir")
+                "--workdir \(folder.path) is in use by another placer-lab demo\(holder.map { " (pid \($0))" } ?? ""); stop it or pick another --workdir"
+            )
         }
         let pid = Data("\(ProcessInfo.processInfo.processIdentifier)\n".utf8)
         _ = ftruncate(descriptor, 0)

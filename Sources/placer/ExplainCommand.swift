@@ -9,7 +9,9 @@ import Reconciler
 struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain",
-        abstract: "Explain an app's placement: who made it (Placer or a human, with the commit), each cluster's verdict and scores, the inputs used.")
+        abstract:
+            "Explain an app's placement: who made it (Placer or a human, with the commit), each cluster's verdict and scores, the inputs used."
+    )
 
     @Argument(help: "The app (its folder name under apps/).")
     var app: String
@@ -60,27 +62,34 @@ enum ExplanationPrinter {
         if let author = explanation.authorship {
             lines.append("made by: \(author.summary), \(ISO8601DateFormatter().string(from: author.date))")
             if !author.byPlacer {
-                lines.append(author.honoured
-                    ? "  a human decision: Placer keeps it until apps/\(app)/ changes or the placement says pinned: false"
-                    : "  a human's commit, no longer binding (apps/\(app)/ changed since, or pinned: false)")
+                lines.append(
+                    author.honoured
+                        ? "  a human decision: Placer keeps it until apps/\(app)/ changes or the placement says pinned: false"
+                        : "  a human's commit, no longer binding (apps/\(app)/ changed since, or pinned: false)")
             }
         }
         for error in explanation.errors { lines.append("invalid: \(error) (the last good placement stays)") }
         guard let decision = explanation.decision else { return lines }
         lines.append("")
-        lines.append("decision now: \(decision.cluster ?? "none")\(decision.cluster == explanation.record?.cluster ? " (unchanged)" : "")")
+        lines.append(
+            "decision now: \(decision.cluster ?? "none")\(decision.cluster == explanation.record?.cluster ? " (unchanged)" : "")"
+        )
         for reason in decision.reasons { lines.append("  - \(reason)") }
         let weights = explanation.weights.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         if !weights.isEmpty {
-            lines.append("weights (\(decision.app.qosClass.rawValue)): " + weights.map { "\($0.key)=\(trim($0.value))" }.joined(separator: " "))
+            lines.append(
+                "weights (\(decision.app.qosClass.rawValue)): "
+                    + weights.map { "\($0.key)=\(trim($0.value))" }.joined(separator: " "))
         }
         lines.append("")
         lines.append("clusters:")
         let plugins = Set(decision.candidates.flatMap(\.scores.keys)).sorted()
         for candidate in decision.candidates {
             let marker = candidate.cluster == decision.cluster ? "*" : " "
-            let scores = plugins.map { "\($0)=\(candidate.scores[$0].map { trim($0, digits: 1) } ?? "-")" }.joined(separator: " ")
-            lines.append("\(marker) \(candidate.cluster): feasible, total \(trim(candidate.total, digits: 1)): \(scores)")
+            let scores = plugins.map { "\($0)=\(candidate.scores[$0].map { trim($0, digits: 1) } ?? "-")" }.joined(
+                separator: " ")
+            lines.append(
+                "\(marker) \(candidate.cluster): feasible, total \(trim(candidate.total, digits: 1)): \(scores)")
             for (plugin, detail) in (decision.details[candidate.cluster] ?? [:]).sorted(by: { $0.key < $1.key }) {
                 lines.append("      \(plugin): \(detail)")
             }
@@ -91,7 +100,10 @@ enum ExplanationPrinter {
         lines.append("")
         lines.append("inputs:")
         for cluster in explanation.clusters {
-            var parts = ["source \(cluster.source.isEmpty ? "inventory" : cluster.source)", cluster.available ? "available" : "UNAVAILABLE"]
+            var parts = [
+                "source \(cluster.source.isEmpty ? "inventory" : cluster.source)",
+                cluster.available ? "available" : "UNAVAILABLE",
+            ]
             if let telemetry = cluster.telemetry {
                 for (metric, source) in telemetry.sources.sorted(by: { $0.key < $1.key }) {
                     let age = telemetry.ageSeconds[metric].map { " \(Int($0.rounded())) s old" } ?? ""

@@ -17,10 +17,14 @@ struct RepoOptions: ParsableArguments {
     @Option(help: "Folder for Placer's cache of the repo (default: ~/.cache/placer/<digest of the URL>).")
     var cacheDir: String?
 
-    @Option(help: "Folder of policy presets (*.yaml) replacing the shipped ones (default: the presets built into placer).")
+    @Option(
+        help: "Folder of policy presets (*.yaml) replacing the shipped ones (default: the presets built into placer).")
     var presetsDir: String?
 
-    @Option(help: "This Placer instance's owner label value (placer.dev/owner) on everything it writes on the hub; prune, drift correction and status touch only objects carrying it. Default: <repo name>-<branch>-<8 hex of SHA-256 of URL#branch>.")
+    @Option(
+        help:
+            "This Placer instance's owner label value (placer.dev/owner) on everything it writes on the hub; prune, drift correction and status touch only objects carrying it. Default: <repo name>-<branch>-<8 hex of SHA-256 of URL#branch>."
+    )
     var instance: String?
 
     @OptionGroup var git: GitOptions
@@ -34,13 +38,19 @@ struct RepoOptions: ParsableArguments {
         // A local path that does not exist would reach libgit2 as an "unsupported URL protocol".
         let scpLike = repo.range(of: #"^[^/:]+@[^/:]+:"#, options: .regularExpression) != nil
         if !repo.contains("://"), !scpLike, !FileManager.default.fileExists(atPath: repo) {
-            throw CommandFailure("--repo \(repo): no such folder, and not a URL (file://, git://, ssh://, https:// or user@host:path)")
-        }
-        if pushes, commit?.mode != .propose, let state = GitRepository.workTreeState(at: repo), state.checkedOutBranch == branch {
             throw CommandFailure(
-                "--repo \(repo) is a non-bare repository with \(branch) checked out, so a push to it is refused; point --repo at a bare repository or a served URL (git://, ssh://, https://), or use `placer plan` to see the decision")
+                "--repo \(repo): no such folder, and not a URL (file://, git://, ssh://, https:// or user@host:path)")
         }
-        let cache = cacheDir ?? FileManager.default.homeDirectoryForCurrentUser
+        if pushes, commit?.mode != .propose, let state = GitRepository.workTreeState(at: repo),
+            state.checkedOutBranch == branch
+        {
+            throw CommandFailure(
+                "--repo \(repo) is a non-bare repository with \(branch) checked out, so a push to it is refused; point --repo at a bare repository or a served URL (git://, ssh://, https://), or use `placer plan` to see the decision"
+            )
+        }
+        let cache =
+            cacheDir
+            ?? FileManager.default.homeDirectoryForCurrentUser
             .appendingPathComponent(".cache/placer/\(Digests.short(repo + "#" + branch))").path
         var configuration = ReconcilerConfiguration(
             repoURL: repo, branch: branch, cacheDirectory: cache,
@@ -56,7 +66,9 @@ struct RepoOptions: ParsableArguments {
         }
         if let instance {
             guard Ownership.isValidInstance(instance) else {
-                throw CommandFailure("--instance \(instance): not a Kubernetes label value (at most 63 of A-Z a-z 0-9 . _ -, alphanumeric at both ends)")
+                throw CommandFailure(
+                    "--instance \(instance): not a Kubernetes label value (at most 63 of A-Z a-z 0-9 . _ -, alphanumeric at both ends)"
+                )
             }
             configuration.instance = instance
         }
@@ -81,19 +93,30 @@ struct CommitOptions: ParsableArguments {
     @Option(help: "Author e-mail on Placer's commits (default: the committer's).")
     var authorEmail: String? = nil
 
-    @Option(help: "File with the commit message template; placeholders {{summary}} {{changes}} {{apps}} {{branch}} {{source}} {{mode}}. The Placer-* trailers are always appended.")
+    @Option(
+        help:
+            "File with the commit message template; placeholders {{summary}} {{changes}} {{apps}} {{branch}} {{source}} {{mode}}. The Placer-* trailers are always appended."
+    )
     var messageTemplateFile: String? = nil
 
-    @Option(help: "commit: push placements to the tracked branch and apply them; propose: push them to --proposal-branch for review and apply only what the tracked branch holds.")
+    @Option(
+        help:
+            "commit: push placements to the tracked branch and apply them; propose: push them to --proposal-branch for review and apply only what the tracked branch holds."
+    )
     var mode: ReconcilerConfiguration.Mode = .commit
 
     @Option(help: "The review branch for --mode propose.")
     var proposalBranch = "placer/proposals"
 
-    @Flag(help: "Allow one reconcile to prune more than 30% of the apps (or of this instance's ManifestWorks on the hub).")
+    @Flag(
+        help: "Allow one reconcile to prune more than 30% of the apps (or of this instance's ManifestWorks on the hub)."
+    )
     var allowMassPrune = false
 
-    @Flag(help: "Confirm that a tree with no apps/ folder or no loadable app is meant: without it the loop stalls and deletes nothing while the hub holds this instance's ManifestWorks.")
+    @Flag(
+        help:
+            "Confirm that a tree with no apps/ folder or no loadable app is meant: without it the loop stalls and deletes nothing while the hub holds this instance's ManifestWorks."
+    )
     var allowEmptyPrune = false
 
     /// The message template's text, read from ``messageTemplateFile``.
@@ -111,7 +134,9 @@ extension ReconcilerConfiguration.Mode: ExpressibleByArgument {}
 
 /// The OCM hub.
 struct HubOptions: ParsableArguments {
-    @Option(help: "kubeconfig of the OCM hub cluster (default: as kubectl finds it: KUBECONFIG, ~/.kube/config, in-cluster).")
+    @Option(
+        help:
+            "kubeconfig of the OCM hub cluster (default: as kubectl finds it: KUBECONFIG, ~/.kube/config, in-cluster).")
     var hubKubeconfig: String?
 
     @Option(help: "kubeconfig context to use (default: current-context).")
@@ -121,7 +146,8 @@ struct HubOptions: ParsableArguments {
     var decisionNamespace: String?
 
     func client() throws -> KubeClient {
-        let kubeconfig = try hubKubeconfig.map { try Kubeconfig.load(path: $0, context: context) }
+        let kubeconfig =
+            try hubKubeconfig.map { try Kubeconfig.load(path: $0, context: context) }
             ?? Kubeconfig.load(context: context)
         return try KubeClient(kubeconfig: kubeconfig, fieldManager: "placer")
     }

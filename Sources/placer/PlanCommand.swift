@@ -5,7 +5,8 @@ import Reconciler
 
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Decide, then print the diff of placements/ and rendered/ without committing or applying.")
+        commandName: "plan",
+        abstract: "Decide, then print the diff of placements/ and rendered/ without committing or applying.")
 
     @OptionGroup var repo: RepoOptions
     @OptionGroup var commit: CommitOptions
@@ -24,7 +25,9 @@ struct PlanCommand: AsyncParsableCommand {
             // Placer reads commits, never a work tree: say so before a diff that ignores the edits.
             let count = state.uncommittedPaths.count
             let shown = state.uncommittedPaths.prefix(3).joined(separator: ", ") + (count > 3 ? ", …" : "")
-            Console.print("note: \(repo.repo) has \(count) uncommitted change\(count == 1 ? "" : "s") (\(shown)); planning the committed tip of \(repo.branch)")
+            Console.print(
+                "note: \(repo.repo) has \(count) uncommitted change\(count == 1 ? "" : "s") (\(shown)); planning the committed tip of \(repo.branch)"
+            )
         }
         let reconciler = try Reconciler(configuration: configuration, hub: client)
         do {
@@ -33,7 +36,9 @@ struct PlanCommand: AsyncParsableCommand {
                 Console.print("no changes")
             } else {
                 // The would-be commit message first (what moves where and why), then the diff.
-                Console.print(summary.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n"))
+                Console.print(
+                    summary.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(
+                        separator: "\n"))
                 Console.print(diff, terminator: "")
             }
             for error in report.errors { Console.print("error: \(error)") }

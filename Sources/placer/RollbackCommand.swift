@@ -16,7 +16,9 @@ import Subprocess
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback",
-        abstract: "Put an app back where it was (before its last placement change, or as of --to REV) in a commit Placer then honours as a human decision.")
+        abstract:
+            "Put an app back where it was (before its last placement change, or as of --to REV) in a commit Placer then honours as a human decision."
+    )
 
     @Argument(help: "The app (its folder name under apps/).")
     var app: String
@@ -24,7 +26,10 @@ struct RollbackCommand: AsyncParsableCommand {
     @Option(help: "Restore the placement as of this commit (full id or a unique prefix of 7+ hex digits).")
     var to: String?
 
-    @Option(help: "Author of the rollback commit, as \"Name <email>\" (default: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else git config user.name/user.email).")
+    @Option(
+        help:
+            "Author of the rollback commit, as \"Name <email>\" (default: GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL, else git config user.name/user.email)."
+    )
     var author: String?
 
     @OptionGroup var repo: RepoOptions
@@ -35,8 +40,12 @@ struct RollbackCommand: AsyncParsableCommand {
         let reconciler = try Reconciler(configuration: repo.configuration(), hub: nil)
         do {
             let result = try await reconciler.rollback(app: app, to: to, author: try await signature())
-            Console.print("\(app): \(result.fromCluster ?? "unplaced") → \(result.toCluster ?? "unplaced") (placement of \(result.restoredFrom.prefix(12)))")
-            Console.print("pushed \(result.commit.prefix(12)) to \(repo.branch); Placer applies it on its next reconcile and keeps it until apps/\(app)/ changes")
+            Console.print(
+                "\(app): \(result.fromCluster ?? "unplaced") → \(result.toCluster ?? "unplaced") (placement of \(result.restoredFrom.prefix(12)))"
+            )
+            Console.print(
+                "pushed \(result.commit.prefix(12)) to \(repo.branch); Placer applies it on its next reconcile and keeps it until apps/\(app)/ changes"
+            )
         } catch let error as RollbackError {
             throw CommandFailure(error.description)
         } catch let error as ReconcileError {
@@ -64,7 +73,8 @@ struct RollbackCommand: AsyncParsableCommand {
             let email = environment["GIT_AUTHOR_EMAIL"] ?? configuredEmail
         else {
             throw CommandFailure(
-                "who is rolling back? give --author \"Name <email>\", or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, or git config user.name and user.email")
+                "who is rolling back? give --author \"Name <email>\", or set GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, or git config user.name and user.email"
+            )
         }
         return GitSignature(name: name, email: email, date: Date())
     }

@@ -31,7 +31,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Namespace of the leader Lease on the hub.")
     var leaseNamespace = "placer"
 
-    @Option(help: "Name of the leader Lease (default: the instance name, so instances for other repos or branches do not wait for each other).")
+    @Option(
+        help:
+            "Name of the leader Lease (default: the instance name, so instances for other repos or branches do not wait for each other)."
+    )
     var leaseName: String?
 
     @Option(help: "Lease duration: how long a standby waits for a silent leader before taking over (e.g. 15s).")
@@ -45,7 +48,8 @@ struct RunCommand: AsyncParsableCommand {
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
         let watcher = ClusterInventoryWatcher(hub: client)
-        let collector = telemetry.prometheusURL == nil ? nil : try TelemetryCollector(configuration: telemetry.configuration())
+        let collector =
+            telemetry.prometheusURL == nil ? nil : try TelemetryCollector(configuration: telemetry.configuration())
         let reconciler = try Reconciler(
             configuration: configuration, hub: client, inventoryWatcher: watcher, telemetry: collector)
         let trigger = ReconcileTrigger()
@@ -63,13 +67,16 @@ struct RunCommand: AsyncParsableCommand {
             services.append(DashboardServer(configuration: dashboard, trigger: trigger, isReady: { readiness.isReady }))
         }
         if collector != nil {
-            services.append(MetricsWatcher(reconciler: reconciler, trigger: trigger, intervalSeconds: metricsInterval.seconds))
+            services.append(
+                MetricsWatcher(reconciler: reconciler, trigger: trigger, intervalSeconds: metricsInterval.seconds))
         }
         if leaderElection {
             let seconds = max(3, Int(leaseDuration.seconds.rounded()))
-            let identity = "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+            let identity =
+                "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
             let elector = try LeaderElector(
-                client: client, namespace: leaseNamespace, name: leaseName ?? configuration.instance.lowercased(), identity: identity,
+                client: client, namespace: leaseNamespace, name: leaseName ?? configuration.instance.lowercased(),
+                identity: identity,
                 leaseDurationSeconds: seconds, renewDeadlineSeconds: Double(seconds) * 2 / 3,
                 retryPeriodSeconds: Double(seconds) / 7.5)
             services.append(LeaderElectedService(elector: elector, service: loop))

@@ -20,7 +20,8 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The app repo folder (holding apps/, policies/, clusters/), or any folder of manifests.")
     var path: String
 
-    @Option(help: "Folder of policy presets (*.yaml) replacing the shipped ones (default: the presets built into placer).")
+    @Option(
+        help: "Folder of policy presets (*.yaml) replacing the shipped ones (default: the presets built into placer).")
     var presetsDir: String?
 
     @Flag(help: "Also print warnings (app repos; a manifest folder's warnings and notes are always printed).")

@@ -57,14 +57,19 @@ import Testing
             "apps/chart/templates/deployment.yaml": "metadata:\n  name: {{ .Release.Name }}\n",
         ])
         let error = try #require(snapshot.invalidApps["chart"]?.first)
-        #expect(error.description == "apps/chart/Chart.yaml:1:1: Helm charts are not supported: render the chart (helm template) and commit the output")
+        #expect(
+            error.description
+                == "apps/chart/Chart.yaml:1:1: Helm charts are not supported: render the chart (helm template) and commit the output"
+        )
     }
 
     @Test func aManifestWorkOverOCMsLimitIsRefused() throws {
         let big = String(repeating: "x", count: 520_000)
         let snapshot = Self.load([
-            "apps/big/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: \(big)\n",
-            "apps/small/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n  blob: x\n",
+            "apps/big/configmap.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n  blob: \(big)\n",
+            "apps/small/configmap.yaml":
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n  blob: x\n",
         ])
         let error = try #require(snapshot.invalidApps["big"]?.first)
         #expect(error.message.contains("over OCM's ManifestWork limit of 512000"))
@@ -73,9 +78,11 @@ import Testing
 
     @Test func objectNamesFollowApimachineryRules() throws {
         let snapshot = Self.load([
-            "apps/a/deployment.yaml": Self.deployment.replacingOccurrences(of: "name: web\nspec", with: "name: Web_Server\nspec"),
+            "apps/a/deployment.yaml": Self.deployment.replacingOccurrences(
+                of: "name: web\nspec", with: "name: Web_Server\nspec"),
             "apps/b/service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web.shop\nspec: {}\n",
-            "apps/c/rbac.yaml": "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: system:placer:reader\nrules: []\n",
+            "apps/c/rbac.yaml":
+                "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: system:placer:reader\nrules: []\n",
             "apps/d/configmap.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web.shop.config\n",
         ])
         let deploymentError = try #require(snapshot.invalidApps["a"]?.first)
@@ -87,7 +94,9 @@ import Testing
 
     @Test func negativeOrUnreadableRequestsAreRefusedAtTheirValue() throws {
         let negative = Self.deployment.replacingOccurrences(of: "cpu: 250m", with: "cpu: -3")
-        let unreadable = Self.deployment.replacingOccurrences(of: "{requests: {cpu: 250m, memory: 64Mi}}", with: "\n                  requests:\n                    cpu: lots")
+        let unreadable = Self.deployment.replacingOccurrences(
+            of: "{requests: {cpu: 250m, memory: 64Mi}}",
+            with: "\n                  requests:\n                    cpu: lots")
         let snapshot = Self.load(["apps/neg/deployment.yaml": negative, "apps/bad/deployment.yaml": unreadable])
         let negativeError = try #require(snapshot.invalidApps["neg"]?.first)
         #expect(negativeError.message == "cpu -3 is negative")

@@ -55,12 +55,15 @@ import Testing
         #expect(channel.frameSizeBytes == 100)
         #expect(channel.sendIntervalMilliseconds == 500)
         let messages = warnings.map(\.description)
-        #expect(messages.contains { $0.hasPrefix("apps/shop/app.yaml:19:15: warning: unknown channel field \"colour\"") }, "\(messages)")
+        #expect(
+            messages.contains { $0.hasPrefix("apps/shop/app.yaml:19:15: warning: unknown channel field \"colour\"") },
+            "\(messages)")
         #expect(messages.contains { $0.contains("unknown channel setting \"jitter\"") })
     }
 
     @Test func emptyFailureToleranceIsUnsetWithAWarning() throws {
-        let (app, warnings) = try Self.parse(Self.app.replacingOccurrences(of: "appFailureTolerance: Medium", with: "appFailureTolerance: \"\""))
+        let (app, warnings) = try Self.parse(
+            Self.app.replacingOccurrences(of: "appFailureTolerance: Medium", with: "appFailureTolerance: \"\""))
         #expect(app.failureTolerance == nil)
         #expect(warnings.contains { $0.message == "empty appFailureTolerance read as unset" })
     }
@@ -69,7 +72,10 @@ import Testing
         for (replace, with, expected) in [
             ("serviceClass: ASSURED", "serviceClass: GOLD", "serviceClass \"GOLD\" is not BESTEFFORT or ASSURED"),
             ("frameSize: \"100\"", "frameSize: big", "frameSize \"big\" is not a number of bytes"),
-            ("minBandwidth: 5M", "minBandwidth: fast", "minBandwidth \"fast\" is not bits per second (\"5M\", \"500k\")"),
+            (
+                "minBandwidth: 5M", "minBandwidth: fast",
+                "minBandwidth \"fast\" is not bits per second (\"5M\", \"500k\")"
+            ),
             ("nwbandwidth: \"1.2\"", "nwbandwidth: lots", "nwbandwidth \"lots\" is not a number of Mbit/s"),
         ] {
             #expect(throws: ModelError.self) { try Self.parse(Self.app.replacingOccurrences(of: replace, with: with)) }
@@ -83,7 +89,8 @@ import Testing
     }
 
     @Test func theOlderLowerCaseFormatIsRefused() throws {
-        let older = Self.app.replacingOccurrences(of: "  qosClass: Silver\n", with: "  qosClass: Silver\n  required-resources: {cpu: 1}\n")
+        let older = Self.app.replacingOccurrences(
+            of: "  qosClass: Silver\n", with: "  qosClass: Silver\n  required-resources: {cpu: 1}\n")
         #expect(throws: ModelError.self) { try Self.parse(older) }
         do {
             _ = try Self.parse(older)

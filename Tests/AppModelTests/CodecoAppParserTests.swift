@@ -16,18 +16,18 @@ func parseCodeco(_ yaml: String, directory: String = "demo") throws -> (app: App
 func camDocument(
     specHead: String = "  appName: demo-app\n  qosClass: Silver\n",
     services: String = """
-          - serviceName: web
-            nwlatency: "15"
-            podspec:
-              containers:
-              - name: web
-                image: example/web:1
-                resources:
-                  requests:
-                    cpu: 500m
-                    memory: 4Gi
+      - serviceName: web
+        nwlatency: "15"
+        podspec:
+          containers:
+          - name: web
+            image: example/web:1
+            resources:
+              requests:
+                cpu: 500m
+                memory: 4Gi
 
-        """
+    """
 ) -> String {
     """
     apiVersion: codeco.he-codeco.eu/v1alpha1
@@ -69,7 +69,8 @@ func camDocument(
             memoryBytes: 2 * gibibyte + 3 * 128 * mebibyte, latencyBudget: 10, energyLimit: 50, profile: "Greenness",
             chanelNameWarnings: 0, schedulerWarnings: 0),
         "gkoukis_codecoapp-bookinfo-cam.yaml": .init(
-            qos: .bestEffort, services: ["details", "ratings", "reviews-v1", "reviews-v2", "reviews-v3", "productpage"],
+            qos: .bestEffort,
+            services: ["details", "ratings", "reviews-v1", "reviews-v2", "reviews-v3", "productpage"],
             cpuCores: 1 + 5 * 0.1, memoryBytes: 2 * gibibyte + 5 * 128 * mebibyte, latencyBudget: 10, energyLimit: 50,
             profile: "Greenness", chanelNameWarnings: 0, schedulerWarnings: 6),
     ]
@@ -155,7 +156,10 @@ func camDocument(
         #expect(warning.file == "apps/demo/app.yaml")
         #expect(warning.line == lineOf("chanelName", in: yaml))
         #expect(warning.description.contains("warning: "))
-        #expect(app.peerChannels == [PeerChannel(app: "database", service: "db", maxDelayMilliseconds: nil, minBandwidthBitsPerSecond: nil)])
+        #expect(
+            app.peerChannels == [
+                PeerChannel(app: "database", service: "db", maxDelayMilliseconds: nil, minBandwidthBitsPerSecond: nil)
+            ])
     }
 
     @Test func qosSchedulerNameIsDroppedWithAWarning() throws {
@@ -329,29 +333,31 @@ func camDocument(
     }
 
     @Test func templatedServiceNameIsRefused() throws {
-        let yaml = camDocument(services: """
-              - serviceName: "svc-{{ .Replica }}"
-                podspec:
-                  containers:
-                  - name: web
-                    image: example/web:1
+        let yaml = camDocument(
+            services: """
+                  - serviceName: "svc-{{ .Replica }}"
+                    podspec:
+                      containers:
+                      - name: web
+                        image: example/web:1
 
-            """)
+                """)
         let error = try #require(modelError { try parseCodeco(yaml) })
         #expect(error.message.contains("template"))
         #expect(error.line == lineOf("{{ .Replica }}", in: yaml))
     }
 
     @Test func shellVariablesInArgsAreNotTemplates() throws {
-        let yaml = camDocument(services: """
-              - serviceName: web
-                podspec:
-                  containers:
-                  - name: web
-                    image: example/web:1
-                    args: ["--home=$HOME", "$(POD_IP)"]
+        let yaml = camDocument(
+            services: """
+                  - serviceName: web
+                    podspec:
+                      containers:
+                      - name: web
+                        image: example/web:1
+                        args: ["--home=$HOME", "$(POD_IP)"]
 
-            """)
+                """)
         #expect(throws: Never.self) { try parseCodeco(yaml) }
     }
 
@@ -362,14 +368,15 @@ func camDocument(
     }
 
     @Test func invalidServiceNameIsRefused() throws {
-        let yaml = camDocument(services: """
-              - serviceName: Web_Frontend
-                podspec:
-                  containers:
-                  - name: web
-                    image: example/web:1
+        let yaml = camDocument(
+            services: """
+                  - serviceName: Web_Frontend
+                    podspec:
+                      containers:
+                      - name: web
+                        image: example/web:1
 
-            """)
+                """)
         let error = try #require(modelError { try parseCodeco(yaml) })
         #expect(error.line == lineOf("Web_Frontend", in: yaml))
     }

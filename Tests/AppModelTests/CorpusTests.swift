@@ -40,7 +40,8 @@ import Testing
             let first = (0..<min(got.count, want.count)).first { got[$0] != want[$0] } ?? min(got.count, want.count)
             let gotLine = first < got.count ? String(got[first]) : "<end>"
             let wantLine = first < want.count ? String(want[first]) : "<end>"
-            Issue.record("""
+            Issue.record(
+                """
                 corpus validation differs from Golden/validate-corpus.txt at line \(first + 1):
                   golden: \(wantLine)
                   now:    \(gotLine)
@@ -58,7 +59,8 @@ import Testing
         for path in paths {
             let mentions = report.findings.filter { $0.path == path }
             // Each file gets a note (its documents, or why it was skipped), a warning or an error with a position.
-            let accounted = mentions.contains { $0.severity == .note || ($0.severity == .error && $0.position != nil) }
+            let accounted =
+                mentions.contains { $0.severity == .note || ($0.severity == .error && $0.position != nil) }
                 || mentions.contains { $0.message.hasPrefix("kustomization:") }
             #expect(accounted, "\(path) is not accounted for: \(mentions.map(\.description))")
         }
@@ -90,15 +92,17 @@ import Testing
         let document = try #require(try YAMLLoader.load(data, file: path).first)
         let selector = try #require(document.value[path: "spec.podSelector"])
         #expect(selector["matchExpressions"]?.arrayValue?.first?["values"]?.arrayValue?.count == 8)
-        let ingress = document.value[path: "spec.ingress"]?.arrayValue?.first?["from"]?.arrayValue?.first?["podSelector"]
+        let ingress = document.value[path: "spec.ingress"]?.arrayValue?.first?["from"]?.arrayValue?.first?[
+            "podSelector"]
         let egress = document.value[path: "spec.egress"]?.arrayValue?.first?["to"]?.arrayValue?.first?["podSelector"]
         #expect(ingress == selector)
         #expect(egress == selector)
         // The unquoted `{{ .ClusterManagerNamespace }}` is a nested flow mapping, so the namespace is refused precisely.
         let findings = try Self.report().findings.filter { $0.path == path }
-        #expect(findings.contains {
-            $0.position?.line == 9 && $0.message.hasPrefix("metadata.namespace must be a string, found a mapping")
-        })
+        #expect(
+            findings.contains {
+                $0.position?.line == 9 && $0.message.hasPrefix("metadata.namespace must be a string, found a mapping")
+            })
     }
 
     @Test func tabIndentedJSONLoadsAndIsRefusedOnlyAsNotAnObject() throws {
@@ -111,17 +115,20 @@ import Testing
         #expect(device?["id"] == .string("testdevice"))
         #expect(device?["Power_Status"] == .string("ON"))
         let findings = try Self.report().findings.filter { $0.path == path && $0.severity == .error }
-        #expect(findings.map(\.description) == [
-            "\(path):1:1: document 1 is not a Kubernetes object: no apiVersion or kind (keys: added_devices)"
-        ])
+        #expect(
+            findings.map(\.description) == [
+                "\(path):1:1: document 1 is not a Kubernetes object: no apiVersion or kind (keys: added_devices)"
+            ])
     }
 
     @Test func partiallyValidSecondDocumentHasAPreciseError() throws {
         let path = "argo-cd/reposerver/repository/testdata/partially-valid-yaml/partially-valid.yaml"
         let errors = try Self.report().findings.filter { $0.path == path && $0.severity == .error }
-        #expect(errors.contains {
-            $0.description == "\(path):4:1: document 2 is not a Kubernetes object: no apiVersion or kind (keys: invalid)"
-        }, "\(errors.map(\.description))")
+        #expect(
+            errors.contains {
+                $0.description
+                    == "\(path):4:1: document 2 is not a Kubernetes object: no apiVersion or kind (keys: invalid)"
+            }, "\(errors.map(\.description))")
         // The first document (a ConfigMap without metadata) is refused too, at its own line.
         #expect(errors.contains { $0.position?.line == 1 && $0.message.contains("has no metadata.name") })
     }
@@ -131,7 +138,8 @@ import Testing
         let data = try #require(try Self.files()[path])
         let documents = try YAMLLoader.load(data, file: path)
         // What the file holds: a CRD, then Dummy dummy-crd-instance in default, in kube-system, and without namespace.
-        #expect(documents.map { $0.value["metadata"]?["namespace"]?.stringValue } == [nil, "default", "kube-system", nil])
+        #expect(
+            documents.map { $0.value["metadata"]?["namespace"]?.stringValue } == [nil, "default", "kube-system", nil])
         #expect(Set(documents.dropFirst().map { $0.value[path: "metadata.name"] }) == [.string("dummy-crd-instance")])
         let findings = try Self.report().findings.filter { $0.path == path }
         #expect(!findings.contains { $0.severity == .error }, "\(findings.map(\.description))")
@@ -140,9 +148,11 @@ import Testing
     }
 
     @Test func aRealDuplicateIsAnErrorNamingBothLines() throws {
-        let yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
+        let yaml =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n"
         let report = FolderValidator.validate(files: ["x.yaml": Data(yaml.utf8)])
-        #expect(report.findings.map(\.description).contains("x.yaml:9:9: duplicate object ConfigMap a (also at line 4)"))
+        #expect(
+            report.findings.map(\.description).contains("x.yaml:9:9: duplicate object ConfigMap a (also at line 4)"))
         #expect(report.invalidCount == 1)
     }
 
@@ -155,12 +165,17 @@ import Testing
         let template = report.findings.filter { $0.path == "\(chart)/templates/frontend.yaml" }
         #expect(template.count == 1)
         #expect(template.first?.message.hasPrefix("skipped: Helm template") == true)
-        #expect(report.findings.contains { $0.path == "\(chart)/values.yaml" && $0.message.hasPrefix("skipped: Helm values") })
+        #expect(
+            report.findings.contains {
+                $0.path == "\(chart)/values.yaml" && $0.message.hasPrefix("skipped: Helm values")
+            })
     }
 
     @Test func utf16CRLFAndOddInputsNeverCrash() throws {
         var utf16 = Data([0xFF, 0xFE])
-        utf16.append("apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: on\r\n".data(using: .utf16LittleEndian) ?? Data())
+        utf16.append(
+            "apiVersion: v1\r\nkind: ConfigMap\r\nmetadata:\r\n  name: on\r\n".data(using: .utf16LittleEndian) ?? Data()
+        )
         let files: [String: Data] = [
             "utf16.yaml": utf16, "empty.yaml": Data(), "binary.json": Data([0xFF, 0x00, 0xC3]),
             "list.yml": Data("- a\n- b\n".utf8), "tpl.yaml": Data("{{- if .Values.x }}\nkind: {{ .Kind }}\n".utf8),
@@ -168,7 +183,10 @@ import Testing
         let report = FolderValidator.validate(files: files)
         #expect(report.fileCount == 5)
         let lines = report.findings.map(\.description)
-        #expect(lines.contains("utf16.yaml:4:9: warning: unquoted on reads as bool true under YAML 1.1; quote it if you mean the string"))
+        #expect(
+            lines.contains(
+                "utf16.yaml:4:9: warning: unquoted on reads as bool true under YAML 1.1; quote it if you mean the string"
+            ))
         #expect(lines.contains("utf16.yaml:4:9: metadata.name must be a string, found a boolean"))
         #expect(lines.contains("empty.yaml: note: no documents (empty or comment-only file)"))
         #expect(lines.contains { $0.hasPrefix("binary.json:1:1: file is neither UTF-8") })
@@ -180,7 +198,8 @@ import Testing
 /// Every value of member `key` anywhere in `value`.
 private func collect(_ key: String, in value: Value) -> [Value] {
     switch value {
-    case let .object(pairs): return pairs.flatMap { $0.0 == key ? [$0.1] + collect(key, in: $0.1) : collect(key, in: $0.1) }
+    case let .object(pairs):
+        return pairs.flatMap { $0.0 == key ? [$0.1] + collect(key, in: $0.1) : collect(key, in: $0.1) }
     case let .array(items): return items.flatMap { collect(key, in: $0) }
     default: return []
     }

@@ -43,7 +43,8 @@ import Testing
         let url = corpus.appendingPathComponent("flux2-kustomize-helm-example/apps/base/podinfo/release.yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
         #expect(text.contains("    redis:\n"))
-        return text.replacingOccurrences(of: "    redis:\n", with: "    existingSecret: \"{{ .Release.Name }}-secret\"\n    redis:\n")
+        return text.replacingOccurrences(
+            of: "    redis:\n", with: "    existingSecret: \"{{ .Release.Name }}-secret\"\n    redis:\n")
     }
 
     // MARK: item 5
@@ -61,8 +62,11 @@ import Testing
         #expect(folder.errorCount == 0, "\(folder.rendered())")
         // Annotations, args and env values are data too.
         let annotated = AppFolderTests.deployment
-            .replacingOccurrences(of: "  name: web\nspec", with: "  name: web\n  annotations:\n    note: \"{{ owner }}\"\nspec")
-            .replacingOccurrences(of: "image: nginx:1.27", with: "image: nginx:1.27\n        args: [\"--greeting={{ .Name }}\"]")
+            .replacingOccurrences(
+                of: "  name: web\nspec", with: "  name: web\n  annotations:\n    note: \"{{ owner }}\"\nspec"
+            )
+            .replacingOccurrences(
+                of: "image: nginx:1.27", with: "image: nginx:1.27\n        args: [\"--greeting={{ .Name }}\"]")
         #expect(Self.load(["apps/web/d.yaml": annotated]).invalidApps.isEmpty)
     }
 
@@ -70,12 +74,17 @@ import Testing
         // A non-string field: unquoted, `{{.Replica}}` is a mapping used as a key, which kubectl refuses to read.
         let replicas = AppFolderTests.deployment.replacingOccurrences(of: "replicas: 2", with: "replicas: {{.Replica}}")
         let error = try #require(Self.load(["apps/web/d.yaml": replicas]).invalidApps["web"]?.first)
-        #expect(error.description == "apps/web/d.yaml:\(lineOf("replicas:", in: replicas) ?? 0):13: unrendered template placeholder: render it before committing")
+        #expect(
+            error.description
+                == "apps/web/d.yaml:\(lineOf("replicas:", in: replicas) ?? 0):13: unrendered template placeholder: render it before committing"
+        )
         // Quoted, it is a string where a number belongs.
-        let quoted = AppFolderTests.deployment.replacingOccurrences(of: "replicas: 2", with: "replicas: \"{{.Replica}}\"")
+        let quoted = AppFolderTests.deployment.replacingOccurrences(
+            of: "replicas: 2", with: "replicas: \"{{.Replica}}\"")
         #expect(Self.load(["apps/web/d.yaml": quoted]).invalidApps["web"]?.first?.message.contains("template") == true)
         // Names, namespaces, images and label values have formats the API server checks.
-        let label = AppFolderTests.deployment.replacingOccurrences(of: "labels: {app: web}", with: "labels: {app: \"{{ .App }}\"}")
+        let label = AppFolderTests.deployment.replacingOccurrences(
+            of: "labels: {app: web}", with: "labels: {app: \"{{ .App }}\"}")
         let labelError = try #require(Self.load(["apps/web/d.yaml": label]).invalidApps["web"]?.first)
         #expect(labelError.line == lineOf("{{ .App }}", in: label))
         // A Helm chart's templates are refused with the chart.
@@ -108,22 +117,29 @@ import Testing
             "apps/web/d.yaml": AppFolderTests.deployment,
         ])
         let error = try #require(snapshot.invalidApps["shop"]?.first)
-        #expect(error.description == "apps/shop/settings.yaml:7:12: data.country: value resolves to a boolean; quote it")
+        #expect(
+            error.description == "apps/shop/settings.yaml:7:12: data.country: value resolves to a boolean; quote it")
         // The other app carries on.
         #expect(snapshot.apps.map(\.name) == ["web"])
         // Quoted, it is the string it means.
-        let quoted = Self.load(["apps/shop/settings.yaml": Self.configMap.replacingOccurrences(of: "country: NO", with: "country: \"NO\"")])
+        let quoted = Self.load([
+            "apps/shop/settings.yaml": Self.configMap.replacingOccurrences(of: "country: NO", with: "country: \"NO\"")
+        ])
         #expect(quoted.invalidApps.isEmpty)
         #expect(quoted.apps.first?.manifests.first?[path: "data.country"] == .string("NO"))
         // The folder validator refuses it too.
         let folder = FolderValidator.validate(files: ["settings.yaml": Data(Self.configMap.utf8)])
-        #expect(folder.findings.map(\.description).contains("settings.yaml:7:12: data.country: value resolves to a boolean; quote it"))
+        #expect(
+            folder.findings.map(\.description).contains(
+                "settings.yaml:7:12: data.country: value resolves to a boolean; quote it"))
     }
 
     @Test(arguments: [
         ("label", "metadata:\n  name: web\n  labels:\n    canary: yes\n", "metadata.labels.canary", "boolean"),
-        ("annotation", "metadata:\n  name: web\n  annotations:\n    prometheus.io/port: 8080\n",
-         "metadata.annotations.prometheus.io/port", "number"),
+        (
+            "annotation", "metadata:\n  name: web\n  annotations:\n    prometheus.io/port: 8080\n",
+            "metadata.annotations.prometheus.io/port", "number"
+        ),
         ("secret", "metadata:\n  name: web\nstringData:\n  enabled: on\n", "stringData.enabled", "boolean"),
     ])
     func stringTypedFieldsRefuseOtherTypes(label: String, body: String, field: String, type: String) throws {
@@ -136,12 +152,14 @@ import Testing
 
     @Test func envValuesOfPodTemplatesAreStrings() throws {
         let yaml = AppFolderTests.deployment.replacingOccurrences(
-            of: "image: nginx:1.27", with: "image: nginx:1.27\n        env:\n        - name: DEBUG\n          value: off")
+            of: "image: nginx:1.27",
+            with: "image: nginx:1.27\n        env:\n        - name: DEBUG\n          value: off")
         let error = try #require(Self.load(["apps/web/d.yaml": yaml]).invalidApps["web"]?.first)
         #expect(error.message == "spec.template.spec.containers[0].env[0].value: value resolves to a boolean; quote it")
         #expect(error.line == lineOf("value: off", in: yaml))
         // A boolean where the schema wants one stays accepted.
-        let typed = AppFolderTests.deployment.replacingOccurrences(of: "spec:\n  replicas", with: "spec:\n  paused: no\n  replicas")
+        let typed = AppFolderTests.deployment.replacingOccurrences(
+            of: "spec:\n  replicas", with: "spec:\n  paused: no\n  replicas")
         #expect(Self.load(["apps/web/d.yaml": typed]).invalidApps.isEmpty)
     }
 }

@@ -6,7 +6,8 @@ import Testing
 @Suite struct InventoryAndPolicyTests {
     @Test func exampleClusterParses() throws {
         let url = Fixtures.exampleRepo.appendingPathComponent("clusters/factory-dc.yaml")
-        let document = try #require(try YAMLLoader.load(try Data(contentsOf: url), file: "clusters/factory-dc.yaml").first)
+        let document = try #require(
+            try YAMLLoader.load(try Data(contentsOf: url), file: "clusters/factory-dc.yaml").first)
         let cluster = try InventoryParser.parse(document)
         #expect(cluster.name == "factory-dc")
         #expect(cluster.zone == "factory-dc")
@@ -39,7 +40,8 @@ import Testing
         #expect(cluster.cpuCores == 7.5)
         #expect(cluster.latency(to: "z1") == 0)
         #expect(cluster.labels[Labels.zone] == "z1")
-        let down = try InventoryParser.parse(try #require(try loadYAML(Self.minimalCluster + "  available: false\n").first))
+        let down = try InventoryParser.parse(
+            try #require(try loadYAML(Self.minimalCluster + "  available: false\n").first))
         #expect(!down.available)
     }
 
@@ -54,8 +56,17 @@ import Testing
 
     @Test func policyDocumentsOverrideKeyByKey() throws {
         var policy = PlacementPolicy()
-        try policy.apply(try #require(try loadYAML("spec:\n  weights:\n    Gold: {latencyMargin: 5, headroom: 2}\n  reservePercent: 20\n", file: "a.yaml").first))
-        try policy.apply(try #require(try loadYAML("spec:\n  weights:\n    Gold: {latencyMargin: 9}\n  hysteresis: {minScoreGain: 0}\n", file: "b.yaml").first))
+        try policy.apply(
+            try #require(
+                try loadYAML(
+                    "spec:\n  weights:\n    Gold: {latencyMargin: 5, headroom: 2}\n  reservePercent: 20\n",
+                    file: "a.yaml"
+                ).first))
+        try policy.apply(
+            try #require(
+                try loadYAML(
+                    "spec:\n  weights:\n    Gold: {latencyMargin: 9}\n  hysteresis: {minScoreGain: 0}\n", file: "b.yaml"
+                ).first))
         #expect(policy.weights[.gold] == ["latencyMargin": 9, "headroom": 2])
         #expect(policy.reservePercent == 20)
         #expect(policy.minScoreGain == 0)
@@ -71,8 +82,14 @@ import Testing
         ("spec:\n  performanceProfiles:\n    Greenness: {enrgy: 8}\n", 3),
         ("spec:\n  forecaster: prophet\n", 2),
         ("spec:\n  forecastCoverage: 1.5\n", 2),
-        ("spec:\n  profile:\n    plugins:\n      filter:\n        disabled:\n          - name: Capacity\n          - name: Latency\n", 7),
-        ("spec:\n  profile:\n    plugins:\n      score:\n        enabled: [{name: headroom, weight: 2}, {name: nearness}]\n", 5),
+        (
+            "spec:\n  profile:\n    plugins:\n      filter:\n        disabled:\n          - name: Capacity\n          - name: Latency\n",
+            7
+        ),
+        (
+            "spec:\n  profile:\n    plugins:\n      score:\n        enabled: [{name: headroom, weight: 2}, {name: nearness}]\n",
+            5
+        ),
         ("spec:\n  profile:\n    plugins:\n      preScore: {}\n", 4),
     ])
     func badPolicyValuesAreErrorsAtTheirLine(yaml: String, line: Int) throws {
@@ -85,13 +102,17 @@ import Testing
 
     @Test func unknownNamesAreRefusedWithFileLineColumnAndTheKnownNames() throws {
         var policy = PlacementPolicy()
-        let document = try #require(try loadYAML("spec:\n  weights:\n    Gold: {latencyMargin: 5, latencyMarjin: 5}\n", file: "policies/p.yaml").first)
+        let document = try #require(
+            try loadYAML("spec:\n  weights:\n    Gold: {latencyMargin: 5, latencyMarjin: 5}\n", file: "policies/p.yaml")
+                .first)
         let error = try #require(modelError { try policy.apply(document) })
         #expect(error.description.hasPrefix("policies/p.yaml:3:"))
         #expect(error.message.hasPrefix("unknown score plugin \"latencyMarjin\" (known: latencyMargin, headroom,"))
-        let profile = try #require(try loadYAML(
-            "spec:\n  profile:\n    plugins:\n      filter:\n        enabled: [{name: Capacity}, {name: Nope}]\n",
-            file: "policies/q.yaml").first)
+        let profile = try #require(
+            try loadYAML(
+                "spec:\n  profile:\n    plugins:\n      filter:\n        enabled: [{name: Capacity}, {name: Nope}]\n",
+                file: "policies/q.yaml"
+            ).first)
         let profileError = try #require(modelError { try policy.apply(profile) })
         #expect(profileError.description.hasPrefix("policies/q.yaml:5:"))
         #expect(profileError.message.hasPrefix("unknown filter plugin \"Nope\" (known: Availability,"))
@@ -115,7 +136,9 @@ import Testing
         try policy.apply(try #require(try loadYAML(yaml, file: "p.yaml").first))
         #expect(policy.forecastCoverage == 0.8)
         #expect(policy.profile?.filter == PluginProfile.PluginSet(disabled: ["EnergyLimit"]))
-        #expect(policy.profile?.score == PluginProfile.PluginSet(
-            enabled: [.init(name: "headroom", weight: 2), .init(name: "latencyMargin")], disabled: ["*"]))
+        #expect(
+            policy.profile?.score
+                == PluginProfile.PluginSet(
+                    enabled: [.init(name: "headroom", weight: 2), .init(name: "latencyMargin")], disabled: ["*"]))
     }
 }

@@ -62,12 +62,13 @@ let deploymentYAML = """
 
     @Test func duplicateObjectsAcrossFilesNameBothLocations() throws {
         let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec: {}\n"
-        let error = try #require(modelError {
-            try parseManifests([
-                ("apps/web/a.yaml", "# first\n" + service),
-                ("apps/web/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n" + service),
-            ])
-        })
+        let error = try #require(
+            modelError {
+                try parseManifests([
+                    ("apps/web/a.yaml", "# first\n" + service),
+                    ("apps/web/b.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n---\n" + service),
+                ])
+            })
         #expect(error.file == "apps/web/b.yaml")
         #expect(error.line == 9)  // metadata.name of the second Service
         #expect(error.message.contains("duplicate object Service web"))
@@ -100,9 +101,11 @@ let deploymentYAML = """
     }
 
     @Test func missingApiVersionAndNameAreRefused() throws {
-        let noVersion = try #require(modelError { try parseManifests([("apps/web/x.yaml", "kind: Pod\nmetadata:\n  name: x\n")]) })
+        let noVersion = try #require(
+            modelError { try parseManifests([("apps/web/x.yaml", "kind: Pod\nmetadata:\n  name: x\n")]) })
         #expect(noVersion.message.contains("apiVersion"))
-        let noName = try #require(modelError { try parseManifests([("apps/web/x.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {}\n")]) })
+        let noName = try #require(
+            modelError { try parseManifests([("apps/web/x.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {}\n")]) })
         #expect(noName.message.contains("metadata.name"))
     }
 

@@ -8,12 +8,18 @@ import Testing
         app: "vision-inference", cluster: "factory-dc", qosClass: .gold, decisionID: "0755123456789abc",
         reasons: ["latency 3 ms to hall-2 within 10 ms budget", "yes", "score 71.2 beats hall-2-edge 40.1", "on: off"],
         candidates: [
-            .init(cluster: "factory-dc", total: 71.2, scores: ["latencyMargin": 70, "headroom": 69.7, "energy": 100, "qosFit": 60]),
-            .init(cluster: "hall-2-edge", total: 40.1, scores: ["latencyMargin": 90, "headroom": 0.3, "energy": 0, "qosFit": 100]),
+            .init(
+                cluster: "factory-dc", total: 71.2,
+                scores: ["latencyMargin": 70, "headroom": 69.7, "energy": 100, "qosFit": 60]),
+            .init(
+                cluster: "hall-2-edge", total: 40.1,
+                scores: ["latencyMargin": 90, "headroom": 0.3, "energy": 0, "qosFit": 100]),
         ],
         rejected: [
             .init(cluster: "hall-1-edge", reasons: ["Capacity: needs 6.5 cpu, 6.2 free"]),
-            .init(cluster: "regional-cloud", reasons: ["LatencyBudget: latency 24 ms to hall-2 exceeds budget 10 ms", "x: \"quoted\""]),
+            .init(
+                cluster: "regional-cloud",
+                reasons: ["LatencyBudget: latency 24 ms to hall-2 exceeds budget 10 ms", "x: \"quoted\""]),
         ],
         pinned: true, cpuCores: 6.5, memoryBytes: 8 * gibibyte)
 

@@ -24,7 +24,8 @@ import Testing
     static let notCompared: [String: String] = [
         "edgex-examples/deployment/helm/templates/edgex-core-data/edgex-core-data-deployment.yaml":
             "Helm template: not YAML until rendered (both refuse it)",
-        "microservices-demo/helm-chart/templates/frontend.yaml": "Helm template: not YAML until rendered (both refuse it)",
+        "microservices-demo/helm-chart/templates/frontend.yaml":
+            "Helm template: not YAML until rendered (both refuse it)",
         "kubeedge-examples/security-demo/release/app-binaries/cloud/test-device.yaml":
             "PyYAML refuses tabs as separation in flow context; libyaml and go-yaml accept them",
         "ocm/manifests/cluster-manager/hub/networkpolicies/03-hub-ns-intra-namespace.yaml":
@@ -81,14 +82,16 @@ import Testing
             }
         }
         #expect(notCompared == Set(Self.notCompared.keys), "files not compared: \(notCompared.sorted())")
-        #expect(unexplained.isEmpty, "unexplained differences:\n\(unexplained.map(\.description).joined(separator: "\n"))")
+        #expect(
+            unexplained.isEmpty, "unexplained differences:\n\(unexplained.map(\.description).joined(separator: "\n"))")
     }
 
     /// Each listed difference is real: PyYAML reads these values so, and the comparison classifies each one.
     @Test(.enabled(if: pyyamlAvailable, "PyYAML is not installed: python3 -c \"import yaml\" failed"))
     func everyKnownDifferenceIsRealAndRecognised() throws {
         let yaml = "a: y\nb: N\nc: 1:20\nd: 2001-12-14\ne: .inf\nf: 1e3\ng: yes\nh: 0755\ni: \"y\"\n"
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("placer-pyyaml-\(UUID().uuidString).yaml")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "placer-pyyaml-\(UUID().uuidString).yaml")
         try Data(yaml.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let output = try Self.run(["python3", Self.script.path, file.path])
@@ -96,11 +99,13 @@ import Testing
         let theirs = try #require(try Value.parseJSON(output.stdout).arrayValue?.first)
         let ours = try #require(try YAMLLoader.load(Data(yaml.utf8), file: "known.yaml").first?.value)
         let found = Dictionary(
-            Self.differences(ours, theirs, path: "$").map { ($0.path, $0.known) }, uniquingKeysWith: { first, _ in first })
-        #expect(found == [
-            "$.a": .singleLetterBooleans, "$.b": .singleLetterBooleans, "$.c": .sexagesimal, "$.d": .timestamps,
-            "$.e": .infinityAndNaN, "$.f": .exponentWithoutDot,
-        ])
+            Self.differences(ours, theirs, path: "$").map { ($0.path, $0.known) },
+            uniquingKeysWith: { first, _ in first })
+        #expect(
+            found == [
+                "$.a": .singleLetterBooleans, "$.b": .singleLetterBooleans, "$.c": .sexagesimal, "$.d": .timestamps,
+                "$.e": .infinityAndNaN, "$.f": .exponentWithoutDot,
+            ])
         // An unexplained difference is reported as such (the comparison can fail).
         let odd = Self.differences(.object([("x", .string("1"))]), .object([("x", .number("1"))]), path: "$")
         #expect(odd.map(\.path) == ["$.x"])
@@ -124,7 +129,9 @@ import Testing
             return []
         default:
             guard ours != theirs else { return [] }
-            return [Difference(file: "", document: 0, path: path, ours: ours, theirs: theirs, known: classify(ours, theirs))]
+            return [
+                Difference(file: "", document: 0, path: path, ours: ours, theirs: theirs, known: classify(ours, theirs))
+            ]
         }
     }
 
@@ -140,7 +147,8 @@ import Testing
         case let (.string(text), .string(marked)) where marked.hasPrefix("!!float "):
             return [".inf", "-.inf", "+.inf", ".nan"].contains(text.lowercased()) ? .infinityAndNaN : nil
         case let (.number(number), .string(text)) where !text.contains(".") && text.lowercased().contains("e"):
-            return Double(text).map { sameNumber(number, ScalarResolver.formatFloat($0)) } == true ? .exponentWithoutDot : nil
+            return Double(text).map { sameNumber(number, ScalarResolver.formatFloat($0)) } == true
+                ? .exponentWithoutDot : nil
         default:
             return nil
         }

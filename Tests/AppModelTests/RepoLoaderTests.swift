@@ -15,12 +15,18 @@ import Testing
         #expect(snapshot.invalidApps.isEmpty, "\(snapshot.invalidApps)")
         #expect(snapshot.repoErrors.isEmpty, "\(snapshot.repoErrors)")
         #expect(snapshot.allErrors.isEmpty)
-        #expect(snapshot.clusters.map(\.name) == ["factory-dc", "hall-1-edge", "hall-2-edge", "hall-3-edge", "regional-cloud"])
+        #expect(
+            snapshot.clusters.map(\.name) == [
+                "factory-dc", "hall-1-edge", "hall-2-edge", "hall-3-edge", "regional-cloud",
+            ])
         #expect(snapshot.appDirectories == Self.exampleApps)
         #expect(snapshot.placements.isEmpty)
         #expect(snapshot.warnings.allSatisfy { $0.severity == .warning })
         // batch-analytics states no user zones: warned, not refused.
-        #expect(snapshot.warnings.contains { $0.file == "apps/batch-analytics/app.yaml" && $0.message.contains("user-zones") })
+        #expect(
+            snapshot.warnings.contains {
+                $0.file == "apps/batch-analytics/app.yaml" && $0.message.contains("user-zones")
+            })
     }
 
     @Test func exampleAppsHaveTheirRequests() throws {
@@ -60,14 +66,16 @@ import Testing
         renamed["apps/quality-dashboard/deployment.yaml"] = nil
         renamed["apps/quality-dashboard/namespace.yaml"] = nil
         // One file instead of two, the other way round, under a new name, with a comment.
-        renamed["apps/quality-dashboard/all.yaml"] = Data("# everything in one file\n".utf8) + deployment + Data("\n---\n".utf8) + namespace
+        renamed["apps/quality-dashboard/all.yaml"] =
+            Data("# everything in one file\n".utf8) + deployment + Data("\n---\n".utf8) + namespace
         let after = try #require(RepoLoader.load(files: renamed).apps.first { $0.name == "quality-dashboard" })
         #expect(after.sourceDigest == before.sourceDigest)
         #expect(after.manifests == before.manifests)
 
         var edited = files
-        edited["apps/quality-dashboard/namespace.yaml"] = Data(String(decoding: namespace, as: UTF8.self)
-            .replacingOccurrences(of: "name: ", with: "name: x-").utf8)
+        edited["apps/quality-dashboard/namespace.yaml"] = Data(
+            String(decoding: namespace, as: UTF8.self)
+                .replacingOccurrences(of: "name: ", with: "name: x-").utf8)
         let changed = try #require(RepoLoader.load(files: edited).apps.first { $0.name == "quality-dashboard" })
         #expect(changed.sourceDigest != before.sourceDigest)
     }
@@ -76,14 +84,18 @@ import Testing
         let snapshot = RepoLoader.load(files: try Fixtures.exampleFiles(), presets: try Fixtures.presets())
         let policy = snapshot.policy
         // The preset's Gold weights with the repo's one override (latencyMargin 5 → 6); Silver as shipped.
-        #expect(policy.weights[.gold] == [
-            "latencyMargin": 6, "headroom": 2, "energy": 1, "qosFit": 3, "balance": 1, "reliability": 2, "migration": 1,
-            "taintToleration": 1, "channelAffinity": 2,
-        ])
-        #expect(policy.weights[.silver] == [
-            "latencyMargin": 3, "headroom": 3, "energy": 2, "qosFit": 3, "balance": 2, "reliability": 1, "migration": 1,
-            "taintToleration": 1, "channelAffinity": 2,
-        ])
+        #expect(
+            policy.weights[.gold] == [
+                "latencyMargin": 6, "headroom": 2, "energy": 1, "qosFit": 3, "balance": 1, "reliability": 2,
+                "migration": 1,
+                "taintToleration": 1, "channelAffinity": 2,
+            ])
+        #expect(
+            policy.weights[.silver] == [
+                "latencyMargin": 3, "headroom": 3, "energy": 2, "qosFit": 3, "balance": 2, "reliability": 1,
+                "migration": 1,
+                "taintToleration": 1, "channelAffinity": 2,
+            ])
         #expect(policy.profileWeights["Greenness"]?["energy"] == 8)
         #expect(policy.reservePercent == 10)
         #expect(policy.minScoreGain == 5)
@@ -98,7 +110,8 @@ import Testing
 
     @Test func unknownPresetIsARepoError() throws {
         var files = try Fixtures.exampleFiles()
-        files["policies/default.yaml"] = Data("apiVersion: placer.dev/v1alpha1\nkind: PlacementPolicy\nspec:\n  preset: fastest\n".utf8)
+        files["policies/default.yaml"] = Data(
+            "apiVersion: placer.dev/v1alpha1\nkind: PlacementPolicy\nspec:\n  preset: fastest\n".utf8)
         let snapshot = RepoLoader.load(files: files, presets: try Fixtures.presets())
         let error = try #require(snapshot.repoErrors.first)
         #expect(error.file == "policies/default.yaml")
@@ -114,10 +127,12 @@ import Testing
         try FileManager.default.copyItem(at: Fixtures.exampleRepo, to: folder)
         let broken = folder.appendingPathComponent("apps/mqtt-broker/app.yaml")
         var text = try String(contentsOf: broken, encoding: .utf8)
-        text = text.replacingOccurrences(of: "  qosClass: Silver\n", with: "  qosClass: Silver\n  securityClass: [Good\n")
+        text = text.replacingOccurrences(
+            of: "  qosClass: Silver\n", with: "  qosClass: Silver\n  securityClass: [Good\n")
         try text.write(to: broken, atomically: true, encoding: .utf8)
 
-        let snapshot = RepoLoader.load(files: try RepoFiles.read(directory: folder.path), presets: try Fixtures.presets())
+        let snapshot = RepoLoader.load(
+            files: try RepoFiles.read(directory: folder.path), presets: try Fixtures.presets())
         #expect(Array(snapshot.invalidApps.keys) == ["mqtt-broker"])
         let errors = try #require(snapshot.invalidApps["mqtt-broker"])
         #expect(errors.count == 1)
@@ -136,7 +151,8 @@ import Testing
         let path = "apps/digital-twin/app.yaml"
         let bytes = try #require(files[path])
         var text = try #require(String(data: bytes, encoding: .utf8))
-        text = text.replacingOccurrences(of: "  qosClass: BestEffort\n", with: "  qosClass: BestEffort\n  qosClass: Gold\n")
+        text = text.replacingOccurrences(
+            of: "  qosClass: BestEffort\n", with: "  qosClass: BestEffort\n  qosClass: Gold\n")
         files[path] = Data(text.utf8)
         let snapshot = RepoLoader.load(files: files, presets: try Fixtures.presets())
         let error = try #require(snapshot.invalidApps["digital-twin"]?.first)

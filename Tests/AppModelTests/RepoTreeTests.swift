@@ -19,7 +19,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         for (path, data) in try Fixtures.exampleFiles() {
             let url = folder.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url)
         }
         try body(folder)
@@ -35,22 +36,29 @@ import Testing
         try Self.withExampleCopy { folder in
             let manager = FileManager.default
             try manager.moveItem(
-                at: folder.appendingPathComponent("apps/mqtt-broker/app.yaml"), to: folder.appendingPathComponent("shared-broker.yaml"))
+                at: folder.appendingPathComponent("apps/mqtt-broker/app.yaml"),
+                to: folder.appendingPathComponent("shared-broker.yaml"))
             try manager.createSymbolicLink(
-                atPath: folder.appendingPathComponent("apps/mqtt-broker/app.yaml").path, withDestinationPath: "../../shared-broker.yaml")
+                atPath: folder.appendingPathComponent("apps/mqtt-broker/app.yaml").path,
+                withDestinationPath: "../../shared-broker.yaml")
             try manager.removeItem(at: folder.appendingPathComponent("apps/digital-twin/app.yaml"))
             try manager.createSymbolicLink(
-                atPath: folder.appendingPathComponent("apps/digital-twin/app.yaml").path, withDestinationPath: "../../../../etc/hostname")
+                atPath: folder.appendingPathComponent("apps/digital-twin/app.yaml").path,
+                withDestinationPath: "../../../../etc/hostname")
             try Self.write(Self.lfsPointer, to: "apps/batch-analytics/app.yaml", in: folder)
-            try Self.write("[submodule \"models\"]\n\tpath = apps/vision-inference/models\n\turl = https://example.com/m.git\n",
-                           to: ".gitmodules", in: folder)
-            try manager.createDirectory(at: folder.appendingPathComponent("apps/vision-inference/models"), withIntermediateDirectories: true)
+            try Self.write(
+                "[submodule \"models\"]\n\tpath = apps/vision-inference/models\n\turl = https://example.com/m.git\n",
+                to: ".gitmodules", in: folder)
+            try manager.createDirectory(
+                at: folder.appendingPathComponent("apps/vision-inference/models"), withIntermediateDirectories: true)
             // A checked-out submodule elsewhere: a folder with its own .git file.
             try Self.write("gitdir: ../../.git/modules/theme\n", to: "docs/theme/.git", in: folder)
             try Self.write("not read\n", to: "docs/theme/style.yaml", in: folder)
 
             let tree = try RepoTree.read(directory: folder.path)
-            #expect(tree.entries["apps/mqtt-broker/app.yaml"] == .init(kind: .symlink, data: Data("../../shared-broker.yaml".utf8)))
+            #expect(
+                tree.entries["apps/mqtt-broker/app.yaml"]
+                    == .init(kind: .symlink, data: Data("../../shared-broker.yaml".utf8)))
             #expect(tree.submodulePaths == ["apps/vision-inference/models", "docs/theme"])
             #expect(tree.entries["docs/theme/style.yaml"] == nil)
 
@@ -58,13 +66,17 @@ import Testing
             #expect(snapshot.apps.map(\.name).contains("mqtt-broker"))
             #expect(snapshot.invalidApps.keys.sorted() == ["batch-analytics", "digital-twin", "vision-inference"])
             #expect(snapshot.invalidApps["batch-analytics"]?.first?.message.contains("is a Git LFS pointer") == true)
-            #expect(snapshot.invalidApps["digital-twin"]?.first?.message.contains("which leaves the repository") == true)
-            #expect(snapshot.invalidApps["vision-inference"]?.first?.message.contains("apps/vision-inference/models is a Git submodule") == true)
+            #expect(
+                snapshot.invalidApps["digital-twin"]?.first?.message.contains("which leaves the repository") == true)
+            #expect(
+                snapshot.invalidApps["vision-inference"]?.first?.message.contains(
+                    "apps/vision-inference/models is a Git submodule") == true)
             // The submodule outside apps/, policies/ and clusters/ is a note, not an error.
             #expect(snapshot.repoErrors.isEmpty, "\(snapshot.repoErrors)")
-            #expect(snapshot.notes.map(\.description) == [
-                "docs/theme:1:1: note: a Git submodule outside apps/, policies/ and clusters/: not fetched and not read"
-            ])
+            #expect(
+                snapshot.notes.map(\.description) == [
+                    "docs/theme:1:1: note: a Git submodule outside apps/, policies/ and clusters/: not fetched and not read"
+                ])
         }
     }
 
@@ -80,7 +92,10 @@ import Testing
         let snapshot = RepoLoader.load(tree: tree, kustomize: nil)
         #expect(snapshot.apps.map(\.name) == ["web"])
         let shop = try #require(snapshot.invalidApps["shop"]?.first)
-        #expect(shop.description == "apps/shop/kustomization.yaml:3:3: resources entry ../../vendor/base is inside the Git submodule vendor/base: Placer does not fetch submodules; copy the files into the repository")
+        #expect(
+            shop.description
+                == "apps/shop/kustomization.yaml:3:3: resources entry ../../vendor/base is inside the Git submodule vendor/base: Placer does not fetch submodules; copy the files into the repository"
+        )
         let linked = try #require(snapshot.invalidApps["linked"]?.first)
         #expect(linked.message.contains("inside the Git submodule vendor/base"), "\(linked)")
         #expect(snapshot.repoErrors.isEmpty)
@@ -92,8 +107,10 @@ import Testing
 
     @Test func placementRecordsAreCheckedWithPositions() throws {
         var files = try Fixtures.exampleFiles()
-        files["placements/digital-twin.yaml"] = Data("apiVersion: placer.dev/v1alpha1\nkind: PlacementRecord\nspec:\n  app: [digital-twin\n".utf8)
-        files["placements/gone.yaml"] = Data("apiVersion: placer.dev/v1alpha1\nkind: PlacementRecord\nspec:\n  app: gone\n  cluster: hall-1-edge\n".utf8)
+        files["placements/digital-twin.yaml"] = Data(
+            "apiVersion: placer.dev/v1alpha1\nkind: PlacementRecord\nspec:\n  app: [digital-twin\n".utf8)
+        files["placements/gone.yaml"] = Data(
+            "apiVersion: placer.dev/v1alpha1\nkind: PlacementRecord\nspec:\n  app: gone\n  cluster: hall-1-edge\n".utf8)
         let snapshot = RepoLoader.load(tree: RepoTree(files: files), presets: try Fixtures.presets(), kustomize: nil)
         let warning = try #require(snapshot.warnings.first { $0.file == "placements/digital-twin.yaml" })
         #expect(warning.line > 1 && warning.message.hasSuffix("unreadable placement record ignored"), "\(warning)")

@@ -56,7 +56,9 @@ import Testing
 
     @Test func bigIntegersStayExactInCanonicalJSON() throws {
         let value = try loadValue("big: 9007199254740993\nneg: -9007199254740993\nhex: 0xFFFFFFFFFFFFFFFFFF\n")
-        #expect(value.canonicalJSON() == "{\"big\":9007199254740993,\"hex\":4722366482869645213695,\"neg\":-9007199254740993}")
+        #expect(
+            value.canonicalJSON()
+                == "{\"big\":9007199254740993,\"hex\":4722366482869645213695,\"neg\":-9007199254740993}")
         // And JSON input keeps it too.
         let json = try Value.parseJSON(Data("{\"n\": 9007199254740993}".utf8))
         #expect(json["n"] == .number("9007199254740993"))

@@ -14,9 +14,10 @@ import Testing
     ])
     func flagsValuesThatChangeType(text: String, reading: String) throws {
         let document = try #require(try loadYAML("kind: x\nvalue: \(text)\n", file: "l.yaml").first)
-        #expect(document.lints.map(\.description) == [
-            "l.yaml:2:8: warning: unquoted \(text) reads as \(reading) under YAML 1.1; quote it if you mean the string"
-        ])
+        #expect(
+            document.lints.map(\.description) == [
+                "l.yaml:2:8: warning: unquoted \(text) reads as \(reading) under YAML 1.1; quote it if you mean the string"
+            ])
         #expect(document.lints.allSatisfy { $0.severity == .warning })
     }
 
@@ -39,8 +40,9 @@ import Testing
         try #require(documents.count == 2)
         #expect(documents[0].lints.map(\.line) == [1, 3])
         #expect(documents[0].value["b"] == .bool(true))
-        #expect(documents[1].lints.map(\.message) == [
-            "unquoted 0644 reads as number 420 under YAML 1.1; quote it if you mean the string"
-        ])
+        #expect(
+            documents[1].lints.map(\.message) == [
+                "unquoted 0644 reads as number 420 under YAML 1.1; quote it if you mean the string"
+            ])
     }
 }

@@ -32,7 +32,8 @@ import Testing
         let error = try #require(modelError { try loadYAML(yaml, file: "apps/broker/app.yaml") })
         // Noticed at the next key, opened on line 4 at the `[`.
         #expect(error.line == 5)
-        #expect(error.message.contains("while parsing a flow sequence (opened at line 4, column 13)"), "\(error.message)")
+        #expect(
+            error.message.contains("while parsing a flow sequence (opened at line 4, column 13)"), "\(error.message)")
     }
 
     @Test func duplicateTopLevelKeyInSecondDocument() throws {
@@ -75,7 +76,8 @@ import Testing
 
     // MARK: encodings and line ends
 
-    static let encodingSample = "apiVersion: v1\nkind: ConfigMap\ndata:\n  flag: yes\n  mode: 0755\n  text: \"héllo wörld\"\n  list: [a, 'b']\n"
+    static let encodingSample =
+        "apiVersion: v1\nkind: ConfigMap\ndata:\n  flag: yes\n  mode: 0755\n  text: \"héllo wörld\"\n  list: [a, 'b']\n"
 
     @Test(arguments: ["utf8-bom", "utf16le-bom", "utf16be-bom", "crlf", "crlf-utf8-bom", "crlf-utf16le-bom"])
     func encodingsAndLineEndsLoadTheSameValue(variant: String) throws {
@@ -89,7 +91,9 @@ import Testing
         case "crlf": data = Data(crlf.utf8)
         case "crlf-utf8-bom": data = Data([0xEF, 0xBB, 0xBF]) + Data(crlf.utf8)
         case "crlf-utf16le-bom": data = Data([0xFF, 0xFE]) + crlf.data(using: .utf16LittleEndian)!
-        default: Issue.record("unknown variant"); return
+        default:
+            Issue.record("unknown variant")
+            return
         }
         let documents = try YAMLLoader.load(data, file: "enc.yaml")
         try #require(documents.count == 1)
@@ -108,7 +112,8 @@ import Testing
     }
 
     @Test func invalidUTF8IsAnError() throws {
-        let error = try #require(modelError { try YAMLLoader.load(Data([0x61, 0x3A, 0x20, 0xC3, 0x28, 0x0A]), file: "bad.yaml") })
+        let error = try #require(
+            modelError { try YAMLLoader.load(Data([0x61, 0x3A, 0x20, 0xC3, 0x28, 0x0A]), file: "bad.yaml") })
         #expect(error.file == "bad.yaml")
     }
 
@@ -154,14 +159,19 @@ import Testing
         let base = try #require(value["base"])
         #expect(base == .object([("cpu", .int(1)), ("memory", .string("2Gi")), ("zone", .string("a"))]))
         #expect(value["list"] == .array([base, base]))
-        #expect(value["explicitWins"] == .object([("cpu", .int(9)), ("memory", .string("2Gi")), ("zone", .string("a"))]))
+        #expect(
+            value["explicitWins"] == .object([("cpu", .int(9)), ("memory", .string("2Gi")), ("zone", .string("a"))]))
         // Earlier merge sources win over later ones.
-        #expect(value["listMerge"] == .object([
-            ("cpu", .int(1)), ("memory", .string("2Gi")), ("zone", .string("a")), ("extra", .string("e")),
-        ]))
-        #expect(value["listMergeExplicit"] == .object([
-            ("zone", .string("b")), ("extra", .string("e")), ("cpu", .int(1)), ("memory", .string("2Gi")),
-        ]))
+        #expect(
+            value["listMerge"]
+                == .object([
+                    ("cpu", .int(1)), ("memory", .string("2Gi")), ("zone", .string("a")), ("extra", .string("e")),
+                ]))
+        #expect(
+            value["listMergeExplicit"]
+                == .object([
+                    ("zone", .string("b")), ("extra", .string("e")), ("cpu", .int(1)), ("memory", .string("2Gi")),
+                ]))
         // No literal "<<" key survives.
         #expect(value["explicitWins"]?["<<"] == nil)
         #expect(!value.canonicalJSON().contains("<<"))
@@ -196,7 +206,8 @@ import Testing
         // Nine levels of ten aliases each: a billion nodes in under 600 bytes.
         var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
         for level in 1...9 {
-            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+            lines.append(
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
         }
         let text = lines.joined(separator: "\n") + "\n"
         #expect(text.utf8.count < 600)

@@ -15,18 +15,24 @@ import Testing
         TestCommit(id: sha(prefix), message: "scale shop to 3 replicas", modified: ["apps/shop/app.yaml"])
     }
 
-    func github(_ server: RunningServer, _ body: [UInt8], event: String = "push", signature: String? = nil)
+    func github(
+        _ server: RunningServer, _ body: [UInt8], event: String = "push", signature: String? = nil
+    )
         async throws -> Reply
     {
         let signed = signature ?? WebhookVerifier.signature(provider: .github, secret: secret, body: body)
         return try await post(
             server.baseURL + "/hooks/github",
-            headers: [("X-GitHub-Event", event), ("X-GitHub-Delivery", UUID().uuidString),
-                      ("X-Hub-Signature-256", signed)],
+            headers: [
+                ("X-GitHub-Event", event), ("X-GitHub-Delivery", UUID().uuidString),
+                ("X-Hub-Signature-256", signed),
+            ],
             body: body)
     }
 
-    func gitlab(_ server: RunningServer, _ body: [UInt8], event: String = "Push Hook", token: String? = nil)
+    func gitlab(
+        _ server: RunningServer, _ body: [UInt8], event: String = "Push Hook", token: String? = nil
+    )
         async throws -> Reply
     {
         try await post(
@@ -38,8 +44,10 @@ import Testing
         let signed = signature ?? WebhookVerifier.signature(provider: .gitea, secret: secret, body: body)
         return try await post(
             server.baseURL + "/hooks/gitea",
-            headers: [("X-Gitea-Event", "push"), ("X-Gitea-Delivery", UUID().uuidString),
-                      ("X-Gitea-Signature", signed)],
+            headers: [
+                ("X-Gitea-Event", "push"), ("X-Gitea-Delivery", UUID().uuidString),
+                ("X-Gitea-Signature", signed),
+            ],
             body: body)
     }
 
@@ -67,29 +75,40 @@ import Testing
         let goodSignature = WebhookVerifier.signature(provider: .github, secret: secret, body: body)
         var statuses: [Int] = []
         statuses.append(try await github(server, body, signature: "").status)
-        statuses.append(try await github(
-            server, body, signature: WebhookVerifier.signature(provider: .github, secret: wrongSecret, body: body))
+        statuses.append(
+            try await github(
+                server, body, signature: WebhookVerifier.signature(provider: .github, secret: wrongSecret, body: body)
+            )
             .status)
         statuses.append(try await github(server, tampered, signature: goodSignature).status)
         statuses.append(try await github(server, body, signature: String(goodSignature.dropFirst(7))).status)
         statuses.append(try await github(server, body, signature: "sha256=zz" + goodSignature.dropFirst(9)).status)
-        statuses.append(try await post(
-            server.baseURL + "/hooks/github", headers: [("X-GitHub-Event", "push")], body: body).status)
-        statuses.append(try await gitlab(server, gitlabPush(after: sha("5e"), commits: [appCommit("5e")]),
-                                         token: Self.secretText + "x").status)
-        statuses.append(try await post(
-            server.baseURL + "/hooks/gitlab", headers: [("X-Gitlab-Event", "Push Hook")],
-            body: gitlabPush(after: sha("5e"), commits: [appCommit("5e")])).status)
+        statuses.append(
+            try await post(
+                server.baseURL + "/hooks/github", headers: [("X-GitHub-Event", "push")], body: body
+            ).status)
+        statuses.append(
+            try await gitlab(
+                server, gitlabPush(after: sha("5e"), commits: [appCommit("5e")]),
+                token: Self.secretText + "x"
+            ).status)
+        statuses.append(
+            try await post(
+                server.baseURL + "/hooks/gitlab", headers: [("X-Gitlab-Event", "Push Hook")],
+                body: gitlabPush(after: sha("5e"), commits: [appCommit("5e")])
+            ).status)
         let giteaBody = giteaPush(after: sha("6f"), commits: [appCommit("6f")])
-        statuses.append(try await gitea(
-            server, giteaBody,
-            signature: WebhookVerifier.signature(provider: .gitea, secret: wrongSecret, body: giteaBody)
-        ).status)
+        statuses.append(
+            try await gitea(
+                server, giteaBody,
+                signature: WebhookVerifier.signature(provider: .gitea, secret: wrongSecret, body: giteaBody)
+            ).status)
         // Gitea sends bare hex; GitHub's prefixed form is not accepted on the Gitea route.
-        statuses.append(try await gitea(
-            server, giteaBody,
-            signature: WebhookVerifier.signature(provider: .github, secret: secret, body: giteaBody)
-        ).status)
+        statuses.append(
+            try await gitea(
+                server, giteaBody,
+                signature: WebhookVerifier.signature(provider: .github, secret: secret, body: giteaBody)
+            ).status)
         await server.stop()
         #expect(statuses == Array(repeating: 401, count: 10))
         #expect(await server.trigger.pendingReasons.isEmpty)
@@ -146,23 +165,30 @@ import Testing
             server,
             giteaPush(
                 after: sha("73"),
-                commits: [TestCommit(
-                    id: sha("73"), message: "hand-tune shop placement",
-                    modified: ["placements/shop.yaml"], removed: ["rendered/edge-2/shop.yaml"])]))
+                commits: [
+                    TestCommit(
+                        id: sha("73"), message: "hand-tune shop placement",
+                        modified: ["placements/shop.yaml"], removed: ["rendered/edge-2/shop.yaml"])
+                ]))
         let ownTrailer = try await github(
             server,
             githubPush(
                 after: sha("74"),
-                commits: [TestCommit(
-                    id: sha("74"), message: placerMessage, authorName: "Release Bot", authorEmail: "bot@example.com",
-                    added: ["rendered/edge-1/shop.yaml"], modified: ["apps/shop/app.yaml"])]))
+                commits: [
+                    TestCommit(
+                        id: sha("74"), message: placerMessage, authorName: "Release Bot",
+                        authorEmail: "bot@example.com",
+                        added: ["rendered/edge-1/shop.yaml"], modified: ["apps/shop/app.yaml"])
+                ]))
         let ownAuthor = try await gitlab(
             server,
             gitlabPush(
                 after: sha("75"),
-                commits: [TestCommit(
-                    id: sha("75"), message: "placer: prune 1 app", authorName: "Placer",
-                    authorEmail: "placer@placer.dev", removed: ["apps/old/app.yaml"])]))
+                commits: [
+                    TestCommit(
+                        id: sha("75"), message: "placer: prune 1 app", authorName: "Placer",
+                        authorEmail: "placer@placer.dev", removed: ["apps/old/app.yaml"])
+                ]))
         let otherEvent = try await gitlab(server, gitlabPush(after: sha("76"), commits: []), event: "Tag Push Hook")
         await server.stop()
         for reply in [otherBranch, tag, placerPathsOnly, ownTrailer, ownAuthor, otherEvent] {
@@ -213,8 +239,10 @@ import Testing
         let formSignature = WebhookVerifier.signature(provider: .github, secret: secret, body: form)
         let formEncoded = try await post(
             server.baseURL + "/hooks/github",
-            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("X-GitHub-Event", "push"),
-                      ("X-Hub-Signature-256", formSignature)],
+            headers: [
+                ("Content-Type", "application/x-www-form-urlencoded"), ("X-GitHub-Event", "push"),
+                ("X-Hub-Signature-256", formSignature),
+            ],
             body: form)
         let large = [UInt8](repeating: UInt8(ascii: " "), count: 2 << 20)
         let oversized = try await github(server, large)
@@ -259,8 +287,9 @@ import Testing
         sentSignatures.append(forged)
         replies.append(try await github(server, body, signature: forged))
         replies.append(try await gitlab(server, gitlabPush(after: sha("92"), commits: [appCommit("92")])))
-        replies.append(try await gitlab(
-            server, gitlabPush(after: sha("93"), commits: [appCommit("93")]), token: Self.secretText + "-guess"))
+        replies.append(
+            try await gitlab(
+                server, gitlabPush(after: sha("93"), commits: [appCommit("93")]), token: Self.secretText + "-guess"))
         // Gitea before 1.14 also put the secret in the body.
         let legacy = giteaPush(after: sha("94"), commits: [appCommit("94")], legacySecret: Self.secretText)
         sentSignatures.append(WebhookVerifier.signature(provider: .gitea, secret: secret, body: legacy))

@@ -52,9 +52,12 @@ import Testing
             provider: .github, body: Data(githubPush(after: sha("cd"), commits: [commit], forced: true)))
         #expect(github.totalCommits == nil)
         #expect(github.forced)
-        #expect(github.commits == [PushEvent.Commit(
-            id: sha("cd"), message: "m", authorName: "N", authorEmail: "e@x", added: ["a"], modified: ["b"],
-            removed: ["c"])])
+        #expect(
+            github.commits == [
+                PushEvent.Commit(
+                    id: sha("cd"), message: "m", authorName: "N", authorEmail: "e@x", added: ["a"], modified: ["b"],
+                    removed: ["c"])
+            ])
         #expect(throws: PushEventError.malformed("missing commits[0].id")) {
             try PushEvent.parse(
                 provider: .github, body: Data(#"{"ref": "r", "before": "a", "after": "b", "commits": [{}]}"#.utf8))

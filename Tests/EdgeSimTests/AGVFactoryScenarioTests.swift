@@ -42,10 +42,12 @@ import Testing
         let day = try AGVFactoryScenario.make(apps: snapshot.apps, clusters: snapshot.clusters, trace: try Self.trace())
         #expect(AGVFactoryScenario.controllersPerHall == 5)
         #expect(day.apps.count == 3 * 5 + 2 + 5)
-        #expect(day.apps.filter { $0.app.name.hasPrefix("agv-controller-hall-2") }.map(\.app.name) == [
-            "agv-controller-hall-2", "agv-controller-hall-2-2", "agv-controller-hall-2-3", "agv-controller-hall-2-4",
-            "agv-controller-hall-2-5",
-        ])
+        #expect(
+            day.apps.filter { $0.app.name.hasPrefix("agv-controller-hall-2") }.map(\.app.name) == [
+                "agv-controller-hall-2", "agv-controller-hall-2-2", "agv-controller-hall-2-3",
+                "agv-controller-hall-2-4",
+                "agv-controller-hall-2-5",
+            ])
         let copy = try #require(day.apps.first { $0.app.name == "agv-controller-hall-2-3" }?.app)
         #expect(copy.appName == "agv-controller-hall-2-3")
         #expect(copy.cpuCores == 1)
@@ -178,7 +180,9 @@ import Testing
         let simulator = FleetSimulator(scenario: scenario)
         var history: [String: ClusterSamples] = [:]
         history["a"] = ClusterSamples(cpuCores: [1, 2], memoryBytes: [3, 4])
-        func view(_ minute: Int) -> ClusterSpec? { simulator.clusterView(at: minute, history: history).first { $0.name == "b" } }
+        func view(_ minute: Int) -> ClusterSpec? {
+            simulator.clusterView(at: minute, history: history).first { $0.name == "b" }
+        }
         #expect(view(10)?.telemetry?.nodeReadyFraction == nil, "the scrape at minute 9 still found b up")
         #expect(view(11)?.telemetry?.nodeReadyFraction == 0)
         #expect(view(14)?.available == true)
@@ -199,9 +203,11 @@ import Testing
             detail: detail)
         let data = try JSONEncoder().encode(metrics)
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Double])
-        #expect(object == [
-            "slaViolationMinutes": 7, "p95LatencyMs": 4.5, "energy": 1.25, "migrationsPerAppHour": 0.5, "loadCV": 0.75,
-        ])
+        #expect(
+            object == [
+                "slaViolationMinutes": 7, "p95LatencyMs": 4.5, "energy": 1.25, "migrationsPerAppHour": 0.5,
+                "loadCV": 0.75,
+            ])
         let decoded = try JSONDecoder().decode(QualityMetrics.self, from: data)
         #expect(decoded.slaViolationMinutes == 7 && decoded.loadCV == 0.75 && decoded.detail.migrations == 0)
     }

@@ -24,7 +24,9 @@ import Testing
             func work(_ cluster: String) async throws -> Value {
                 try await client.send("GET", "\(works)/\(cluster)/manifestworks/w").body
             }
-            #expect(try await eventually { condition(try await work("edge-ok"), "Available")?["status"] == .string("True") })
+            #expect(
+                try await eventually { condition(try await work("edge-ok"), "Available")?["status"] == .string("True") }
+            )
             #expect(try await eventually { condition(try await work("edge-bad"), "Applied") != nil })
             let failed = try await work("edge-bad")
             #expect(condition(failed, "Applied")?["status"] == .string("False"))
@@ -37,9 +39,15 @@ import Testing
 
             // Back online: the agent reports the works it missed.
             await hub.setAgent(cluster: "edge-off", behaviour: .healthy)
-            #expect(try await eventually { condition(try await work("edge-off"), "Available")?["status"] == .string("True") })
+            #expect(
+                try await eventually {
+                    condition(try await work("edge-off"), "Available")?["status"] == .string("True")
+                })
             await hub.setAgent(cluster: "edge-ok", behaviour: .failing)
-            #expect(try await eventually { condition(try await work("edge-ok"), "Available")?["status"] == .string("False") })
+            #expect(
+                try await eventually {
+                    condition(try await work("edge-ok"), "Available")?["status"] == .string("False")
+                })
         }
     }
 

@@ -47,7 +47,8 @@ struct ExampleTests {
         var namespace = object[path: "metadata.namespace"]?.stringValue ?? "default"
         if namespace.hasPrefix("<") {  // `<target managed cluster>`: a placeholder the reader fills in
             namespace = "cluster1"
-            object = object.setting("metadata", to: (object["metadata"] ?? .object([])).setting("namespace", to: .string(namespace)))
+            object = object.setting(
+                "metadata", to: (object["metadata"] ?? .object([])).setting("namespace", to: .string(namespace)))
         }
         let collection =
             "/apis/\(apiVersion)\(clusterScoped ? "" : "/namespaces/\(namespace)")/\(kind.lowercased())s"
@@ -84,7 +85,8 @@ struct ExampleTests {
                     let code = expected.split(separator: " ").prefix(expected.hasPrefix("status") ? 2 : 1)
                         .joined(separator: " ")
                     let detail = expected.dropFirst(code.count).trimmingCharacters(in: .whitespaces)
-                    #expect(outcome.hasPrefix(code) && (detail.isEmpty || outcome.contains(detail)), "\(file): \(outcome)")
+                    #expect(
+                        outcome.hasPrefix(code) && (detail.isEmpty || outcome.contains(detail)), "\(file): \(outcome)")
                 } else {
                     #expect(outcome == "accepted", "\(file): \(outcome)")
                     acceptedCount += 1

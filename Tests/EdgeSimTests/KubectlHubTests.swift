@@ -11,7 +11,8 @@ struct KubectlHubTests {
     /// Starts an HTTPS hub, writes its kubeconfig and runs `body` with kubectl's base arguments.
     func withKubectl(_ body: (EdgeSimHub, [String]) async throws -> Void) async throws {
         try await withHub(configuration: HubConfiguration(agentDelay: .milliseconds(50)), tls: try HubTLS()) { hub in
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-kc-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "edgesim-kc-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let kubeconfig = folder.appendingPathComponent("kubeconfig").path
@@ -55,8 +56,10 @@ struct KubectlHubTests {
     @Test func serverSideApplyOfOCMExamplesThenDelete() async throws {
         try await withKubectl { hub, base in
             let work = ocmExamplesFolder.appendingPathComponent(
-                "docs_deploy-kubernetes-resources_L82_manifestwork_my-first-work.yaml").path
-            let placement = ocmExamplesFolder.appendingPathComponent("docs_placement_L72_placement_placement1.yaml").path
+                "docs_deploy-kubernetes-resources_L82_manifestwork_my-first-work.yaml"
+            ).path
+            let placement = ocmExamplesFolder.appendingPathComponent("docs_placement_L72_placement_placement1.yaml")
+                .path
             // kubectl sends this one as protobuf.
             let namespace = try await kubectl(base, "create", "namespace", "ns1")
             #expect(namespace.status == 0, "\(namespace.output)")
@@ -92,7 +95,8 @@ struct KubectlHubTests {
 
     @Test func serverSideApplyOfAnInvalidObjectShowsTheFieldPath() async throws {
         try await withKubectl { _, base in
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("edgesim-bad-\(UUID().uuidString)")
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "edgesim-bad-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: folder) }
             let file = folder.appendingPathComponent("bad.yaml")
@@ -109,7 +113,9 @@ struct KubectlHubTests {
             ).write(to: file)
             let refused = try await kubectl(base, "apply", "--server-side", "-f", file.path)
             #expect(refused.status != 0)
-            #expect(refused.output.contains("unknownField") || refused.output.contains("numberOfClusters"), "\(refused.output)")
+            #expect(
+                refused.output.contains("unknownField") || refused.output.contains("numberOfClusters"),
+                "\(refused.output)")
         }
     }
 }

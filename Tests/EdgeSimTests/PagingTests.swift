@@ -33,7 +33,9 @@ import Testing
             #expect(second.body[path: "metadata.resourceVersion"] == listVersion)
             let next = try #require(second.body[path: "metadata.continue"]?.stringValue)
             let third = try await client.send(
-                "GET", works + "?limit=2&continue=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? next)")
+                "GET",
+                works + "?limit=2&continue=\(next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? next)"
+            )
             #expect(names(third) == ["w4", "late"])
             #expect(third.body[path: "metadata.continue"] == nil)
             let all = try await client.send("GET", works)

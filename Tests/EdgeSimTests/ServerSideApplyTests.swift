@@ -20,7 +20,9 @@ import Testing
             + #""metadata":{"name":"w1","namespace":"edge-1","labels":{\#(labelText)}}\#(spec)}"#
     }
 
-    func apply(_ client: HubClient, _ body: String, manager: String, force: Bool = false) async throws
+    func apply(
+        _ client: HubClient, _ body: String, manager: String, force: Bool = false
+    ) async throws
         -> HubClient.Reply
     {
         try await client.send(
@@ -47,7 +49,8 @@ import Testing
 
             let other = try await apply(client, body(labels: ["team": "ops"], replicas: nil), manager: "ops")
             #expect(other.code == 200)
-            #expect(other.body[path: "metadata.labels"] == .object([("app", .string("web")), ("team", .string("ops"))]))
+            #expect(
+                other.body[path: "metadata.labels"] == .object([("app", .string("web")), ("team", .string("ops"))]))
             #expect(entry(other.body, "ops")?[path: "fieldsV1.f:metadata.f:labels.f:team"] == .object([]))
             #expect(entry(other.body, "placer") != nil)
         }
@@ -71,10 +74,12 @@ import Testing
             #expect(causes.allSatisfy { $0["type"] == .string("FieldManagerConflict") })
             #expect(try await client.send("GET", works + "/w1").body[path: "metadata.labels.app"] == .string("web"))
 
-            let forced = try await apply(client, body(labels: ["app": "db"], replicas: 1), manager: "other", force: true)
+            let forced = try await apply(
+                client, body(labels: ["app": "db"], replicas: 1), manager: "other", force: true)
             #expect(forced.code == 200)
             #expect(forced.body[path: "metadata.labels.app"] == .string("db"))
-            #expect(entry(forced.body, "placer")?[path: "fieldsV1.f:metadata.f:labels.f:app"] == nil,
+            #expect(
+                entry(forced.body, "placer")?[path: "fieldsV1.f:metadata.f:labels.f:app"] == nil,
                 "force takes the field from placer")
             #expect(entry(forced.body, "other")?[path: "fieldsV1.f:metadata.f:labels.f:app"] == .object([]))
             // Now placer conflicts with "other" (and "human" only agrees on the old value: both listed).
@@ -89,7 +94,8 @@ import Testing
             let client = HubClient(hub)
             let created = try await apply(client, body(labels: ["app": "web"], replicas: 1), manager: "placer")
             let edited = created.body.settingLabel("app", "edited")
-            let put = try await client.send("PUT", works + "/w1?fieldManager=kubectl-edit", body: edited.canonicalJSON())
+            let put = try await client.send(
+                "PUT", works + "/w1?fieldManager=kubectl-edit", body: edited.canonicalJSON())
             #expect(put.code == 200)
             let update = try #require(entry(put.body, "kubectl-edit"))
             #expect(update["operation"] == .string("Update"))
@@ -101,7 +107,8 @@ import Testing
                 reapply.text.contains(
                     #"conflict with \"kubectl-edit\" using work.open-cluster-management.io/v1: .metadata.labels.app"#),
                 "\(reapply.text)")
-            let forced = try await apply(client, body(labels: ["app": "web"], replicas: 1), manager: "placer", force: true)
+            let forced = try await apply(
+                client, body(labels: ["app": "web"], replicas: 1), manager: "placer", force: true)
             #expect(forced.body[path: "metadata.labels.app"] == .string("web"))
             #expect(entry(forced.body, "kubectl-edit") == nil, "an entry left with no fields is dropped")
         }
@@ -110,11 +117,13 @@ import Testing
     @Test func fieldsAManagerStopsApplyingAreRemovedUnlessSomeoneElseOwnsThem() async throws {
         try await withHub { hub in
             let client = HubClient(hub)
-            _ = try await apply(client, body(labels: ["app": "web", "tier": "front", "shared": "x"]), manager: "placer")
+            _ = try await apply(
+                client, body(labels: ["app": "web", "tier": "front", "shared": "x"]), manager: "placer")
             let ops = try await apply(client, body(labels: ["shared": "x"], replicas: nil), manager: "ops")
             #expect(entry(ops.body, "ops") != nil, "\(ops.text)")
             let dropped = try await apply(client, body(labels: ["app": "web"]), manager: "placer")
-            #expect(dropped.body[path: "metadata.labels"] == .object([("app", .string("web")), ("shared", .string("x"))]))
+            #expect(
+                dropped.body[path: "metadata.labels"] == .object([("app", .string("web")), ("shared", .string("x"))]))
         }
     }
 
@@ -133,7 +142,8 @@ import Testing
         try await withHub { hub in
             let client = HubClient(hub)
             let scores = "/apis/cluster.open-cluster-management.io/v1alpha1/namespaces/edge-1/addonplacementscores"
-            let object = #"{"apiVersion":"cluster.open-cluster-management.io/v1alpha1","kind":"AddOnPlacementScore","#
+            let object =
+                #"{"apiVersion":"cluster.open-cluster-management.io/v1alpha1","kind":"AddOnPlacementScore","#
                 + #""metadata":{"name":"usage","namespace":"edge-1"}}"#
             #expect(try await client.send("POST", scores, body: object).code == 201)
             func status(_ name: String, _ value: Int) -> String {

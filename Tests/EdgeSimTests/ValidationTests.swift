@@ -83,7 +83,8 @@ import Testing
                 return reply.body["message"]?.stringValue ?? ""
             }
             #expect(try await refusal(work("")).contains("manifests should not be empty"))
-            let big = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big"},"data":{"x":""#
+            let big =
+                #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big"},"data":{"x":""#
                 + String(repeating: "a", count: 3000) + #""}}"#
             #expect(try await refusal(work(big)).contains("exceeds the 2000 limit"))
             let unnamed = #"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"namespace":"shop"}}"#
@@ -113,12 +114,14 @@ import Testing
     @Test func dryRunChecksButStoresNothing() async throws {
         try await withHub { hub in
             let client = HubClient(hub)
-            let dry = try await client.send("POST", works + "?dryRun=All", body: workJSON(name: "w1", namespace: "edge-1"))
+            let dry = try await client.send(
+                "POST", works + "?dryRun=All", body: workJSON(name: "w1", namespace: "edge-1"))
             #expect(dry.code == 201)
             #expect(dry.body[path: "metadata.name"] == .string("w1"))
             #expect(await hub.objects("manifestworks").isEmpty)
             let invalid = try await client.send(
-                "POST", works + "?dryRun=All", body: workJSON(name: "w1", namespace: "edge-1").replacingOccurrences(
+                "POST", works + "?dryRun=All",
+                body: workJSON(name: "w1", namespace: "edge-1").replacingOccurrences(
                     of: #""kind":"Deployment","#, with: ""))
             #expect(invalid.code == 422)
         }

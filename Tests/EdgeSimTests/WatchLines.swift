@@ -1,5 +1,5 @@
-import Foundation
 import AppModel
+import Foundation
 import PlacerTestSupport
 
 typealias AppModelValue = Value
@@ -25,7 +25,8 @@ struct WatchLines {
     }
 
     /// Waits until at least `count` events arrived.
-    func waitForEvents(_ count: Int, timeout: Duration = .seconds(10)) async -> [(type: String, object: AppModelValue)] {
+    func waitForEvents(_ count: Int, timeout: Duration = .seconds(10)) async -> [(type: String, object: AppModelValue)]
+    {
         _ = await child.waitForOutput(timeout: timeout) { text in
             text.split(separator: "\n").count >= count
         }

@@ -137,8 +137,9 @@ import Testing
             try await hub.setClusterAvailable("edge-1", false)
             let events = await watch.waitForEvents(2)
             #expect(events.map(\.type) == ["ADDED", "MODIFIED"])
-            #expect(events.last?.object[path: "spec.taints"]?.arrayValue?.first?["key"]
-                == .string("cluster.open-cluster-management.io/unavailable"))
+            #expect(
+                events.last?.object[path: "spec.taints"]?.arrayValue?.first?["key"]
+                    == .string("cluster.open-cluster-management.io/unavailable"))
             await watch.child.kill()
         }
     }

@@ -46,7 +46,8 @@ import Testing
             // A spec change is a new generation; the agent follows it.
             let spec = workJSON(name: "w1", namespace: "edge-1", replicas: 5)
             _ = try await client.send(
-                "PATCH", worksPath + "/w1?fieldManager=t&force=true", body: spec, contentType: "application/apply-patch+yaml")
+                "PATCH", worksPath + "/w1?fieldManager=t&force=true", body: spec,
+                contentType: "application/apply-patch+yaml")
             #expect(
                 try await eventually {
                     try await status()?[path: "resourceStatus.manifests"]?.arrayValue?.last?[
@@ -136,6 +137,9 @@ import Testing
             try HubRoute(path: "/apis/work.open-cluster-management.io/v1/manifestworks/x")
         }
         let groups = ResourceCatalog.groups
-        #expect(groups.first { $0.name == ResourceCatalog.clusterGroup }?.versions == ["v1", "v1beta2", "v1beta1", "v1alpha1"])
+        #expect(
+            groups.first { $0.name == ResourceCatalog.clusterGroup }?.versions == [
+                "v1", "v1beta2", "v1beta1", "v1alpha1",
+            ])
     }
 }

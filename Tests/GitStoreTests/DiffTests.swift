@@ -11,11 +11,14 @@ import Testing
         let base = try #require(
             try repository.commit(
                 parent: nil,
-                changes: ["placements/x.yaml": bytes("cluster: a\n"), "placements/gone.yaml": bytes("old\n"),
-                          "apps/y/app.yaml": bytes("name: y\n")],
+                changes: [
+                    "placements/x.yaml": bytes("cluster: a\n"), "placements/gone.yaml": bytes("old\n"),
+                    "apps/y/app.yaml": bytes("name: y\n"),
+                ],
                 author: signature(), committer: signature(), message: "base", updateRef: "refs/heads/main"))
-        #expect(try repository.changedPaths(from: nil, to: base)
-            == ["apps/y/app.yaml", "placements/gone.yaml", "placements/x.yaml"])
+        #expect(
+            try repository.changedPaths(from: nil, to: base)
+                == ["apps/y/app.yaml", "placements/gone.yaml", "placements/x.yaml"])
 
         let changes: [String: Data?] = [
             "placements/x.yaml": bytes("cluster: b\n"), "placements/gone.yaml": nil,
@@ -27,15 +30,19 @@ import Testing
         #expect(patch.contains("deleted file mode 100644"))
         #expect(!patch.contains("apps/y"))
         #expect(try git(["-C", barePath, "rev-list", "--count", "--all"]) == "1")
-        #expect(try repository.patch(base: base, changes: ["placements/x.yaml": bytes("cluster: a\n")],
-                                     under: ["placements"]) == "")
+        #expect(
+            try repository.patch(
+                base: base, changes: ["placements/x.yaml": bytes("cluster: a\n")],
+                under: ["placements"]) == "")
         #expect(try repository.patch(base: base, changes: changes, under: ["elsewhere"]) == "")
 
         let next = try #require(
-            try repository.commit(parent: base, changes: changes, author: signature(), committer: signature(),
-                                  message: "next"))
-        #expect(try repository.changedPaths(from: base, to: next)
-            == ["apps/y/app.yaml", "placements/gone.yaml", "placements/new.yaml", "placements/x.yaml"])
+            try repository.commit(
+                parent: base, changes: changes, author: signature(), committer: signature(),
+                message: "next"))
+        #expect(
+            try repository.changedPaths(from: base, to: next)
+                == ["apps/y/app.yaml", "placements/gone.yaml", "placements/new.yaml", "placements/x.yaml"])
         let cliPatch = try git(["-C", barePath, "diff", "--no-color", base.hex, next.hex, "--", "placements"])
         #expect(patch == cliPatch + "\n")
     }

@@ -99,11 +99,13 @@ import Testing
         #expect(try two.fetch(branch: "main") == base)
 
         let fromOne = try #require(
-            try one.commit(parent: base, changes: ["x.txt": bytes("one\n")], author: signature("One"),
-                           committer: signature("One"), message: "one"))
+            try one.commit(
+                parent: base, changes: ["x.txt": bytes("one\n")], author: signature("One"),
+                committer: signature("One"), message: "one"))
         let fromTwo = try #require(
-            try two.commit(parent: base, changes: ["x.txt": bytes("two\n")], author: signature("Two"),
-                           committer: signature("Two"), message: "two"))
+            try two.commit(
+                parent: base, changes: ["x.txt": bytes("two\n")], author: signature("Two"),
+                committer: signature("Two"), message: "two"))
         try one.push(fromOne, toBranch: "main")
         let error = try #require(throws: GitError.self) { try two.push(fromTwo, toBranch: "main") }
         switch error.kind {
@@ -118,8 +120,9 @@ import Testing
 
         let rebased = try #require(try two.fetch(branch: "main"))
         let retried = try #require(
-            try two.commit(parent: rebased, changes: ["x.txt": bytes("two\n")], author: signature("Two"),
-                           committer: signature("Two"), message: "two again"))
+            try two.commit(
+                parent: rebased, changes: ["x.txt": bytes("two\n")], author: signature("Two"),
+                committer: signature("Two"), message: "two again"))
         try two.push(retried, toBranch: "main")
         #expect(try git(["-C", remotePath, "rev-parse", "refs/heads/main"]) == retried.hex)
     }
@@ -136,8 +139,9 @@ import Testing
 
         let cache = try GitRepository.openCache(at: folder.path("cache"), remoteURL: daemon.url("remote.git"))
         let tip = try #require(
-            try cache.commit(parent: nil, changes: ["a.txt": bytes("a\n")], author: signature(),
-                             committer: signature(), message: "a"))
+            try cache.commit(
+                parent: nil, changes: ["a.txt": bytes("a\n")], author: signature(),
+                committer: signature(), message: "a"))
         let error = try #require(throws: GitError.self) { try cache.push(tip, toBranch: "main") }
         guard case .pushRejected(let status) = error.kind else {
             Issue.record("expected .pushRejected, got \(error)")

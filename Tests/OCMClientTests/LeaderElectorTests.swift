@@ -22,7 +22,9 @@ import Testing
 
         /// Starts campaigning; with `again`, a candidate that lost the lease (a stalled test machine can make a
         /// leader miss its renew deadline) campaigns again, as a restarted replica would.
-        static func start(_ hub: EdgeSimHub, identity: String, releaseOnCancel: Bool, again: Bool = true) throws
+        static func start(
+            _ hub: EdgeSimHub, identity: String, releaseOnCancel: Bool, again: Bool = true
+        ) throws
             -> Candidate
         {
             let client = try KubeClient(kubeconfig: Kubeconfig(server: hub.baseURL, token: hub.configuration.token))
@@ -173,7 +175,8 @@ import Testing
         #expect(taken.spec.leaseTransitions == (held.spec.leaseTransitions ?? 0) + 1)
         let acquired = try #require(taken.spec.acquireDate)
         // The last renewal the old leader wrote is what the follower timed the expiry from.
-        #expect(await eventually { history.lastRenewal(of: first.elector.identity, before: next.elector.identity) != nil })
+        #expect(
+            await eventually { history.lastRenewal(of: first.elector.identity, before: next.elector.identity) != nil })
         let previousRenewal = try #require(
             history.lastRenewal(of: first.elector.identity, before: next.elector.identity))
         let gap = acquired.timeIntervalSince(previousRenewal)

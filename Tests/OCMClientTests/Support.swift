@@ -9,7 +9,9 @@ struct HubFixture {
     let kubeconfigPath: String
     let client: KubeClient
 
-    static func start(agentDelay: Duration = .milliseconds(30), anonymousReads: Bool = false) async throws
+    static func start(
+        agentDelay: Duration = .milliseconds(30), anonymousReads: Bool = false
+    ) async throws
         -> HubFixture
     {
         let hub = EdgeSimHub(configuration: HubConfiguration(agentDelay: agentDelay, anonymousReads: anonymousReads))

@@ -39,15 +39,23 @@ import Testing
 
     @Test func aRetryPassPlacesMoreAppsThanNameOrder() {
         // 9 usable cores: name order places a (6) and leaves b and c (4 each) out; smallest-first places both.
-        let apps = [makeApp("a", qos: .bestEffort, cpu: 6), makeApp("b", qos: .bestEffort, cpu: 4), makeApp("c", qos: .bestEffort, cpu: 4)]
-        let decisions = engine.decide(apps: apps, clusters: [makeCluster("only", cpu: 10)], policy: policy(weights: ["headroom": 1]))
+        let apps = [
+            makeApp("a", qos: .bestEffort, cpu: 6), makeApp("b", qos: .bestEffort, cpu: 4),
+            makeApp("c", qos: .bestEffort, cpu: 4),
+        ]
+        let decisions = engine.decide(
+            apps: apps, clusters: [makeCluster("only", cpu: 10)], policy: policy(weights: ["headroom": 1]))
         #expect(decisions.map(\.app.name) == ["a", "b", "c"])
         #expect(decisions.map(\.cluster) == [nil, "only", "only"])
     }
 
     @Test func retryNeverTradesAGoldAppForMoreBestEffortOnes() {
-        let apps = [makeApp("a", qos: .gold, cpu: 6), makeApp("b", qos: .bestEffort, cpu: 4), makeApp("c", qos: .bestEffort, cpu: 4)]
-        let decisions = engine.decide(apps: apps, clusters: [makeCluster("only", cpu: 10)], policy: policy(weights: ["headroom": 1]))
+        let apps = [
+            makeApp("a", qos: .gold, cpu: 6), makeApp("b", qos: .bestEffort, cpu: 4),
+            makeApp("c", qos: .bestEffort, cpu: 4),
+        ]
+        let decisions = engine.decide(
+            apps: apps, clusters: [makeCluster("only", cpu: 10)], policy: policy(weights: ["headroom": 1]))
         #expect(decisions.map(\.cluster) == ["only", nil, nil])
     }
 
@@ -57,7 +65,8 @@ import Testing
         ]
         let apps = [makeApp("g", qos: .gold, cpu: 3), makeApp("be", qos: .bestEffort, cpu: 8, selector: ["pool": "a"])]
         let decisions = engine.decide(
-            apps: apps, clusters: clusters, policy: policy(weights: ["energy": 1]), current: ["g": currentRecord("g", on: "a")])
+            apps: apps, clusters: clusters, policy: policy(weights: ["energy": 1]),
+            current: ["g": currentRecord("g", on: "a")])
         #expect(decisions[app: "g"]?.cluster == "a")
         #expect(decisions[app: "be"]?.cluster == nil)
     }
@@ -97,7 +106,8 @@ import Testing
         // 9 usable cores: {5, 4} fit together, {5, 5} do not.
         let apps = [makeApp("a", cpu: 5), makeApp("b", cpu: 5), makeApp("c", cpu: 4)]
         let clusters = [makeCluster("only", cpu: 10)]
-        let result = PlacementOptimum.exhaustive(apps: apps, clusters: clusters, policy: policy(weights: ["headroom": 1]))
+        let result = PlacementOptimum.exhaustive(
+            apps: apps, clusters: clusters, policy: policy(weights: ["headroom": 1]))
         #expect(result.assignment.count == 2)
         #expect(result.assignment["c"] == "only")
         // Pair scores on the empty fleet: headroom (9 − 5)/10 = 40 for a and b, (9 − 4)/10 = 50 for c.
@@ -110,11 +120,15 @@ import Testing
         let fleet = SyntheticFleet.generate(apps: 7, clusters: 3, seed: seed, capacityRatio: 1.15, channels: false)
         let best = PlacementOptimum.exhaustive(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
         let scores = PlacementOptimum.pairScores(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
-        #expect(PlacementOptimum.objective(best.assignment, apps: fleet.apps, clusters: fleet.clusters, policy: policy, scores: scores)
+        #expect(
+            PlacementOptimum.objective(
+                best.assignment, apps: fleet.apps, clusters: fleet.clusters, policy: policy, scores: scores
+            )
             .map { abs($0 - best.objective) < 1e-9 } == true)
         var pdlc = PDLCStrategy(policy: policy)
         let placed = pdlc.place(apps: fleet.apps, clusters: fleet.clusters, current: [:], nowSeconds: 0)
-        let value = PlacementOptimum.objective(placed, apps: fleet.apps, clusters: fleet.clusters, policy: policy, scores: scores)
+        let value = PlacementOptimum.objective(
+            placed, apps: fleet.apps, clusters: fleet.clusters, policy: policy, scores: scores)
         #expect(value != nil)
         #expect((value ?? .infinity) <= best.objective + 1e-9)
     }

@@ -7,9 +7,11 @@ import Testing
 @Suite struct BaselineStrategyTests {
     @Test func catalogListsPDLCFirstThenEveryPeer() {
         let names = BaselineCatalog.all(policy: PlacementPolicy(), seed: 1).map(\.name)
-        #expect(names == [
-            "pdlc", "ocm-default", "ocm-allocatable-cpu", "ocm-allocatable-memory", "karmada", "kube-scheduler", "random",
-        ])
+        #expect(
+            names == [
+                "pdlc", "ocm-default", "ocm-allocatable-cpu", "ocm-allocatable-memory", "karmada", "kube-scheduler",
+                "random",
+            ])
     }
 
     // MARK: OCM
@@ -50,7 +52,10 @@ import Testing
         #expect(OCMPrioritizers.resourceAllocatable(20, min: 10, max: 40) == -33)
         #expect(OCMPrioritizers.resourceAllocatable(40, min: 10, max: 40) == 100)
         #expect(OCMPrioritizers.resourceAllocatable(7, min: 7, max: 7) == 100)
-        let clusters = [makeCluster("a", cpu: 10, memoryGi: 400), makeCluster("b", cpu: 20), makeCluster("c", cpu: 40, memoryGi: 50)]
+        let clusters = [
+            makeCluster("a", cpu: 10, memoryGi: 400), makeCluster("b", cpu: 20),
+            makeCluster("c", cpu: 40, memoryGi: 50),
+        ]
         var cpu = OCMResourceAllocatableStrategy(resource: .cpu)
         var memory = OCMResourceAllocatableStrategy(resource: .memory)
         #expect(cpu.place(apps: [makeApp("x")], clusters: clusters, current: [:], nowSeconds: 0) == ["x": "c"])
@@ -83,7 +88,8 @@ import Testing
         // ((10−2)/10·100 + (8−4)/8·100) / 2 = (80 + 50) / 2
         #expect(abs(KubeSchedulerStrategy.leastAllocated(requested: requested, allocatable: allocatable) - 65) < 1e-9)
         // fractions 0.2 and 0.5: std 0.15 → 85
-        #expect(abs(KubeSchedulerStrategy.balancedAllocation(requested: requested, allocatable: allocatable) - 85) < 1e-9)
+        #expect(
+            abs(KubeSchedulerStrategy.balancedAllocation(requested: requested, allocatable: allocatable) - 85) < 1e-9)
         // a: 65 + 85 = 150; b (5 cpu, 50 Gi): fractions 0.4, 0.08 → LA 76, BA 84 → 160.
         var strategy = KubeSchedulerStrategy()
         let app = makeApp("x", cpu: 2, memoryGi: 4)

@@ -8,15 +8,17 @@ import Testing
 @Suite struct ExampleRepoPlacementTests {
     static func decide() throws -> [AppDecision] {
         let snapshot = try Fixtures.exampleSnapshot()
-        return PlacementEngine.standard().decide(apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy)
+        return PlacementEngine.standard().decide(
+            apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy)
     }
 
     @Test func everyAppIsPlacedInPriorityOrder() throws {
         let decisions = try Self.decide()
-        #expect(decisions.map(\.app.name) == [
-            "agv-controller-hall-1", "agv-controller-hall-2", "agv-controller-hall-3", "vision-inference",
-            "fleet-manager", "mqtt-broker", "quality-dashboard", "batch-analytics", "digital-twin",
-        ])
+        #expect(
+            decisions.map(\.app.name) == [
+                "agv-controller-hall-1", "agv-controller-hall-2", "agv-controller-hall-3", "vision-inference",
+                "fleet-manager", "mqtt-broker", "quality-dashboard", "batch-analytics", "digital-twin",
+            ])
         for decision in decisions {
             #expect(decision.cluster != nil, "\(decision.app.name) unplaced: \(decision.reasons) \(decision.rejected)")
             #expect(!decision.reasons.isEmpty)
@@ -60,9 +62,12 @@ import Testing
         #expect(decision.cluster == "regional-cloud")
         for cluster in ["hall-1-edge", "hall-2-edge", "hall-3-edge", "factory-dc"] {
             let reasons = decision.rejections(of: cluster)
-            #expect(reasons.contains { $0.hasPrefix("EnergyLimit: ") && $0.contains("limit 20%") }, "\(cluster): \(reasons)")
+            #expect(
+                reasons.contains { $0.hasPrefix("EnergyLimit: ") && $0.contains("limit 20%") }, "\(cluster): \(reasons)"
+            )
         }
-        #expect(decision.rejections(of: "factory-dc") == ["EnergyLimit: would use 25% of the cluster's energy, limit 20%"])
+        #expect(
+            decision.rejections(of: "factory-dc") == ["EnergyLimit: would use 25% of the cluster's energy, limit 20%"])
         #expect(decision.rejections(of: "regional-cloud").isEmpty)
     }
 

@@ -19,9 +19,13 @@ import Testing
             Self.tainted("a", "NoSelect"), Self.tainted("b", "NoSelectIfNew"), Self.tainted("c", "PreferNoSelect"),
             makeCluster("d"),
         ]
-        let fresh = engine.decide(apps: [makeApp("x")], clusters: clusters, policy: policy(weights: ["taintToleration": 1]))
+        let fresh = engine.decide(
+            apps: [makeApp("x")], clusters: clusters, policy: policy(weights: ["taintToleration": 1]))
         #expect(fresh.first?.rejections(of: "a") == ["Taints: taint maintenance:NoSelect not tolerated"])
-        #expect(fresh.first?.rejections(of: "b") == ["Taints: taint maintenance:NoSelectIfNew admits only apps already running here"])
+        #expect(
+            fresh.first?.rejections(of: "b") == [
+                "Taints: taint maintenance:NoSelectIfNew admits only apps already running here"
+            ])
         // PreferNoSelect only lowers the score: c is feasible but d wins.
         #expect(fresh.first?.candidates.map(\.cluster) == ["d", "c"])
         #expect(fresh.first?.candidates.last?.scores["taintToleration"] == 0)
@@ -46,7 +50,9 @@ import Testing
         fast.telemetry = ClusterTelemetry()
         fast.telemetry?.bandwidthMegabitsPerSecond = ["z": 100]
         let unmeasured = makeCluster("c", latency: ["z": 5])
-        let decision = engine.decide(apps: [app], clusters: [slow, fast, unmeasured], policy: policy(weights: ["headroom": 1])).first
+        let decision = engine.decide(
+            apps: [app], clusters: [slow, fast, unmeasured], policy: policy(weights: ["headroom": 1])
+        ).first
         #expect(decision?.rejections(of: "a") == ["Bandwidth: bandwidth 20 Mbit/s to z below needed 50 Mbit/s"])
         #expect(decision?.candidates.map(\.cluster).sorted() == ["b", "c"])
     }
@@ -56,11 +62,15 @@ import Testing
         far.telemetry = ClusterTelemetry()
         far.telemetry?.bandwidthMegabitsPerSecond = ["z1": 50]
         let clusters = [makeCluster("c1", zone: "z1", cpu: 10, latency: ["z2": 5], labels: ["site": "one"]), far]
-        let channel = PeerChannel(app: "anchor", service: "api", maxDelayMilliseconds: nil, minBandwidthBitsPerSecond: 100_000_000)
+        let channel = PeerChannel(
+            app: "anchor", service: "api", maxDelayMilliseconds: nil, minBandwidthBitsPerSecond: 100_000_000)
         let apps = [makeApp("anchor", qos: .gold, selector: ["site": "one"]), makeApp("peer", peers: [channel])]
         let decisions = engine.decide(apps: apps, clusters: clusters, policy: policy(weights: ["headroom": 1]))
         #expect(decisions[app: "peer"]?.cluster == "c1")
-        #expect(decisions[app: "peer"]?.rejections(of: "c2") == ["Bandwidth: channel to anchor: bandwidth 50 Mbit/s below minBandwidth 100 Mbit/s"])
+        #expect(
+            decisions[app: "peer"]?.rejections(of: "c2") == [
+                "Bandwidth: channel to anchor: bandwidth 50 Mbit/s below minBandwidth 100 Mbit/s"
+            ])
     }
 
     // MARK: forecast headroom
@@ -93,9 +103,13 @@ import Testing
         // histories span the horizon (11 samples a minute apart): a shorter one makes no forecast.
         let rising = Self.loaded("rising", history: [1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5, 6])
         let flat = Self.loaded("flat", history: Array(repeating: 6, count: 11))
-        let decision = engine.decide(apps: [makeApp("x", cpu: 1)], clusters: [rising, flat], policy: policy(weights: ["headroom": 1])).first
+        let decision = engine.decide(
+            apps: [makeApp("x", cpu: 1)], clusters: [rising, flat], policy: policy(weights: ["headroom": 1])
+        ).first
         #expect(decision?.cluster == "flat")
-        #expect(decision?.rejections(of: "rising").first?.hasPrefix("ForecastHeadroom: forecast cpu 11 cores in 600 s (Holt)") == true,
+        #expect(
+            decision?.rejections(of: "rising").first?.hasPrefix(
+                "ForecastHeadroom: forecast cpu 11 cores in 600 s (Holt)") == true,
             "\(decision?.rejections(of: "rising") ?? [])")
         #expect(decision?.details["flat"]?["headroom"]?.contains("live use + Holt forecast") == true)
         // The flat cluster's headroom counts the forecast 6 cores, not only this cycle's requests.
@@ -106,7 +120,8 @@ import Testing
         let rising = Self.loaded("rising", history: [2, 3, 4, 5, 6])
         let decision = engine.decide(
             apps: [makeApp("x", cpu: 1)], clusters: [rising], policy: policy(weights: ["headroom": 1]),
-            current: ["x": currentRecord("x", on: "rising")]).first
+            current: ["x": currentRecord("x", on: "rising")]
+        ).first
         #expect(decision?.cluster == "rising")
         #expect(decision?.moves == false)
     }
@@ -118,7 +133,9 @@ import Testing
         cluster.telemetry = ClusterTelemetry()
         cluster.telemetry?.latencyMilliseconds = ["z": 50]
         let decision = engine.decide(
-            apps: [makeApp("x", budget: 20, zones: ["z"])], clusters: [cluster], policy: policy(weights: ["headroom": 1])).first
+            apps: [makeApp("x", budget: 20, zones: ["z"])], clusters: [cluster],
+            policy: policy(weights: ["headroom": 1])
+        ).first
         #expect(decision?.cluster == nil)
         #expect(decision?.rejections(of: "a") == ["LatencyBudget: latency 50 ms (measured) to z exceeds budget 20 ms"])
     }
@@ -139,7 +156,9 @@ import Testing
                     let fast = filter.admits(prepared, at: c, state: state)
                     let slow = filter.status(prepared, at: c, state: state)
                     #expect(fast == (slow.code == .feasible), "\(filter.name) \(app.name) \(state.clusterList[c].name)")
-                    #expect(batch.refusedClusters.contains(c) == !fast, "\(filter.name) batch \(app.name) \(state.clusterList[c].name)")
+                    #expect(
+                        batch.refusedClusters.contains(c) == !fast,
+                        "\(filter.name) batch \(app.name) \(state.clusterList[c].name)")
                     #expect(slow.rejections.allSatisfy { $0.plugin == filter.name && !$0.text.isEmpty })
                 }
             }
@@ -149,7 +168,9 @@ import Testing
                 #expect(batch.values.count == state.clusterList.count && batch.details.isEmpty)
                 for c in state.clusterList.indices {
                     let slow = plugin.explainedScore(prepared, at: c, state: state)
-                    #expect(abs(batch.values[c] - slow.value) < 1e-12, "\(plugin.name) \(app.name) \(state.clusterList[c].name)")
+                    #expect(
+                        abs(batch.values[c] - slow.value) < 1e-12,
+                        "\(plugin.name) \(app.name) \(state.clusterList[c].name)")
                     #expect(!slow.detail.isEmpty)
                     // Plugins that do not normalise score in 0…100 themselves.
                     if !(plugin is any NormalizeScorePlugin) { #expect((0...100).contains(batch.values[c])) }

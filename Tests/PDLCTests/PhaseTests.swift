@@ -58,7 +58,8 @@ struct ReversedNameLength: NormalizeScorePlugin {
         #expect(decision.cluster == "ccc")
         #expect(decision.outcome == .placed)
         #expect(decision.rejections(of: "dddd") == ["ShortName: name of 4 characters, more than 3"])
-        #expect(decision.candidates.first { $0.cluster == "a" }?.scores == ["nameLength": 10, "reversedNameLength": 90])
+        #expect(
+            decision.candidates.first { $0.cluster == "a" }?.scores == ["nameLength": 10, "reversedNameLength": 90])
         #expect(decision.details["bb"] == ["nameLength": "2 characters", "reversedNameLength": "2 characters"])
         #expect(decision.verdicts["dddd"]?.first?.rejections.first?.code == "NameTooLong")
     }
@@ -87,7 +88,9 @@ struct ReversedNameLength: NormalizeScorePlugin {
         #expect(status.code == .unschedulable)
         #expect(status.rejections.map(\.code) == ["InsufficientCPU", "InsufficientMemory"])
         #expect(status.reasons == ["needs 4 cpu, 0.9 free", "needs 2Gi memory, 921.6Mi free"])
-        #expect(CapacityFilter().status(state.prepare(makeApp("y", cpu: 0.5, memoryGi: 0)), at: 0, state: state) == .feasible("Capacity"))
+        #expect(
+            CapacityFilter().status(state.prepare(makeApp("y", cpu: 0.5, memoryGi: 0)), at: 0, state: state)
+                == .feasible("Capacity"))
     }
 
     @Test func decisionsCarryOutcomeCodes() throws {
@@ -96,17 +99,24 @@ struct ReversedNameLength: NormalizeScorePlugin {
         let clusters = [makeCluster("a", cpu: 10), makeCluster("b", cpu: 40)]
         let app = makeApp("x")
         #expect(engine.decide(apps: [app], clusters: clusters, policy: weights).first?.outcome == .placed)
-        #expect(engine.decide(apps: [app], clusters: clusters, policy: weights, current: ["x": currentRecord("x", on: "b")]).first?.outcome == .kept)
+        #expect(
+            engine.decide(apps: [app], clusters: clusters, policy: weights, current: ["x": currentRecord("x", on: "b")])
+                .first?.outcome == .kept)
         let pinned = engine.decide(
-            apps: [app], clusters: clusters, policy: weights, current: ["x": currentRecord("x", on: "a", pinned: true)]).first
+            apps: [app], clusters: clusters, policy: weights, current: ["x": currentRecord("x", on: "a", pinned: true)]
+        ).first
         #expect(pinned?.outcome == .pinned && pinned?.cluster == "a")
         let down = [makeCluster("a", cpu: 10, available: false), makeCluster("b", cpu: 40)]
-        let evacuated = engine.decide(apps: [app], clusters: down, policy: weights, current: ["x": currentRecord("x", on: "a")]).first
+        let evacuated = engine.decide(
+            apps: [app], clusters: down, policy: weights, current: ["x": currentRecord("x", on: "a")]
+        ).first
         #expect(evacuated?.outcome == .evacuated && evacuated?.cluster == "b")
         let none = engine.decide(apps: [makeApp("x", cpu: 100)], clusters: clusters, policy: weights).first
         #expect(none?.outcome == .unplaced && none?.cluster == nil)
         let stuck = engine.decide(
-            apps: [makeApp("x", cpu: 100)], clusters: clusters, policy: weights, current: ["x": currentRecord("x", on: "a")]).first
+            apps: [makeApp("x", cpu: 100)], clusters: clusters, policy: weights,
+            current: ["x": currentRecord("x", on: "a")]
+        ).first
         #expect(stuck?.outcome == .kept && stuck?.cluster == "a")
 
         // Hysteresis: b wins by far, but must win three evaluations in a row.
@@ -120,9 +130,10 @@ struct ReversedNameLength: NormalizeScorePlugin {
             outcomes.append(outcome.decisions[0].outcome)
         }
         #expect(outcomes == [.heldByHysteresis, .heldByHysteresis, .moved])
-        #expect(PlacementOutcome.allCases.map(\.rawValue) == [
-            "Placed", "Kept", "Moved", "Pinned", "Evacuated", "Shed", "HeldByHysteresis", "Unplaced",
-        ])
+        #expect(
+            PlacementOutcome.allCases.map(\.rawValue) == [
+                "Placed", "Kept", "Moved", "Pinned", "Evacuated", "Shed", "HeldByHysteresis", "Unplaced",
+            ])
     }
 
     @Test func holtForecastsAValueAndAnIntervalFromItsResiduals() throws {
@@ -135,7 +146,9 @@ struct ReversedNameLength: NormalizeScorePlugin {
         #expect(abs(forecast.value - 5.8) < 1e-12)
         #expect(abs(forecast.lower - 4.147051850111838) < 1e-7)
         #expect(abs(forecast.upper - 7.452948149888162) < 1e-7)
-        #expect(holt.predict(horizonSeconds: 120, coverage: 0) == Forecast(value: forecast.value, lower: forecast.value, upper: forecast.value))
+        #expect(
+            holt.predict(horizonSeconds: 120, coverage: 0)
+                == Forecast(value: forecast.value, lower: forecast.value, upper: forecast.value))
         #expect(try #require(holt.predict(horizonSeconds: 120, coverage: 0.5)).upper < forecast.upper)
 
         // A fit followed by updates is the fit on the whole series.
@@ -176,13 +189,18 @@ struct ReversedNameLength: NormalizeScorePlugin {
         profiled.profile = PluginProfile(
             filter: .init(disabled: ["Capacity", "ForecastHeadroom"]),
             score: .init(enabled: [.init(name: "headroom", weight: 3)], disabled: ["*"]))
-        let decision = try #require(engine.decide(apps: [makeApp("x", cpu: 2)], clusters: [tiny], policy: profiled).first)
+        let decision = try #require(
+            engine.decide(apps: [makeApp("x", cpu: 2)], clusters: [tiny], policy: profiled).first)
         #expect(decision.cluster == "tiny")
         #expect(Set(decision.candidates.first?.scores.keys ?? [:].keys) == ["headroom"])
-        #expect(decision.verdicts["tiny"]?.map(\.plugin) == PluginRegistry.defaultFilterOrder.filter { $0 != "Capacity" && $0 != "ForecastHeadroom" })
+        #expect(
+            decision.verdicts["tiny"]?.map(\.plugin)
+                == PluginRegistry.defaultFilterOrder.filter { $0 != "Capacity" && $0 != "ForecastHeadroom" })
 
         let resolved = try PluginRegistry.standard.resolve(
-            PluginProfile(score: .init(enabled: [.init(name: "energy", weight: 7), .init(name: "balance")], disabled: ["migration"])))
+            PluginProfile(
+                score: .init(
+                    enabled: [.init(name: "energy", weight: 7), .init(name: "balance")], disabled: ["migration"])))
         #expect(resolved.filters == PluginRegistry.defaultFilterOrder)
         #expect(resolved.scores == PluginRegistry.defaultScoreOrder.filter { $0 != "migration" })
         #expect(resolved.weights == ["energy": 7])

@@ -54,7 +54,8 @@ import Testing
 
     @Test func tiesAreBrokenByClusterName() {
         let clusters = [makeCluster("b"), makeCluster("c"), makeCluster("a")]
-        let decision = engine.decide(apps: [makeApp("x")], clusters: clusters, policy: policy(weights: ["headroom": 1])).first
+        let decision = engine.decide(apps: [makeApp("x")], clusters: clusters, policy: policy(weights: ["headroom": 1]))
+            .first
         #expect(decision?.cluster == "a")
         #expect(decision?.candidates.map(\.cluster) == ["a", "b", "c"])
     }
@@ -87,7 +88,8 @@ import Testing
         let clusters = [makeCluster("cheap", energy: 0.01), makeCluster("dear", energy: 0.05)]
         let held = FixedPlacement(app: "broken", cluster: "cheap", cpuCores: 6, memoryBytes: 0)
         let decision = engine.decide(
-            apps: [makeApp("one", cpu: 6)], clusters: clusters, policy: policy(weights: ["energy": 1]), fixed: [held]).first
+            apps: [makeApp("one", cpu: 6)], clusters: clusters, policy: policy(weights: ["energy": 1]), fixed: [held]
+        ).first
         #expect(decision?.cluster == "dear")
     }
 
@@ -107,7 +109,9 @@ import Testing
     static let closeClusters = [makeCluster("a", cpu: 10), makeCluster("b", cpu: 11)]
 
     @Test func withoutACurrentPlacementTheBestClusterWins() {
-        let decision = engine.decide(apps: [makeApp("x")], clusters: Self.closeClusters, policy: policy(weights: ["headroom": 1])).first
+        let decision = engine.decide(
+            apps: [makeApp("x")], clusters: Self.closeClusters, policy: policy(weights: ["headroom": 1])
+        ).first
         #expect(decision?.cluster == "b")
         let gap = (decision?.candidates[0].total ?? 0) - (decision?.candidates[1].total ?? 0)
         #expect(gap > 0 && gap < 5)
@@ -115,12 +119,15 @@ import Testing
 
     @Test func smallGainKeepsTheCurrentCluster() {
         let decision = engine.decide(
-            apps: [makeApp("x")], clusters: Self.closeClusters, policy: policy(weights: ["headroom": 1], minScoreGain: 5),
-            current: ["x": currentRecord("x", on: "a")]).first
+            apps: [makeApp("x")], clusters: Self.closeClusters,
+            policy: policy(weights: ["headroom": 1], minScoreGain: 5),
+            current: ["x": currentRecord("x", on: "a")]
+        ).first
         #expect(decision?.cluster == "a")
         #expect(decision?.previousCluster == "a")
         #expect(decision?.moves == false)
-        #expect(decision?.reasons.last?.hasPrefix("stays on a: b would gain only") == true, "\(decision?.reasons ?? [])")
+        #expect(
+            decision?.reasons.last?.hasPrefix("stays on a: b would gain only") == true, "\(decision?.reasons ?? [])")
     }
 
     @Test func zeroMinScoreGainMoves() {
@@ -128,7 +135,8 @@ import Testing
         moveAtOnce.consecutiveEvaluations = 1
         let decision = engine.decide(
             apps: [makeApp("x")], clusters: Self.closeClusters, policy: moveAtOnce,
-            current: ["x": currentRecord("x", on: "a")]).first
+            current: ["x": currentRecord("x", on: "a")]
+        ).first
         #expect(decision?.cluster == "b")
         #expect(decision?.moves == true)
         // The cause of a move leads the reasons (it is the commit message's line for the app).
@@ -150,7 +158,8 @@ import Testing
         let clusters = [makeCluster("a", cpu: 10), makeCluster("b", cpu: 40)]
         let decision = engine.decide(
             apps: [makeApp("x")], clusters: clusters, policy: policy(weights: ["headroom": 1], minScoreGain: 5),
-            current: ["x": currentRecord("x", on: "a")]).first
+            current: ["x": currentRecord("x", on: "a")]
+        ).first
         #expect(decision?.cluster == "a")
         #expect(decision?.held == true)
         #expect(decision?.reasons.last?.hasSuffix("1/3 consecutive evaluations") == true, "\(decision?.reasons ?? [])")
@@ -164,16 +173,19 @@ import Testing
         let app = makeApp("x", selector: ["placer.dev/tier": "edge"])
         let decision = engine.decide(
             apps: [app], clusters: clusters, policy: policy(weights: ["headroom": 1]),
-            current: ["x": currentRecord("x", on: "a")]).first
+            current: ["x": currentRecord("x", on: "a")]
+        ).first
         #expect(decision?.cluster == "b")
-        #expect(decision?.reasons.first?.hasPrefix("moved from a: ClusterSelector:") == true, "\(decision?.reasons ?? [])")
+        #expect(
+            decision?.reasons.first?.hasPrefix("moved from a: ClusterSelector:") == true, "\(decision?.reasons ?? [])")
     }
 
     @Test func pinnedRecordKeepsItsCluster() {
         let clusters = [makeCluster("a", cpu: 10), makeCluster("b", cpu: 40)]
         let decision = engine.decide(
             apps: [makeApp("x")], clusters: clusters, policy: policy(weights: ["headroom": 1], minScoreGain: 0),
-            current: ["x": currentRecord("x", on: "a", pinned: true)]).first
+            current: ["x": currentRecord("x", on: "a", pinned: true)]
+        ).first
         #expect(decision?.cluster == "a")
         #expect(decision?.reasons.first?.contains("pinned") == true)
         #expect(decision?.record(top: 3, pinned: true).pinned == true)
@@ -182,7 +194,9 @@ import Testing
     @Test func pinnedAppHoldsCapacityForLaterApps() {
         // "pinned" stays on the dearer cluster a; "later" takes b; "third" finds 3 free cores on each.
         let clusters = [makeCluster("a", cpu: 10, energy: 0.05), makeCluster("b", cpu: 10, energy: 0.01)]
-        let apps = [makeApp("pinned", qos: .gold, cpu: 6), makeApp("later", cpu: 6), makeApp("third", qos: .bestEffort, cpu: 6)]
+        let apps = [
+            makeApp("pinned", qos: .gold, cpu: 6), makeApp("later", cpu: 6), makeApp("third", qos: .bestEffort, cpu: 6),
+        ]
         let decisions = engine.decide(
             apps: apps, clusters: clusters, policy: policy(weights: ["energy": 1]),
             current: ["pinned": currentRecord("pinned", on: "a", pinned: true)])
@@ -202,8 +216,14 @@ import Testing
 
     func placeChannelPair(peerDeclares maxDelay: Double?, anchorDeclares anchorDelay: Double?) -> [AppDecision] {
         // "anchor" is Gold and pinned to site one by a selector; "peer" is Silver, placed after it.
-        let anchorPeers = anchorDelay.map { [PeerChannel(app: "peer", service: "api", maxDelayMilliseconds: $0, minBandwidthBitsPerSecond: nil)] } ?? []
-        let peerPeers = maxDelay.map { [PeerChannel(app: "anchor", service: "api", maxDelayMilliseconds: $0, minBandwidthBitsPerSecond: nil)] } ?? []
+        let anchorPeers =
+            anchorDelay.map {
+                [PeerChannel(app: "peer", service: "api", maxDelayMilliseconds: $0, minBandwidthBitsPerSecond: nil)]
+            } ?? []
+        let peerPeers =
+            maxDelay.map {
+                [PeerChannel(app: "anchor", service: "api", maxDelayMilliseconds: $0, minBandwidthBitsPerSecond: nil)]
+            } ?? []
         let apps = [
             makeApp("anchor", qos: .gold, selector: ["placer.dev/site": "one"], peers: anchorPeers),
             makeApp("peer", qos: .silver, peers: peerPeers),
@@ -220,13 +240,19 @@ import Testing
     @Test func channelDeclaredByTheLaterAppRefusesTheFarCluster() {
         let decisions = placeChannelPair(peerDeclares: 3, anchorDeclares: nil)
         #expect(decisions[app: "peer"]?.cluster == "c1")
-        #expect(decisions[app: "peer"]?.rejections(of: "c2") == ["ChannelDelay: channel to anchor on c1: 10 ms exceeds maxDelay 3 ms"])
+        #expect(
+            decisions[app: "peer"]?.rejections(of: "c2") == [
+                "ChannelDelay: channel to anchor on c1: 10 ms exceeds maxDelay 3 ms"
+            ])
     }
 
     @Test func channelDeclaredByTheEarlierAppRefusesTheFarCluster() {
         let decisions = placeChannelPair(peerDeclares: nil, anchorDeclares: 3)
         #expect(decisions[app: "peer"]?.cluster == "c1")
-        #expect(decisions[app: "peer"]?.rejections(of: "c2") == ["ChannelDelay: channel to anchor on c1: 10 ms exceeds maxDelay 3 ms"])
+        #expect(
+            decisions[app: "peer"]?.rejections(of: "c2") == [
+                "ChannelDelay: channel to anchor on c1: 10 ms exceeds maxDelay 3 ms"
+            ])
     }
 
     @Test func channelWithEnoughDelayAllowsTheFarCluster() {
@@ -240,7 +266,11 @@ import Testing
         clusters.append(makeCluster("c3", zone: "z3", cpu: 80, labels: ["placer.dev/site": "three"]))
         let apps = [
             makeApp("anchor", qos: .gold, selector: ["placer.dev/site": "one"]),
-            makeApp("peer", peers: [PeerChannel(app: "anchor", service: "api", maxDelayMilliseconds: 50, minBandwidthBitsPerSecond: nil)]),
+            makeApp(
+                "peer",
+                peers: [
+                    PeerChannel(app: "anchor", service: "api", maxDelayMilliseconds: 50, minBandwidthBitsPerSecond: nil)
+                ]),
         ]
         let decisions = engine.decide(apps: apps, clusters: clusters, policy: policy(weights: ["headroom": 1]))
         #expect(decisions[app: "peer"]?.cluster == "c2")
@@ -255,7 +285,8 @@ import Testing
         let index = try #require(clusters.firstIndex { $0.name == "hall-1-edge" })
         clusters[index].available = false
         let current = ["agv-controller-hall-1": currentRecord("agv-controller-hall-1", on: "hall-1-edge")]
-        let decisions = engine.decide(apps: snapshot.apps, clusters: clusters, policy: snapshot.policy, current: current)
+        let decisions = engine.decide(
+            apps: snapshot.apps, clusters: clusters, policy: snapshot.policy, current: current)
         for decision in decisions {
             #expect(decision.cluster != "hall-1-edge", "\(decision.app.name)")
             #expect(decision.rejections(of: "hall-1-edge").contains("Availability: cluster is not available"))
@@ -267,7 +298,9 @@ import Testing
 
     @Test func noAvailableClusterLeavesTheAppUnplaced() {
         let decision = engine.decide(
-            apps: [makeApp("x")], clusters: [makeCluster("a", available: false)], policy: policy(weights: ["headroom": 1])).first
+            apps: [makeApp("x")], clusters: [makeCluster("a", available: false)],
+            policy: policy(weights: ["headroom": 1])
+        ).first
         #expect(decision?.cluster == nil)
         #expect(decision?.candidates.isEmpty == true)
         #expect(decision?.rejections(of: "a") == ["Availability: cluster is not available"])

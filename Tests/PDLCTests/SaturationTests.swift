@@ -61,7 +61,8 @@ import Testing
         #expect(outcome.decisions[app: "gold-b"]?.cluster == "home")
         let reasons = outcome.decisions[app: "silver-small"]?.reasons ?? []
         #expect(
-            reasons.first == "moved from home: Saturation: measured cpu 9.4/8 cores (prometheus), over the 7.2-core limit",
+            reasons.first
+                == "moved from home: Saturation: measured cpu 9.4/8 cores (prometheus), over the 7.2-core limit",
             "\(reasons)")
         #expect(reasons.contains { $0.hasPrefix("home is saturated: 3 of its 5 apps here move off") }, "\(reasons)")
         #expect(outcome.stability.apps["silver-small"]?.shedFrom == "home")
@@ -84,7 +85,10 @@ import Testing
             #expect(outcome.stability.apps.values.allSatisfy { $0.shedFrom == nil })
         }
         // Without telemetry nothing is saturated, whatever the requests say.
-        let bare = [makeCluster("home", zone: "hall", cpu: 8, latency: ["hall": 1]), makeCluster("dc", cpu: 32, latency: ["hall": 4])]
+        let bare = [
+            makeCluster("home", zone: "hall", cpu: 8, latency: ["hall": 1]),
+            makeCluster("dc", cpu: 32, latency: ["hall": 4]),
+        ]
         #expect(evaluate(clusters: bare, current: allOnHome).decisions.allSatisfy { $0.cluster == "home" })
     }
 
@@ -120,7 +124,8 @@ import Testing
         #expect(landed.reduce(0) { $0 + $1.app.cpuCores } <= 7.2 - 5.5 + 1e-9)
         // BestEffort first, then the Silver app with less memory; the other Silver and both Gold apps stay.
         #expect(landed.map(\.app.name) == ["silver-small", "best-effort"])
-        #expect(outcome.decisions.filter { $0.cluster == "home" }.map(\.app.name) == ["gold-a", "gold-b", "silver-big"])
+        #expect(
+            outcome.decisions.filter { $0.cluster == "home" }.map(\.app.name) == ["gold-a", "gold-b", "silver-big"])
     }
 
     @Test func noFlappingOverRepeatedEvaluations() {
@@ -141,7 +146,9 @@ import Testing
         for now in stride(from: 300.0, through: 2100, by: 60) {
             let outcome = evaluate(clusters: fleet(homeUsed: 6.9), current: current, state: state, now: now)
             state = outcome.stability
-            #expect(outcome.decisions.allSatisfy { !$0.moves }, "at \(now): \(outcome.decisions.filter(\.moves).map(\.reasons))")
+            #expect(
+                outcome.decisions.allSatisfy { !$0.moves },
+                "at \(now): \(outcome.decisions.filter(\.moves).map(\.reasons))")
             for decision in outcome.decisions { current[decision.app.name] = decision.cluster }
         }
         #expect(current.values.filter { $0 == "home" }.count == 2)
@@ -159,7 +166,9 @@ import Testing
         for now in stride(from: 600.0, through: 1200, by: 60) {
             let outcome = evaluate(clusters: fleet(homeUsed: 3), current: current, state: state, now: now)
             state = outcome.stability
-            for decision in outcome.decisions where decision.moves && decision.cluster == "home" { back.append(decision.app.name) }
+            for decision in outcome.decisions where decision.moves && decision.cluster == "home" {
+                back.append(decision.app.name)
+            }
             for decision in outcome.decisions { current[decision.app.name] = decision.cluster }
         }
         // 3 cores + the 2.5 cores returning in the same cycle stay under the 7.2-core limit.
@@ -183,9 +192,12 @@ import Testing
             #expect(outcome.decisions.allSatisfy { !$0.moves }, "at \(now)")
             for decision in outcome.decisions { current[decision.app.name] = decision.cluster }
         }
-        let refusal = evaluate(clusters: clusters, current: current, state: state, now: 1260)
+        let refusal =
+            evaluate(clusters: clusters, current: current, state: state, now: 1260)
             .decisions[app: "best-effort"]?.rejections(of: "home") ?? []
-        #expect(refusal.first?.hasPrefix("ForecastHeadroom: peak measured cpu 9.4 cores (it was moved off for saturation)") == true, "\(refusal)")
+        #expect(
+            refusal.first?.hasPrefix("ForecastHeadroom: peak measured cpu 9.4 cores (it was moved off for saturation)")
+                == true, "\(refusal)")
     }
 
     @Test func saturationFiguresAndEvidence() throws {

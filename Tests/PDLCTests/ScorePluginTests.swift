@@ -6,10 +6,15 @@ import Testing
 @Suite struct ScorePluginTests {
     let engine = PlacementEngine.standard()
 
-    func scores(_ plugin: String, app: Application = makeApp("x"), clusters: [ClusterSpec],
-                current: [String: PlacementRecord] = [:]) -> [String: Double] {
-        let decision = engine.decide(apps: [app], clusters: clusters, policy: policy(weights: [plugin: 1]), current: current).first
-        return Dictionary(uniqueKeysWithValues: (decision?.candidates ?? []).map { ($0.cluster, $0.scores[plugin] ?? -1) })
+    func scores(
+        _ plugin: String, app: Application = makeApp("x"), clusters: [ClusterSpec],
+        current: [String: PlacementRecord] = [:]
+    ) -> [String: Double] {
+        let decision = engine.decide(
+            apps: [app], clusters: clusters, policy: policy(weights: [plugin: 1]), current: current
+        ).first
+        return Dictionary(
+            uniqueKeysWithValues: (decision?.candidates ?? []).map { ($0.cluster, $0.scores[plugin] ?? -1) })
     }
 
     @Test func reliabilityHalvesEveryThreeFailuresAndScalesByReadyNodes() {
@@ -29,8 +34,12 @@ import Testing
 
     @Test func migrationPrefersStayingAndCostsMoreForBiggerState() {
         let current = ["x": currentRecord("x", on: "a")]
-        let small = scores("migration", app: makeApp("x", memoryGi: 0), clusters: [makeCluster("a"), makeCluster("b")], current: current)
-        let big = scores("migration", app: makeApp("x", memoryGi: 4), clusters: [makeCluster("a"), makeCluster("b")], current: current)
+        let small = scores(
+            "migration", app: makeApp("x", memoryGi: 0), clusters: [makeCluster("a"), makeCluster("b")],
+            current: current)
+        let big = scores(
+            "migration", app: makeApp("x", memoryGi: 4), clusters: [makeCluster("a"), makeCluster("b")],
+            current: current)
         #expect(small["a"] == 100 && big["a"] == 100)
         #expect(small["b"] == 50)
         #expect(big["b"] == 25)
@@ -46,7 +55,9 @@ import Testing
         var idle = makeCluster("idle", cpu: 10, memoryGi: 10)
         idle.telemetry = ClusterTelemetry()
         idle.telemetry?.cpuUsedCores = 1
-        let decision = engine.decide(apps: [makeApp("x", cpu: 1, memoryGi: 1)], clusters: [busy, idle], policy: policy(weights: ["balance": 1])).first
+        let decision = engine.decide(
+            apps: [makeApp("x", cpu: 1, memoryGi: 1)], clusters: [busy, idle], policy: policy(weights: ["balance": 1])
+        ).first
         #expect(decision?.cluster == "idle")
         #expect(decision?.candidates.map(\.scores["balance"]) == [100, 0])
         #expect(decision?.details["busy"]?["balance"] == "50% utilised after placement (measured use (prometheus))")
@@ -59,7 +70,9 @@ import Testing
         measured.telemetry?.energyWatts = 420
         measured.telemetry?.sources = ["energy": "prometheus"]
         let decision = engine.decide(
-            apps: [makeApp("x")], clusters: [measured, makeCluster("static", energy: 0.03)], policy: policy(weights: ["energy": 1])).first
+            apps: [makeApp("x")], clusters: [measured, makeCluster("static", energy: 0.03)],
+            policy: policy(weights: ["energy": 1])
+        ).first
         #expect(decision?.cluster == "measured")
         #expect(decision?.details["measured"]?["energy"] == "energy €0.01/core-hour (prometheus), drawing 420 W")
     }
@@ -70,9 +83,11 @@ import Testing
             makeCluster("c1", zone: "z1", cpu: 10, latency: ["z2": 10], labels: ["site": "one"]),
             makeCluster("c2", zone: "z2", cpu: 40, latency: ["z1": 10]),
         ]
-        let channel = PeerChannel(app: "anchor", service: "api", maxDelayMilliseconds: 20, minBandwidthBitsPerSecond: nil)
+        let channel = PeerChannel(
+            app: "anchor", service: "api", maxDelayMilliseconds: 20, minBandwidthBitsPerSecond: nil)
         let apps = [makeApp("anchor", qos: .gold, selector: ["site": "one"]), makeApp("peer", peers: [channel])]
-        let together = engine.decide(apps: apps, clusters: clusters, policy: policy(weights: ["headroom": 1, "channelAffinity": 3]))
+        let together = engine.decide(
+            apps: apps, clusters: clusters, policy: policy(weights: ["headroom": 1, "channelAffinity": 3]))
         #expect(together[app: "peer"]?.cluster == "c1")
         #expect(together[app: "peer"]?.candidates.first { $0.cluster == "c2" }?.scores["channelAffinity"] == 50)
         #expect(together[app: "peer"]?.details["c1"]?["channelAffinity"] == "with anchor on the same cluster")
@@ -86,7 +101,9 @@ import Testing
         cluster.telemetry?.sources = ["cpu": "hub"]
         cluster.telemetry?.ageSeconds = ["cpu": 412]
         cluster.telemetry?.fallbacks = ["cpu: prometheus stale (412 s), used hub"]
-        let decision = engine.decide(apps: [makeApp("x")], clusters: [cluster, makeCluster("b")], policy: policy(weights: ["headroom": 1])).first
+        let decision = engine.decide(
+            apps: [makeApp("x")], clusters: [cluster, makeCluster("b")], policy: policy(weights: ["headroom": 1])
+        ).first
         #expect(decision?.inputs["a"]?.contains(DecisionInput(metric: "cpu", source: "hub", ageSeconds: 412)) == true)
         #expect(decision?.fallbacks["a"] == ["cpu: prometheus stale (412 s), used hub"])
         #expect(decision?.inputs["b"] == [DecisionInput(metric: "inventory", source: "inventory", ageSeconds: nil)])
@@ -102,7 +119,8 @@ import Testing
         for k in 0..<2000 { values.append(Double(k) / 1000) }
         for value in values {
             for digits in [1, 2, 3] {
-                #expect(Format.trim(value, digits: digits) == Format.slowTrim(value, digits: digits), "\(value) \(digits)")
+                #expect(
+                    Format.trim(value, digits: digits) == Format.slowTrim(value, digits: digits), "\(value) \(digits)")
             }
         }
         #expect(Format.trim(.infinity) == "∞")

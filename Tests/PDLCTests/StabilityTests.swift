@@ -40,7 +40,9 @@ import Testing
             if n < 2 {
                 #expect(decision.cluster == "a")
                 #expect(decision.held)
-                #expect(decision.reasons.last?.hasSuffix("\(n + 1)/3 consecutive evaluations") == true, "\(decision.reasons)")
+                #expect(
+                    decision.reasons.last?.hasSuffix("\(n + 1)/3 consecutive evaluations") == true,
+                    "\(decision.reasons)")
                 #expect(state.apps["x"] == StabilityState.Entry(challenger: "b", wins: n + 1, lastMoveSeconds: nil))
             } else {
                 #expect(decision.cluster == "b")
@@ -68,7 +70,9 @@ import Testing
         let state = StabilityState(apps: ["x": .init(challenger: "b", wins: 2, lastMoveSeconds: 100)])
         let held = evaluate([makeApp("x")], policy: policy, current: ["x": "a"], state: state, now: 200)
         #expect(held.decisions[0].cluster == "a")
-        #expect(held.decisions[0].reasons.last?.hasSuffix("but it moved 100 s ago (cooldown 500 s left)") == true, "\(held.decisions[0].reasons)")
+        #expect(
+            held.decisions[0].reasons.last?.hasSuffix("but it moved 100 s ago (cooldown 500 s left)") == true,
+            "\(held.decisions[0].reasons)")
         let later = evaluate([makeApp("x")], policy: policy, current: ["x": "a"], state: held.stability, now: 700)
         #expect(later.decisions[0].cluster == "b")
     }
@@ -79,7 +83,9 @@ import Testing
         let outcome = evaluate(apps, policy: policy, current: ["x": "a", "y": "a"], state: StabilityState(), now: 0)
         #expect(outcome.decisions[app: "x"]?.cluster == "b")
         #expect(outcome.decisions[app: "y"]?.cluster == "a")
-        #expect(outcome.decisions[app: "y"]?.reasons.last?.hasSuffix("but the limit of 1 moves per cycle is reached") == true)
+        #expect(
+            outcome.decisions[app: "y"]?.reasons.last?.hasSuffix("but the limit of 1 moves per cycle is reached")
+                == true)
     }
 
     @Test func aFailedClusterIsEvacuatedIgnoringCountCooldownAndLimit() {
@@ -102,7 +108,9 @@ import Testing
             [makeApp("x")], on: [failed, makeCluster("b", cpu: 10)], policy: policy, current: ["x": "a"],
             state: StabilityState(), now: 0)
         #expect(outcome.decisions[0].cluster == "b")
-        #expect(outcome.decisions[0].reasons.first == "moved from a: Availability: no node is ready (nodes ready 0%, prometheus)")
+        #expect(
+            outcome.decisions[0].reasons.first
+                == "moved from a: Availability: no node is ready (nodes ready 0%, prometheus)")
     }
 
     @Test func anInfeasibleClusterIsEvacuatedNamingTheMetric() {
@@ -112,7 +120,9 @@ import Testing
             [makeApp("x", budget: 20, zones: ["z"])], on: clusters, policy: policy, current: ["x": "a"],
             state: StabilityState(), now: 0)
         #expect(outcome.decisions[0].cluster == "b")
-        #expect(outcome.decisions[0].reasons.first == "moved from a: LatencyBudget: latency 40 ms to z exceeds budget 20 ms")
+        #expect(
+            outcome.decisions[0].reasons.first == "moved from a: LatencyBudget: latency 40 ms to z exceeds budget 20 ms"
+        )
     }
 
     @Test func pdlcStrategyCarriesStabilityBetweenCalls() {

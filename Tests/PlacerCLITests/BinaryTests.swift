@@ -28,7 +28,8 @@ struct BinaryTests {
     }
 
     @Test func aPresetsDirReplacesTheShippedPresets() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-presets-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "placer-presets-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let example = packageRoot.appendingPathComponent("example-repo").path

@@ -84,7 +84,9 @@ public final class ChildProcess: @unchecked Sendable {
     ///   - arguments: its arguments.
     ///   - timeout: how long it may run before it is killed (status -1 then).
     /// - Returns: the exit status and the combined output.
-    public static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws
+    public static func run(
+        _ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)
+    ) async throws
         -> (status: Int32, output: String)
     {
         let child = try ChildProcess(executable, arguments)

@@ -16,17 +16,20 @@ struct CommandLineMessagesTests {
 
     static func gitIn(_ folder: String, _ arguments: [String]) async throws {
         let result = try await runProgram(
-            "/usr/bin/git", ["-C", folder, "-c", "user.name=Engineer", "-c", "user.email=e@factory.example"] + arguments)
+            "/usr/bin/git",
+            ["-C", folder, "-c", "user.name=Engineer", "-c", "user.email=e@factory.example"] + arguments)
         guard result.status == 0 else { throw FixtureError("git \(arguments) failed: \(result.output)") }
     }
 
     @Test func reconcileIntoACheckedOutBranchIsOneClearLine() async throws {
         try await withFactory { factory in
             let clone = try await Self.clone(factory)
-            let result = try await runProgram(placerBinary, [
-                "reconcile", "--once", "--repo", clone, "--hub-kubeconfig", factory.kubeconfigPath,
-                "--cache-dir", factory.folder.appendingPathComponent("cache-cli").path,
-            ])
+            let result = try await runProgram(
+                placerBinary,
+                [
+                    "reconcile", "--once", "--repo", clone, "--hub-kubeconfig", factory.kubeconfigPath,
+                    "--cache-dir", factory.folder.appendingPathComponent("cache-cli").path,
+                ])
             #expect(result.status == 1)
             let lines = result.output.split(separator: "\n")
             #expect(lines.count == 1, "\(result.output)")
@@ -41,12 +44,18 @@ struct CommandLineMessagesTests {
             let clone = try await Self.clone(factory)
             let app = URL(fileURLWithPath: clone).appendingPathComponent("apps/digital-twin/app.yaml")
             let text = try String(contentsOf: app, encoding: .utf8)
-            try text.replacingOccurrences(of: "nwlatency: \"100\"", with: "nwlatency: \"10\"").write(to: app, atomically: true, encoding: .utf8)
-            let result = try await runProgram(placerBinary, [
-                "plan", "--repo", clone, "--cache-dir", factory.folder.appendingPathComponent("cache-plan").path,
-            ])
+            try text.replacingOccurrences(of: "nwlatency: \"100\"", with: "nwlatency: \"10\"").write(
+                to: app, atomically: true, encoding: .utf8)
+            let result = try await runProgram(
+                placerBinary,
+                [
+                    "plan", "--repo", clone, "--cache-dir", factory.folder.appendingPathComponent("cache-plan").path,
+                ])
             #expect(result.status == 0, "\(result.output)")
-            #expect(result.output.contains("note: \(clone) has 1 uncommitted change (apps/digital-twin/app.yaml); planning the committed tip of main"), "\(result.output)")
+            #expect(
+                result.output.contains(
+                    "note: \(clone) has 1 uncommitted change (apps/digital-twin/app.yaml); planning the committed tip of main"
+                ), "\(result.output)")
         }
     }
 
@@ -58,7 +67,10 @@ struct CommandLineMessagesTests {
             let cache = factory.folder.appendingPathComponent("cache-cli").path
             for arguments in [
                 ["plan", "--repo", factory.repoURL, "--cache-dir", cache],
-                ["reconcile", "--once", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath, "--cache-dir", cache],
+                [
+                    "reconcile", "--once", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
+                    "--cache-dir", cache,
+                ],
             ] {
                 let result = try await runProgram(placerBinary, arguments)
                 let mentions = result.output.components(separatedBy: "apps/mqtt-broker/app.yaml:").count - 1
@@ -70,22 +82,29 @@ struct CommandLineMessagesTests {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: labBinary)))
     func twoDemosRefuseToShareAWorkdirAndAKilledOneLeavesNoLock() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("placer-demo-lock-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "placer-demo-lock-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let first = try ChildProcess(labBinary, ["demo", "--workdir", folder.path, "--interval", "60s", "--log-level", "warning"],
+        let first = try ChildProcess(
+            labBinary, ["demo", "--workdir", folder.path, "--interval", "60s", "--log-level", "warning"],
             environment: ProcessInfo.processInfo.environment)
         defer { first.kill9() }
-        #expect(await first.waitForOutput(timeout: .seconds(60)) { $0.contains("Ctrl-C stops the demo") }, "\(first.text)")
+        #expect(
+            await first.waitForOutput(timeout: .seconds(60)) { $0.contains("Ctrl-C stops the demo") }, "\(first.text)")
         let kubeconfig = try Data(contentsOf: folder.appendingPathComponent("hub.kubeconfig"))
 
-        let second = try await runProgram(labBinary, ["demo", "--once", "--workdir", folder.path, "--log-level", "warning"])
+        let second = try await runProgram(
+            labBinary, ["demo", "--once", "--workdir", folder.path, "--log-level", "warning"])
         #expect(second.status == 1)
         #expect(second.output.contains("is in use by another placer-lab demo (pid \(first.pid))"), "\(second.output)")
-        #expect(try Data(contentsOf: folder.appendingPathComponent("hub.kubeconfig")) == kubeconfig, "the first demo's kubeconfig is untouched")
+        #expect(
+            try Data(contentsOf: folder.appendingPathComponent("hub.kubeconfig")) == kubeconfig,
+            "the first demo's kubeconfig is untouched")
 
         first.kill9()
         _ = await first.waitForExit(timeout: .seconds(10))
-        let third = try await runProgram(labBinary, ["demo", "--once", "--workdir", folder.path, "--log-level", "warning"])
+        let third = try await runProgram(
+            labBinary, ["demo", "--once", "--workdir", folder.path, "--log-level", "warning"])
         #expect(third.status == 0, "\(third.output)")
     }
 }

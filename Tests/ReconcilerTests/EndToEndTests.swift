@@ -23,10 +23,13 @@ import Testing
             #expect(try factory.tip().hex == commit)
             // One commit, by Placer, on top of the human's.
             let log = try await git(factory, ["log", "--format=%H %an", "main"])
-            #expect(log.split(separator: "\n").map(String.init) == ["\(commit) Placer", "\(seed.hex) Factory Engineer"])
-            let trailers = try await git(factory, ["log", "-1", "--format=%(trailers:key=Placer-Decision,valueonly)", "main"])
+            #expect(
+                log.split(separator: "\n").map(String.init) == ["\(commit) Placer", "\(seed.hex) Factory Engineer"])
+            let trailers = try await git(
+                factory, ["log", "-1", "--format=%(trailers:key=Placer-Decision,valueonly)", "main"])
             #expect(trailers.split(separator: "\n").count == Self.apps.count)
-            let inputs = try await git(factory, ["log", "-1", "--format=%(trailers:key=Placer-Inputs,valueonly)", "main"])
+            let inputs = try await git(
+                factory, ["log", "-1", "--format=%(trailers:key=Placer-Inputs,valueonly)", "main"])
             #expect(inputs.hasPrefix("sha256:"))
 
             let files = try factory.files()
@@ -88,15 +91,21 @@ import Testing
             let commit = try #require(report.commit)
 
             let changed = try await git(factory, ["diff", "--no-renames", "--name-only", "\(commit)^", commit])
-            #expect(changed.split(separator: "\n").map(String.init).sorted() == [
-                "placements/digital-twin.yaml", "rendered/factory-dc/digital-twin.yaml",
-                "rendered/regional-cloud/digital-twin.yaml",
-            ])
+            #expect(
+                changed.split(separator: "\n").map(String.init).sorted() == [
+                    "placements/digital-twin.yaml", "rendered/factory-dc/digital-twin.yaml",
+                    "rendered/regional-cloud/digital-twin.yaml",
+                ])
             let message = try await git(factory, ["log", "-1", "--format=%B", commit])
-            #expect(message.contains("digital-twin regional-cloud → factory-dc: moved from regional-cloud: LatencyBudget"), "\(message)")
+            #expect(
+                message.contains("digital-twin regional-cloud → factory-dc: moved from regional-cloud: LatencyBudget"),
+                "\(message)")
             // The subject says what moved where and why, not "place 1 app, move 1".
             let subject = message.split(separator: "\n").first.map(String.init) ?? ""
-            #expect(subject.hasPrefix("placer: move digital-twin: regional-cloud → factory-dc (moved from regional-cloud: LatencyBudget"), "\(subject)")
+            #expect(
+                subject.hasPrefix(
+                    "placer: move digital-twin: regional-cloud → factory-dc (moved from regional-cloud: LatencyBudget"),
+                "\(subject)")
             #expect(report.apps.first { $0.app == "digital-twin" }?.moved == true)
 
             let after = await factory.works()
@@ -175,20 +184,26 @@ import Testing
     @Test func unreachableRepoAndHubGiveOneLineErrors() async throws {
         try await withFactory { factory in
             let closedPort = try FreePort.find()
-            let lost = try factory.reconciler(cache: "lost") { $0.repoURL = "git://127.0.0.1:\(closedPort)/app-repo.git" }
+            let lost = try factory.reconciler(cache: "lost") {
+                $0.repoURL = "git://127.0.0.1:\(closedPort)/app-repo.git"
+            }
             do {
                 _ = try await lost.reconcileOnce()
                 Issue.record("an unreachable repo must fail")
             } catch let error as ReconcileError {
                 #expect(!error.description.contains("\n"))
-                #expect(error.description.contains("cannot fetch") && error.description.contains("git://127.0.0.1:\(closedPort)/app-repo.git"))
+                #expect(
+                    error.description.contains("cannot fetch")
+                        && error.description.contains("git://127.0.0.1:\(closedPort)/app-repo.git"))
             }
 
-            let deadHub = try KubeClient(kubeconfig: Kubeconfig(server: "http://127.0.0.1:\(closedPort)", token: "secret-token"))
+            let deadHub = try KubeClient(
+                kubeconfig: Kubeconfig(server: "http://127.0.0.1:\(closedPort)", token: "secret-token"))
             let noHub = try Reconciler(
                 configuration: ReconcilerConfiguration(
                     repoURL: factory.repoURL, cacheDirectory: factory.folder.appendingPathComponent("c3").path,
-                    presets: ReconcilerConfiguration.loadPresets(from: packageRoot.appendingPathComponent("policies").path)),
+                    presets: ReconcilerConfiguration.loadPresets(
+                        from: packageRoot.appendingPathComponent("policies").path)),
                 hub: deadHub)
             do {
                 _ = try await noHub.reconcileOnce()
@@ -210,18 +225,24 @@ import Testing
             ("apiVersion", .string("cluster.open-cluster-management.io/v1alpha1")),
             ("kind", .string("AddOnPlacementScore")),
             ("metadata", .object([("name", .string("resource-usage-score")), ("namespace", .string(cluster))])),
-            ("status", .object([
-                ("scores", .array([.object([("name", .string("cpuAvailable")), ("value", .int(value))])])),
-                ("validUntil", .string(validUntil)),
-            ])),
+            (
+                "status",
+                .object([
+                    ("scores", .array([.object([("name", .string("cpuAvailable")), ("value", .int(value))])])),
+                    ("validUntil", .string(validUntil)),
+                ])
+            ),
         ])
     }
 
     @Test func validScoresSteerPlacementAndExpiredOnesAreNeutral() async throws {
         try await withFactory { factory in
-            try await factory.hub.seed(Self.score(cluster: "factory-dc", value: 100, validUntil: "2999-01-01T00:00:00Z"))
-            try await factory.hub.seed(Self.score(cluster: "regional-cloud", value: -100, validUntil: "2999-01-01T00:00:00Z"))
-            try await factory.hub.seed(Self.score(cluster: "hall-1-edge", value: 100, validUntil: "2001-01-01T00:00:00Z"))
+            try await factory.hub.seed(
+                Self.score(cluster: "factory-dc", value: 100, validUntil: "2999-01-01T00:00:00Z"))
+            try await factory.hub.seed(
+                Self.score(cluster: "regional-cloud", value: -100, validUntil: "2999-01-01T00:00:00Z"))
+            try await factory.hub.seed(
+                Self.score(cluster: "hall-1-edge", value: 100, validUntil: "2001-01-01T00:00:00Z"))
             try factory.humanEdit("policies/default.yaml", message: "trust the usage collector") {
                 $0.replacingOccurrences(of: "  weights:\n", with: "  weights:\n    BestEffort:\n      addOnScore: 10\n")
             }
@@ -229,7 +250,8 @@ import Testing
 
             let bytes = try #require(try factory.files()["placements/digital-twin.yaml"])
             let record = try PlacementRecord.parse(try #require(try YAMLLoader.load(bytes, file: "twin").first))
-            let scores = Dictionary(uniqueKeysWithValues: record.candidates.map { ($0.cluster, $0.scores["addOnScore"]) })
+            let scores = Dictionary(
+                uniqueKeysWithValues: record.candidates.map { ($0.cluster, $0.scores["addOnScore"]) })
             #expect(scores["factory-dc"] == 100)
             #expect(scores["regional-cloud"] == 0)
             #expect(record.cluster == "factory-dc", "a weight-10 add-on score outweighs the cloud's energy price")

@@ -51,7 +51,9 @@ final class FactoryFixture: @unchecked Sendable {
             configuration: HubConfiguration(agentDelay: .milliseconds(20)),
             tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
         try await hub.start()
-        for cluster in RepoLoader.load(files: files).clusters { try await hub.seed(ManagedClusterFactory.make(from: cluster)) }
+        for cluster in RepoLoader.load(files: files).clusters {
+            try await hub.seed(ManagedClusterFactory.make(from: cluster))
+        }
         let kubeconfig = folder.appendingPathComponent("hub.kubeconfig").path
         try hub.writeKubeconfig(to: kubeconfig)
         let client = try KubeClient(kubeconfig: try Kubeconfig.load(path: kubeconfig))
@@ -59,7 +61,9 @@ final class FactoryFixture: @unchecked Sendable {
     }
 
     /// A Placer reconciler for this world (a new one models a restarted daemon; `cache` picks its cache folder).
-    func reconciler(cache: String = "cache", hub useHub: Bool = true, configure: (inout ReconcilerConfiguration) -> Void = { _ in })
+    func reconciler(
+        cache: String = "cache", hub useHub: Bool = true, configure: (inout ReconcilerConfiguration) -> Void = { _ in }
+    )
         throws -> Reconciler
     {
         var configuration = ReconcilerConfiguration(
@@ -73,7 +77,9 @@ final class FactoryFixture: @unchecked Sendable {
     /// The branch tip, read straight from the bare repo.
     func tip() throws -> ObjectID {
         let repository = try GitRepository.open(at: barePath)
-        guard let tip = try repository.resolve(reference: "refs/heads/main") else { throw FixtureError("main has no commit") }
+        guard let tip = try repository.resolve(reference: "refs/heads/main") else {
+            throw FixtureError("main has no commit")
+        }
         return tip
     }
 
@@ -86,11 +92,13 @@ final class FactoryFixture: @unchecked Sendable {
     /// Pushes a human commit over git:// that applies `changes` (path → new bytes, nil = delete).
     @discardableResult
     func humanPush(_ changes: [String: Data?], message: String) throws -> ObjectID {
-        let repository = try human ?? GitRepository.openCache(at: folder.appendingPathComponent("human").path, remoteURL: repoURL)
+        let repository =
+            try human ?? GitRepository.openCache(at: folder.appendingPathComponent("human").path, remoteURL: repoURL)
         human = repository
         guard let tip = try repository.fetch(branch: "main"),
             let commit = try repository.commit(
-                parent: tip, changes: changes, author: Self.humanSignature, committer: Self.humanSignature, message: message)
+                parent: tip, changes: changes, author: Self.humanSignature, committer: Self.humanSignature,
+                message: message)
         else { throw FixtureError("human commit made no change") }
         try repository.push(commit, toBranch: "main")
         return commit
@@ -108,7 +116,8 @@ final class FactoryFixture: @unchecked Sendable {
     func works() async -> [String: String] {
         var result: [String: String] = [:]
         for work in await hub.objects("manifestworks") {
-            let key = "\(work[path: "metadata.namespace"]?.stringValue ?? "")/\(work[path: "metadata.name"]?.stringValue ?? "")"
+            let key =
+                "\(work[path: "metadata.namespace"]?.stringValue ?? "")/\(work[path: "metadata.name"]?.stringValue ?? "")"
             result[key] = work[path: "metadata.resourceVersion"]?.stringValue
         }
         return result
@@ -142,6 +151,8 @@ struct FixtureError: Error, CustomStringConvertible {
 /// The git CLI against the bare repo, as an independent check of what Placer committed.
 func git(_ fixture: FactoryFixture, _ arguments: [String]) async throws -> String {
     let result = try await runProgram("/usr/bin/git", ["--git-dir", fixture.barePath] + arguments)
-    guard result.status == 0 else { throw FixtureError("git \(arguments.joined(separator: " ")) failed: \(result.output)") }
+    guard result.status == 0 else {
+        throw FixtureError("git \(arguments.joined(separator: " ")) failed: \(result.output)")
+    }
     return result.output
 }

@@ -15,7 +15,8 @@ import Testing
         let files = (try? RepoFiles.read(directory: packageRoot.appendingPathComponent("example-repo").path)) ?? [:]
         return files.mapValues { String(decoding: $0, as: UTF8.self) }
     }()
-    static let apps = Set(exampleFiles.keys.filter { $0.hasPrefix("apps/") }.map { String($0.split(separator: "/")[1]) })
+    static let apps = Set(
+        exampleFiles.keys.filter { $0.hasPrefix("apps/") }.map { String($0.split(separator: "/")[1]) })
 
     /// A world: the example repo in a fake git source, the example clusters on a fake hub, and a reconciler.
     struct World {
@@ -27,7 +28,8 @@ import Testing
             git = FakeGitSource(files: FakePortsTests.exampleFiles)
             hub = FakeHub()
             var configuration = ReconcilerConfiguration(
-                repoURL: "git://fake.example/app-repo.git", cacheDirectory: "/nonexistent", presets: FakePortsTests.presets,
+                repoURL: "git://fake.example/app-repo.git", cacheDirectory: "/nonexistent",
+                presets: FakePortsTests.presets,
                 statusWaitSeconds: 1)
             configure(&configuration)
             self.configuration = configuration
@@ -45,7 +47,8 @@ import Testing
         func works() async -> [String: String] {
             var result: [String: String] = [:]
             for work in await hub.objects(.manifestWork) {
-                let key = "\(work[path: "metadata.namespace"]?.stringValue ?? "")/\(work[path: "metadata.name"]?.stringValue ?? "")"
+                let key =
+                    "\(work[path: "metadata.namespace"]?.stringValue ?? "")/\(work[path: "metadata.name"]?.stringValue ?? "")"
                 result[key] = work[path: "metadata.resourceVersion"]?.stringValue
             }
             return result
@@ -62,7 +65,8 @@ import Testing
         let commitID = try #require(ObjectID(hex: commit))
         let info = try await world.git.commitInfo(commitID)
         #expect(info.parents == [seed])
-        #expect(info.message.split(separator: "\n").filter { $0.hasPrefix("Placer-Decision: ") }.count == Self.apps.count)
+        #expect(
+            info.message.split(separator: "\n").filter { $0.hasPrefix("Placer-Decision: ") }.count == Self.apps.count)
         let files = await world.git.text(ofBranch: "main")
         for app in Self.apps { #expect(files["placements/\(app).yaml"] != nil, "\(app) has no placement") }
         let works = await world.works()
@@ -96,17 +100,21 @@ import Testing
 
         let app = try #require(await world.git.text(ofBranch: "main")["apps/digital-twin/app.yaml"])
         await world.git.commit(
-            ["apps/digital-twin/app.yaml": app.replacingOccurrences(of: "nwlatency: \"100\"", with: "nwlatency: \"10\"")],
+            [
+                "apps/digital-twin/app.yaml": app.replacingOccurrences(
+                    of: "nwlatency: \"100\"", with: "nwlatency: \"10\"")
+            ],
             message: "twin serves the control room")
         let head = try #require(await world.git.head(of: "main"))
         let report = try await placer.reconcileOnce()
         let hex = try #require(report.commit)
         let commit = try #require(ObjectID(hex: hex))
 
-        #expect(try await world.git.changedPaths(from: head, to: commit) == [
-            "placements/digital-twin.yaml", "rendered/factory-dc/digital-twin.yaml",
-            "rendered/regional-cloud/digital-twin.yaml",
-        ])
+        #expect(
+            try await world.git.changedPaths(from: head, to: commit) == [
+                "placements/digital-twin.yaml", "rendered/factory-dc/digital-twin.yaml",
+                "rendered/regional-cloud/digital-twin.yaml",
+            ])
         #expect(report.apps.first { $0.app == "digital-twin" }?.moved == true)
         let after = await world.works()
         #expect(after["regional-cloud/digital-twin"] == nil)
@@ -145,16 +153,26 @@ import Testing
         _ = try await placer.reconcileOnce()
         // Someone else's work and an unlabelled one in a cluster namespace Placer prunes in.
         let managedBy = ("app.kubernetes.io/managed-by", Value.string("placer"))
-        for (name, labels) in [("foreign", [managedBy, ("placer.dev/owner", .string("someone-else"))]), ("legacy", [managedBy])] {
+        for (name, labels) in [
+            ("foreign", [managedBy, ("placer.dev/owner", .string("someone-else"))]), ("legacy", [managedBy]),
+        ] {
             await world.hub.seed(
                 .object([
                     ("apiVersion", .string("work.open-cluster-management.io/v1")), ("kind", .string("ManifestWork")),
-                    ("metadata", .object([("name", .string(name)), ("namespace", .string("factory-dc")), ("labels", .object(labels))])),
+                    (
+                        "metadata",
+                        .object([
+                            ("name", .string(name)), ("namespace", .string("factory-dc")), ("labels", .object(labels)),
+                        ])
+                    ),
                     ("spec", .object([])),
                 ]), kind: .manifestWork)
         }
         await world.git.commit(
-            Dictionary(uniqueKeysWithValues: Self.exampleFiles.keys.filter { $0.hasPrefix("apps/quality-dashboard/") }.map { ($0, nil) }),
+            Dictionary(
+                uniqueKeysWithValues: Self.exampleFiles.keys.filter { $0.hasPrefix("apps/quality-dashboard/") }.map {
+                    ($0, nil)
+                }),
             message: "dashboard retired")
         let report = try await placer.reconcileOnce()
 

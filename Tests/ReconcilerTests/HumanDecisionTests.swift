@@ -35,7 +35,8 @@ import Testing
             let clone = factory.folder.appendingPathComponent("clone").path
             _ = try await runProgram("/usr/bin/git", ["clone", "-q", factory.barePath, clone])
             let identity = ["-c", "user.name=Shift Lead", "-c", "user.email=lead@factory.example"]
-            let revert = try await runProgram("/usr/bin/git", ["-C", clone] + identity + ["revert", "--no-edit", move])
+            let revert = try await runProgram(
+                "/usr/bin/git", ["-C", clone] + identity + ["revert", "--no-edit", move])
             #expect(revert.status == 0, "\(revert.output)")
             let push = try await runProgram("/usr/bin/git", ["-C", clone, "push", "-q", "origin", "main"])
             #expect(push.status == 0, "\(push.output)")
@@ -48,10 +49,13 @@ import Testing
                 let status = try #require(report.apps.first { $0.app == "digital-twin" })
                 #expect(status.cluster == "regional-cloud", "round \(round): \(status)")
                 let works = await factory.works()
-                #expect(works["regional-cloud/digital-twin"] != nil && works["factory-dc/digital-twin"] == nil, "\(works.keys.sorted())")
+                #expect(
+                    works["regional-cloud/digital-twin"] != nil && works["factory-dc/digital-twin"] == nil,
+                    "\(works.keys.sorted())")
             }
             // The placement file is still the human's: no Placer commit rewrote it.
-            let lastTouch = try await git(factory, ["log", "-1", "--format=%H", "main", "--", "placements/digital-twin.yaml"])
+            let lastTouch = try await git(
+                factory, ["log", "-1", "--format=%H", "main", "--", "placements/digital-twin.yaml"])
             #expect(lastTouch.trimmingCharacters(in: .whitespacesAndNewlines) == revertCommit.hex)
             // A restarted daemon (new cache) honours it too.
             _ = try await factory.reconciler(cache: "cache-restarted").reconcileOnce()
@@ -84,13 +88,16 @@ import Testing
             #expect(result.fromCluster == "factory-dc" && result.toCluster == "regional-cloud")
             #expect(try factory.tip().hex == result.commit)
             // Only digital-twin's files changed; the rollback commit is the human's, not Placer's.
-            let changed = try await git(factory, ["diff", "--no-renames", "--name-only", "\(result.commit)^", result.commit])
+            let changed = try await git(
+                factory, ["diff", "--no-renames", "--name-only", "\(result.commit)^", result.commit])
             #expect(changed.split(separator: "\n").allSatisfy { $0.hasSuffix("/digital-twin.yaml") }, "\(changed)")
             let message = try await git(factory, ["log", "-1", "--format=%an|%B", result.commit])
             #expect(message.hasPrefix("Factory Engineer|Roll back digital-twin to regional-cloud"), "\(message)")
             #expect(message.contains("Placer-Rollback: digital-twin@") && !message.contains("Placer-Inputs"))
             let after = try factory.files()
-            for (path, data) in before where !path.hasSuffix("/digital-twin.yaml") { #expect(after[path] == data, "\(path)") }
+            for (path, data) in before where !path.hasSuffix("/digital-twin.yaml") {
+                #expect(after[path] == data, "\(path)")
+            }
 
             _ = try await placer.reconcileOnce()
             #expect(try Self.cluster(of: "digital-twin", in: factory) == "regional-cloud")
@@ -98,7 +105,8 @@ import Testing
             #expect(try await placer.explain(app: "digital-twin").authorship?.honoured == true)
 
             // Rolling back to a named revision: the move commit's placement (factory-dc).
-            let forward = try await placer.rollback(app: "digital-twin", to: String(move.prefix(10)), author: FactoryFixture.humanSignature)
+            let forward = try await placer.rollback(
+                app: "digital-twin", to: String(move.prefix(10)), author: FactoryFixture.humanSignature)
             #expect(forward.toCluster == "factory-dc")
             await #expect(throws: RollbackError.self) {
                 _ = try await placer.rollback(app: "digital-twin", to: "0000000", author: FactoryFixture.humanSignature)
@@ -131,7 +139,8 @@ import Testing
             }
             let report = try await placer.reconcileOnce()
             let commit = try #require(report.commit)
-            let subject = try await git(factory, ["log", "-1", "--format=%s", commit]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let subject = try await git(factory, ["log", "-1", "--format=%s", commit]).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             #expect(subject == "placer: re-render mqtt-broker on \(cluster) (pinned there by a human)")
         }
     }
@@ -163,23 +172,38 @@ import Testing
                 "--repo", factory.repoURL, "--presets-dir", packageRoot.appendingPathComponent("policies").path,
                 "--log-level", "warning",
             ]
-            let rollback = try await runProgram(placerBinary, ["rollback", "digital-twin", "--author", "Shift Lead <lead@factory.example>",
-                "--cache-dir", factory.folder.appendingPathComponent("cli-rollback").path] + common)
+            let rollback = try await runProgram(
+                placerBinary,
+                [
+                    "rollback", "digital-twin", "--author", "Shift Lead <lead@factory.example>",
+                    "--cache-dir", factory.folder.appendingPathComponent("cli-rollback").path,
+                ] + common)
             #expect(rollback.status == 0, "\(rollback.output)")
             #expect(rollback.output.contains("digital-twin: factory-dc → regional-cloud"), "\(rollback.output)")
             let tip = try factory.tip()
 
-            let explain = try await runProgram(placerBinary, ["explain", "digital-twin",
-                "--cache-dir", factory.folder.appendingPathComponent("cli-explain").path] + common)
+            let explain = try await runProgram(
+                placerBinary,
+                [
+                    "explain", "digital-twin",
+                    "--cache-dir", factory.folder.appendingPathComponent("cli-explain").path,
+                ] + common)
             #expect(explain.status == 0, "\(explain.output)")
             #expect(explain.output.contains("placement: regional-cloud"), "\(explain.output)")
-            #expect(explain.output.contains("made by: human decision \(tip.hex.prefix(12)) \"Roll back digital-twin to regional-cloud\" by Shift Lead"), "\(explain.output)")
+            #expect(
+                explain.output.contains(
+                    "made by: human decision \(tip.hex.prefix(12)) \"Roll back digital-twin to regional-cloud\" by Shift Lead"
+                ), "\(explain.output)")
             // Every cluster appears with a verdict: the link-degraded cloud is refused, the rest scored.
             #expect(explain.output.contains("regional-cloud: refused: LatencyBudget"), "\(explain.output)")
             #expect(explain.output.contains("factory-dc: feasible, total"), "\(explain.output)")
 
-            let unknown = try await runProgram(placerBinary, ["explain", "no-such-app",
-                "--cache-dir", factory.folder.appendingPathComponent("cli-explain").path] + common)
+            let unknown = try await runProgram(
+                placerBinary,
+                [
+                    "explain", "no-such-app",
+                    "--cache-dir", factory.folder.appendingPathComponent("cli-explain").path,
+                ] + common)
             #expect(unknown.status != 0 && unknown.output.contains("no app no-such-app"), "\(unknown.output)")
         }
     }

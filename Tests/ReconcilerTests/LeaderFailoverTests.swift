@@ -19,12 +19,15 @@ struct LeaderFailoverTests {
 
         init(_ factory: FactoryFixture, name: String) throws {
             let log = factory.folder.appendingPathComponent("\(name).log")
-            child = try ChildProcess(LeaderFailoverTests.placer, [
-                "run", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
-                "--cache-dir", factory.folder.appendingPathComponent("cache-\(name)").path,
-                "--presets-dir", packageRoot.appendingPathComponent("policies").path,
-                "--interval", "1s", "--lease-duration", "\(LeaderFailoverTests.leaseSeconds)s", "--log-level", "info",
-            ], environment: ProcessInfo.processInfo.environment, outputURL: log)
+            child = try ChildProcess(
+                LeaderFailoverTests.placer,
+                [
+                    "run", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
+                    "--cache-dir", factory.folder.appendingPathComponent("cache-\(name)").path,
+                    "--presets-dir", packageRoot.appendingPathComponent("policies").path,
+                    "--interval", "1s", "--lease-duration", "\(LeaderFailoverTests.leaseSeconds)s", "--log-level",
+                    "info",
+                ], environment: ProcessInfo.processInfo.environment, outputURL: log)
         }
 
         var pid: Int32 { child.pid }
@@ -40,7 +43,9 @@ struct LeaderFailoverTests {
         func stop(_ signal: Int32) async -> Double {
             let sent = Date()
             kill(pid, signal)
-            while child.process.isRunning && Date().timeIntervalSince(sent) < 10 { try? await Task.sleep(for: .milliseconds(20)) }
+            while child.process.isRunning && Date().timeIntervalSince(sent) < 10 {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
             return Date().timeIntervalSince(sent)
         }
     }
@@ -68,7 +73,9 @@ struct LeaderFailoverTests {
                 second.kill9()
             }
             let seed = try factory.tip()
-            #expect(try await eventually(timeout: .seconds(20), interval: .milliseconds(100)) { try factory.tip() != seed }, "a leader committed placements")
+            #expect(
+                try await eventually(timeout: .seconds(20), interval: .milliseconds(100)) { try factory.tip() != seed },
+                "a leader committed placements")
             let leaderPID = try #require(await Self.holderPID(factory))
             let (leader, standby) = leaderPID == first.pid ? (first, second) : (second, first)
             #expect(leaderPID == first.pid || leaderPID == second.pid)
@@ -76,7 +83,10 @@ struct LeaderFailoverTests {
 
             leader.kill9()
             let killed = Date()
-            #expect(await eventually(timeout: .seconds(Self.leaseSeconds + 4), interval: .milliseconds(100)) { await Self.holderPID(factory) == standby.pid })
+            #expect(
+                await eventually(timeout: .seconds(Self.leaseSeconds + 4), interval: .milliseconds(100)) {
+                    await Self.holderPID(factory) == standby.pid
+                })
             let handover = Date().timeIntervalSince(killed)
             #expect(handover <= Double(Self.leaseSeconds) + 3, "took over in \(handover) s")
 
@@ -87,13 +97,18 @@ struct LeaderFailoverTests {
             }
             let edited = try factory.tip()
             #expect(before != edited)
-            #expect(try await eventually(timeout: .seconds(15), interval: .milliseconds(100)) { try factory.tip() != edited }, "the new leader committed the move")
+            #expect(
+                try await eventually(timeout: .seconds(15), interval: .milliseconds(100)) {
+                    try factory.tip() != edited
+                }, "the new leader committed the move")
 
             // The standby wrote nothing before it led.
             let lines = standby.lines
             let led = try #require(Self.firstLine(lines, containing: "started leading"), "\(standby.output)")
             for marker in ["pushed placement commit", "applied ManifestWork", "deleted ManifestWork"] {
-                if let wrote = Self.firstLine(lines, containing: marker) { #expect(wrote > led, "\(marker) before leading") }
+                if let wrote = Self.firstLine(lines, containing: marker) {
+                    #expect(wrote > led, "\(marker) before leading")
+                }
             }
         }
     }
@@ -103,7 +118,10 @@ struct LeaderFailoverTests {
             for (index, signal) in [SIGTERM, SIGINT].enumerated() {
                 let replica = try Replica(factory, name: "stop-\(index)")
                 defer { replica.kill9() }
-                #expect(await eventually(timeout: .seconds(20), interval: .milliseconds(100)) { await Self.holderPID(factory) == replica.pid }, "it leads")
+                #expect(
+                    await eventually(timeout: .seconds(20), interval: .milliseconds(100)) {
+                        await Self.holderPID(factory) == replica.pid
+                    }, "it leads")
                 // Let it reach the idle wait between reconciles, where a daemon spends its life.
                 try await Task.sleep(for: .milliseconds(1500))
                 let seconds = await replica.stop(signal)

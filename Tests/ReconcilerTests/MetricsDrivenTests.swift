@@ -12,24 +12,32 @@ import Testing
 @Suite(.serialized) struct MetricsDrivenTests {
     static func healthy(_ cluster: ClusterSpec) -> MetricsExporter.ClusterMetrics {
         MetricsExporter.ClusterMetrics(
-            nodes: 3, cpuCores: cluster.cpuCores, cpuUsedCores: cluster.cpuCores * 0.1, memoryBytes: cluster.memoryBytes,
+            nodes: 3, cpuCores: cluster.cpuCores, cpuUsedCores: cluster.cpuCores * 0.1,
+            memoryBytes: cluster.memoryBytes,
             memoryUsedBytes: cluster.memoryBytes * 0.1, powerWatts: 40 * cluster.cpuCores,
             latencyMilliseconds: cluster.latencyMilliseconds)
     }
 
     @Test func aHallWhoseNodesFailIsEvacuatedOnMetricsAlone() async throws {
         try await withFactory { factory in
-            let clusters = RepoLoader.load(files: try RepoFiles.read(directory: packageRoot.appendingPathComponent("example-repo").path)).clusters
+            let clusters = RepoLoader.load(
+                files: try RepoFiles.read(directory: packageRoot.appendingPathComponent("example-repo").path)
+            ).clusters
             let exporter = MetricsExporter()
             let now = Date()
-            for cluster in clusters { exporter.setUp(cluster: cluster.name, Self.healthy(cluster), runningSince: now.addingTimeInterval(-180)) }
+            for cluster in clusters {
+                exporter.setUp(cluster: cluster.name, Self.healthy(cluster), runningSince: now.addingTimeInterval(-180))
+            }
             try await exporter.start()
             let address = exporter.address ?? "127.0.0.1:0"
             let history = exporter.history(start: now.addingTimeInterval(-180), end: now, stepSeconds: 1) { cluster in
                 ["job": PrometheusServer.jobName, "cluster": cluster, "instance": address]
             }
             let server = try PrometheusServer(
-                targets: clusters.map { .init(cluster: $0.name, address: address, metricsPath: MetricsExporter.metricsPath(cluster: $0.name)) },
+                targets: clusters.map {
+                    .init(
+                        cluster: $0.name, address: address, metricsPath: MetricsExporter.metricsPath(cluster: $0.name))
+                },
                 recordingRules: CODECORecordingRules.yaml, backfill: history)
             var configuration = TelemetryConfiguration(prometheusURL: server.baseURL)
             configuration.historyWindowSeconds = 30
@@ -50,9 +58,12 @@ import Testing
         }
     }
 
-    static func run(_ factory: FactoryFixture, exporter: MetricsExporter, collector: TelemetryCollector, clusters: [ClusterSpec]) async throws {
+    static func run(
+        _ factory: FactoryFixture, exporter: MetricsExporter, collector: TelemetryCollector, clusters: [ClusterSpec]
+    ) async throws {
         var configuration = ReconcilerConfiguration(
-            repoURL: factory.repoURL, branch: "main", cacheDirectory: factory.folder.appendingPathComponent("cache").path,
+            repoURL: factory.repoURL, branch: "main",
+            cacheDirectory: factory.folder.appendingPathComponent("cache").path,
             presets: ReconcilerConfiguration.loadPresets(from: packageRoot.appendingPathComponent("policies").path),
             statusWaitSeconds: 3)
         configuration.maxPushAttempts = 5
@@ -62,7 +73,8 @@ import Testing
         while Date() < deadline {
             let telemetry = await collector.collect(clusters: clusters, hubClusters: [], addOnScores: [], now: Date())
             let live = clusters.allSatisfy {
-                telemetry[$0.name]?.sources["nodes"] == "prometheus" && telemetry[$0.name]?.sources["cpu"] == "prometheus"
+                telemetry[$0.name]?.sources["nodes"] == "prometheus"
+                    && telemetry[$0.name]?.sources["cpu"] == "prometheus"
             }
             if live { break }
             try await Task.sleep(for: .milliseconds(250))

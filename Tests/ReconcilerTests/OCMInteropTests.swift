@@ -26,25 +26,37 @@ import Testing
             #expect(decision[path: "metadata.name"]?.stringValue == "vision-inference-decision-1")
             let clusters = decision[path: "status.decisions"]?.arrayValue?.compactMap { $0["clusterName"]?.stringValue }
             #expect(clusters == ["factory-dc"])
-            let placement = try Value.parseJSON(try #require(try await client.get(.placement, namespace: "placer", name: "vision-inference")))
-            #expect(placement[path: "metadata.annotations"]?["cluster.open-cluster-management.io/experimental-scheduling-disable"] == .string("true"))
-            #expect(decision[path: "metadata.ownerReferences"]?.arrayValue?.first?["uid"] == placement[path: "metadata.uid"])
+            let placement = try Value.parseJSON(
+                try #require(try await client.get(.placement, namespace: "placer", name: "vision-inference")))
+            #expect(
+                placement[path: "metadata.annotations"]?[
+                    "cluster.open-cluster-management.io/experimental-scheduling-disable"] == .string("true"))
+            #expect(
+                decision[path: "metadata.ownerReferences"]?.arrayValue?.first?["uid"] == placement[path: "metadata.uid"]
+            )
 
             let fleet = try await client.list(
-                .placementDecision, namespace: "placer", labelSelector: "cluster.open-cluster-management.io/placement=placer")
-            let fleetClusters = try fleet.flatMap { try Value.parseJSON($0)[path: "status.decisions"]?.arrayValue ?? [] }
-                .compactMap { $0["clusterName"]?.stringValue }
-            #expect(Set(fleetClusters) == ["hall-1-edge", "hall-2-edge", "hall-3-edge", "factory-dc", "regional-cloud"])
+                .placementDecision, namespace: "placer",
+                labelSelector: "cluster.open-cluster-management.io/placement=placer")
+            let fleetClusters = try fleet.flatMap {
+                try Value.parseJSON($0)[path: "status.decisions"]?.arrayValue ?? []
+            }
+            .compactMap { $0["clusterName"]?.stringValue }
+            #expect(
+                Set(fleetClusters) == ["hall-1-edge", "hall-2-edge", "hall-3-edge", "factory-dc", "regional-cloud"])
 
             let writes = await factory.hub.mutationCount()
-            let again = try await factory.reconciler(cache: "cache-2") { $0.decisionNamespace = "placer" }.reconcileOnce()
+            let again = try await factory.reconciler(cache: "cache-2") { $0.decisionNamespace = "placer" }
+                .reconcileOnce()
             #expect(again.publishedDecisions.isEmpty)
             #expect(await factory.hub.mutationCount() == writes)
         }
     }
 
     @Test func decisionsAreSplitIntoObjectsOfAtMostOneHundred() {
-        let decisions = (0..<250).map { DecisionPublisher.Decision(cluster: String(format: "edge-%03d", $0), reason: "") }
+        let decisions = (0..<250).map {
+            DecisionPublisher.Decision(cluster: String(format: "edge-%03d", $0), reason: "")
+        }
         let chunks = DecisionPublisher.chunks(decisions.shuffled())
         #expect(chunks.map(\.count) == [100, 100, 50])
         #expect(chunks.first?.first?.cluster == "edge-000")
@@ -59,10 +71,13 @@ import Testing
 
             // Someone scales the broker's ManifestWork by hand, and deletes the dashboard's.
             let key = "factory-dc/mqtt-broker"
-            let live = try Value.parseJSON(try #require(try await client.get(.manifestWork, namespace: "factory-dc", name: "mqtt-broker")))
-            let spec = (live["spec"] ?? .null).setting("deleteOption", to: .object([("propagationPolicy", .string("Orphan"))]))
+            let live = try Value.parseJSON(
+                try #require(try await client.get(.manifestWork, namespace: "factory-dc", name: "mqtt-broker")))
+            let spec = (live["spec"] ?? .null).setting(
+                "deleteOption", to: .object([("propagationPolicy", .string("Orphan"))]))
             _ = try await client.update(
-                .manifestWork, namespace: "factory-dc", name: "mqtt-broker", body: live.setting("spec", to: spec).canonicalJSONData())
+                .manifestWork, namespace: "factory-dc", name: "mqtt-broker",
+                body: live.setting("spec", to: spec).canonicalJSONData())
             let dashboard = try #require(await factory.works().keys.first { $0.hasSuffix("/quality-dashboard") })
             let dashboardCluster = String(dashboard.split(separator: "/")[0])
             try await client.delete(.manifestWork, namespace: dashboardCluster, name: "quality-dashboard")
@@ -70,12 +85,18 @@ import Testing
             let report = try await placer.reconcileOnce()
             #expect(report.commit == nil)
             #expect(Set(report.applied) == [key, dashboard])
-            #expect(report.events.contains { $0.hasPrefix("drift: ManifestWork \(key) was edited") }, "\(report.events)")
+            #expect(
+                report.events.contains { $0.hasPrefix("drift: ManifestWork \(key) was edited") }, "\(report.events)")
             #expect(report.events.contains { $0.hasPrefix("drift: ManifestWork \(dashboard) was deleted") })
-            let fixed = try Value.parseJSON(try #require(try await client.get(.manifestWork, namespace: "factory-dc", name: "mqtt-broker")))
+            let fixed = try Value.parseJSON(
+                try #require(try await client.get(.manifestWork, namespace: "factory-dc", name: "mqtt-broker")))
             #expect(fixed[path: "spec.deleteOption.propagationPolicy"] == .string("Foreground"))
             let events = await factory.hub.objects("events", namespace: "factory-dc")
-            #expect(events.contains { $0["reason"] == .string("DriftCorrected") && $0[path: "involvedObject.name"] == .string("mqtt-broker") })
+            #expect(
+                events.contains {
+                    $0["reason"] == .string("DriftCorrected")
+                        && $0[path: "involvedObject.name"] == .string("mqtt-broker")
+                })
         }
     }
 }
@@ -106,7 +127,9 @@ import Testing
             // Once the new cluster reports the work available, the old one goes.
             await factory.hub.setAgent(cluster: "factory-dc", behaviour: .healthy)
             let settled = try await placer.reconcileOnce()
-            #expect(settled.deleted == ["regional-cloud/digital-twin"], "\(settled.apps.filter { $0.app == "digital-twin" })")
+            #expect(
+                settled.deleted == ["regional-cloud/digital-twin"],
+                "\(settled.apps.filter { $0.app == "digital-twin" })")
             #expect(await factory.works()["regional-cloud/digital-twin"] == nil)
             #expect(settled.apps.first { $0.app == "digital-twin" }?.phase == .ready)
         }
@@ -128,7 +151,10 @@ import Testing
             let record = try PlacementRecord.parse(try #require(try YAMLLoader.load(bytes, file: "b").first))
             #expect(record.cluster == "regional-cloud")
             #expect(record.reasons.first == "no feasible cluster; kept on regional-cloud")
-            #expect(record.rejected.first { $0.cluster == "regional-cloud" }?.reasons == ["Availability: cluster is not available"])
+            #expect(
+                record.rejected.first { $0.cluster == "regional-cloud" }?.reasons == [
+                    "Availability: cluster is not available"
+                ])
         }
     }
 }
@@ -144,9 +170,11 @@ import Testing
                 ("metadata", .object([("name", .string("factory-dc"))])),
                 ("status", .object([("allocatable", .object([("cpu", .string("4")), ("memory", .string("128Gi"))]))])),
             ])
-            _ = try await factory.client.applyStatus(.managedCluster, namespace: nil, name: "factory-dc", body: status.canonicalJSONData())
+            _ = try await factory.client.applyStatus(
+                .managedCluster, namespace: nil, name: "factory-dc", body: status.canonicalJSONData())
             let extra = ClusterSpec(
-                name: "hall-4-edge", labels: ["topology.kubernetes.io/zone": "hall-4", "placer.dev/tier": "edge"], zone: "hall-4",
+                name: "hall-4-edge", labels: ["topology.kubernetes.io/zone": "hall-4", "placer.dev/tier": "edge"],
+                zone: "hall-4",
                 cpuCores: 8, memoryBytes: 17_179_869_184, latencyMilliseconds: [:], energyCostPerCoreHour: 0)
             try await factory.hub.seed(ManagedClusterFactory.make(from: extra))
 
@@ -156,7 +184,8 @@ import Testing
             let dc = try #require(record.rejected.first { $0.cluster == "factory-dc" })
             #expect(dc.reasons.contains { $0.hasPrefix("Capacity: needs 6.5 cpu, 3.6 free") }, "\(dc.reasons)")
             let hall4 = try #require(record.rejected.first { $0.cluster == "hall-4-edge" })
-            #expect(hall4.reasons.contains("LatencyBudget: latency to hall-2 unknown, budget 10 ms"), "\(hall4.reasons)")
+            #expect(
+                hall4.reasons.contains("LatencyBudget: latency to hall-2 unknown, budget 10 ms"), "\(hall4.reasons)")
         }
     }
 }

@@ -17,7 +17,8 @@ import Testing
         let example = try RepoFiles.read(directory: packageRoot.appendingPathComponent("example-repo").path)
         var files = example.filter { $0.key.hasPrefix("clusters/") || $0.key.hasPrefix("policies/") }
         let broker = String(decoding: try #require(example["apps/mqtt-broker/app.yaml"]), as: UTF8.self)
-        files["apps/line-display/app.yaml"] = Data(broker.replacingOccurrences(of: "mqtt-broker", with: "line-display").utf8)
+        files["apps/line-display/app.yaml"] = Data(
+            broker.replacingOccurrences(of: "mqtt-broker", with: "line-display").utf8)
         _ = try bare.commit(
             parent: nil, changes: files.mapValues { Optional($0) }, author: FactoryFixture.humanSignature,
             committer: FactoryFixture.humanSignature, message: "Line display\n", updateRef: "refs/heads/main")
@@ -37,8 +38,10 @@ import Testing
             let otherURL = try Self.secondRepo(factory)
             let second = try Reconciler(
                 configuration: ReconcilerConfiguration(
-                    repoURL: otherURL, branch: "main", cacheDirectory: factory.folder.appendingPathComponent("cache-other").path,
-                    presets: ReconcilerConfiguration.loadPresets(from: packageRoot.appendingPathComponent("policies").path),
+                    repoURL: otherURL, branch: "main",
+                    cacheDirectory: factory.folder.appendingPathComponent("cache-other").path,
+                    presets: ReconcilerConfiguration.loadPresets(
+                        from: packageRoot.appendingPathComponent("policies").path),
                     statusWaitSeconds: 3),
                 hub: factory.client)
             let report = try await second.reconcileOnce()
@@ -77,7 +80,8 @@ import Testing
                 Issue.record("expected a stall on the emptied repo, got \(String(describing: error))")
                 return
             }
-            #expect(reason.contains("no apps/ folder") && owned == EndToEndTests.apps.count && error?.nextAction == .stall)
+            #expect(
+                reason.contains("no apps/ folder") && owned == EndToEndTests.apps.count && error?.nextAction == .stall)
             #expect(instance == stalled.configuration.instance)
             #expect(error?.description.contains("--allow-empty-prune") == true)
             #expect(await factory.works() == works)
@@ -99,7 +103,8 @@ import Testing
             let works = await factory.works()
             // rendered/ emptied by hand while the apps stay: the repo-side guard sees no app leaving.
             let rendered = try factory.files().keys.filter { $0.hasPrefix("rendered/") }
-            try factory.humanPush(Dictionary(uniqueKeysWithValues: rendered.map { ($0, Data?.none) }), message: "tidy\n")
+            try factory.humanPush(
+                Dictionary(uniqueKeysWithValues: rendered.map { ($0, Data?.none) }), message: "tidy\n")
             let tip = try factory.tip()
             let placer = try factory.reconciler(cache: "cache-2") { $0.mode = .propose }
             // Propose mode applies what the tracked branch holds: an empty rendered/.
@@ -119,14 +124,18 @@ import Testing
             let placer = try factory.reconciler()
             _ = try await placer.reconcileOnce()
             // Another tool takes the vision service's work: relabels it and scales it down.
-            let other = try KubeClient(kubeconfig: try Kubeconfig.load(path: factory.kubeconfigPath), fieldManager: "someone-else")
+            let other = try KubeClient(
+                kubeconfig: try Kubeconfig.load(path: factory.kubeconfigPath), fieldManager: "someone-else")
             defer { Task { try? await other.shutdown() } }
             let takeover: Value = .object([
                 ("apiVersion", .string("work.open-cluster-management.io/v1")), ("kind", .string("ManifestWork")),
-                ("metadata", .object([
-                    ("name", .string("vision-inference")), ("namespace", .string("factory-dc")),
-                    ("labels", .object([(Labels.owner, .string("someone-else"))])),
-                ])),
+                (
+                    "metadata",
+                    .object([
+                        ("name", .string("vision-inference")), ("namespace", .string("factory-dc")),
+                        ("labels", .object([(Labels.owner, .string("someone-else"))])),
+                    ])
+                ),
             ])
             _ = try await other.apply(
                 .manifestWork, namespace: "factory-dc", name: "vision-inference", body: takeover.canonicalJSONData())
@@ -146,14 +155,18 @@ import Testing
     @Test func worksFromAReleaseWithoutOwnerLabelsAreAdoptedAndNeverPruned() async throws {
         try await withFactory { factory in
             // A work of an app this repo no longer has, written by a Placer without owner labels.
-            try await factory.hub.seed(.object([
-                ("apiVersion", .string("work.open-cluster-management.io/v1")), ("kind", .string("ManifestWork")),
-                ("metadata", .object([
-                    ("name", .string("old-app")), ("namespace", .string("factory-dc")),
-                    ("labels", .object([(Labels.managedBy, .string("placer"))])),
-                ])),
-                ("spec", .object([("workload", .object([("manifests", .array([]))]))])),
-            ]))
+            try await factory.hub.seed(
+                .object([
+                    ("apiVersion", .string("work.open-cluster-management.io/v1")), ("kind", .string("ManifestWork")),
+                    (
+                        "metadata",
+                        .object([
+                            ("name", .string("old-app")), ("namespace", .string("factory-dc")),
+                            ("labels", .object([(Labels.managedBy, .string("placer"))])),
+                        ])
+                    ),
+                    ("spec", .object([("workload", .object([("manifests", .array([]))]))])),
+                ]))
             let placer = try factory.reconciler()
             let report = try await placer.reconcileOnce()
             #expect(report.deleted.isEmpty)
@@ -161,7 +174,10 @@ import Testing
             #expect(works.contains { $0[path: "metadata.name"]?.stringValue == "old-app" })
             let ours = works.filter { Self.owner(of: $0) == placer.configuration.instance }
             #expect(ours.count == EndToEndTests.apps.count)
-            #expect(ours.allSatisfy { $0[path: "metadata.annotations"]?[Labels.source]?.stringValue == "\(factory.repoURL)#main" })
+            #expect(
+                ours.allSatisfy {
+                    $0[path: "metadata.annotations"]?[Labels.source]?.stringValue == "\(factory.repoURL)#main"
+                })
         }
     }
 
@@ -169,10 +185,13 @@ import Testing
         try await withFactory { factory in
             _ = try await factory.reconciler { $0.decisionNamespace = "placer" }.reconcileOnce()
             let fleet = try await factory.client.list(
-                .placementDecision, namespace: "placer", labelSelector: "cluster.open-cluster-management.io/placement=placer")
+                .placementDecision, namespace: "placer",
+                labelSelector: "cluster.open-cluster-management.io/placement=placer")
             let reasons = try fleet.flatMap { try Value.parseJSON($0)[path: "status.decisions"]?.arrayValue ?? [] }
                 .compactMap { $0["reason"]?.stringValue }
-            let named = reasons.flatMap { $0.dropFirst("runs ".count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            let named = reasons.flatMap {
+                $0.dropFirst("runs ".count).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            }
             #expect(Set(named) == Set(EndToEndTests.apps))
             let owned = try await factory.client.list(.placement, namespace: "placer", labelSelector: Labels.owner)
             #expect(owned.count == EndToEndTests.apps.count + 1)
@@ -180,25 +199,32 @@ import Testing
     }
 
     @Test func defaultInstancesAreLabelValuesThatTellReposAndBranchesApart() {
-        let main = Ownership.defaultInstance(repoURL: "https://token:secret@git.example.com/factory/app-repo.git", branch: "main")
+        let main = Ownership.defaultInstance(
+            repoURL: "https://token:secret@git.example.com/factory/app-repo.git", branch: "main")
         #expect(main.hasPrefix("app-repo-main-"))
         #expect(!main.contains("secret"))
         #expect(Ownership.isValidInstance(main))
-        let staging = Ownership.defaultInstance(repoURL: "https://git.example.com/factory/app-repo.git", branch: "staging")
+        let staging = Ownership.defaultInstance(
+            repoURL: "https://git.example.com/factory/app-repo.git", branch: "staging")
         #expect(staging.hasPrefix("app-repo-staging-") && staging != main)
         let other = Ownership.defaultInstance(repoURL: "git://127.0.0.1:9418/other/app-repo.git", branch: "main")
         #expect(other != main)
-        let long = Ownership.defaultInstance(repoURL: "file:///srv/" + String(repeating: "Very_Long/Name ", count: 9), branch: "feature/x")
+        let long = Ownership.defaultInstance(
+            repoURL: "file:///srv/" + String(repeating: "Very_Long/Name ", count: 9), branch: "feature/x")
         #expect(Ownership.isValidInstance(long) && long.count <= 63, "\(long)")
         #expect(!Ownership.isValidInstance("-bad"))
         #expect(!Ownership.isValidInstance(String(repeating: "a", count: 64)))
     }
 
     @Test func claimsTellOursLegacyAndForeignApart() {
-        func work(_ labels: [(String, Value)]) -> Value { .object([("metadata", .object([("labels", .object(labels))]))]) }
+        func work(_ labels: [(String, Value)]) -> Value {
+            .object([("metadata", .object([("labels", .object(labels))]))])
+        }
         #expect(Ownership.claim(of: work([(Labels.owner, .string("me"))]), instance: "me") == .ours)
         #expect(Ownership.claim(of: work([(Labels.managedBy, .string("placer"))]), instance: "me") == .legacy)
-        #expect(Ownership.claim(of: work([(Labels.owner, .string("you"))]), instance: "me") == .foreign(owner: "Placer instance you"))
+        #expect(
+            Ownership.claim(of: work([(Labels.owner, .string("you"))]), instance: "me")
+                == .foreign(owner: "Placer instance you"))
         #expect(Ownership.claim(of: work([]), instance: "me") == .foreign(owner: "not Placer"))
         let stamped = Ownership.stamp(work([("keep", .string("x"))]), instance: "me", source: "git://h/r.git#main")
         #expect(stamped[path: "metadata.labels"]?["keep"] == .string("x"))

@@ -19,14 +19,19 @@ import Testing
             #expect(try factory.tip() == seed && first.commit == nil)
             #expect(await factory.works().isEmpty)
             #expect(first.apps.allSatisfy { $0.phase == .proposed }, "\(first.apps)")
-            let branch = try await git(factory, ["rev-parse", "placer/proposals"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let branch = try await git(factory, ["rev-parse", "placer/proposals"]).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             #expect(branch == proposal)
-            #expect(try await git(factory, ["rev-parse", "\(proposal)^"]).trimmingCharacters(in: .whitespacesAndNewlines) == seed.hex)
+            #expect(
+                try await git(factory, ["rev-parse", "\(proposal)^"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                    == seed.hex)
 
             // Same world: the open proposal stays as it is (no new commit, no force-push).
             let again = try await placer.reconcileOnce()
             #expect(again.proposal == proposal)
-            #expect(try await git(factory, ["rev-parse", "placer/proposals"]).trimmingCharacters(in: .whitespacesAndNewlines) == proposal)
+            #expect(
+                try await git(factory, ["rev-parse", "placer/proposals"]).trimmingCharacters(
+                    in: .whitespacesAndNewlines) == proposal)
 
             // A human changes an app: the proposal is replaced by one on top of the new tip; still one branch.
             try factory.humanEdit("apps/digital-twin/app.yaml", message: "twin near the halls") {
@@ -35,7 +40,9 @@ import Testing
             let humanTip = try factory.tip()
             let replaced = try #require(try await placer.reconcileOnce().proposal)
             #expect(replaced != proposal)
-            #expect(try await git(factory, ["rev-parse", "\(replaced)^"]).trimmingCharacters(in: .whitespacesAndNewlines) == humanTip.hex)
+            #expect(
+                try await git(factory, ["rev-parse", "\(replaced)^"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                    == humanTip.hex)
             let branches = try await git(factory, ["for-each-ref", "--format=%(refname)", "refs/heads/"])
             #expect(branches.split(separator: "\n").sorted() == ["refs/heads/main", "refs/heads/placer/proposals"])
             #expect(await factory.works().isEmpty)
@@ -43,12 +50,15 @@ import Testing
             // The reviewer merges the proposal (a merge commit, as a pull request would).
             let clone = factory.folder.appendingPathComponent("review").path
             _ = try await runProgram("/usr/bin/git", ["clone", "-q", factory.barePath, clone])
-            let merge = try await runProgram("/usr/bin/git", [
-                "-C", clone, "-c", "user.name=Reviewer", "-c", "user.email=review@factory.example",
-                "merge", "--no-ff", "-q", "-m", "Merge placer/proposals", "origin/placer/proposals",
-            ])
+            let merge = try await runProgram(
+                "/usr/bin/git",
+                [
+                    "-C", clone, "-c", "user.name=Reviewer", "-c", "user.email=review@factory.example",
+                    "merge", "--no-ff", "-q", "-m", "Merge placer/proposals", "origin/placer/proposals",
+                ])
             #expect(merge.status == 0, "\(merge.output)")
-            #expect(try await runProgram("/usr/bin/git", ["-C", clone, "push", "-q", "origin", "HEAD:main"]).status == 0)
+            #expect(
+                try await runProgram("/usr/bin/git", ["-C", clone, "push", "-q", "origin", "HEAD:main"]).status == 0)
 
             let merged = try await placer.reconcileOnce()
             #expect(merged.commit == nil && merged.proposal == nil)

@@ -19,12 +19,15 @@ import Testing
         }
 
         func git(_ arguments: [String]) async throws -> String {
-            try await Self.run(["-C", path, "-c", "user.name=Line Engineer", "-c", "user.email=line@factory.example"] + arguments, in: nil)
+            try await Self.run(
+                ["-C", path, "-c", "user.name=Line Engineer", "-c", "user.email=line@factory.example"] + arguments,
+                in: nil)
         }
 
         func write(_ relative: String, _ text: String) throws {
             let url = URL(fileURLWithPath: path).appendingPathComponent(relative)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
 
@@ -42,7 +45,9 @@ import Testing
 
         static func run(_ arguments: [String], in directory: String?) async throws -> String {
             let result = try await runProgram("/usr/bin/git", arguments)
-            guard result.status == 0 else { throw FixtureError("git \(arguments.joined(separator: " ")): \(result.output)") }
+            guard result.status == 0 else {
+                throw FixtureError("git \(arguments.joined(separator: " ")): \(result.output)")
+            }
             return result.output
         }
     }
@@ -68,7 +73,10 @@ import Testing
             #expect(try Self.status("mqtt-broker", in: report).phase != .invalid)
             let twin = try Self.status("digital-twin", in: report)
             #expect(twin.phase == .invalid)
-            #expect(twin.reason.contains("apps/digital-twin/app.yaml is a symlink to ../../../../etc/hostname, which leaves the repository"), "\(twin.reason)")
+            #expect(
+                twin.reason.contains(
+                    "apps/digital-twin/app.yaml is a symlink to ../../../../etc/hostname, which leaves the repository"),
+                "\(twin.reason)")
             // The twin keeps its last good placement and ManifestWork; the broker's work is untouched.
             #expect(twin.cluster != nil)
             let after = await factory.works()
@@ -83,7 +91,9 @@ import Testing
             _ = try await placer.reconcileOnce()
             let works = await factory.works()
             let clone = try await Clone(factory)
-            try clone.write("apps/batch-analytics/app.yaml", """
+            try clone.write(
+                "apps/batch-analytics/app.yaml",
+                """
                 version https://git-lfs.github.com/spec/v1
                 oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393
                 size 12345
@@ -92,14 +102,18 @@ import Testing
             _ = try await clone.git(["add", "apps/batch-analytics/app.yaml"])
             // A gitlink (what `git submodule add` records) inside the vision app's folder.
             let head = try await clone.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
-            _ = try await clone.git(["update-index", "--add", "--cacheinfo", "160000,\(head),apps/vision-inference/models"])
+            _ = try await clone.git([
+                "update-index", "--add", "--cacheinfo", "160000,\(head),apps/vision-inference/models",
+            ])
             try await clone.commitAndPush("analytics to LFS; models as a submodule", addAll: false)
 
             let report = try await placer.reconcileOnce()
             let batch = try Self.status("batch-analytics", in: report)
             #expect(batch.phase == .invalid && batch.reason.contains("Git LFS pointer"), "\(batch.reason)")
             let vision = try Self.status("vision-inference", in: report)
-            #expect(vision.phase == .invalid && vision.reason.contains("apps/vision-inference/models is a Git submodule"), "\(vision.reason)")
+            #expect(
+                vision.phase == .invalid && vision.reason.contains("apps/vision-inference/models is a Git submodule"),
+                "\(vision.reason)")
             // Nothing pruned, nothing moved: both keep their placement and ManifestWork.
             #expect(await factory.works() == works)
             #expect(report.apps.filter { $0.phase == .invalid }.count == 2)
@@ -112,7 +126,8 @@ import Testing
             _ = try await placer.reconcileOnce()
             let uid = { (key: String) async -> String? in
                 await factory.hub.objects("manifestworks").first {
-                    "\($0[path: "metadata.namespace"]?.stringValue ?? "")/\($0[path: "metadata.name"]?.stringValue ?? "")" == key
+                    "\($0[path: "metadata.namespace"]?.stringValue ?? "")/\($0[path: "metadata.name"]?.stringValue ?? "")"
+                        == key
                 }?[path: "metadata.uid"]?.stringValue
             }
             let key = try #require(await factory.works().keys.first { $0.hasSuffix("/fleet-manager") })
@@ -139,12 +154,15 @@ import Testing
             try clone.write("apps/digital-twin/NOTES.md", "twin owner: planning team\n")
             try await clone.commitAndPush("notes for the twin", force: true)
             let rewritten = try factory.tip()
-            let isAncestor = try await runProgram("/usr/bin/git", ["--git-dir", factory.barePath, "merge-base", "--is-ancestor", first, "main"])
+            let isAncestor = try await runProgram(
+                "/usr/bin/git", ["--git-dir", factory.barePath, "merge-base", "--is-ancestor", first, "main"])
             #expect(isAncestor.status != 0, "Placer's first commit should be gone from main")
 
             let report = try await placer.reconcileOnce()
             let commit = try #require(report.commit)
-            #expect(try await git(factory, ["rev-parse", "\(commit)^"]).trimmingCharacters(in: .whitespacesAndNewlines) == rewritten.hex)
+            #expect(
+                try await git(factory, ["rev-parse", "\(commit)^"]).trimmingCharacters(in: .whitespacesAndNewlines)
+                    == rewritten.hex)
             #expect(report.apps.allSatisfy { $0.phase == .ready }, "\(report.apps)")
             #expect(try factory.files().keys.filter { $0.hasPrefix("placements/") }.count == EndToEndTests.apps.count)
         }

@@ -1,8 +1,8 @@
 import AppModel
 import EdgeSim
 import Foundation
-import PlacerTestSupport
 import GitStore
+import PlacerTestSupport
 import Reconciler
 import Testing
 
@@ -21,7 +21,9 @@ import Testing
             let clone = factory.folder.appendingPathComponent("clone").path
             _ = try await runProgram("/usr/bin/git", ["clone", "-q", factory.barePath, clone])
             let identity = ["-c", "user.name=Shift Lead", "-c", "user.email=lead@factory.example"]
-            #expect(try await runProgram("/usr/bin/git", ["-C", clone] + identity + ["revert", "--no-edit", move]).status == 0)
+            #expect(
+                try await runProgram("/usr/bin/git", ["-C", clone] + identity + ["revert", "--no-edit", move]).status
+                    == 0)
             #expect(try await runProgram("/usr/bin/git", ["-C", clone, "push", "-q", "origin", "main"]).status == 0)
 
             // Decided on the first round, remembered on the second (the inputs did not change).
@@ -31,7 +33,10 @@ import Testing
                 let twin = try #require(report.apps.first { $0.app == "digital-twin" })
                 #expect(twin.cluster == "regional-cloud", "round \(round)")
                 #expect(twin.phase == .pinnedInfeasible, "round \(round): \(twin)")
-                #expect(twin.reason.hasPrefix("pinned to regional-cloud by a human, but regional-cloud fails its filters: LatencyBudget"), "\(twin.reason)")
+                #expect(
+                    twin.reason.hasPrefix(
+                        "pinned to regional-cloud by a human, but regional-cloud fails its filters: LatencyBudget"),
+                    "\(twin.reason)")
                 #expect(Self.ready(twin)?.status == .false && Self.ready(twin)?.reason == "PinnedInfeasible")
                 let stored = try #require(await placer.status.app("digital-twin"))
                 #expect(stored.lastDecision?.outcome == .pinnedInfeasible)
@@ -39,7 +44,8 @@ import Testing
                 // The other apps are unaffected.
                 #expect(report.apps.first { $0.app == "mqtt-broker" }?.phase == .ready)
             }
-            #expect(await factory.works()["regional-cloud/digital-twin"] != nil, "it keeps running where the human put it")
+            #expect(
+                await factory.works()["regional-cloud/digital-twin"] != nil, "it keeps running where the human put it")
         }
     }
 
@@ -56,8 +62,11 @@ import Testing
                 let twin = try #require(report.apps.first { $0.app == "digital-twin" })
                 #expect(twin.phase == .proposed, "round \(round): \(twin)")
                 #expect(twin.cluster == "regional-cloud" && !twin.moved)
-                #expect(twin.reason.hasPrefix("proposed → factory-dc on placer/proposals: "), "round \(round): \(twin.reason)")
-                #expect(Self.ready(twin)?.status == .false && Self.ready(twin)?.reason == "AwaitingMerge", "round \(round)")
+                #expect(
+                    twin.reason.hasPrefix("proposed → factory-dc on placer/proposals: "),
+                    "round \(round): \(twin.reason)")
+                #expect(
+                    Self.ready(twin)?.status == .false && Self.ready(twin)?.reason == "AwaitingMerge", "round \(round)")
                 #expect(report.apps.first { $0.app == "mqtt-broker" }?.phase == .ready)
             }
             let loop = await placer.status.loop()
@@ -74,7 +83,9 @@ import Testing
             let before = try factory.files()
             let works = await factory.works()
             var removal: [String: Data?] = [:]
-            for path in before.keys where path.hasPrefix("apps/") && !path.hasPrefix("apps/mqtt-broker/") { removal[path] = .some(nil) }
+            for path in before.keys where path.hasPrefix("apps/") && !path.hasPrefix("apps/mqtt-broker/") {
+                removal[path] = .some(nil)
+            }
             try factory.humanPush(removal, message: "reorganise apps")
 
             for _ in 1...2 {
@@ -86,7 +97,9 @@ import Testing
                 #expect(loop.condition("Reconciling") == nil)
                 #expect(loop.nextAction == .stall)
             }
-            #expect(await placer.status.loop().history.filter { $0.subject == "Stalled" }.count == 1, "one event, not one per retry")
+            #expect(
+                await placer.status.loop().history.filter { $0.subject == "Stalled" }.count == 1,
+                "one event, not one per retry")
             #expect(await factory.works() == works, "nothing deleted")
             #expect(await placer.status.app("mqtt-broker")?.phase == .ready, "apps keep their last status")
 
@@ -109,10 +122,13 @@ import Testing
             ("apiVersion", .string("cluster.open-cluster-management.io/v1alpha1")),
             ("kind", .string("AddOnPlacementScore")),
             ("metadata", .object([("name", .string(name)), ("namespace", .string(cluster))])),
-            ("status", .object([
-                ("scores", .array([.object([("name", .string("cpuAvailable")), ("value", .int(value))])])),
-                ("validUntil", .string("2999-01-01T00:00:00Z")),
-            ])),
+            (
+                "status",
+                .object([
+                    ("scores", .array([.object([("name", .string("cpuAvailable")), ("value", .int(value))])])),
+                    ("validUntil", .string("2999-01-01T00:00:00Z")),
+                ])
+            ),
         ])
     }
 
@@ -128,7 +144,8 @@ import Testing
         try await withFactory { factory in
             try factory.humanEdit("policies/default.yaml", message: "trust the usage collector; no cooldown") {
                 $0.replacingOccurrences(of: "  weights:\n", with: "  weights:\n    BestEffort:\n      addOnScore: 10\n")
-                    .trimmingCharacters(in: .newlines) + "\n  stability:\n    consecutiveEvaluations: 3\n    cooldownSeconds: 0\n"
+                    .trimmingCharacters(in: .newlines)
+                    + "\n  stability:\n    consecutiveEvaluations: 3\n    cooldownSeconds: 0\n"
             }
             let placer = try factory.reconciler()
             _ = try await placer.reconcileOnce()
@@ -146,7 +163,8 @@ import Testing
                 #expect(try await Self.stateWins(factory, app: "digital-twin") == round, "round \(round)")
             }
             let configMaps = try await runProgram(
-                "/usr/bin/kubectl", ["--kubeconfig", factory.kubeconfigPath, "get", "configmaps", "-n", "placer", "-o", "name"])
+                "/usr/bin/kubectl",
+                ["--kubeconfig", factory.kubeconfigPath, "get", "configmaps", "-n", "placer", "-o", "name"])
             #expect(configMaps.output.contains("configmap/placer-state-"), "\(configMaps.output)")
 
             // Restart: a new Placer with an empty cache; the third win moves the app.
@@ -156,7 +174,8 @@ import Testing
             let twin = try #require(report.apps.first { $0.app == "digital-twin" })
             #expect(twin.cluster == "factory-dc" && twin.moved, "\(twin)")
             #expect(try HumanDecisionTests.cluster(of: "digital-twin", in: factory) == "factory-dc")
-            #expect(try await Self.stateWins(factory, app: "digital-twin") == 0, "the count starts again after the move")
+            #expect(
+                try await Self.stateWins(factory, app: "digital-twin") == 0, "the count starts again after the move")
         }
     }
 }

@@ -42,7 +42,8 @@ import Testing
         web = try #require(await store.app("web"))
         #expect(web.condition("Ready")?.lastTransitionTime == later, "no change, no transition")
         // Ready appeared, Reconciling appeared, cluster appeared; then Ready changed and Reconciling went away.
-        #expect(web.history.map(\.subject) == ["Ready", "Reconciling", "cluster", "Ready", "Reconciling"], "\(web.history)")
+        #expect(
+            web.history.map(\.subject) == ["Ready", "Reconciling", "cluster", "Ready", "Reconciling"], "\(web.history)")
         #expect(web.history[3].from == "False/Progressing" && web.history[3].to == "True/Available")
         #expect(web.history[4].to == nil)
     }
@@ -108,7 +109,8 @@ import Testing
     @Test func aRememberedDecisionHoldsWhilePDLCDoesNotRun() async throws {
         let store = StatusStore()
         let pinned = LastDecision(
-            cluster: "a", outcome: .pinnedInfeasible, reason: "pinned to a by a human, but a fails its filters: Capacity: full",
+            cluster: "a", outcome: .pinnedInfeasible,
+            reason: "pinned to a by a human, but a fails its filters: Capacity: full",
             at: Self.t0)
         _ = await store.finish(Self.pass([("web", .ready, "a")], decisions: ["web": pinned]), at: Self.t0)
         var web = try #require(await store.app("web"))
@@ -122,11 +124,13 @@ import Testing
         let merge = AwaitingMerge(cluster: "a", reason: "proposed → b on placer/proposals: closer")
         let proposed = LastDecision(cluster: "b", outcome: .proposed, reason: merge.reason, at: Self.t0)
         _ = await store.finish(
-            Self.pass([("web", .ready, "b")], decisions: ["web": proposed], awaitingMerge: ["web": merge], proposal: "p"),
+            Self.pass(
+                [("web", .ready, "b")], decisions: ["web": proposed], awaitingMerge: ["web": merge], proposal: "p"),
             at: Self.t0.addingTimeInterval(10))
         web = try #require(await store.app("web"))
         #expect(web.phase == .proposed && web.cluster == "a" && web.condition("Ready")?.reason == "AwaitingMerge")
-        _ = await store.finish(Self.pass([("web", .ready, "a")], decided: false, proposal: "p"), at: Self.t0.addingTimeInterval(15))
+        _ = await store.finish(
+            Self.pass([("web", .ready, "a")], decided: false, proposal: "p"), at: Self.t0.addingTimeInterval(15))
         web = try #require(await store.app("web"))
         #expect(web.phase == .proposed && web.reason == merge.reason, "still waiting for the merge")
         // The proposal branch went away without a new decision: back to what runs.

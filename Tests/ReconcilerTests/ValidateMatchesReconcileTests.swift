@@ -1,8 +1,8 @@
 import AppModel
 import EdgeSim
 import Foundation
-import PlacerTestSupport
 import GitStore
+import PlacerTestSupport
 import Reconciler
 import Testing
 
@@ -13,9 +13,11 @@ struct ValidateMatchesReconcileTests {
     typealias Clone = RepositoryShapeTests.Clone
 
     static func validate(_ clone: Clone) async throws -> (status: Int32, output: String) {
-        try await runProgram(placerBinary, [
-            "validate", clone.path, "--presets-dir", packageRoot.appendingPathComponent("policies").path,
-        ])
+        try await runProgram(
+            placerBinary,
+            [
+                "validate", clone.path, "--presets-dir", packageRoot.appendingPathComponent("policies").path,
+            ])
     }
 
     /// App → the outcome word `placer validate` prints for it (`place`, `Invalid`, `prune`).
@@ -24,7 +26,9 @@ struct ValidateMatchesReconcileTests {
         for line in output.split(separator: "\n") where line.hasPrefix("  ") {
             let parts = line.dropFirst(2).split(separator: ":", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            result[String(parts[0])] = parts[1].split(separator: " ").first.map { String($0.trimmingCharacters(in: .punctuationCharacters)) }
+            result[String(parts[0])] = parts[1].split(separator: " ").first.map {
+                String($0.trimmingCharacters(in: .punctuationCharacters))
+            }
         }
         return result
     }
@@ -36,7 +40,9 @@ struct ValidateMatchesReconcileTests {
             let clone = try await Clone(factory)
             _ = try await clone.git(["mv", "apps/mqtt-broker/app.yaml", "shared-broker.yaml"])
             try clone.symlink("apps/mqtt-broker/app.yaml", to: "../../shared-broker.yaml")
-            try clone.write("apps/batch-analytics/app.yaml", """
+            try clone.write(
+                "apps/batch-analytics/app.yaml",
+                """
                 version https://git-lfs.github.com/spec/v1
                 oid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393
                 size 12345
@@ -44,8 +50,13 @@ struct ValidateMatchesReconcileTests {
                 """)
             _ = try await clone.git(["add", "-A"])
             let head = try await clone.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
-            _ = try await clone.git(["update-index", "--add", "--cacheinfo", "160000,\(head),apps/vision-inference/models"])
-            try clone.write(".gitmodules", "[submodule \"models\"]\n\tpath = apps/vision-inference/models\n\turl = https://example.com/models.git\n")
+            _ = try await clone.git([
+                "update-index", "--add", "--cacheinfo", "160000,\(head),apps/vision-inference/models",
+            ])
+            try clone.write(
+                ".gitmodules",
+                "[submodule \"models\"]\n\tpath = apps/vision-inference/models\n\turl = https://example.com/models.git\n"
+            )
             _ = try await clone.git(["add", ".gitmodules"])
             try await clone.commitAndPush("broker shared, analytics in LFS, models as a submodule", addAll: false)
             // The clone's work tree now holds what was committed: the symlink, the pointer, the submodule's folder.
@@ -82,7 +93,9 @@ struct ValidateMatchesReconcileTests {
             let clone = try await Clone(factory)
             let head = try await clone.git(["rev-parse", "HEAD"]).trimmingCharacters(in: .whitespacesAndNewlines)
             _ = try await clone.git(["update-index", "--add", "--cacheinfo", "160000,\(head),docs/theme"])
-            _ = try await clone.git(["update-index", "--add", "--cacheinfo", "160000,\(head),apps/vision-inference/models"])
+            _ = try await clone.git([
+                "update-index", "--add", "--cacheinfo", "160000,\(head),apps/vision-inference/models",
+            ])
             try await clone.commitAndPush("docs theme and models as submodules", addAll: false)
 
             let report = try await placer.reconcileOnce()
@@ -118,7 +131,10 @@ struct ValidateMatchesReconcileTests {
             let report = try await placer.reconcileOnce()
             let shop = try #require(report.apps.first { $0.app == "shop" })
             #expect(shop.phase == .invalid)
-            #expect(shop.reason.contains("apps/shop/settings.yaml:7:12: data.country: value resolves to a boolean; quote it"), "\(shop.reason)")
+            #expect(
+                shop.reason.contains(
+                    "apps/shop/settings.yaml:7:12: data.country: value resolves to a boolean; quote it"),
+                "\(shop.reason)")
             #expect(shop.cluster == placed, "keeps its last placement")
             #expect(report.apps.filter { $0.phase == .invalid }.count == 1)
             #expect(await factory.works() == works)
@@ -126,7 +142,9 @@ struct ValidateMatchesReconcileTests {
             let clone = try await Clone(factory)
             let (status, output) = try await Self.validate(clone)
             #expect(status == 1, "\(output)")
-            #expect(output.contains("apps/shop/settings.yaml:7:12: data.country: value resolves to a boolean; quote it"), "\(output)")
+            #expect(
+                output.contains("apps/shop/settings.yaml:7:12: data.country: value resolves to a boolean; quote it"),
+                "\(output)")
             #expect(output.contains("  shop: Invalid, keeps its placement on \(placed)"), "\(output)")
         }
     }

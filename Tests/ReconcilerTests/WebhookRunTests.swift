@@ -46,13 +46,15 @@ struct WebhookRunTests {
             try Self.secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
             let log = factory.folder.appendingPathComponent("run.log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = try ChildProcess(placerBinary, [
-                "run", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
-                "--cache-dir", factory.folder.appendingPathComponent("cache-run").path,
-                "--presets-dir", packageRoot.appendingPathComponent("policies").path,
-                "--interval", "1h", "--disable-leader-election", "--log-level", "info",
-                "--webhook-listen", "127.0.0.1:\(port)", "--webhook-secret-file", secretFile,
-            ], environment: ProcessInfo.processInfo.environment, outputURL: log)
+            let process = try ChildProcess(
+                placerBinary,
+                [
+                    "run", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
+                    "--cache-dir", factory.folder.appendingPathComponent("cache-run").path,
+                    "--presets-dir", packageRoot.appendingPathComponent("policies").path,
+                    "--interval", "1h", "--disable-leader-election", "--log-level", "info",
+                    "--webhook-listen", "127.0.0.1:\(port)", "--webhook-secret-file", secretFile,
+                ], environment: ProcessInfo.processInfo.environment, outputURL: log)
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             defer { process.kill9() }
             do {
@@ -66,34 +68,36 @@ struct WebhookRunTests {
     }
 
     static func exercise(_ factory: FactoryFixture, client: HTTPClient, port: Int, log: URL) async throws {
-            // Ready once the first reconcile placed the apps.
-            let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(100)) {
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz")
-                request.method = .GET
-                return (try? await client.execute(request, timeout: .seconds(2)).status.code) == 200
-            }
-            #expect(ready, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-            #expect(await factory.works()["regional-cloud/digital-twin"] != nil)
+        // Ready once the first reconcile placed the apps.
+        let ready = await eventually(timeout: .seconds(60), interval: .milliseconds(100)) {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/readyz")
+            request.method = .GET
+            return (try? await client.execute(request, timeout: .seconds(2)).status.code) == 200
+        }
+        #expect(ready, "\((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        #expect(await factory.works()["regional-cloud/digital-twin"] != nil)
 
-            let push = try factory.humanEdit("apps/digital-twin/app.yaml", message: "twin near the halls") {
-                $0.replacingOccurrences(of: "nwlatency: \"100\"", with: "nwlatency: \"10\"")
-            }
-            let body = Self.githubPush(after: push.hex, files: ["apps/digital-twin/app.yaml"])
-            // A forged signature: 401, and nothing happens.
-            let forged = try await Self.post(client, port: port, body: body, signature: Self.signature(body, secret: "wrong"))
-            #expect(forged == 401)
-            try await Task.sleep(for: .seconds(2))
-            #expect(try factory.tip() == push, "a forged webhook made Placer reconcile")
+        let push = try factory.humanEdit("apps/digital-twin/app.yaml", message: "twin near the halls") {
+            $0.replacingOccurrences(of: "nwlatency: \"100\"", with: "nwlatency: \"10\"")
+        }
+        let body = Self.githubPush(after: push.hex, files: ["apps/digital-twin/app.yaml"])
+        // A forged signature: 401, and nothing happens.
+        let forged = try await Self.post(
+            client, port: port, body: body, signature: Self.signature(body, secret: "wrong"))
+        #expect(forged == 401)
+        try await Task.sleep(for: .seconds(2))
+        #expect(try factory.tip() == push, "a forged webhook made Placer reconcile")
 
-            // The real one: the move is committed and applied well before the hour-long poll.
-            let accepted = try await Self.post(client, port: port, body: body, signature: Self.signature(body, secret: Self.secret))
-            #expect(accepted == 202)
-            let moved = await eventually(timeout: .seconds(30), interval: .milliseconds(100)) {
-                let works = await factory.works()
-                return works["factory-dc/digital-twin"] != nil && works["regional-cloud/digital-twin"] == nil
-            }
-            #expect(moved)
-            let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            #expect(!output.contains(Self.secret), "the webhook secret reached the log")
+        // The real one: the move is committed and applied well before the hour-long poll.
+        let accepted = try await Self.post(
+            client, port: port, body: body, signature: Self.signature(body, secret: Self.secret))
+        #expect(accepted == 202)
+        let moved = await eventually(timeout: .seconds(30), interval: .milliseconds(100)) {
+            let works = await factory.works()
+            return works["factory-dc/digital-twin"] != nil && works["regional-cloud/digital-twin"] == nil
+        }
+        #expect(moved)
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        #expect(!output.contains(Self.secret), "the webhook secret reached the log")
     }
 }

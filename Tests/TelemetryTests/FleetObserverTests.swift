@@ -19,11 +19,12 @@ import Testing
 
     static func score(cluster: String, name: String, value: Int, validUntil: Date?) -> Value {
         var status: [(String, Value)] = [
-            ("scores", .array([.object([("name", .string(name)), ("value", .int(value))])])),
+            ("scores", .array([.object([("name", .string(name)), ("value", .int(value))])]))
         ]
         if let validUntil { status.append(("validUntil", .string(ISO8601DateFormatter().string(from: validUntil)))) }
         return .object([
-            ("apiVersion", .string("cluster.open-cluster-management.io/v1alpha1")), ("kind", .string("AddOnPlacementScore")),
+            ("apiVersion", .string("cluster.open-cluster-management.io/v1alpha1")),
+            ("kind", .string("AddOnPlacementScore")),
             ("metadata", .object([("name", .string("resource-usage-score")), ("namespace", .string(cluster))])),
             ("status", .object(status)),
         ])
@@ -32,11 +33,15 @@ import Testing
     @Test func mergesTheHubIntoTheInventoryOnceWithSourcesAndAges() async throws {
         let hub = FakeHub()
         await hub.seed(ManagedClusterFactory.make(from: Self.cluster("edge-a", cpu: 4)), kind: .managedCluster)
-        await hub.seed(ManagedClusterFactory.make(from: Self.cluster("edge-b"), available: false), kind: .managedCluster)
-        await hub.seed(ManagedClusterFactory.make(from: Self.cluster("hub-only")), kind: .managedCluster)
-        await hub.seed(Self.score(cluster: "edge-a", name: "cpuAvailable", value: 250, validUntil: nil), kind: .addOnPlacementScore)
         await hub.seed(
-            Self.score(cluster: "edge-b", name: "cpuAvailable", value: 10, validUntil: Self.now.addingTimeInterval(-60)),
+            ManagedClusterFactory.make(from: Self.cluster("edge-b"), available: false), kind: .managedCluster)
+        await hub.seed(ManagedClusterFactory.make(from: Self.cluster("hub-only")), kind: .managedCluster)
+        await hub.seed(
+            Self.score(cluster: "edge-a", name: "cpuAvailable", value: 250, validUntil: nil), kind: .addOnPlacementScore
+        )
+        await hub.seed(
+            Self.score(
+                cluster: "edge-b", name: "cpuAvailable", value: 10, validUntil: Self.now.addingTimeInterval(-60)),
             kind: .addOnPlacementScore)
 
         let observation = try await FleetObserver(hub: hub).observe(
@@ -63,7 +68,8 @@ import Testing
 
     @Test func aWatchedCacheIsUsedInsteadOfAList() async throws {
         let hub = FakeHub()
-        let watched = try ManagedClusterObject.decode(ManagedClusterFactory.make(from: Self.cluster("edge-a")).canonicalJSONData())
+        let watched = try ManagedClusterObject.decode(
+            ManagedClusterFactory.make(from: Self.cluster("edge-a")).canonicalJSONData())
         let observation = try await FleetObserver(hub: hub, managedClusters: { ["edge-a": watched] })
             .observe(inventory: [Self.cluster("edge-a")], now: Self.now)
         #expect(observation.clusters.first?.available == true)

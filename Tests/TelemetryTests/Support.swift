@@ -142,7 +142,9 @@ func inventoryCluster(
 }
 
 /// A hub ManagedCluster with allocatable cpu and memory and an Available condition (`True`, `False`, `Unknown`).
-func managedCluster(_ name: String, cpu: String = "8", memory: String = "16Gi", available: String = "True") throws
+func managedCluster(
+    _ name: String, cpu: String = "8", memory: String = "16Gi", available: String = "True"
+) throws
     -> ManagedClusterObject
 {
     let json = """
@@ -156,7 +158,9 @@ func managedCluster(_ name: String, cpu: String = "8", memory: String = "16Gi", 
 }
 
 /// A `resource-usage-score` AddOnPlacementScore for `cluster`.
-func usageScore(_ cluster: String, cpuAvailable: Int, memAvailable: Int, validUntil: String? = nil) throws
+func usageScore(
+    _ cluster: String, cpuAvailable: Int, memAvailable: Int, validUntil: String? = nil
+) throws
     -> AddOnPlacementScoreObject
 {
     let until = validUntil.map { #", "validUntil": "\#($0)""# } ?? ""

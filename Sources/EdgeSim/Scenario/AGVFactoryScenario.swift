@@ -38,7 +38,8 @@ public enum AGVFactoryScenario {
     /// The link between `factory-dc` and hall 3 at 12 ms round trip (inventory: 4 ms; Gold budgets 5 and 10 ms)
     /// 15:00–16:30 (late shift).
     public static let degradedLink = (
-        cluster: "factory-dc", zone: "hall-3", latencyMilliseconds: 12.0, fromMinuteOfDay: 15 * 60, toMinuteOfDay: 16 * 60 + 30
+        cluster: "factory-dc", zone: "hall-3", latencyMilliseconds: 12.0, fromMinuteOfDay: 15 * 60,
+        toMinuteOfDay: 16 * 60 + 30
     )
     /// The plant's tariff (site `plant-a`): × 1.3 from 06:00 to 22:00, × 0.7 at night; the regional cloud's
     /// price is flat.
@@ -73,25 +74,34 @@ public enum AGVFactoryScenario {
         }
         var simulated: [SimulatedApp] = []
         for app in apps {
-            let copies = app.name.hasPrefix("agv-controller-hall-") ? controllersPerHall
+            let copies =
+                app.name.hasPrefix("agv-controller-hall-")
+                ? controllersPerHall
                 : app.name == "vision-inference" ? visionLines : 1
             for copy in 1...copies {
                 var instance = copy == 1 ? app : replica(of: app, number: copy)
                 if siteSelectors { selectHallSite(&instance, clusters: clusters) }
                 let demand = (0..<max(1, minutes)).map { minute in
-                    demandCores(of: instance, family: app.name, minute: minute, start: startMinuteOfDay, trace: trace, seed: seed)
+                    demandCores(
+                        of: instance, family: app.name, minute: minute, start: startMinuteOfDay, trace: trace,
+                        seed: seed)
                 }
-                let zones = app.name == "fleet-manager" ? fleetZoneChanges(minutes: minutes, start: startMinuteOfDay) : []
+                let zones =
+                    app.name == "fleet-manager" ? fleetZoneChanges(minutes: minutes, start: startMinuteOfDay) : []
                 simulated.append(SimulatedApp(app: instance, demandCores: demand, zoneChanges: zones))
             }
         }
-        let outages = occurrences(from: outage.fromMinuteOfDay, to: outage.toMinuteOfDay, minutes: minutes, start: startMinuteOfDay)
-            .map { ClusterOutage(cluster: outage.cluster, start: $0.start, end: $0.end) }
+        let outages = occurrences(
+            from: outage.fromMinuteOfDay, to: outage.toMinuteOfDay, minutes: minutes, start: startMinuteOfDay
+        )
+        .map { ClusterOutage(cluster: outage.cluster, start: $0.start, end: $0.end) }
         let links = occurrences(
-            from: degradedLink.fromMinuteOfDay, to: degradedLink.toMinuteOfDay, minutes: minutes, start: startMinuteOfDay
+            from: degradedLink.fromMinuteOfDay, to: degradedLink.toMinuteOfDay, minutes: minutes,
+            start: startMinuteOfDay
         ).map {
             LinkDegradation(
-                cluster: degradedLink.cluster, zone: degradedLink.zone, latencyMilliseconds: degradedLink.latencyMilliseconds,
+                cluster: degradedLink.cluster, zone: degradedLink.zone,
+                latencyMilliseconds: degradedLink.latencyMilliseconds,
                 start: $0.start, end: $0.end)
         }
         return SimulationScenario(

@@ -3,7 +3,8 @@ import AppModel
 /// The truth (what the simulator knows) and the view of it that strategies get.
 extension FleetSimulator {
     /// OCM's taint on a ManagedCluster whose Available condition is Unknown (Lease not renewed).
-    static let unreachableTaint = ClusterTaint(key: "cluster.open-cluster-management.io/unreachable", effect: "NoSelect")
+    static let unreachableTaint = ClusterTaint(
+        key: "cluster.open-cluster-management.io/unreachable", effect: "NoSelect")
 
     /// The fleet as a strategy sees it at scenario `minute`: the static inventory, the hub's availability (false
     /// and tainted `unreachable` once a down cluster's Lease grace has passed), and ``ClusterTelemetry`` as a
@@ -48,9 +49,10 @@ extension FleetSimulator {
             telemetry.sources["latency"] = "prometheus"
             telemetry.energyCostPerCoreHour = price(of: base, minuteOfDay: minuteOfDay)
             telemetry.sources["energy"] = "prometheus"
-            telemetry.failuresLast24Hours = scenario.outages.filter {
-                $0.cluster == base.name && $0.start <= sampled && $0.start > sampled - 1440
-            }.count
+            telemetry.failuresLast24Hours =
+                scenario.outages.filter {
+                    $0.cluster == base.name && $0.start <= sampled && $0.start > sampled - 1440
+                }.count
             spec.telemetry = telemetry
             return spec
         }
@@ -78,7 +80,9 @@ extension FleetSimulator {
     /// tariff period covering that minute for the cluster's site.
     func price(of cluster: ClusterSpec, minuteOfDay: Int) -> Double {
         let site = cluster.labels[Labels.site]
-        let period = scenario.tariff.first { ($0.site == nil || $0.site == site) && $0.covers(minuteOfDay: minuteOfDay) }
+        let period = scenario.tariff.first {
+            ($0.site == nil || $0.site == site) && $0.covers(minuteOfDay: minuteOfDay)
+        }
         return cluster.energyCostPerCoreHour * (period?.multiplier ?? 1)
     }
 }

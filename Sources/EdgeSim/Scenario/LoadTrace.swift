@@ -52,14 +52,16 @@ public struct LoadTrace: Sendable, Hashable {
             let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             guard let names = header else {
                 guard fields.count >= 2, fields[0] == "offset_seconds" else {
-                    throw ScenarioError.badTrace(file: file, line: index + 1, message: "expected header offset_seconds,<series>,…")
+                    throw ScenarioError.badTrace(
+                        file: file, line: index + 1, message: "expected header offset_seconds,<series>,…")
                 }
                 header = Array(fields.dropFirst())
                 columns = Array(repeating: [], count: fields.count - 1)
                 continue
             }
             guard fields.count == names.count + 1 else {
-                throw ScenarioError.badTrace(file: file, line: index + 1, message: "expected \(names.count + 1) fields, found \(fields.count)")
+                throw ScenarioError.badTrace(
+                    file: file, line: index + 1, message: "expected \(names.count + 1) fields, found \(fields.count)")
             }
             let numbers = fields.map { Double($0) }
             guard numbers.allSatisfy({ $0?.isFinite == true }) else {
@@ -72,8 +74,10 @@ public struct LoadTrace: Sendable, Hashable {
             throw ScenarioError.badTrace(file: file, line: 1, message: "needs a header and at least two rows")
         }
         let step = offsets[1] - offsets[0]
-        for (row, offset) in offsets.enumerated() where abs(offset - offsets[0] - Double(row) * step) > 1e-6 || step <= 0 {
-            throw ScenarioError.badTrace(file: file, line: row + 1, message: "offsets must rise by a constant step (\(step) s)")
+        for (row, offset) in offsets.enumerated()
+        where abs(offset - offsets[0] - Double(row) * step) > 1e-6 || step <= 0 {
+            throw ScenarioError.badTrace(
+                file: file, line: row + 1, message: "offsets must rise by a constant step (\(step) s)")
         }
         return LoadTrace(name: name, stepSeconds: step, seriesNames: names, series: columns)
     }

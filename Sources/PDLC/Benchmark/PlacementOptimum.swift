@@ -69,7 +69,9 @@ public enum PlacementOptimum {
         var total = 0.0
         var violations = 0
         for (a, app) in apps.enumerated() {
-            guard let name = assignment[app.name], let c = clusters.firstIndex(where: { $0.name == name }) else { continue }
+            guard let name = assignment[app.name], let c = clusters.firstIndex(where: { $0.name == name }) else {
+                continue
+            }
             cpu[c] += app.cpuCores
             memory[c] += app.memoryBytes
             if let score = scores[a][c] { total += 100 + score } else { violations += 1 }
@@ -103,7 +105,10 @@ public enum PlacementOptimum {
         func search(_ a: Int, _ value: Double) {
             nodes += 1
             if a == apps.count {
-                if value > bestValue + 1e-12 { bestValue = value; bestChoice = choice }
+                if value > bestValue + 1e-12 {
+                    bestValue = value
+                    bestChoice = choice
+                }
                 return
             }
             guard value + bound[a] > bestValue + 1e-12 else { return }

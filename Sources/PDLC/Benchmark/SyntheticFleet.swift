@@ -55,7 +55,8 @@ public enum SyntheticFleet {
                 for (z, name) in zones.enumerated() { latency[name] = between[zone][z] }
             }
             var cluster = ClusterSpec(
-                name: "c-\(pad(i, 4))", labels: [Labels.tier: tier, Labels.securityClass: i % 3 == 0 ? "High" : "Medium"],
+                name: "c-\(pad(i, 4))",
+                labels: [Labels.tier: tier, Labels.securityClass: i % 3 == 0 ? "High" : "Medium"],
                 zone: zones[zone], cpuCores: cpu, memoryBytes: cpu * 4 * 1_073_741_824, latencyMilliseconds: latency,
                 energyCostPerCoreHour: tier == "cloud" ? 0.018 : (tier == "datacenter" ? 0.03 : 0.045))
             if i % 3 == 1 {
@@ -77,12 +78,15 @@ public enum SyntheticFleet {
         for i in 0..<appCount {
             let roll = Double.random(in: 0..<1, using: &random)
             let qos: QoSClass = roll < 0.2 ? .gold : (roll < 0.6 ? .silver : .bestEffort)
-            let budget: Double? = qos == .gold
+            let budget: Double? =
+                qos == .gold
                 ? Double.random(in: 10...30, using: &random).rounded()
                 : (qos == .silver ? Double.random(in: 40...100, using: &random).rounded() : nil)
             let name = "app-\(pad(i, 5))"
             var selector: [String: String] = [:]
-            if Int.random(in: 0..<20, using: &random) == 0 { selector[Labels.tier] = qos == .gold ? "edge" : "datacenter" }
+            if Int.random(in: 0..<20, using: &random) == 0 {
+                selector[Labels.tier] = qos == .gold ? "edge" : "datacenter"
+            }
             var peers: [PeerChannel] = []
             if channels && i > 0 && Int.random(in: 0..<10, using: &random) == 0 {
                 peers.append(
@@ -95,12 +99,15 @@ public enum SyntheticFleet {
                     name: name, appName: name, sourceFile: "apps/\(name)/app.yaml", qosClass: qos,
                     cpuCores: (Double.random(in: 0.1...2, using: &random) * 10).rounded() / 10,
                     memoryBytes: Double(Int.random(in: 1...16, using: &random)) * 268_435_456,
-                    latencyBudgetMilliseconds: budget, userZones: [zones[Int.random(in: 0..<zoneCount, using: &random)]],
+                    latencyBudgetMilliseconds: budget,
+                    userZones: [zones[Int.random(in: 0..<zoneCount, using: &random)]],
                     clusterSelector: selector, peerChannels: peers, manifests: [], sourceDigest: "synthetic-\(i)"))
         }
         if let capacityRatio, !clusters.isEmpty {
-            let cpuFactor = capacityRatio * apps.reduce(0) { $0 + $1.cpuCores } / clusters.reduce(0) { $0 + $1.cpuCores }
-            let memoryFactor = capacityRatio * apps.reduce(0) { $0 + $1.memoryBytes }
+            let cpuFactor =
+                capacityRatio * apps.reduce(0) { $0 + $1.cpuCores } / clusters.reduce(0) { $0 + $1.cpuCores }
+            let memoryFactor =
+                capacityRatio * apps.reduce(0) { $0 + $1.memoryBytes }
                 / clusters.reduce(0) { $0 + $1.memoryBytes }
             for c in clusters.indices {
                 clusters[c].cpuCores = (clusters[c].cpuCores * cpuFactor * 10).rounded() / 10

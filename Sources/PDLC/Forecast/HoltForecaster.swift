@@ -72,7 +72,8 @@ public struct HoltForecaster: Forecaster, Hashable {
         guard coverage > 0, residuals > 0 else { return Forecast(value: value, lower: value, upper: value) }
         let h = max(1, steps)
         let b = alpha * beta
-        let variance = squaredErrors / Double(residuals)
+        let variance =
+            squaredErrors / Double(residuals)
             * (1 + (h - 1) * (alpha * alpha + alpha * b * h + b * b * h * (2 * h - 1) / 6))
         let half = NormalQuantile.of((1 + min(coverage, 0.999_999)) / 2) * variance.squareRoot()
         return Forecast(value: value, lower: value - half, upper: value + half)

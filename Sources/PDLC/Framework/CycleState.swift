@@ -1,5 +1,5 @@
-import Foundation
 import AppModel
+import Foundation
 
 /// What the engine knows mid-cycle: the fleet (``FleetIndex``), each plugin's precomputed state (under its
 /// ``StateKey``), capacity already consumed and where apps already landed. Clusters are addressed by index into
@@ -75,7 +75,8 @@ public struct CycleState: Sendable {
 
     /// Free cpu on `cluster` after the policy's reserve, in cores.
     public func freeCPUCores(_ cluster: ClusterSpec) -> Double {
-        cluster.cpuCores * (1 - policy.reservePercent / 100) - (clusterIndex[cluster.name].map { usedCPUCoresAt[$0] } ?? 0)
+        cluster.cpuCores * (1 - policy.reservePercent / 100)
+            - (clusterIndex[cluster.name].map { usedCPUCoresAt[$0] } ?? 0)
     }
 
     /// Free memory on `cluster` after the policy's reserve, in bytes.

@@ -49,7 +49,8 @@ public struct FleetIndex: Sendable {
     ///   - forecaster: a fresh forecaster, fitted per cluster and series.
     ///   - coverage: the forecast interval's coverage (0 ≤ coverage < 1); the upper bound is used.
     init(
-        clusters: [ClusterSpec], apps: [Application], reservePercent: Double, forecaster: any Forecaster = HoltForecaster(),
+        clusters: [ClusterSpec], apps: [Application], reservePercent: Double,
+        forecaster: any Forecaster = HoltForecaster(),
         coverage: Double = 0
     ) {
         var zones: [String: Int] = [:]
@@ -73,7 +74,9 @@ public struct FleetIndex: Sendable {
             if let z = zones[cluster.zone], cluster.latencyMilliseconds[cluster.zone] == nil { latency[row + z] = 0 }
             guard let telemetry = cluster.telemetry else { continue }
             for (zone, value) in telemetry.latencyMilliseconds { if let z = zones[zone] { latency[row + z] = value } }
-            for (zone, value) in telemetry.bandwidthMegabitsPerSecond { if let z = zones[zone] { bandwidth[row + z] = value } }
+            for (zone, value) in telemetry.bandwidthMegabitsPerSecond {
+                if let z = zones[zone] { bandwidth[row + z] = value }
+            }
         }
         latencyMilliseconds = latency
         bandwidthMegabitsPerSecond = bandwidth
@@ -102,7 +105,9 @@ public struct FleetIndex: Sendable {
     @inline(__always) public func latency(_ c: Int, _ z: Int) -> Double { latencyMilliseconds[c * zoneCount + z] }
 
     /// Measured bandwidth from cluster `c` to zone `z` in Mbit/s; `nan` when unknown.
-    @inline(__always) public func bandwidth(_ c: Int, _ z: Int) -> Double { bandwidthMegabitsPerSecond[c * zoneCount + z] }
+    @inline(__always) public func bandwidth(_ c: Int, _ z: Int) -> Double {
+        bandwidthMegabitsPerSecond[c * zoneCount + z]
+    }
 }
 
 extension ClusterSpec {

@@ -58,10 +58,14 @@ public struct PluginRegistry: Sendable {
 
     /// The plugins `profile` enables and their default weights, by kube-scheduler's merge rule (``PluginProfile``).
     /// - Throws: ``UnknownPlugin`` for a name the registry lacks.
-    public func resolve(_ profile: PluginProfile) throws
+    public func resolve(
+        _ profile: PluginProfile
+    ) throws
         -> (filters: [String], scores: [String], weights: [String: Double])
     {
-        func merge(_ set: PluginProfile.PluginSet, defaults: [String], known: [String: Any], phase: String) throws
+        func merge(
+            _ set: PluginProfile.PluginSet, defaults: [String], known: [String: Any], phase: String
+        ) throws
             -> [String]
         {
             for name in set.enabled.map(\.name) + set.disabled where name != "*" && known[name] == nil {
@@ -94,7 +98,9 @@ public struct PluginRegistry: Sendable {
     }
 
     /// Instantiates the named plugins; unknown names are returned in `unknown`.
-    public func instantiate(filters filterNames: [String], scores scoreNames: [String])
+    public func instantiate(
+        filters filterNames: [String], scores scoreNames: [String]
+    )
         -> (filters: [any FilterPlugin], scores: [any ScorePlugin], unknown: [String])
     {
         let filterPlugins = filterNames.compactMap { filters[$0]?() }

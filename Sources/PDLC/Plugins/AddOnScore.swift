@@ -27,7 +27,8 @@ public struct AddOnScore: PreScorePlugin, ScorePlugin {
     }
 
     private static func detail(_ cluster: ClusterSpec) -> String {
-        let stale = cluster.expiredAddOnScores.isEmpty
+        let stale =
+            cluster.expiredAddOnScores.isEmpty
             ? "" : "; expired: \(cluster.expiredAddOnScores.sorted().joined(separator: ", "))"
         guard !cluster.addOnScores.isEmpty else { return "no valid AddOnPlacementScore\(stale)" }
         let mean = cluster.addOnScores.values.reduce(0, +) / Double(cluster.addOnScores.count)

@@ -41,6 +41,7 @@ public struct AvailabilityFilter: FilterPlugin {
     }
 
     private static func reason(_ cluster: ClusterSpec) -> Reason {
-        cluster.available ? .noNodeReady(source: cluster.telemetry?.sources["nodes"] ?? "telemetry") : .clusterUnavailable
+        cluster.available
+            ? .noNodeReady(source: cluster.telemetry?.sources["nodes"] ?? "telemetry") : .clusterUnavailable
     }
 }

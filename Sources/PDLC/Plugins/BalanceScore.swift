@@ -11,7 +11,8 @@ public struct BalanceScore: NormalizeScorePlugin {
     public init() {}
 
     /// Mean utilisation after placement, 0…1+, and whether a measured figure was used.
-    static func utilisation(_ app: Application, at c: Int, current: Int?, state: CycleState) -> (Double, measured: Bool) {
+    static func utilisation(_ app: Application, at c: Int, current: Int?, state: CycleState) -> (Double, measured: Bool)
+    {
         let cluster = state.clusterList[c]
         guard cluster.cpuCores > 0, cluster.memoryBytes > 0 else { return (1, false) }
         let own = current == c
@@ -19,9 +20,15 @@ public struct BalanceScore: NormalizeScorePlugin {
         var memory = state.usedMemoryBytesAt[c]
         var measured = false
         let liveCPU = state.fleet.liveCPUCores[c] - (own ? app.cpuCores : 0)
-        if !liveCPU.isNaN { cpu = max(cpu, liveCPU); measured = true }
+        if !liveCPU.isNaN {
+            cpu = max(cpu, liveCPU)
+            measured = true
+        }
         let liveMemory = state.fleet.liveMemoryBytes[c] - (own ? app.memoryBytes : 0)
-        if !liveMemory.isNaN { memory = max(memory, liveMemory); measured = true }
+        if !liveMemory.isNaN {
+            memory = max(memory, liveMemory)
+            measured = true
+        }
         let value = ((cpu + app.cpuCores) / cluster.cpuCores + (memory + app.memoryBytes) / cluster.memoryBytes) / 2
         return (value, measured)
     }
@@ -32,7 +39,8 @@ public struct BalanceScore: NormalizeScorePlugin {
             let (value, measured) = Self.utilisation(app.app, at: c, current: app.currentIndex, state: state)
             scores.add(
                 1 - value,
-                "\(Format.percent(100 * value)) utilised after placement (\(measured ? "measured use (\(state.clusterList[c].telemetry?.sources["cpu"] ?? "telemetry"))" : "requests"))")
+                "\(Format.percent(100 * value)) utilised after placement (\(measured ? "measured use (\(state.clusterList[c].telemetry?.sources["cpu"] ?? "telemetry"))" : "requests"))"
+            )
         }
     }
 

@@ -37,7 +37,9 @@ public struct BandwidthFilter: FilterPlugin {
                     let have = fleet.bandwidth(c, z)
                     if !have.isNaN && have < need {
                         verdicts.refuse(
-                            c, Reason.toZone(zone: app.app.userZones[k], haveMegabitsPerSecond: have, needMegabitsPerSecond: need))
+                            c,
+                            Reason.toZone(
+                                zone: app.app.userZones[k], haveMegabitsPerSecond: have, needMegabitsPerSecond: need))
                     }
                 }
             }

@@ -12,8 +12,14 @@ public struct ChannelAffinityScore: ScorePlugin {
         guard !app.channels.isEmpty else { return 100 }
         var sum = 0.0
         for bound in app.channels {
-            if bound.peerCluster == c { sum += 100; continue }
-            guard let maxDelay = bound.maxDelayMilliseconds else { sum += 50; continue }
+            if bound.peerCluster == c {
+                sum += 100
+                continue
+            }
+            guard let maxDelay = bound.maxDelayMilliseconds else {
+                sum += 50
+                continue
+            }
             let latency = fleet.latency(c, bound.peerZone)
             sum += latency.isNaN || maxDelay <= 0 ? 0 : min(100, max(0, 100 * (1 - latency / maxDelay)))
         }

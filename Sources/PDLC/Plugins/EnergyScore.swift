@@ -26,7 +26,8 @@ public struct EnergyScore: PreScorePlugin, NormalizeScorePlugin {
     private static func detail(_ cluster: ClusterSpec) -> String {
         var detail = "energy \(Format.money(cluster.effectiveEnergyCostPerCoreHour))/core-hour"
         if let telemetry = cluster.telemetry {
-            let source = telemetry.energyCostPerCoreHour != nil ? (telemetry.sources["energy"] ?? "telemetry") : "inventory"
+            let source =
+                telemetry.energyCostPerCoreHour != nil ? (telemetry.sources["energy"] ?? "telemetry") : "inventory"
             detail += " (\(source))"
             if let watts = telemetry.energyWatts { detail += ", drawing \(Format.trim(watts)) W" }
         }

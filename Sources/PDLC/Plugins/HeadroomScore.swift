@@ -17,9 +17,15 @@ public struct HeadroomScore: ScorePlugin {
         var usedMemory = state.usedMemoryBytesAt[c]
         var forecast = false
         let cpu = state.fleet.forecastCPUCores[c] - (own ? app.cpuCores : 0)
-        if !cpu.isNaN && cpu > usedCPU { usedCPU = cpu; forecast = true }
+        if !cpu.isNaN && cpu > usedCPU {
+            usedCPU = cpu
+            forecast = true
+        }
         let memory = state.fleet.forecastMemoryBytes[c] - (own ? app.memoryBytes : 0)
-        if !memory.isNaN && memory > usedMemory { usedMemory = memory; forecast = true }
+        if !memory.isNaN && memory > usedMemory {
+            usedMemory = memory
+            forecast = true
+        }
         let cpuShare = (state.fleet.reservedCPUCores[c] - usedCPU - app.cpuCores) / cluster.cpuCores
         let memoryShare = (state.fleet.reservedMemoryBytes[c] - usedMemory - app.memoryBytes) / cluster.memoryBytes
         return (min(cpuShare, memoryShare), forecast)
@@ -35,7 +41,8 @@ public struct HeadroomScore: ScorePlugin {
             let (share, forecast) = Self.share(app.app, at: c, current: app.currentIndex, state: state)
             scores.add(
                 min(100, max(0, 100 * share)),
-                "\(Format.percent(100 * share)) headroom left after placement (\(forecast ? "live use + \(state.fleet.forecasterName) forecast" : "requests"))")
+                "\(Format.percent(100 * share)) headroom left after placement (\(forecast ? "live use + \(state.fleet.forecasterName) forecast" : "requests"))"
+            )
         }
     }
 }

@@ -22,13 +22,16 @@ public struct LatencyMarginScore: ScorePlugin {
                 scores.add(50, "no user zone: latency neutral")
                 continue
             }
-            scores.add(min(100, max(0, 100 * (1 - worst / budget))), Self.detail(app, worst, budget, state.clusterList[c]))
+            scores.add(
+                min(100, max(0, 100 * (1 - worst / budget))), Self.detail(app, worst, budget, state.clusterList[c]))
         }
     }
 
-    private static func detail(_ app: PreparedApp, _ worst: Double, _ budget: Double, _ cluster: ClusterSpec) -> String {
+    private static func detail(_ app: PreparedApp, _ worst: Double, _ budget: Double, _ cluster: ClusterSpec) -> String
+    {
         let zones = app.app.userZones.joined(separator: ",")
-        let source = cluster.telemetry?.latencyMilliseconds.isEmpty == false
+        let source =
+            cluster.telemetry?.latencyMilliseconds.isEmpty == false
             ? " (measured, \(cluster.telemetry?.sources["latency"] ?? "telemetry"))" : ""
         return "latency \(Format.ms(worst))\(source) to \(zones) within \(Format.ms(budget)) budget"
     }

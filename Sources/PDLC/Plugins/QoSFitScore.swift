@@ -30,6 +30,8 @@ public struct QoSFitScore: PreScorePlugin, ScorePlugin {
     public func score(_ app: PreparedApp, clusters: [Int], state: CycleState, into scores: inout ScoreSink) {
         let table = cycleState(state)
         let row = app.app.qosClass.rank * state.clusterList.count
-        for c in clusters { scores.add(table.fit[row + c], "\(app.app.qosClass.rawValue) app on \(table.tier[c]) tier") }
+        for c in clusters {
+            scores.add(table.fit[row + c], "\(app.app.qosClass.rawValue) app on \(table.tier[c]) tier")
+        }
     }
 }

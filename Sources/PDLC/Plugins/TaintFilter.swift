@@ -37,7 +37,8 @@ public struct TaintFilter: PreFilterPlugin, FilterPlugin {
     public func preFilter(_ state: CycleState) -> State {
         let noSelect = state.clusterList.map { $0.taints.contains { $0.effect == Self.noSelect } }
         let ifNew = state.clusterList.map { $0.taints.contains { $0.effect == Self.noSelectIfNew } }
-        return State(hasNoSelect: noSelect, hasNoSelectIfNew: ifNew, any: noSelect.contains(true) || ifNew.contains(true))
+        return State(
+            hasNoSelect: noSelect, hasNoSelectIfNew: ifNew, any: noSelect.contains(true) || ifNew.contains(true))
     }
 
     public func filter(_ app: PreparedApp, candidates: [Int], state: CycleState, verdicts: inout FilterVerdicts) {

@@ -12,7 +12,10 @@ public struct TaintTolerationScore: PreScorePlugin, NormalizeScorePlugin {
     public struct State: Sendable { public var preferNoSelectCount: [Int] }
 
     public func preScore(_ state: CycleState) -> State {
-        State(preferNoSelectCount: state.clusterList.map { $0.taints.filter { $0.effect == TaintFilter.preferNoSelect }.count })
+        State(
+            preferNoSelectCount: state.clusterList.map {
+                $0.taints.filter { $0.effect == TaintFilter.preferNoSelect }.count
+            })
     }
 
     /// Appends the count (raw); ``normalize(_:)`` turns it into a score.

@@ -35,7 +35,10 @@ public struct KarmadaStrategy: PlacementStrategy {
             for c in ledger.clusters.indices where ledger.admits(app, c, current: current[app.name]) {
                 let replicas = Self.availableReplicas(
                     app, freeCPUCores: ledger.freeCPUCores(c), freeMemoryBytes: ledger.freeMemoryBytes(c))
-                if replicas > bestReplicas { best = c; bestReplicas = replicas }
+                if replicas > bestReplicas {
+                    best = c
+                    bestReplicas = replicas
+                }
             }
             guard let best else { continue }
             ledger.take(app, best)

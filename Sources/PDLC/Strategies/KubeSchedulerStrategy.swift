@@ -43,17 +43,24 @@ public struct KubeSchedulerStrategy: PlacementStrategy {
             let candidates = ledger.clusters.indices.filter { ledger.admits(app, $0, current: current[app.name]) }
             guard !candidates.isEmpty else { continue }
             // TaintToleration: count of intolerable PreferNoSchedule taints, reverse-normalised to 0…100.
-            let prefer = candidates.map { c in ledger.clusters[c].taints.filter { $0.effect == "PreferNoSelect" }.count }
+            let prefer = candidates.map { c in ledger.clusters[c].taints.filter { $0.effect == "PreferNoSelect" }.count
+            }
             let maxPrefer = prefer.max() ?? 0
             var best = candidates[0]
             var bestScore = -Double.infinity
             for (k, c) in candidates.enumerated() {
-                let requested = [ledger.requestedCPUCores[c] + app.cpuCores, ledger.requestedMemoryBytes[c] + app.memoryBytes]
+                let requested = [
+                    ledger.requestedCPUCores[c] + app.cpuCores, ledger.requestedMemoryBytes[c] + app.memoryBytes,
+                ]
                 let allocatable = [ledger.clusters[c].cpuCores, ledger.clusters[c].memoryBytes]
                 let taint = maxPrefer == 0 ? 100 : 100 * Double(maxPrefer - prefer[k]) / Double(maxPrefer)
-                let score = Self.leastAllocated(requested: requested, allocatable: allocatable)
+                let score =
+                    Self.leastAllocated(requested: requested, allocatable: allocatable)
                     + Self.balancedAllocation(requested: requested, allocatable: allocatable) + 3 * taint
-                if score > bestScore { best = c; bestScore = score }
+                if score > bestScore {
+                    best = c
+                    bestScore = score
+                }
             }
             ledger.take(app, best)
             result[app.name] = ledger.clusters[best].name

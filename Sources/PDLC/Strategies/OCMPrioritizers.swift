@@ -35,22 +35,34 @@ enum OCMPrioritizers {
         // current ones and update as each Placement is rescheduled.
         var decided: [String: Int] = [:]
         var counts = Array(repeating: 0, count: ledger.clusters.count)
-        for (app, cluster) in current { if let c = ledger.index[cluster] { decided[app] = c; counts[c] += 1 } }
+        for (app, cluster) in current {
+            if let c = ledger.index[cluster] {
+                decided[app] = c
+                counts[c] += 1
+            }
+        }
         var result: [String: String] = [:]
         for app in BaselineLedger.order(apps, current: current) {
             let mine = decided[app.name]
             if let mine { counts[mine] -= 1 }
             let candidates = ledger.clusters.indices.filter { ledger.admits(app, $0, current: current[app.name]) }
-            guard !candidates.isEmpty else { decided[app.name] = nil; continue }
+            guard !candidates.isEmpty else {
+                decided[app.name] = nil
+                continue
+            }
             let maxCount = counts.max() ?? 0
             let added = extra(ledger, candidates)
             var best = candidates[0]
             var bestScore = -Double.infinity
             for (k, c) in candidates.enumerated() {
                 let name = ledger.clusters[c].name
-                let score = steady(cluster: name, current: current[app.name])
+                let score =
+                    steady(cluster: name, current: current[app.name])
                     + balance(count: counts[c], maxCount: maxCount) + added[k]
-                if score > bestScore { best = c; bestScore = score }  // candidates are in name order: ties keep the first
+                if score > bestScore {
+                    best = c
+                    bestScore = score
+                }  // candidates are in name order: ties keep the first
             }
             ledger.take(app, best)
             counts[best] += 1

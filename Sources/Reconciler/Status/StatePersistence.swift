@@ -56,10 +56,13 @@ public struct ConfigMapStatePersistence: StatePersistence {
     public func save(_ data: Data) async throws {
         let object: Value = .object([
             ("apiVersion", .string("v1")), ("kind", .string("ConfigMap")),
-            ("metadata", .object([
-                ("name", .string(name)), ("namespace", .string(namespace)),
-                ("labels", .object([(Labels.managedBy, .string("placer"))])),
-            ])),
+            (
+                "metadata",
+                .object([
+                    ("name", .string(name)), ("namespace", .string(namespace)),
+                    ("labels", .object([(Labels.managedBy, .string("placer"))])),
+                ])
+            ),
             ("data", .object([(Self.key, .string(String(decoding: data, as: UTF8.self)))])),
         ])
         _ = try await hub.apply(Self.kind, namespace: namespace, name: name, body: object.canonicalJSONData())

@@ -92,13 +92,15 @@ public actor StatusStore {
             }
             var record = AppStatusRecord(
                 app: status.app, cluster: status.cluster, phase: status.phase, reason: status.reason,
-                moved: status.moved, conditions: previous?.conditions ?? [], lastDecision: fresh ?? previous?.lastDecision,
+                moved: status.moved, conditions: previous?.conditions ?? [],
+                lastDecision: fresh ?? previous?.lastDecision,
                 revision: pass.report.commit ?? pass.report.revision, history: previous?.history ?? [])
             var transitions = Self.update(&record.conditions, to: Self.conditions(for: status), at: now)
             if previous?.cluster != status.cluster {
-                transitions.append(StatusTransition(
-                    at: now, subject: "cluster", from: previous?.cluster, to: status.cluster,
-                    message: status.moved ? "moved: \(status.reason)" : status.reason))
+                transitions.append(
+                    StatusTransition(
+                        at: now, subject: "cluster", from: previous?.cluster, to: status.cluster,
+                        message: status.moved ? "moved: \(status.reason)" : status.reason))
             }
             for transition in transitions where transition.subject == ConditionType.ready {
                 // An invalid app's file:line error is printed once, by the report or the loader; not again here.
@@ -119,10 +121,13 @@ public actor StatusStore {
         let applied = pass.report.commit ?? pass.report.revision
         var message = "applied revision \(applied.prefix(12))"
         if let proposal = pass.report.proposal { message += "; proposal \(proposal.prefix(12)) waits for review" }
-        let desired = [StatusCondition(
-            type: ConditionType.ready, status: .true, reason: ConditionReason.succeeded, message: message,
-            lastTransitionTime: now)]
-        loop.history = Self.bounded(loop.history + Self.update(&loop.conditions, to: desired, at: now), limit: historyLimit)
+        let desired = [
+            StatusCondition(
+                type: ConditionType.ready, status: .true, reason: ConditionReason.succeeded, message: message,
+                lastTransitionTime: now)
+        ]
+        loop.history = Self.bounded(
+            loop.history + Self.update(&loop.conditions, to: desired, at: now), limit: historyLimit)
         settledLoopConditions = loop.conditions
         loop.revision = pass.report.revision
         if let commit = pass.report.commit { loop.commit = commit }
@@ -154,23 +159,29 @@ public actor StatusStore {
         let failedType: String
         if case .massPrune? = reconcileError { failedType = "PruneFailed" } else { failedType = step.failedCondition }
         var desired = [
-            StatusCondition(type: ConditionType.ready, status: .false, reason: reason, message: message, lastTransitionTime: now),
+            StatusCondition(
+                type: ConditionType.ready, status: .false, reason: reason, message: message, lastTransitionTime: now),
             StatusCondition(type: failedType, status: .true, reason: reason, message: message, lastTransitionTime: now),
         ]
         switch next {
         case .stall:
-            desired.append(StatusCondition(
-                type: ConditionType.stalled, status: .true, reason: reason,
-                message: "waiting for a change in Git: \(message)", lastTransitionTime: now))
+            desired.append(
+                StatusCondition(
+                    type: ConditionType.stalled, status: .true, reason: reason,
+                    message: "waiting for a change in Git: \(message)", lastTransitionTime: now))
         case .retry, .wait:
-            desired.append(StatusCondition(
-                type: ConditionType.reconciling, status: .true, reason: ConditionReason.progressingWithRetry,
-                message: "retrying with backoff after \(loop.consecutiveFailures) failed reconciles", lastTransitionTime: now))
+            desired.append(
+                StatusCondition(
+                    type: ConditionType.reconciling, status: .true, reason: ConditionReason.progressingWithRetry,
+                    message: "retrying with backoff after \(loop.consecutiveFailures) failed reconciles",
+                    lastTransitionTime: now))
         }
         loop.conditions = settledLoopConditions
         let transitions = Self.update(&loop.conditions, to: desired, at: now)
         if transitions.contains(where: { $0.subject == ConditionType.ready || $0.subject == ConditionType.stalled }) {
-            logger.warning("reconcile \(next == .stall ? "stalled" : "failed"): \(message)", metadata: ["step": "\(step.rawValue)"])
+            logger.warning(
+                "reconcile \(next == .stall ? "stalled" : "failed"): \(message)", metadata: ["step": "\(step.rawValue)"]
+            )
         }
         loop.history = Self.bounded(loop.history + transitions, limit: historyLimit)
         settledLoopConditions = loop.conditions
@@ -230,24 +241,41 @@ public actor StatusStore {
         let cluster = status.cluster ?? "no cluster"
         let reason = status.reason
         func ready(_ value: ConditionStatus, _ code: String, _ message: String) -> StatusCondition {
-            StatusCondition(type: ConditionType.ready, status: value, reason: code, message: message, lastTransitionTime: .distantPast)
+            StatusCondition(
+                type: ConditionType.ready, status: value, reason: code, message: message,
+                lastTransitionTime: .distantPast)
         }
         func with(_ type: String, _ code: String, _ message: String) -> StatusCondition {
             StatusCondition(type: type, status: .true, reason: code, message: message, lastTransitionTime: .distantPast)
         }
         switch status.phase {
         case .ready:
-            return [ready(.true, ConditionReason.available, reason.isEmpty ? "available on \(cluster)" : "available on \(cluster): \(reason)")]
+            return [
+                ready(
+                    .true, ConditionReason.available,
+                    reason.isEmpty ? "available on \(cluster)" : "available on \(cluster): \(reason)")
+            ]
         case .progressing:
             let message = "applied to \(cluster); waiting for the work agent's status"
-            return [ready(.false, ConditionReason.progressing, message), with(ConditionType.reconciling, ConditionReason.progressing, message)]
+            return [
+                ready(.false, ConditionReason.progressing, message),
+                with(ConditionType.reconciling, ConditionReason.progressing, message),
+            ]
         case .invalid:
             let message = "invalid, keeps its last placement (\(cluster)): \(reason)"
-            return [ready(.false, ConditionReason.invalidApp, message), with(ConditionType.stalled, ConditionReason.invalidApp, message)]
+            return [
+                ready(.false, ConditionReason.invalidApp, message),
+                with(ConditionType.stalled, ConditionReason.invalidApp, message),
+            ]
         case .unplaced:
-            return [ready(.false, ConditionReason.unplaced, reason.isEmpty ? "no cluster fits" : "no cluster fits: \(reason)")]
+            return [
+                ready(
+                    .false, ConditionReason.unplaced, reason.isEmpty ? "no cluster fits" : "no cluster fits: \(reason)")
+            ]
         case .pruned:
-            return [ready(.false, ConditionReason.pruned, "removed from Git; its placement and ManifestWork are deleted")]
+            return [
+                ready(.false, ConditionReason.pruned, "removed from Git; its placement and ManifestWork are deleted")
+            ]
         case .degraded:
             return [ready(.false, ConditionReason.degraded, "on \(cluster): \(reason)")]
         case .proposed:
@@ -255,7 +283,10 @@ public actor StatusStore {
         case .pinnedInfeasible:
             return [ready(.false, ConditionReason.pinnedInfeasible, reason)]
         case .conflict:
-            return [ready(.false, ConditionReason.conflict, reason), with(ConditionType.stalled, ConditionReason.conflict, reason)]
+            return [
+                ready(.false, ConditionReason.conflict, reason),
+                with(ConditionType.stalled, ConditionReason.conflict, reason),
+            ]
         }
     }
 
@@ -263,7 +294,9 @@ public actor StatusStore {
     /// stay the same; conditions not in `desired` are removed (Reconciling, Stalled, `…Failed` exist only while
     /// true).
     /// - Returns: the transitions, one per condition added, changed or removed.
-    static func update(_ conditions: inout [StatusCondition], to desired: [StatusCondition], at now: Date) -> [StatusTransition] {
+    static func update(
+        _ conditions: inout [StatusCondition], to desired: [StatusCondition], at now: Date
+    ) -> [StatusTransition] {
         var transitions: [StatusTransition] = []
         var next: [StatusCondition] = []
         for var condition in desired {
@@ -272,15 +305,18 @@ public actor StatusStore {
                 condition.lastTransitionTime = old.lastTransitionTime
             } else {
                 condition.lastTransitionTime = now
-                transitions.append(StatusTransition(
-                    at: now, subject: condition.type, from: old.map { "\($0.status.rawValue)/\($0.reason)" },
-                    to: "\(condition.status.rawValue)/\(condition.reason)", message: condition.message))
+                transitions.append(
+                    StatusTransition(
+                        at: now, subject: condition.type, from: old.map { "\($0.status.rawValue)/\($0.reason)" },
+                        to: "\(condition.status.rawValue)/\(condition.reason)", message: condition.message))
             }
             next.append(condition)
         }
         for old in conditions where !desired.contains(where: { $0.type == old.type }) {
-            transitions.append(StatusTransition(
-                at: now, subject: old.type, from: "\(old.status.rawValue)/\(old.reason)", to: nil, message: old.message))
+            transitions.append(
+                StatusTransition(
+                    at: now, subject: old.type, from: "\(old.status.rawValue)/\(old.reason)", to: nil,
+                    message: old.message))
         }
         conditions = next
         return transitions
@@ -291,7 +327,8 @@ public actor StatusStore {
         _ conditions: inout [StatusCondition], _ type: String, _ status: ConditionStatus, _ reason: String,
         _ message: String, at now: Date
     ) {
-        let condition = StatusCondition(type: type, status: status, reason: reason, message: message, lastTransitionTime: now)
+        let condition = StatusCondition(
+            type: type, status: status, reason: reason, message: message, lastTransitionTime: now)
         if let index = conditions.firstIndex(where: { $0.type == type }) {
             conditions[index] = condition
         } else {
