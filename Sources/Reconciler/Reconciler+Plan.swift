@@ -37,6 +37,7 @@ extension Reconciler {
         humanDecided: Set<String> = []
     ) throws -> [String: Data?] {
         var desired: [String: Data] = [:]
+        var works: [String: Value] = [:]  // rendered path → ManifestWork Placer renders (not a human's)
         var owned: Set<String> = []
         for decision in decisions {
             let app = decision.app.name
@@ -66,12 +67,13 @@ extension Reconciler {
                 if humanDecided.contains(app), let bytes = existing[renderedPath] {
                     desired[renderedPath] = bytes  // the human's ManifestWork, exactly as they committed it
                 } else {
-                    let work = ManifestBuilder.manifestWork(
+                    works[renderedPath] = ManifestBuilder.manifestWork(
                         app: decision.app, cluster: cluster, decisionID: decision.decisionID)
-                    desired[renderedPath] = Data(try YAMLRenderer.render(work).utf8)
                 }
             }
         }
+        handOverPending = Self.handOver(&works, existing: existing)
+        for (path, work) in works { desired[path] = Data(try YAMLRenderer.render(work).utf8) }
         owned.formUnion(prune)
         var changes: [String: Data?] = [:]
         for (path, data) in desired where existing[path] != data { changes[path] = data }
@@ -86,5 +88,101 @@ extension Reconciler {
     static func appName(ofOutput path: String) -> String? {
         guard let file = path.split(separator: "/").last, file.hasSuffix(".yaml") else { return nil }
         return String(file.dropLast(5))
+    }
+
+    /// Hands an object moved from one app to another over without a gap, as OCM's `deleteOption` documents
+    /// (`SelectivelyOrphan`, reference/ocm/crds/…manifestworks.crd.yaml): while the gaining app's committed
+    /// ManifestWork does not hold the object yet, the losing app's work keeps it (so the work agent never deletes
+    /// it), with an orphaning rule when both are on one cluster; once the gainer's committed work holds it (the
+    /// next reconcile, after it was applied), the loser drops it under that rule, which stays as long as another
+    /// app on the cluster ships the object. An app that moves cluster itself is make-before-break already.
+    /// - Parameters:
+    ///   - works: rendered path → the ManifestWork about to be committed; losers' works are amended in place.
+    ///   - existing: the committed files at the tip (their `rendered/` is what the hub was given).
+    /// - Returns: whether a hand-over is under way (the next reconcile must render again to finish it).
+    static func handOver(_ works: inout [String: Value], existing: [String: Data]) -> Bool {
+        func manifests(_ work: Value?) -> [Value] { work?["spec"]?["workload"]?["manifests"]?.arrayValue ?? [] }
+        func identities(_ work: Value?) -> Set<String> { Set(manifests(work).map(ManifestAppParser.identity(of:))) }
+        func committed(_ path: String) -> Value? {
+            existing[path].flatMap { try? YAMLLoader.load($0, file: path).first?.value }
+        }
+        // Who ships each object in the new works, and whether they already did in the committed ones.
+        var gainers: [String: [(path: String, cluster: String)]] = [:]  // identity → works gaining it now
+        var shippers: [String: Set<String>] = [:]  // identity → clusters where some new work ships it
+        for (path, work) in works {
+            let cluster = String(path.split(separator: "/")[1])
+            let before = identities(committed(path))
+            for identity in identities(work) {
+                shippers[identity, default: []].insert(cluster)
+                if !before.contains(identity) { gainers[identity, default: []].append((path, cluster)) }
+            }
+        }
+        var pending = false
+        for path in works.keys.sorted() {
+            guard var work = works[path], let old = committed(path) else { continue }
+            let cluster = String(path.split(separator: "/")[1])
+            let now = identities(work)
+            var kept: [Value] = []
+            var rules: [Value] =
+                old["spec"]?["deleteOption"]?["selectivelyOrphans"]?["orphaningRules"]?.arrayValue ?? []
+            for manifest in manifests(old) {
+                let identity = ManifestAppParser.identity(of: manifest)
+                guard !now.contains(identity) else { continue }
+                let taking = gainers[identity, default: []].filter { $0.path != path }
+                guard !taking.isEmpty || shippers[identity, default: []].contains(cluster) else { continue }
+                if !taking.isEmpty {
+                    kept.append(manifest)  // the gainer's work is not on the hub yet: keep shipping it
+                    pending = true
+                }
+                if shippers[identity, default: []].contains(cluster)
+                    || taking.contains(where: { $0.cluster == cluster })
+                {
+                    let rule = orphaningRule(for: manifest)
+                    if !rules.contains(rule) { rules.append(rule) }
+                }
+            }
+            // Rules only for objects another work on this cluster ships; none left: the default policy again.
+            rules = rules.filter { rule in
+                shippers.contains { identity, clusters in
+                    clusters.contains(cluster) && !now.contains(identity)
+                        && orphaningRule(identity: identity) == rule
+                }
+            }
+            guard !kept.isEmpty || !rules.isEmpty else { continue }
+            var spec = work["spec"] ?? .object([])
+            let workload = (spec["workload"] ?? .object([])).setting("manifests", to: .array(manifests(work) + kept))
+            spec = spec.setting("workload", to: workload)
+            if !rules.isEmpty {
+                spec = spec.setting(
+                    "deleteOption",
+                    to: .object([
+                        ("propagationPolicy", .string("SelectivelyOrphan")),
+                        ("selectivelyOrphans", .object([("orphaningRules", .array(rules))])),
+                    ]))
+            }
+            work = work.setting("spec", to: spec)
+            works[path] = work
+        }
+        return pending
+    }
+
+    /// OCM's orphaning rule (group, resource plural, namespace, name) for a manifest.
+    static func orphaningRule(for manifest: Value) -> Value {
+        orphaningRule(identity: ManifestAppParser.identity(of: manifest))
+    }
+
+    /// The orphaning rule for an identity as ``ManifestAppParser/identity(of:)`` writes it
+    /// (`<apiVersion>/<kind>/<namespace>/<name>`, where apiVersion is `v1` or `group/version`).
+    static func orphaningRule(identity: String) -> Value {
+        var parts = identity.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let group = parts.count == 5 ? parts.removeFirst() : ""
+        // parts: version, kind, namespace, name
+        let kind = parts.count > 1 ? parts[1] : ""
+        var rule: [(String, Value)] = [
+            ("group", .string(group)), ("resource", .string(ManifestBuilder.resourceName(kind: kind))),
+        ]
+        if parts.count > 2, !parts[2].isEmpty { rule.append(("namespace", .string(parts[2]))) }
+        rule.append(("name", .string(parts.count > 3 ? parts[3] : "")))
+        return .object(rule)
     }
 }

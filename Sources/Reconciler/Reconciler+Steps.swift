@@ -351,6 +351,7 @@ extension Reconciler {
         if plan.decided {
             lastDecisionInputs =
                 plan.commit == nil ? plan.inputsDigest : (plan.inputsDigestAfterCommit ?? plan.inputsDigest)
+            if handOverPending { lastDecisionInputs = nil }  // finish the hand-over on the next pass
         }
         context.plan = plan
     }

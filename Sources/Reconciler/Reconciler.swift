@@ -25,6 +25,9 @@ public actor Reconciler {
     let logger: Logger
     /// Digest of the inputs (repo inputs and inventory) of the last decision, so an unchanged world is not re-decided.
     var lastDecisionInputs: String?
+    /// Whether the last render left an object hand-over between two apps half done (``handOver(_:existing:)``):
+    /// the next reconcile renders again to finish it, even with unchanged inputs.
+    var handOverPending = false
     /// Digest of the ManifestWork body last applied, by `cluster/app`: a live object that no longer matches it
     /// was changed on the hub (drift), not by a new commit.
     var lastApplied: [String: String] = [:]

@@ -60,4 +60,88 @@ import Testing
             #expect(kinds.contains("ConfigMap"))
         }
     }
+
+    /// The object's entry in a ManifestWork's manifests, and the work's deleteOption.
+    static func work(
+        _ factory: FactoryFixture, _ cluster: String, _ app: String
+    ) async throws -> (names: [String], deleteOption: Value?) {
+        let work = try #require(
+            await factory.hub.objects("manifestworks", namespace: cluster)
+                .first { $0[path: "metadata.name"]?.stringValue == app })
+        let names =
+            work[path: "spec.workload.manifests"]?.arrayValue?.compactMap { manifest -> String? in
+                guard manifest["kind"]?.stringValue == "ConfigMap" else { return nil }
+                return manifest["metadata"]?["name"]?.stringValue
+            } ?? []
+        return (names, work[path: "spec.deleteOption"])
+    }
+
+    @Test func anObjectMovedBetweenAppsOnOneClusterIsHandedOverNeverDeleted() async throws {
+        try await withFactory { factory in
+            let placer = try factory.reconciler()
+            _ = try await placer.reconcileOnce()
+            let settings =
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plant-settings\n  namespace: factory\ndata:\n  shift: early\n"
+            try factory.humanPush(["apps/mqtt-broker/settings.yaml": Data(settings.utf8)], message: "broker settings\n")
+            _ = try await placer.reconcileOnce()
+            #expect(try await Self.work(factory, "factory-dc", "mqtt-broker").names == ["plant-settings"])
+
+            // The settings move to the fleet manager, in one human commit.
+            try factory.humanPush(
+                [
+                    "apps/mqtt-broker/settings.yaml": nil, "apps/fleet-manager/settings.yaml": Data(settings.utf8),
+                ], message: "the fleet manager owns the plant settings\n")
+            let first = try await placer.reconcileOnce()
+            #expect(first.commit != nil)
+            // Step 1: the gainer ships it; the loser still ships it, now under an orphaning rule.
+            #expect(try await Self.work(factory, "factory-dc", "fleet-manager").names == ["plant-settings"])
+            let during = try await Self.work(factory, "factory-dc", "mqtt-broker")
+            #expect(during.names == ["plant-settings"])
+            let rule: Value = .object([
+                ("group", .string("")), ("resource", .string("configmaps")), ("namespace", .string("factory")),
+                ("name", .string("plant-settings")),
+            ])
+            #expect(during.deleteOption?["propagationPolicy"] == .string("SelectivelyOrphan"))
+            #expect(during.deleteOption?["selectivelyOrphans"]?["orphaningRules"] == .array([rule]))
+
+            // Step 2, the next reconcile with no new input: the loser drops it under the rule.
+            let second = try await placer.reconcileOnce()
+            #expect(second.commit != nil)
+            let after = try await Self.work(factory, "factory-dc", "mqtt-broker")
+            #expect(after.names.isEmpty)
+            #expect(after.deleteOption?["selectivelyOrphans"]?["orphaningRules"] == .array([rule]))
+            #expect(try await Self.work(factory, "factory-dc", "fleet-manager").names == ["plant-settings"])
+
+            // Then it is settled: no further commit, now or after a restart.
+            #expect(try await placer.reconcileOnce().commit == nil)
+            #expect(try await factory.reconciler(cache: "cache-2").reconcileOnce().commit == nil)
+        }
+    }
+
+    @Test func anObjectMovedToAnAppOnAnotherClusterStaysOnTheOldOneUntilTheNewOneShipsIt() async throws {
+        try await withFactory { factory in
+            let placer = try factory.reconciler()
+            _ = try await placer.reconcileOnce()
+            #expect(await factory.works()["regional-cloud/digital-twin"] != nil)
+            let settings =
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plant-settings\n  namespace: factory\ndata:\n  shift: early\n"
+            try factory.humanPush(["apps/mqtt-broker/settings.yaml": Data(settings.utf8)], message: "broker settings\n")
+            _ = try await placer.reconcileOnce()
+            try factory.humanPush(
+                [
+                    "apps/mqtt-broker/settings.yaml": nil, "apps/digital-twin/settings.yaml": Data(settings.utf8),
+                ], message: "the twin owns the plant settings\n")
+
+            _ = try await placer.reconcileOnce()
+            // Created on the new cluster first, still shipped on the old one (no orphaning: it is leaving that cluster).
+            #expect(try await Self.work(factory, "regional-cloud", "digital-twin").names == ["plant-settings"])
+            let during = try await Self.work(factory, "factory-dc", "mqtt-broker")
+            #expect(during.names == ["plant-settings"])
+            #expect(during.deleteOption?["propagationPolicy"] == .string("Foreground"))
+
+            _ = try await placer.reconcileOnce()
+            #expect(try await Self.work(factory, "factory-dc", "mqtt-broker").names.isEmpty)
+            #expect(try await placer.reconcileOnce().commit == nil)
+        }
+    }
 }
