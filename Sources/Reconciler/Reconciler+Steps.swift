@@ -173,9 +173,13 @@ extension Reconciler {
             }
             return (.pinned, reason)
         }
-        if decision.moves { return (.moved, reason) }
-        if decision.held { return (.held, reason) }
-        return decision.previousCluster == nil ? (.placed, reason) : (.kept, reason)
+        // PDLC's own code, folded into the store's coarser vocabulary (no re-derivation from the decision's fields).
+        switch decision.outcome {
+        case .moved, .evacuated, .shed: return (.moved, reason)
+        case .heldByHysteresis: return (.held, reason)
+        case .placed: return (.placed, reason)
+        case .kept, .pinned, .unplaced: return (.kept, reason)
+        }
     }
 
     // MARK: The steps

@@ -68,7 +68,8 @@ public actor Reconciler {
     ) {
         let persistence: (any StatePersistence)? = hub.map {
             ConfigMapStatePersistence(
-                hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName)
+                hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName,
+                instance: configuration.instance, source: configuration.source)
         }
         // One-shot commands print the report: the store's transition log would say every error a second time.
         let statusLogger =

@@ -134,6 +134,8 @@ import Testing
 
     static func stateWins(_ factory: FactoryFixture, app: String) async throws -> Int? {
         let maps = await factory.hub.objects("configmaps", namespace: "placer")
+        // Like everything Placer writes on the hub, the state carries its owner label.
+        #expect(maps.first?[path: "metadata.labels"]?[Labels.owner]?.stringValue?.hasPrefix("app-repo-main-") == true)
         let text = try #require(maps.first?[path: "data"]?["state.json"]?.stringValue)
         let state = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         let apps = (state?["stability"] as? [String: Any])?["apps"] as? [String: Any]

@@ -29,42 +29,66 @@ public struct ConfigMapStatePersistence: StatePersistence {
     /// The ConfigMap's name.
     public let name: String
 
+    /// This instance's owner label value (``Ownership``), stamped on the ConfigMap.
+    public let instance: String
+    /// The `placer.dev/source` annotation (repo without credentials, and branch).
+    public let source: String
+
     /// - Parameters:
     ///   - hub: the hub client (server-side apply with field manager `placer`).
     ///   - namespace: Placer's namespace on the hub (`placer` by default).
     ///   - name: the ConfigMap's name (``ReconcilerConfiguration/stateConfigMapName``).
-    public init(hub: any Hub, namespace: String, name: String) {
+    ///   - instance: the owner label value (``ReconcilerConfiguration/instance``); a ConfigMap of that name owned
+    ///     by anyone else is neither read nor written.
+    ///   - source: the `placer.dev/source` annotation.
+    public init(hub: any Hub, namespace: String, name: String, instance: String, source: String) {
         self.hub = hub
         self.namespace = namespace
         self.name = name
+        self.instance = instance
+        self.source = source
     }
 
-    private struct ConfigMap: Decodable {
-        var data: [String: String]?
+    /// The stored ConfigMap as a value, when it exists and is this instance's (or a Placer's from before owner
+    /// labels, which the next save adopts).
+    /// - Throws: ``KubeError`` when the hub cannot be read; ``StateOwnershipError`` when another owner holds it.
+    private func owned() async throws -> Value? {
+        guard let body = try await hub.get(Self.kind, namespace: namespace, name: name) else { return nil }
+        let object = try Value.parseJSON(body, file: "\(namespace)/\(name)")
+        if case .foreign(let owner) = Ownership.claim(of: object, instance: instance) {
+            throw StateOwnershipError(configMap: "\(namespace)/\(name)", owner: owner)
+        }
+        return object
     }
 
     /// The bytes under ``key``; nil when the ConfigMap or the key does not exist.
-    /// - Throws: ``KubeError`` when the hub cannot be read; `DecodingError` for a body that is not a ConfigMap.
+    /// - Throws: ``KubeError`` when the hub cannot be read; ``StateOwnershipError`` when another owner holds the
+    ///   ConfigMap; ``ModelError`` for a body that is not JSON.
     public func load() async throws -> Data? {
-        guard let body = try await hub.get(Self.kind, namespace: namespace, name: name) else { return nil }
-        let object = try JSONDecoder().decode(ConfigMap.self, from: body)
-        return object.data?[Self.key].map { Data($0.utf8) }
+        try await owned()?[path: "data"]?[Self.key]?.stringValue.map { Data($0.utf8) }
     }
 
-    /// Server-side applies the ConfigMap (label `app.kubernetes.io/managed-by: placer`) with `data` under ``key``.
-    /// - Throws: ``KubeError`` when the hub refuses the write or cannot be reached.
+    /// Server-side applies the ConfigMap, owner-labelled (``Ownership/stamp(_:instance:source:)``), with `data`
+    /// under ``key``.
+    /// - Throws: ``KubeError`` when the hub refuses the write or cannot be reached; ``StateOwnershipError`` when
+    ///   another owner holds a ConfigMap of that name (it is never overwritten).
     public func save(_ data: Data) async throws {
+        _ = try await owned()
         let object: Value = .object([
             ("apiVersion", .string("v1")), ("kind", .string("ConfigMap")),
-            (
-                "metadata",
-                .object([
-                    ("name", .string(name)), ("namespace", .string(namespace)),
-                    ("labels", .object([(Labels.managedBy, .string("placer"))])),
-                ])
-            ),
+            ("metadata", .object([("name", .string(name)), ("namespace", .string(namespace))])),
             ("data", .object([(Self.key, .string(String(decoding: data, as: UTF8.self)))])),
         ])
-        _ = try await hub.apply(Self.kind, namespace: namespace, name: name, body: object.canonicalJSONData())
+        let stamped = Ownership.stamp(object, instance: instance, source: source)
+        _ = try await hub.apply(Self.kind, namespace: namespace, name: name, body: stamped.canonicalJSONData())
     }
+}
+
+/// The state ConfigMap's name is held by another owner: Placer neither reads nor overwrites it.
+public struct StateOwnershipError: Error, CustomStringConvertible {
+    /// `namespace/name`.
+    public var configMap: String
+    /// Who holds it, as ``Ownership/Claim/foreign(owner:)`` says.
+    public var owner: String
+    public var description: String { "ConfigMap \(configMap) is owned by \(owner); not reading or writing it" }
 }
