@@ -2,6 +2,7 @@
 # Installs what Placer needs to build and test on a Debian machine with Swift 6 (run as root or with sudo).
 # Idempotent: installs only what is missing, and runs `apt-get update` at most once.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
@@ -37,4 +38,14 @@ if [ ${#missing[@]} -gt 0 ]; then
             $SUDO apt-get install -y -qq "$package" >/dev/null
         fi
     done
+fi
+
+# The test venv: .venv/ at the project root (git-ignored), with scripts/requirements-test.txt. Swift tests that
+# need a Python oracle run `.venv/bin/python`; the Python suites under tests-py/ run with `.venv/bin/pytest`.
+# Reinstalled only when the requirements file changed.
+python3 -m venv --help >/dev/null 2>&1 || $SUDO apt-get install -y -qq python3-venv >/dev/null
+[ -x .venv/bin/python ] || python3 -m venv .venv
+if ! cmp -s scripts/requirements-test.txt .venv/requirements-installed.txt; then
+    .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements-test.txt
+    cp scripts/requirements-test.txt .venv/requirements-installed.txt
 fi
