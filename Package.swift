@@ -45,6 +45,16 @@ let package = Package(
             ]
         ),
         .target(name: "PDLC", dependencies: ["AppModel"]),
+        // Federated learning's privacy core: the RDP accountant, the privacy budget, DP-FedAvg and secure
+        // aggregation (docs/privacy.md). Pure value types, no transport: the agent carries its messages.
+        .target(
+            name: "Learning",
+            dependencies: [
+                "PlacerCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "OCMClient",
             dependencies: [
@@ -123,7 +133,7 @@ let package = Package(
         .executableTarget(
             name: "placer",
             dependencies: [
-                "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI",
+                "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI", "Learning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
@@ -167,6 +177,13 @@ let package = Package(
         .testTarget(
             name: "AppModelTests", dependencies: ["AppModel", "PlacerTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
+        .testTarget(
+            name: "LearningTests",
+            dependencies: [
+                "Learning", "PlacerTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .testTarget(
             name: "OCMClientTests",
             dependencies: [
