@@ -1,20 +1,24 @@
 import Foundation
 import Hummingbird
 import Logging
+import PlacerCore
 import Reconciler
 import ServiceLifecycle
 
-/// Placer's HTTP server as a swift-service-lifecycle `Service`: push webhooks and health endpoints over
-/// Hummingbird 2.
+/// Placer's HTTP server as a swift-service-lifecycle `Service`: push webhooks, `/metrics` and health endpoints
+/// over Hummingbird 2.
 ///
 /// Routes:
 /// - `POST /hooks/github`, `POST /hooks/gitlab`, `POST /hooks/gitea`: push webhooks (see `WebhookHandler` and
 ///   docs/webhooks.md): 202 when a reconcile was requested through the ``ReconcileTrigger``, 200 with a JSON
 ///   reason when ignored, 401 for a bad signature or token, 400 for a malformed payload, 413 above the size limit.
-/// - `GET /healthz`: 200 while the process serves.
-/// - `GET /readyz`: 200 once `isReady` says a reconcile has succeeded, else 503.
+/// - `GET /livez`, `/readyz`, `/healthz` (and `/<endpoint>/<check>`, `?verbose`, `?exclude=`), as Kubernetes
+///   components serve them (``HealthEndpoint``): livez runs `ping` and the liveness checks (for `placer run`, the
+///   `reconcile-loop` wedge check); readyz adds `reconcile`, true once `isReady` says a reconcile has succeeded;
+///   healthz is livez's set (Kubernetes keeps it for old probes). 200 `ok`, or 500 listing the checks.
+/// - `GET /metrics`: the Prometheus text exposition of ``PrometheusEndpoint`` (when one is given).
 ///
-/// Every answer is JSON `{"status": …, "reason": …}`. Runs until graceful shutdown of its `ServiceGroup`
+/// Webhook answers are JSON `{"status": …, "reason": …}`. Runs until graceful shutdown of its `ServiceGroup`
 /// (SIGTERM/SIGINT), letting requests in flight finish.
 public struct DashboardServer: Service {
     public let configuration: DashboardConfiguration
@@ -22,18 +26,28 @@ public struct DashboardServer: Service {
     let isReady: @Sendable () async -> Bool
     let logger: Logger
     let onServerRunning: @Sendable (_ port: Int) async -> Void
+    /// Checks of `/livez` and `/healthz` after `ping` (and of `/readyz`, before `reconcile`).
+    let livenessChecks: [HealthCheck]
+    /// Serves `/metrics` and counts webhook answers; nil serves no `/metrics` and counts into the process's
+    /// swift-metrics backend.
+    let prometheus: PrometheusEndpoint?
 
     /// - Parameters:
     ///   - configuration: address, secret, filter, size limit.
     ///   - trigger: receives a request for every push that should reconcile.
     ///   - isReady: answers `/readyz` (for example `ReadinessState.isReady`).
     ///   - logger: for the server and webhook decisions (never given a secret).
+    ///   - livenessChecks: what `/livez` checks after `ping` (e.g. ``HealthCheck/reconcileLoop(status:wedgedAfterSeconds:now:)``).
+    ///   - prometheus: the registry `/metrics` renders, and where webhook answers are counted.
     ///   - onServerRunning: called with the bound TCP port once the server listens (useful with port 0).
     public init(
         configuration: DashboardConfiguration, trigger: ReconcileTrigger,
-        isReady: @escaping @Sendable () async -> Bool, logger: Logger = Logger(label: "placer.dashboard"),
+        isReady: @escaping @Sendable () async -> Bool, livenessChecks: [HealthCheck] = [],
+        prometheus: PrometheusEndpoint? = nil, logger: Logger = Logger(label: "placer.dashboard"),
         onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
+        self.livenessChecks = livenessChecks
+        self.prometheus = prometheus
         self.configuration = configuration
         self.trigger = trigger
         self.isReady = isReady
@@ -50,16 +64,16 @@ public struct DashboardServer: Service {
         let router = Router()
         for provider in WebhookProvider.allCases {
             let handler = WebhookHandler(
-                provider: provider, configuration: configuration, trigger: trigger, logger: logger)
+                provider: provider, configuration: configuration, trigger: trigger, logger: logger,
+                metrics: prometheus?.metrics ?? PlacerMetrics())
             router.post("hooks/\(provider.name)") { request, _ in await handler.handle(request) }
         }
-        router.get("healthz") { _, _ in DashboardReply(status: "ok").response(.ok) }
-        let isReady = self.isReady
-        router.get("readyz") { _, _ in
-            await isReady()
-                ? DashboardReply(status: "ready").response(.ok)
-                : DashboardReply(status: "not ready", reason: "no reconcile has succeeded yet")
-                    .response(.serviceUnavailable)
+        let live = [HealthCheck.ping] + livenessChecks
+        HealthEndpoint(name: "livez", checks: live, logger: logger).register(on: router)
+        HealthEndpoint(name: "healthz", checks: live, logger: logger).register(on: router)
+        HealthEndpoint(name: "readyz", checks: live + [.reconciled(isReady)], logger: logger).register(on: router)
+        if let prometheus {
+            router.get("metrics") { _, _ in prometheus.response() }
         }
         let onServerRunning = self.onServerRunning
         return Application(

@@ -1,5 +1,6 @@
 import AppModel
 import ArgumentParser
+import Dashboard
 import EdgeSim
 import Foundation
 import GitStore
@@ -27,10 +28,23 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Placer's source tree, holding example-repo/ and policies/ (default: found from here).")
     var source: String?
 
+    @Option(
+        help:
+            "Serve Placer's HTTP endpoints (/metrics, /livez, /readyz, /healthz, /hooks/*) on host:port (port 0 picks one)."
+    )
+    var listen = "127.0.0.1:0"
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         logging.bootstrap()
+        let prometheus = PrometheusEndpoint.bootstrapped()
+        let address: ListenAddress
+        do {
+            address = try ListenAddress.parse(listen)
+        } catch {
+            throw CommandFailure("--listen: \(error)")
+        }
         guard let tree = SourceTree.locate(from: source) else {
             throw CommandFailure("cannot find Placer's source tree (example-repo/ and policies/): pass --source DIR")
         }
@@ -71,7 +85,8 @@ struct DemoCommand: AsyncParsableCommand {
             repoURL: cloneURL, branch: "main", cacheDirectory: work.appendingPathComponent("cache").path,
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
         let watcher = ClusterInventoryWatcher(hub: client)
-        let reconciler = try Reconciler(configuration: configuration, hub: client, inventoryWatcher: watcher)
+        let reconciler = try Reconciler(
+            configuration: configuration, hub: client, inventoryWatcher: watcher, metrics: prometheus.metrics)
 
         Console.print("Placer demo: AGV flexible factory (3 halls, factory data centre, regional cloud)\n")
         do {
@@ -102,17 +117,41 @@ struct DemoCommand: AsyncParsableCommand {
               git pull && git log -1 --stat     # Placer's placement commit
             Ctrl-C stops the demo.
             """)
+        let trigger = ReconcileTrigger()
+        let readiness = ReadinessState()
+        readiness.markReconciled()  // the first reconcile above succeeded
         let loop = ReconcileService(
-            reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher
+            reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher, trigger: trigger
         ) { report in
+            readiness.markReconciled()
             if report.decided || !report.applied.isEmpty || !report.deleted.isEmpty {
                 Console.print("")
                 ReportPrinter.print(report)
             }
         }
+        // The webhooks' secret is made now and kept in the workdir (the demo's Git server sends no webhooks).
+        let secretPath = work.appendingPathComponent("webhook-secret").path
+        if !FileManager.default.fileExists(atPath: secretPath) {
+            let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+            try Data((secret + "\n").utf8).write(to: URL(fileURLWithPath: secretPath))
+        }
+        let server = DashboardServer(
+            configuration: DashboardConfiguration(
+                host: address.host, port: address.port, secret: try WebhookSecret.load(file: secretPath),
+                filter: WebhookFilter(configuration: configuration)),
+            trigger: trigger, isReady: { readiness.isReady },
+            livenessChecks: [
+                .reconcileLoop(status: reconciler.status, wedgedAfterSeconds: max(900, 10 * interval.seconds))
+            ],
+            prometheus: prometheus, logger: Logger(label: "placer.dashboard")
+        ) { port in
+            let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+            Console.print("console:          http://\(host):\(port)/")
+            Console.print("metrics:          http://\(host):\(port)/metrics")
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [watcher, loop], gracefulShutdownSignals: [.sigterm, .sigint],
+                services: [watcher, loop, server], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: Logger(label: "placer.demo")))
         try await group.run()
         // The hub first: it closes the client's open TLS connections, which the client would otherwise wait on

@@ -42,6 +42,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         logging.bootstrap()
+        // The Prometheus backend of swift-metrics, once per process; `/metrics` renders its registry.
+        let prometheus = PrometheusEndpoint.bootstrapped()
         let logger = Logger(label: "placer.run")
         let client = try hub.client()
         var configuration = try repo.configuration(commit: commit, pushes: true)
@@ -51,7 +53,8 @@ struct RunCommand: AsyncParsableCommand {
         let collector =
             telemetry.prometheusURL == nil ? nil : try TelemetryCollector(configuration: telemetry.configuration())
         let reconciler = try Reconciler(
-            configuration: configuration, hub: client, inventoryWatcher: watcher, telemetry: collector)
+            configuration: configuration, hub: client, inventoryWatcher: watcher, telemetry: collector,
+            metrics: prometheus.metrics)
         let trigger = ReconcileTrigger()
         let readiness = ReadinessState()
         let loop = ReconcileService(
@@ -64,7 +67,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         var services: [any Service] = [watcher]
         if let dashboard = try webhooks.dashboardConfiguration(filter: WebhookFilter(configuration: configuration)) {
-            services.append(DashboardServer(configuration: dashboard, trigger: trigger, isReady: { readiness.isReady }))
+            // A reconcile running past 10 intervals (at least 15 minutes) is wedged: /livez fails so it is restarted.
+            let wedged = HealthCheck.reconcileLoop(
+                status: reconciler.status, wedgedAfterSeconds: max(900, 10 * interval.seconds),
+                now: configuration.now)
+            services.append(
+                DashboardServer(
+                    configuration: dashboard, trigger: trigger, isReady: { readiness.isReady },
+                    livenessChecks: [wedged], prometheus: prometheus))
         }
         if collector != nil {
             services.append(
