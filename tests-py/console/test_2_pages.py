@@ -12,7 +12,7 @@ def visit(browser, demo, path: str):
     return browser
 
 
-def test_apps_page_lists_every_app_with_its_cluster(demo, browser, screenshots, axe_check):
+def test_apps_page_lists_every_app_with_its_cluster(demo, console, browser, screenshots, axe_check):
     visit(browser, demo, "/")
     works = demo.works()
     for app, cluster in works.items():
@@ -23,7 +23,7 @@ def test_apps_page_lists_every_app_with_its_cluster(demo, browser, screenshots, 
     axe_check(browser, "/")
 
 
-def test_apps_filter_is_served_by_the_server(demo, browser, screenshots, axe_check):
+def test_apps_filter_is_served_by_the_server(demo, console, browser, screenshots, axe_check):
     works = demo.works()
     app = sorted(works)[0]
     visit(browser, demo, f"/?q={app[:6]}")
@@ -44,7 +44,7 @@ def _rows():
     return By.CSS_SELECTOR, '[data-testid^="app-row-"]'
 
 
-def test_app_detail_explains_the_placement(demo, browser, screenshots, axe_check):
+def test_app_detail_explains_the_placement(demo, console, browser, screenshots, axe_check):
     works = demo.works()
     app = "digital-twin" if "digital-twin" in works else sorted(works)[0]
     visit(browser, demo, f"/apps/{app}")
@@ -57,7 +57,7 @@ def test_app_detail_explains_the_placement(demo, browser, screenshots, axe_check
     axe_check(browser, "/apps/<name>")
 
 
-def test_clusters_pages(demo, browser, screenshots, axe_check):
+def test_clusters_pages(demo, console, browser, screenshots, axe_check):
     visit(browser, demo, "/clusters")
     clusters = demo.kubectl("get", "managedclusters")["items"]
     for cluster in clusters:
@@ -71,7 +71,7 @@ def test_clusters_pages(demo, browser, screenshots, axe_check):
     axe_check(browser, "/clusters/<name>")
 
 
-def test_history_and_commit_pages(demo, browser, screenshots, axe_check):
+def test_history_and_commit_pages(demo, console, browser, screenshots, axe_check):
     visit(browser, demo, "/history")
     placer_commit = next(c for c in demo.log_of("placements") if c["author"] == "Placer")
     assert exists(browser, f"history-{placer_commit['sha'][:7]}") or exists(
@@ -87,7 +87,7 @@ def test_history_and_commit_pages(demo, browser, screenshots, axe_check):
 
 
 @pytest.mark.parametrize("path,name", [("/what-if", "what-if"), ("/apps/new", "deploy"), ("/login", "login")])
-def test_form_pages(demo, browser, screenshots, axe_check, path, name):
+def test_form_pages(demo, console, browser, screenshots, axe_check, path, name):
     visit(browser, demo, path)
     screenshots(browser, name)
     axe_check(browser, path)

@@ -77,7 +77,7 @@ def submit(browser, button: str):
 
 
 @pytest.fixture(scope="module")
-def signed_in(demo, browser):
+def signed_in(demo, console, browser):
     """The browser signed in with the demo's token (a session cookie; forms then carry the CSRF token)."""
     browser.get(demo.url + "/login")
     fill(browser, "token", token(demo))
@@ -224,7 +224,7 @@ def placement_pinned(demo, app: str) -> bool:
     return bool(text and yaml.safe_load(text)["spec"].get("pinned"))
 
 
-def test_actions_without_a_token_are_refused(demo, browser, screenshots):
+def test_actions_without_a_token_are_refused(demo, console, browser, screenshots):
     before = tip(demo)
     target = placement_cluster(demo, MOVED_APP)
     data = urllib.parse.urlencode({"cluster": target}).encode()
