@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import Reconciler
@@ -13,8 +14,11 @@ import ServiceLifecycle
 ///   reason when ignored, 401 for a bad signature or token, 400 for a malformed payload, 413 above the size limit.
 /// - `GET /healthz`: 200 while the process serves.
 /// - `GET /readyz`: 200 once `isReady` says a reconcile has succeeded, else 503.
+/// - With a ``PlacerConsole``: its pages, JSON API and actions (`/`, `/apps/…`, `/clusters/…`, `/history`, `/what-if`,
+///   `/commits/…`, `/login`; docs/console.md).
 ///
-/// Every answer is JSON `{"status": …, "reason": …}`. Runs until graceful shutdown of its `ServiceGroup`
+/// Every answer carries headers that stop framing and sniffing (``SecurityHeaders``). The webhook and health
+/// answers are JSON `{"status": …, "reason": …}`. Runs until graceful shutdown of its `ServiceGroup`
 /// (SIGTERM/SIGINT), letting requests in flight finish.
 public struct DashboardServer: Service {
     public let configuration: DashboardConfiguration
@@ -22,6 +26,7 @@ public struct DashboardServer: Service {
     let isReady: @Sendable () async -> Bool
     let logger: Logger
     let onServerRunning: @Sendable (_ port: Int) async -> Void
+    let console: PlacerConsole?
 
     /// - Parameters:
     ///   - configuration: address, secret, filter, size limit.
@@ -29,11 +34,13 @@ public struct DashboardServer: Service {
     ///   - isReady: answers `/readyz` (for example `ReadinessState.isReady`).
     ///   - logger: for the server and webhook decisions (never given a secret).
     ///   - onServerRunning: called with the bound TCP port once the server listens (useful with port 0).
+    ///   - console: the console's pages and actions, served by the same server; nil serves none.
     public init(
         configuration: DashboardConfiguration, trigger: ReconcileTrigger,
         isReady: @escaping @Sendable () async -> Bool, logger: Logger = Logger(label: "placer.dashboard"),
-        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        console: PlacerConsole? = nil, onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
+        self.console = console
         self.configuration = configuration
         self.trigger = trigger
         self.isReady = isReady
@@ -48,7 +55,8 @@ public struct DashboardServer: Service {
     /// The Hummingbird application: the routes above on the configured address.
     public func buildApplication() -> some ApplicationProtocol {
         let router = Router()
-        for provider in WebhookProvider.allCases {
+        router.add(middleware: SecurityHeaders())
+        for provider in WebhookProvider.allCases where configuration.servesWebhooks {
             let handler = WebhookHandler(
                 provider: provider, configuration: configuration, trigger: trigger, logger: logger)
             router.post("hooks/\(provider.name)") { request, _ in await handler.handle(request) }
@@ -61,11 +69,35 @@ public struct DashboardServer: Service {
                 : DashboardReply(status: "not ready", reason: "no reconcile has succeeded yet")
                     .response(.serviceUnavailable)
         }
+        console?.addRoutes(to: router)
         let onServerRunning = self.onServerRunning
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+}
+
+/// Headers on every answer that stop other sites framing the console and browsers sniffing types: the console's
+/// pages load only their own stylesheet, run no script and post forms only to themselves.
+public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        Self.apply(&response.headers)
+        return response
+    }
+
+    /// Sets the headers (also used for errors thrown by routes, which Hummingbird answers itself).
+    static func apply(_ headers: inout HTTPFields) {
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
     }
 }

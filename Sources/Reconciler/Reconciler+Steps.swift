@@ -157,6 +157,9 @@ extension Reconciler {
         let pass = ReconcilePass(
             report: report, decided: plan.decided, decisions: decisions, awaitingMerge: context.awaitingMerge)
         report.apps = await status.finish(pass, at: now)
+        keepConsoleView(
+            plan, revision: try context.require(context.tip, "a tip").hex, authors: context.authors,
+            events: report.events, at: now)
         await status.persist(stability)
         return report
     }

@@ -49,6 +49,8 @@ public actor Reconciler {
     /// The clusters (inventory merged with the hub) and ManagedClusters of the last plan, for the metrics watcher.
     var lastClusters: [ClusterSpec]?
     var lastHubClusters: [ManagedClusterObject] = []
+    /// What the console shows of the last reconcile that ran every sub-step (``consoleView()``).
+    var lastConsoleView: ConsoleView?
 
     /// Creates a reconciler over the two ports.
     /// - Parameters:
