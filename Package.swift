@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -92,8 +93,9 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "Reconciler", "AppModel", "PlacerCore",
+                "Reconciler", "AppModel", "PDLC", "GitStore", "Telemetry", "OCMClient", "PlacerCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -130,6 +132,8 @@ let package = Package(
             dependencies: [
                 "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -188,8 +192,10 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Reconciler", "EdgeSim", "GitStore", "AppModel", "PlacerTestSupport", "PlacerCore",
+                "Dashboard", "Reconciler", "EdgeSim", "GitStore", "AppModel", "PlacerTestSupport", "PlacerFakes",
+                "PDLC", "OCMClient", "PlacerCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import PlacerCore
@@ -17,8 +18,11 @@ import ServiceLifecycle
 ///   `reconcile-loop` wedge check); readyz adds `reconcile`, true once `isReady` says a reconcile has succeeded;
 ///   healthz is livez's set (Kubernetes keeps it for old probes). 200 `ok`, or 500 listing the checks.
 /// - `GET /metrics`: the Prometheus text exposition of ``PrometheusEndpoint`` (when one is given).
+/// - With a ``PlacerConsole``: its pages, JSON API and actions (`/`, `/apps/…`, `/clusters/…`, `/history`, `/what-if`,
+///   `/commits/…`, `/login`; docs/console.md).
 ///
-/// Webhook answers are JSON `{"status": …, "reason": …}`. Runs until graceful shutdown of its `ServiceGroup`
+/// Every answer carries headers that stop framing and sniffing (``SecurityHeaders``). The webhook answers are JSON
+/// `{"status": …, "reason": …}`. Runs until graceful shutdown of its `ServiceGroup`
 /// (SIGTERM/SIGINT), letting requests in flight finish.
 public struct DashboardServer: Service {
     public let configuration: DashboardConfiguration
@@ -31,6 +35,7 @@ public struct DashboardServer: Service {
     /// Serves `/metrics` and counts webhook answers; nil serves no `/metrics` and counts into the process's
     /// swift-metrics backend.
     let prometheus: PrometheusEndpoint?
+    let console: PlacerConsole?
 
     /// - Parameters:
     ///   - configuration: address, secret, filter, size limit.
@@ -40,14 +45,16 @@ public struct DashboardServer: Service {
     ///   - livenessChecks: what `/livez` checks after `ping` (e.g. ``HealthCheck/reconcileLoop(status:wedgedAfterSeconds:now:)``).
     ///   - prometheus: the registry `/metrics` renders, and where webhook answers are counted.
     ///   - onServerRunning: called with the bound TCP port once the server listens (useful with port 0).
+    ///   - console: the console's pages and actions, served by the same server; nil serves none.
     public init(
         configuration: DashboardConfiguration, trigger: ReconcileTrigger,
         isReady: @escaping @Sendable () async -> Bool, livenessChecks: [HealthCheck] = [],
         prometheus: PrometheusEndpoint? = nil, logger: Logger = Logger(label: "placer.dashboard"),
-        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        console: PlacerConsole? = nil, onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
         self.livenessChecks = livenessChecks
         self.prometheus = prometheus
+        self.console = console
         self.configuration = configuration
         self.trigger = trigger
         self.isReady = isReady
@@ -62,7 +69,8 @@ public struct DashboardServer: Service {
     /// The Hummingbird application: the routes above on the configured address.
     public func buildApplication() -> some ApplicationProtocol {
         let router = Router()
-        for provider in WebhookProvider.allCases {
+        router.add(middleware: SecurityHeaders())
+        for provider in WebhookProvider.allCases where configuration.servesWebhooks {
             let handler = WebhookHandler(
                 provider: provider, configuration: configuration, trigger: trigger, logger: logger,
                 metrics: prometheus?.metrics ?? PlacerMetrics())
@@ -75,11 +83,35 @@ public struct DashboardServer: Service {
         if let prometheus {
             router.get("metrics") { _, _ in prometheus.response() }
         }
+        console?.addRoutes(to: router)
         let onServerRunning = self.onServerRunning
         return Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
+    }
+}
+
+/// Headers on every answer that stop other sites framing the console and browsers sniffing types: the console's
+/// pages load only their own stylesheet, run no script and post forms only to themselves.
+public struct SecurityHeaders<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var response = try await next(request, context)
+        Self.apply(&response.headers)
+        return response
+    }
+
+    /// Sets the headers (also used for errors thrown by routes, which Hummingbird answers itself).
+    static func apply(_ headers: inout HTTPFields) {
+        headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+        headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
     }
 }

@@ -172,6 +172,9 @@ extension Reconciler {
             report: report, decided: plan.decided, decisions: decisions, awaitingMerge: context.awaitingMerge)
         report.apps = await status.finish(pass, at: now)
         recordDecisions(plan, context: context)
+        keepConsoleView(
+            plan, revision: try context.require(context.tip, "a tip").hex, authors: context.authors,
+            events: report.events, at: now)
         await status.persist(stability)
         return report
     }

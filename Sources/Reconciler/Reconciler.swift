@@ -51,6 +51,8 @@ public actor Reconciler {
     var lastHubClusters: [ManagedClusterObject] = []
     /// Where the loop's series go (``PlacerMetrics``); the Git and hub ports are wrapped to record theirs too.
     public nonisolated let metrics: PlacerMetrics
+    /// What the console shows of the last reconcile that ran every sub-step (``consoleView()``).
+    var lastConsoleView: ConsoleView?
 
     /// Creates a reconciler over the two ports.
     /// - Parameters:

@@ -28,23 +28,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Placer's source tree, holding example-repo/ and policies/ (default: found from here).")
     var source: String?
 
-    @Option(
-        help:
-            "Serve Placer's HTTP endpoints (/metrics, /livez, /readyz, /healthz, /hooks/*) on host:port (port 0 picks one)."
-    )
-    var listen = "127.0.0.1:0"
+    @Option(help: "Port of the console on 127.0.0.1 (0 picks a free one).")
+    var consolePort = 0
 
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         logging.bootstrap()
         let prometheus = PrometheusEndpoint.bootstrapped()
-        let address: ListenAddress
-        do {
-            address = try ListenAddress.parse(listen)
-        } catch {
-            throw CommandFailure("--listen: \(error)")
-        }
         guard let tree = SourceTree.locate(from: source) else {
             throw CommandFailure("cannot find Placer's source tree (example-repo/ and policies/): pass --source DIR")
         }
@@ -120,6 +111,25 @@ struct DemoCommand: AsyncParsableCommand {
         let trigger = ReconcileTrigger()
         let readiness = ReadinessState()
         readiness.markReconciled()  // the first reconcile above succeeded
+        let tokenFile = work.appendingPathComponent("console-token").path
+        let console = PlacerConsole(
+            reconciler: reconciler, trigger: trigger,
+            configuration: ConsoleConfiguration(tokens: try Self.writeToken(to: tokenFile), openReads: true))
+        var address = DashboardConfiguration(
+            host: "127.0.0.1", port: consolePort, secret: try WebhookSecret(UUID().uuidString),
+            filter: WebhookFilter(configuration: configuration))
+        address.servesWebhooks = false
+        let server = DashboardServer(
+            configuration: address, trigger: trigger, isReady: { readiness.isReady },
+            livenessChecks: [
+                .reconcileLoop(status: reconciler.status, wedgedAfterSeconds: max(900, 10 * interval.seconds))
+            ],
+            prometheus: prometheus, console: console,
+            onServerRunning: { port in
+                Console.print("Console: http://127.0.0.1:\(port)/")
+                Console.print("Console token file (for actions): \(tokenFile)")
+                Console.print("Metrics: http://127.0.0.1:\(port)/metrics")
+            })
         let loop = ReconcileService(
             reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher, trigger: trigger
         ) { report in
@@ -128,26 +138,6 @@ struct DemoCommand: AsyncParsableCommand {
                 Console.print("")
                 ReportPrinter.print(report)
             }
-        }
-        // The webhooks' secret is made now and kept in the workdir (the demo's Git server sends no webhooks).
-        let secretPath = work.appendingPathComponent("webhook-secret").path
-        if !FileManager.default.fileExists(atPath: secretPath) {
-            let secret = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-            try Data((secret + "\n").utf8).write(to: URL(fileURLWithPath: secretPath))
-        }
-        let server = DashboardServer(
-            configuration: DashboardConfiguration(
-                host: address.host, port: address.port, secret: try WebhookSecret.load(file: secretPath),
-                filter: WebhookFilter(configuration: configuration)),
-            trigger: trigger, isReady: { readiness.isReady },
-            livenessChecks: [
-                .reconcileLoop(status: reconciler.status, wedgedAfterSeconds: max(900, 10 * interval.seconds))
-            ],
-            prometheus: prometheus, logger: Logger(label: "placer.dashboard")
-        ) { port in
-            let host = address.host.contains(":") ? "[\(address.host)]" : address.host
-            Console.print("console:          http://\(host):\(port)/")
-            Console.print("metrics:          http://\(host):\(port)/metrics")
         }
         let group = ServiceGroup(
             configuration: .init(
@@ -158,6 +148,16 @@ struct DemoCommand: AsyncParsableCommand {
         // (about 5 s) at shutdown.
         await hub.stop()
         try? await client.shutdown()
+    }
+
+    /// Writes a new random console token (owner-only file) signing in as the demo's engineer.
+    static func writeToken(to path: String) throws -> ConsoleTokens {
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let line = "\(token) Demo Engineer <engineer@factory.example>\n"
+        FileManager.default.createFile(
+            atPath: path, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600])
+        return try ConsoleTokens.load(file: path)
     }
 
     /// Creates the bare app repo with example-repo as its first commit, made by a human, unless it exists.

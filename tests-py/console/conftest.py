@@ -141,7 +141,7 @@ def demo(tmp_path_factory):
     binary = bin_dir() / "placer-lab"
     with open(log, "w") as output:
         process = subprocess.Popen(
-            [str(binary), "demo", "--workdir", str(workdir), "--interval", "2s", "--listen", "127.0.0.1:0",
+            [str(binary), "demo", "--workdir", str(workdir), "--interval", "2s", "--console-port", "0",
              "--source", str(ROOT), "--log-level", "warning"],
             cwd=ROOT, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
