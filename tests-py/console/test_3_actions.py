@@ -170,9 +170,9 @@ def test_rollback_restores_an_earlier_placement(demo, signed_in, screenshots):
     browser = signed_in
     history = demo.log_of(f"placements/{MOVED_APP}.yaml", count=10)
     browser.get(demo.url + f"/apps/{MOVED_APP}")
-    # Back to the placement before the pin: the revision just before the pin commit.
-    pin = next(c for c in history if c["subject"].startswith("Pin "))
-    before_pin = demo.git("--git-dir", demo.bare, "rev-parse", f"{pin['sha']}^").strip()
+    # Back to the placement Placer made before the pin: the commit of the app's placement history before it.
+    pin = next(index for index, c in enumerate(history) if c["subject"].startswith("Pin "))
+    before_pin = history[pin + 1]["sha"]
     wanted = yaml.safe_load(demo.git("--git-dir", demo.bare, "show", f"{before_pin}:placements/{MOVED_APP}.yaml"))
     fill(browser, "rollback-revision", before_pin)
     submit(browser, "rollback")
@@ -212,16 +212,15 @@ def test_what_if_shows_a_plan_and_commits_nothing(demo, signed_in, screenshots, 
     moved = {row.get_attribute("data-testid").removeprefix("what-if-")
              for row in result.find_elements(By.CSS_SELECTOR, '[data-testid^="what-if-"]')}
     on_down = {app for app, cluster in works.items() if cluster == down}
-    assert on_down and on_down <= moved | {a for a in on_down if placement_pinned(demo, a)}, (on_down, moved)
+    # Only apps on the downed cluster move, none onto it; the page shows the plan the JSON API gives.
+    plan = json.loads(demo.get(f"/what-if?down={down}", {"Accept": "application/json"})[1])["moves"]
+    assert plan and {move["app"] for move in plan} == moved, (plan, moved)
+    assert all(move["from"] == down and move["to"] != down for move in plan), plan
+    assert moved <= on_down, (moved, on_down)
     screenshots(browser, "what-if-result")
     axe_check(browser, "/what-if result")
     assert tip(demo) == before, "what-if committed"
     assert demo.works() == works, "what-if changed the hub"
-
-
-def placement_pinned(demo, app: str) -> bool:
-    text = demo.file_at_tip(f"placements/{app}.yaml")
-    return bool(text and yaml.safe_load(text)["spec"].get("pinned"))
 
 
 def test_actions_without_a_token_are_refused(demo, console, browser, screenshots):
