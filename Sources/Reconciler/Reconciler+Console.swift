@@ -163,7 +163,19 @@ extension Reconciler {
             plan.decided
             ? Dictionary(plan.decisions.map { ($0.app.name, $0) }, uniquingKeysWith: { first, _ in first })
             : lastConsoleView?.decisions ?? [:]
-        let authorship = plan.decided ? authors : lastConsoleView?.authorship ?? [:]
+        var authorship = plan.decided ? authors : lastConsoleView?.authorship ?? [:]
+        if let commit = plan.commit, let id = ObjectID(hex: commit) {
+            // The placement commit just pushed made these apps' current placements (the authorship above was
+            // read before it).
+            let subject = plan.commitMessage.split(separator: "\n").first.map(String.init) ?? ""
+            let author =
+                "\(configuration.authorName ?? configuration.committerName) <\(configuration.authorEmail ?? configuration.committerEmail)>"
+            for path in plan.changes.keys where path.hasPrefix(RepoLayout.placementsDirectory + "/") {
+                guard let app = Self.appName(ofOutput: path) else { continue }
+                authorship[app] = PlacementAuthorship(
+                    commit: id, byPlacer: true, subject: subject, author: author, date: now)
+            }
+        }
         lastConsoleView = ConsoleView(
             revision: revision, snapshot: plan.snapshot, decisions: decisions, authorship: authorship, drift: drift)
     }

@@ -152,6 +152,8 @@ import Testing
             let answer = try JSONSerialization.jsonObject(with: Data(Self.text(json).utf8)) as? [String: Any]
             let app = try #require(answer?["app"] as? [String: Any])
             #expect(app["winner"] as? String != nil)
+            // The first reconcile's placement commit is Placer's.
+            #expect((app["placement"] as? [String: Any])?["by"] as? String == "Placer")
             #expect((app["candidates"] as? [Any])?.isEmpty == false)
             let history = try #require(answer?["history"] as? [[String: Any]])
             #expect(history.first?["by"] as? String == "Placer")

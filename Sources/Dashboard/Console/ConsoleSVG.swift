@@ -27,11 +27,25 @@ enum ConsoleSVG {
         let rowHeight = 22
         let labelWidth = 160
         let barWidth = 420
-        let height = rowHeight * detail.candidates.count + 30
+        let width = labelWidth + barWidth + 60
+        // The legend wraps onto as many rows as it needs.
+        var legend: [(x: Int, row: Int)] = []
+        var cursor = 0
+        var legendRows = 1
+        for plugin in detail.criteria {
+            let step = 14 + plugin.count * 7 + 12
+            if cursor > 0 && cursor + step > width {
+                cursor = 0
+                legendRows += 1
+            }
+            legend.append((cursor, legendRows - 1))
+            cursor += step
+        }
+        let height = rowHeight * detail.candidates.count + 18 * legendRows + 12
         var svg = """
             <figure data-testid="score-chart"><svg xmlns="http://www.w3.org/2000/svg" role="img" \
-            aria-labelledby="chart-title" width="\(labelWidth + barWidth + 60)" height="\(height)" \
-            viewBox="0 0 \(labelWidth + barWidth + 60) \(height)"><title id="chart-title">Score of each feasible \
+            aria-labelledby="chart-title" width="\(width)" height="\(height)" \
+            viewBox="0 0 \(width) \(height)"><title id="chart-title">Score of each feasible \
             cluster for \(escape(detail.name)), by criterion</title>
             """
         for (row, candidate) in detail.candidates.enumerated() {
@@ -50,15 +64,14 @@ enum ConsoleSVG {
             svg +=
                 "<text x=\"\(ConsoleFormat.number(x + 4))\" y=\"\(y + 14)\" font-size=\"12\">\(escape(candidate.total))</text>"
         }
-        let legendY = rowHeight * detail.candidates.count + 20
-        var legendX = 0
         for (index, plugin) in detail.criteria.enumerated() {
+            let (legendX, row) = legend[index]
+            let legendY = rowHeight * detail.candidates.count + 20 + 18 * row
             svg += """
                 <rect x="\(legendX)" y="\(legendY - 10)" width="10" height="10" \
                 fill="\(palette[index % palette.count])"/><text x="\(legendX + 14)" y="\(legendY)" \
                 font-size="11">\(escape(plugin))</text>
                 """
-            legendX += 14 + plugin.count * 7 + 12
         }
         svg += "</svg><figcaption>Contribution of each criterion to the total score (0–100).</figcaption></figure>"
         return svg
