@@ -145,9 +145,12 @@ def test_pin_moves_the_app_to_the_pinned_cluster(demo, signed_in, screenshots, a
     spec = yaml.safe_load(demo.file_at_tip(f"placements/{MOVED_APP}.yaml"))["spec"]
     assert (spec["cluster"], spec["pinned"]) == (target, True)
     assert hub_follows_git(demo, MOVED_APP) == target
-    # The app's page now says whose placement it is.
-    browser.get(demo.url + f"/apps/{MOVED_APP}")
-    assert "human" in find(browser, "detail-authorship").text.lower()
+    # The app's page says whose placement it is once the reconcile that applied it has finished its status.
+    def shows_human():
+        browser.get(demo.url + f"/apps/{MOVED_APP}")
+        return "human" in find(browser, "detail-authorship").text.lower()
+
+    wait_until(shows_human, timeout=30, message="the app page names the human's placement")
     screenshots(browser, f"app-{MOVED_APP}-pinned")
     axe_check(browser, "/apps/<name> pinned")
 
