@@ -114,6 +114,7 @@ enum ExplanationPrinter {
                 parts.append("no live metrics (static inventory)")
             }
             lines.append("  \(cluster.name): " + parts.joined(separator: ", "))
+            for forecast in decision.forecasts[cluster.name] ?? [] { lines.append("    \(forecast)") }
         }
         return lines
     }
