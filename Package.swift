@@ -78,6 +78,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // `placer agent` (one per managed cluster) and the federated rounds' transport and coordinator.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "AppModel", "PDLC", "OCMClient", "Telemetry",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // In-memory fakes of the GitSource and Hub ports, for unit tests only (never linked by `placer`).
         .target(
             name: "PlacerFakes",
@@ -123,7 +135,7 @@ let package = Package(
         .executableTarget(
             name: "placer",
             dependencies: [
-                "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI",
+                "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI", "Agent",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,6 +147,7 @@ let package = Package(
             name: "placer-lab",
             dependencies: [
                 "GitStore", "AppModel", "PDLC", "OCMClient", "Reconciler", "Dashboard", "EdgeSim", "PlacerCLI",
+                "Agent", "Telemetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -195,6 +208,12 @@ let package = Package(
                 "PlacerFakes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "Telemetry", "EdgeSim", "AppModel", "PDLC", "OCMClient", "PlacerTestSupport", "PlacerFakes",
             ]
         ),
         .testTarget(
