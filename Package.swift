@@ -45,6 +45,16 @@ let package = Package(
             ]
         ),
         .target(name: "PDLC", dependencies: ["AppModel"]),
+        // Federated learning's privacy core: the RDP accountant, the privacy budget, DP-FedAvg and secure
+        // aggregation (docs/privacy.md). Pure value types, no transport: the agent carries its messages.
+        .target(
+            name: "Learning",
+            dependencies: [
+                "PlacerCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "OCMClient",
             dependencies: [
@@ -82,7 +92,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "AppModel", "PDLC", "OCMClient", "Telemetry",
+                "AppModel", "PDLC", "OCMClient", "Telemetry", "Learning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -136,6 +146,7 @@ let package = Package(
             name: "placer",
             dependencies: [
                 "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI", "Agent",
+                "Learning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
@@ -147,7 +158,7 @@ let package = Package(
             name: "placer-lab",
             dependencies: [
                 "GitStore", "AppModel", "PDLC", "OCMClient", "Reconciler", "Dashboard", "EdgeSim", "PlacerCLI",
-                "Agent", "Telemetry",
+                "Agent", "Telemetry", "Learning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -181,6 +192,13 @@ let package = Package(
             name: "AppModelTests", dependencies: ["AppModel", "PlacerTestSupport"], exclude: ["Golden"]),
         .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
         .testTarget(
+            name: "LearningTests",
+            dependencies: [
+                "Learning", "PlacerTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
             name: "OCMClientTests",
             dependencies: [
                 "OCMClient", "EdgeSim", "AppModel", "PlacerTestSupport",
@@ -213,7 +231,8 @@ let package = Package(
         .testTarget(
             name: "AgentTests",
             dependencies: [
-                "Agent", "Telemetry", "EdgeSim", "AppModel", "PDLC", "OCMClient", "PlacerTestSupport", "PlacerFakes",
+                "Agent", "Telemetry", "EdgeSim", "AppModel", "PDLC", "OCMClient", "Learning", "PlacerTestSupport",
+                "PlacerFakes",
             ]
         ),
         .testTarget(

@@ -30,6 +30,8 @@ public struct PlacementPolicy: Sendable, Hashable {
     /// Coverage of the forecast interval whose upper bound the ForecastHeadroom filter and headroom score use
     /// (`spec.forecastCoverage`, 0 ≤ coverage < 1; default 0: the point forecast, as before intervals existed).
     public var forecastCoverage = 0.0
+    /// Federated learning's round settings and daily privacy budget (`spec.learning`; docs/privacy.md).
+    public var learning = LearningPolicy()
     /// Files the policy was read from, in the order applied (preset first).
     public var sources: [String]
     /// Hex SHA-256 of the policy documents applied, in order: changes whenever the policy does.
@@ -102,6 +104,7 @@ public struct PlacementPolicy: Sendable, Hashable {
             }
             forecastCoverage = number
         }
+        try learning.apply(spec["learning"], document)
         sources.append(document.file)
         digest = Digest.sha256(Data((digest + document.value.canonicalJSON()).utf8))
     }

@@ -82,6 +82,11 @@ import Testing
         ("spec:\n  performanceProfiles:\n    Greenness: {enrgy: 8}\n", 3),
         ("spec:\n  forecaster: prophet\n", 2),
         ("spec:\n  forecastCoverage: 1.5\n", 2),
+        ("spec:\n  learning:\n    epsilonPerDay: 0\n", 3),
+        ("spec:\n  learning:\n    delta: 1\n", 3),
+        ("spec:\n  learning:\n    clipNorm: 1\n    samplingRate: 1.5\n", 4),
+        ("spec:\n  learning:\n    noiseMultiplier: -0.5\n", 3),
+        ("spec:\n  learning:\n    enabled: maybe\n", 3),
         (
             "spec:\n  profile:\n    plugins:\n      filter:\n        disabled:\n          - name: Capacity\n          - name: Latency\n",
             7
@@ -116,6 +121,30 @@ import Testing
         let profileError = try #require(modelError { try policy.apply(profile) })
         #expect(profileError.description.hasPrefix("policies/q.yaml:5:"))
         #expect(profileError.message.hasPrefix("unknown filter plugin \"Nope\" (known: Availability,"))
+    }
+
+    @Test func learningSettingsAreReadOverTheDefaults() throws {
+        var policy = PlacementPolicy()
+        #expect(policy.learning == LearningPolicy())
+        #expect(policy.learning.epsilonPerDay == 4 && policy.learning.delta == 1e-5)
+        let yaml = """
+            spec:
+              learning:
+                epsilonPerDay: 2.5
+                delta: 1.0e-6
+                noiseMultiplier: 1.3
+                clipNorm: 0.5
+                samplingRate: 0.25
+            """
+        try policy.apply(try #require(try loadYAML(yaml, file: "p.yaml").first))
+        #expect(policy.learning.epsilonPerDay == 2.5)
+        #expect(policy.learning.delta == 1e-6)
+        #expect(policy.learning.noiseMultiplier == 1.3)
+        #expect(policy.learning.clipNorm == 0.5)
+        #expect(policy.learning.samplingRate == 0.25)
+        #expect(policy.learning.enabled)
+        try policy.apply(try #require(try loadYAML("spec:\n  learning: {enabled: false}\n", file: "q.yaml").first))
+        #expect(!policy.learning.enabled && policy.learning.clipNorm == 0.5)
     }
 
     @Test func profileAndForecasterAreRead() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 import Logging
 import PDLC
 
@@ -16,6 +17,8 @@ public struct FederatedParticipant: Sendable {
     /// The last global model round taken, and the last (round, phase) answered.
     public private(set) var adoptedRound = 0
     private var answered: (round: Int, phase: RoundPhase)?
+    /// This round's secure-aggregation client (fresh keys and seed per round) and settings.
+    private var session: (client: SecureAggregationClient, start: RoundStart, round: Int)?
 
     public init(cluster: String, namespace: String, transport: RoundTransport) {
         self.cluster = cluster
@@ -44,9 +47,55 @@ public struct FederatedParticipant: Sendable {
         return nil
     }
 
-    /// This agent's message for the coordinator's phase.
+    /// This agent's message for the coordinator's phase, nil when it does not take part (another model, or no
+    /// session for this round).
+    /// - Throws: ``FederationError`` for a payload that is not the phase's message; `SecureAggregationError` when
+    ///   the coordinator's message breaks the protocol (too few clients, out of order).
     mutating func respond(to message: CoordinatorMessage, model: MetricModel) throws -> Data? {
-        throw FederationError.unavailable("secure aggregation (Learning) is not linked yet")
+        switch message.phase {
+        case .advertiseKeys:
+            let start = try RoundCoding.decode(RoundStart.self, message.payload, phase: message.phase)
+            guard start.model == model.forecaster.name, model.forecaster is any FederatedForecaster else {
+                session = nil
+                return nil
+            }
+            let client = try SecureAggregationClient(round: start.secureAggregation, client: cluster)
+            session = (client, start, message.round)
+            return try RoundCoding.encode(client.advertise())
+        case .shareKeys:
+            guard var current = session, current.round == message.round else { return nil }
+            let directory = try RoundCoding.decode(
+                SecureAggregation.KeyDirectory.self, message.payload, phase: message.phase)
+            let shares = try current.client.shareKeys(directory)
+            session = current
+            return try RoundCoding.encode(shares)
+        case .maskedInput:
+            guard var current = session, current.round == message.round,
+                let federated = model.forecaster as? any FederatedForecaster
+            else { return nil }
+            let delivery = try RoundCoding.decode(
+                SecureAggregation.ShareDelivery.self, message.payload, phase: message.phase)
+            let global = message.globalParameters
+            let local = federated.locallyTrained(from: global)
+            guard local.count == global.count else {
+                throw FederationError.invalidMessage("model has \(local.count) parameters, global \(global.count)")
+            }
+            // DP-FedAvg: the update is clipped here, before masking, so the sum's sensitivity is C.
+            let update = ClientUpdate(client: cluster, delta: zip(local, global).map { $0 - $1 })
+                .clipped(to: current.start.clipNorm)
+            let masked = try current.client.maskedInput(update.delta, delivery)
+            session = current
+            return try RoundCoding.encode(masked)
+        case .unmasking:
+            guard var current = session, current.round == message.round else { return nil }
+            let request = try RoundCoding.decode(
+                SecureAggregation.UnmaskRequest.self, message.payload, phase: message.phase)
+            let response = try current.client.unmask(request)
+            session = nil  // the round's secrets are spent
+            return try RoundCoding.encode(response)
+        case .done:
+            return nil
+        }
     }
 }
 

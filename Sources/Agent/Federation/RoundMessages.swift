@@ -1,4 +1,5 @@
 import Foundation
+import Learning
 
 /// The phases of one federated round, as secure aggregation orders them (Bonawitz et al., "Practical Secure
 /// Aggregation for Privacy-Preserving Machine Learning", CCS 2017, §4: AdvertiseKeys, ShareKeys,
@@ -64,6 +65,22 @@ public struct AgentMessage: Codable, Sendable, Equatable {
         self.round = round
         self.phase = phase
         self.payload = payload
+    }
+}
+
+/// The payload of ``RoundPhase/advertiseKeys``: what every sampled agent must agree on before the round.
+public struct RoundStart: Codable, Sendable, Equatable {
+    /// The secure-aggregation round: id, sampled participants, threshold t, dimension, fixed-point codec.
+    public var secureAggregation: SecureAggregation.Round
+    /// C: the L2 norm each agent clips its update to before masking.
+    public var clipNorm: Double
+    /// The federated model's name; an agent with another model does not take part.
+    public var model: String
+
+    public init(secureAggregation: SecureAggregation.Round, clipNorm: Double, model: String) {
+        self.secureAggregation = secureAggregation
+        self.clipNorm = clipNorm
+        self.model = model
     }
 }
 
