@@ -224,6 +224,7 @@ extension Reconciler {
         snapshot.clusters = observation.clusters
         lastClusters = observation.clusters  // the metrics watcher re-reads telemetry on these
         lastHubClusters = observation.managedClusters
+        lastPolicy = snapshot.policy
         context.learnedForecasts = CommitMessage.learnedForecasts(observation.addOnScores, now: configuration.now())
         let inventoryDigest = Digest.sha256(
             Data(

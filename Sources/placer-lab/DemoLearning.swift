@@ -17,11 +17,14 @@ struct DemoLearning {
     let agents: [ClusterAgent]
     let driver: LoadDriver
     let sources: [ScrapeMetricsSource]
+    /// The leader's federated rounds, when a federated forecaster is built in.
+    let coordinator: RoundCoordinator?
 
     /// Starts the exporter and makes the agents (not yet running: add ``services`` to the service group).
     static func start(
         inventory: [ClusterSpec], hub: any Hub, tree: SourceTree, intervalSeconds: Double
     ) async throws -> DemoLearning {
+        let model = FederatedModels.names().first
         let trace =
             (try? LoadTrace.load(path: tree.root.appendingPathComponent("bench/traces/google2019-cpu.csv").path))
             ?? .flat
@@ -42,15 +45,37 @@ struct DemoLearning {
             agents.append(
                 ClusterAgent(
                     configuration: AgentConfiguration(
-                        cluster: cluster.name, intervalSeconds: intervalSeconds, horizonSeconds: 3 * intervalSeconds),
+                        cluster: cluster.name, intervalSeconds: intervalSeconds, horizonSeconds: 3 * intervalSeconds,
+                        forecaster: model ?? "holt"),
                     source: source, hub: hub, logger: logger))
         }
         let driver = LoadDriver(
             exporter: exporter, inventory: inventory, trace: trace, intervalSeconds: intervalSeconds)
-        return DemoLearning(exporter: exporter, agents: agents, driver: driver, sources: sources)
+        var coordinator: RoundCoordinator?
+        if let model {
+            // Demo settings: every cluster in every round (q = 1), z = 4, ε ≤ 4 a day: about ten rounds, then
+            // learning stops and the last model is kept, which the demo shows.
+            var settings = LearningPolicy()
+            settings.samplingRate = 1
+            settings.noiseMultiplier = 4
+            settings.clipNorm = 0.05
+            settings.epsilonPerDay = 4
+            settings.roundIntervalSeconds = 6 * intervalSeconds
+            var configuration = CoordinatorConfiguration(
+                instance: "placer-demo", statusNamespace: "placer", model: model,
+                phaseTimeoutSeconds: 3 * intervalSeconds, pollSeconds: intervalSeconds / 4)
+            configuration.apply(settings)
+            var federationLog = Logger(label: "placer.federation")
+            federationLog.logLevel = .warning
+            coordinator = try RoundCoordinator(
+                configuration: configuration, hub: hub, clusters: { inventory.map(\.name) }, logger: federationLog,
+                onRound: { summary in Console.print(summary.line) })
+        }
+        return DemoLearning(
+            exporter: exporter, agents: agents, driver: driver, sources: sources, coordinator: coordinator)
     }
 
-    var services: [any Service] { [driver] + agents }
+    var services: [any Service] { [driver] + agents + (coordinator.map { [$0] } ?? []) }
 
     func stop() async {
         for source in sources { try? await source.shutdown() }

@@ -1,3 +1,4 @@
+import AppModel
 import Foundation
 
 /// How the leader runs federated rounds (the policy's `spec.learning`, docs/pdlc.md "Federated rounds").
@@ -45,5 +46,15 @@ public struct CoordinatorConfiguration: Sendable, Equatable {
         self.epsilonPerDay = epsilonPerDay
         self.delta = delta
         self.minimumClients = max(3, minimumClients)
+    }
+
+    /// Takes the round settings of the policy's `spec.learning` (q, z, C, ε per day, δ, round interval).
+    public mutating func apply(_ learning: LearningPolicy) {
+        samplingRate = learning.samplingRate
+        noiseMultiplier = learning.noiseMultiplier
+        clipNorm = learning.clipNorm
+        epsilonPerDay = learning.epsilonPerDay
+        delta = learning.delta
+        roundIntervalSeconds = learning.roundIntervalSeconds
     }
 }

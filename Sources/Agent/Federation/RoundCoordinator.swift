@@ -23,7 +23,9 @@ import ServiceLifecycle
 ///    (`Learning.FederatedAverager`), add it to the global model, and publish the new model to every cluster
 ///    (``RoundPhase/done``) and the status ConfigMap `placer-fl-status` in Placer's namespace (``FederationStatus``).
 public actor RoundCoordinator: Service {
-    public let configuration: CoordinatorConfiguration
+    /// The settings in force (the policy's `spec.learning` replaces them before each round when given).
+    public private(set) var configuration: CoordinatorConfiguration
+    let settings: (@Sendable () async -> LearningPolicy?)?
     let hub: any Hub
     let transport: RoundTransport
     let clusters: @Sendable () async throws -> [String]
@@ -45,13 +47,17 @@ public actor RoundCoordinator: Service {
     ///   - hub: the OCM hub.
     ///   - forecasters: gives the federated model's initial parameters.
     ///   - clusters: the population (default: the hub's ManagedClusters).
+    ///   - settings: the policy's `spec.learning`, read before each round (nil: `configuration` as given). Its
+    ///     budget and δ are taken at the first private round and kept for the ledger's life, so editing the
+    ///     policy cannot reset ε already spent.
     ///   - seed: the client sampler's secret seed (default random).
     ///   - onRound: called after every round (the demo prints a line).
     /// - Throws: ``FederationError/unavailable(_:)`` when the model is not a federated forecaster;
     ///   `PrivacyError` for a budget that is not positive.
     public init(
         configuration: CoordinatorConfiguration, hub: any Hub, forecasters: ForecasterRegistry = .standard,
-        clusters: (@Sendable () async throws -> [String])? = nil, seed: UInt64 = UInt64.random(in: 0...UInt64.max),
+        clusters: (@Sendable () async throws -> [String])? = nil,
+        settings: (@Sendable () async -> LearningPolicy?)? = nil, seed: UInt64 = UInt64.random(in: 0...UInt64.max),
         clock: @escaping @Sendable () -> Date = { Date() }, logger: Logger = Logger(label: "placer.federation"),
         onRound: @escaping @Sendable (RoundSummary) -> Void = { _ in }
     ) throws {
@@ -60,6 +66,7 @@ public actor RoundCoordinator: Service {
             throw FederationError.unavailable("\(configuration.model) is not a federated forecaster")
         }
         self.configuration = configuration
+        self.settings = settings
         self.hub = hub
         transport = RoundTransport(hub: hub, owner: configuration.instance)
         self.clusters = clusters ?? { try await Self.managedClusters(hub) }
@@ -68,12 +75,16 @@ public actor RoundCoordinator: Service {
         self.logger = logger
         self.onRound = onRound
         globalParameters = model.parameters
-        if configuration.noiseMultiplier > 0 {
-            ledger = PrivacyLedger(
-                budget: try PrivacyBudget(
-                    epsilonPerDay: configuration.epsilonPerDay ?? .greatestFiniteMagnitude, delta: configuration.delta),
-                now: clock())
-        }
+        try openLedger()
+    }
+
+    /// Starts the ledger at the first round with noise (without noise there is no guarantee to account).
+    private func openLedger() throws {
+        guard ledger == nil, configuration.noiseMultiplier > 0 else { return }
+        ledger = PrivacyLedger(
+            budget: try PrivacyBudget(
+                epsilonPerDay: configuration.epsilonPerDay ?? .greatestFiniteMagnitude, delta: configuration.delta),
+            now: clock())
     }
 
     /// The names of the hub's ManagedClusters. - Throws: ``KubeError``.
@@ -93,10 +104,12 @@ public actor RoundCoordinator: Service {
                 epsilonBudget: nil, stopped: false, model: configuration.model)
         }
         let state = ledger.state(samplingRate: q, noiseMultiplier: z, at: now)
+        let limit = ledger.budget.epsilonPerDay
+        let budget: Double? = limit < .greatestFiniteMagnitude ? limit : nil
         return PrivacyStatus(
             epsilonSpent: state.roundsToday == 0 ? 0 : state.epsilonSpentToday, delta: state.delta,
-            rounds: state.roundsToday, epsilonBudget: configuration.epsilonPerDay,
-            stopped: configuration.epsilonPerDay != nil && state.exhausted, model: configuration.model)
+            rounds: state.roundsToday, epsilonBudget: budget, stopped: budget != nil && state.exhausted,
+            model: configuration.model)
     }
 
     /// Runs one round to its end (or until it is skipped or abandoned).
@@ -104,6 +117,17 @@ public actor RoundCoordinator: Service {
     /// - Throws: ``KubeError`` when the hub cannot be read or written.
     @discardableResult
     public func runRound() async throws -> RoundSummary {
+        if let learning = await settings?() {
+            guard learning.enabled else {
+                round += 1
+                let summary = RoundSummary(
+                    round: round, sampled: [], aggregated: [], dropped: [], privacy: privacy(at: clock()),
+                    skipped: "learning disabled by the policy (spec.learning.enabled: false)")
+                return try await finish(summary, release: [])
+            }
+            configuration.apply(learning)
+            try openLedger()
+        }
         round += 1
         let number = round
         let now = clock()
