@@ -15,6 +15,9 @@ public struct ClusterTelemetry: Sendable, Hashable {
     public var memoryUsedHistory: [Double] = []
     /// Spacing of the history series, in seconds.
     public var stepSeconds: Double = 60
+    /// When the newest history sample was taken, in seconds since 1970-01-01 UTC; nil when unknown (the history
+    /// then counts from 0). Learned forecasters read time of day and day of week from it.
+    public var historyEndSeconds: Double?
     /// Power drawn now, in watts (`instance:node_energy:irate1m`, Kepler joules per second).
     public var energyWatts: Double?
     /// Share of the cluster's nodes reporting ready, 0…1 (`instance:node_status:avg1m`).

@@ -54,7 +54,7 @@ extension PlacementPolicy {
         "taintToleration", "channelAffinity",
     ]
     /// The load forecasters a policy may name in `spec.forecaster` (`ForecasterRegistry.standard` in PDLC).
-    public static let knownForecasters = ["holt"]
+    public static let knownForecasters = ["last", "seasonal", "ewma", "holt", "ridge"]
 
     /// Reads `spec.profile` of `document` into ``profile`` (a phase given here replaces the same phase of an
     /// earlier document).

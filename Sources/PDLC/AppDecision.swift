@@ -22,6 +22,9 @@ public struct AppDecision: Sendable {
     public var inputs: [String: [DecisionInput]] = [:]
     /// Per listed cluster, the telemetry fallbacks in force (`cpu: prometheus stale (412 s), used hub`).
     public var fallbacks: [String: [String]] = [:]
+    /// Per cluster with a load history, the cpu and memory forecasts the decision read (model, value, interval,
+    /// recent error; ``DecisionDetail/full`` only), for `explain`.
+    public var forecasts: [String: [LoadForecast]] = [:]
     /// What the decision did, as a code (``PlacementOutcome``).
     public var outcome: PlacementOutcome = .unplaced
 

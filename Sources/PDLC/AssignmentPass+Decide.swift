@@ -24,6 +24,9 @@ extension AssignmentPass {
             for name in Set(decision.candidates.map(\.cluster) + (previous.map { [$0] } ?? [])) {
                 if let cluster = state.clusters[name] { describeInputs(of: cluster, into: &decision) }
             }
+            for (c, forecasts) in state.fleet.loadForecasts.enumerated() where !forecasts.isEmpty {
+                decision.forecasts[state.clusterList[c].name] = forecasts
+            }
         }
 
         let best = ranked.first.map { (position: $0, cluster: state.clusterList[scratch.feasible[$0]].name) }

@@ -71,6 +71,8 @@ public struct TelemetryCollector: Sendable {
             }
             var telemetry = ClusterTelemetry()
             telemetry.stepSeconds = configuration.historyStepSeconds
+            // The history range query ends at `now` (PrometheusReading), so its newest point is taken then.
+            telemetry.historyEndSeconds = now.timeIntervalSince1970
             for metric in TelemetryMetric.allCases {
                 let outcome = prometheusOutcome(
                     metric, cluster: cluster.name, readings: readings, scrapeError: scrapeErrors[cluster.name], now: now

@@ -37,11 +37,24 @@ struct QualityBench: ParsableCommand {
     )
     var siteSelectors = false
 
+    @Option(
+        parsing: .upToNextOption,
+        help: "Also run PDLC with each of these forecasters (rows pdlc-<name>, e.g. --forecasters ridge holt).")
+    var forecasters: [String] = []
+
+    @Option(help: "Minutes of cpu and memory history each decision sees (the forecasters' training window).")
+    var historyMinutes: Int?
+
     @Flag(help: "Print one JSON object keyed by policy name instead of the table (energy in EUR).")
     var json = false
 
     func validate() throws {
         guard minutes > 0 else { throw ValidationError("--minutes must be positive") }
+        for name in forecasters where !PlacementPolicy.knownForecasters.contains(name) {
+            throw ValidationError(
+                "unknown forecaster \(name) (known: \(PlacementPolicy.knownForecasters.joined(separator: ", ")))")
+        }
+        if let historyMinutes, historyMinutes < 1 { throw ValidationError("--history-minutes must be positive") }
     }
 
     func run() throws {
@@ -69,9 +82,17 @@ struct QualityBench: ParsableCommand {
         let scenario = try AGVFactoryScenario.make(
             apps: snapshot.apps, clusters: snapshot.clusters, trace: loadTrace, seed: seed, minutes: minutes,
             siteSelectors: siteSelectors)
-        let simulator = FleetSimulator(scenario: scenario)
+        var timed = scenario
+        if let historyMinutes { timed.timing.historyMinutes = historyMinutes }
+        let simulator = FleetSimulator(scenario: timed)
         var results: [(name: String, metrics: QualityMetrics)] = []
-        for strategy in BaselineCatalog.all(policy: snapshot.policy, seed: seed) {
+        var strategies = BaselineCatalog.all(policy: snapshot.policy, seed: seed)
+        for (offset, name) in forecasters.enumerated() {
+            var policy = snapshot.policy
+            policy.forecaster = name
+            strategies.insert(PDLCStrategy(policy: policy, name: "pdlc-\(name)"), at: 1 + offset)
+        }
+        for strategy in strategies {
             results.append((strategy.name, simulator.run(strategy)))
         }
         if json {
@@ -84,6 +105,8 @@ struct QualityBench: ParsableCommand {
         Console.print(
             "scenario \(AGVFactoryScenario.name): \(scenario.apps.count) apps, \(scenario.clusters.count) clusters, "
                 + "\(minutes) min, seed \(seed), trace \(loadTrace.name)\(siteSelectors ? ", site selectors" : "")"
+                + "\(historyMinutes.map { ", history \($0) min" } ?? "")"
+                + ", pdlc forecaster \(snapshot.policy.forecaster)"
                 + "; ratios are policy / pdlc")
         Console.print(QualityTable.render(results))
         Console.print()

@@ -37,6 +37,8 @@ extension FleetSimulator {
                 telemetry.cpuUsedHistory = samples.cpuCores
                 telemetry.memoryUsedBytes = samples.memoryBytes.last
                 telemetry.memoryUsedHistory = samples.memoryBytes
+                telemetry.historyEndSeconds = Self.epochSeconds(
+                    minute: sampled, startMinuteOfDay: scenario.startMinuteOfDay)
                 telemetry.nodeReadyFraction = 1
                 for metric in ["cpu", "memory", "nodes"] {
                     telemetry.sources[metric] = "prometheus"
@@ -56,6 +58,12 @@ extension FleetSimulator {
             spec.telemetry = telemetry
             return spec
         }
+    }
+
+    /// Scenario `minute` as Unix seconds: day 0 of a scenario is Monday 1970-01-05, so learned forecasters see
+    /// the scenario's time of day and a weekday.
+    static func epochSeconds(minute: Int, startMinuteOfDay: Int) -> Double {
+        Double(4 * 86_400 + (startMinuteOfDay + minute) * 60)
     }
 
     /// Whether `cluster` is down at scenario `minute`.

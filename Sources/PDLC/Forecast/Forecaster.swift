@@ -46,8 +46,15 @@ public struct ForecasterRegistry: Sendable {
 
     public init(forecasters: [String: @Sendable () -> any Forecaster]) { self.forecasters = forecasters }
 
-    /// The built-in forecasters: `holt`.
-    public static let standard = ForecasterRegistry(forecasters: ["holt": { HoltForecaster() }])
+    /// The built-in forecasters: `last` (``LastValueForecaster``), `seasonal` (``SeasonalNaiveForecaster``),
+    /// `ewma` (``EWMAForecaster``), `holt` (``HoltForecaster``) and the learned `ridge` (``RidgeForecaster``).
+    public static let standard = ForecasterRegistry(forecasters: [
+        "last": { LastValueForecaster() },
+        "seasonal": { SeasonalNaiveForecaster() },
+        "ewma": { EWMAForecaster() },
+        "holt": { HoltForecaster() },
+        "ridge": { RidgeForecaster() },
+    ])
 
     /// The policy's forecaster (`spec.forecaster`); Holt when the name is unknown (validation refuses unknown
     /// names before a decision, see `PlacementPolicy.knownForecasters`).

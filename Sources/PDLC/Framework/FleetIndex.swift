@@ -34,6 +34,9 @@ public struct FleetIndex: Sendable {
     /// history, else the measured figure now (``liveCPUCores``); `nan` without telemetry.
     public let loadCPUCores: [Double]
     public let loadMemoryBytes: [Double]
+    /// Per cluster, the cpu and memory forecasts behind ``forecastCPUCores`` and ``forecastMemoryBytes`` (model,
+    /// value, interval, recent error), for explanations; empty without a history.
+    public let loadForecasts: [[LoadForecast]]
     /// The forecaster's display name (`Holt`), for explanations.
     public let forecasterName: String
     /// Whether any cluster has a measured bandwidth, a load forecast (filters skip their loop when not).
@@ -87,12 +90,16 @@ public struct FleetIndex: Sendable {
         reservedMemoryBytes = clusters.map { $0.memoryBytes * keep }
         liveCPUCores = clusters.map { $0.telemetry?.liveCPUCores ?? .nan }
         liveMemoryBytes = clusters.map { $0.telemetry?.liveMemoryBytes ?? .nan }
-        forecastCPUCores = clusters.map {
-            $0.telemetry.flatMap { $0.forecastCPUCores(forecaster, coverage: coverage) } ?? .nan
+        let forecasts = clusters.map { cluster in
+            [LoadForecast.Metric.cpu, .memory].map {
+                cluster.telemetry?.loadForecast(
+                    $0, forecaster, coverage: coverage,
+                    capacity: $0 == .cpu ? cluster.cpuCores : cluster.memoryBytes)
+            }
         }
-        forecastMemoryBytes = clusters.map {
-            $0.telemetry.flatMap { $0.forecastMemoryBytes(forecaster, coverage: coverage) } ?? .nan
-        }
+        loadForecasts = forecasts.map { $0.compactMap { $0 } }
+        forecastCPUCores = forecasts.map { $0[0]?.load ?? .nan }
+        forecastMemoryBytes = forecasts.map { $0[1]?.load ?? .nan }
         loadCPUCores = zip(forecastCPUCores, liveCPUCores).map { $0.isNaN ? $1 : $0 }
         loadMemoryBytes = zip(forecastMemoryBytes, liveMemoryBytes).map { $0.isNaN ? $1 : $0 }
         forecasterName = forecaster.displayName
@@ -129,35 +136,4 @@ extension ClusterTelemetry {
     public var liveCPUCores: Double? { cpuUsedCores ?? cpuUsedHistory.last }
     /// memory in use now in bytes: the current reading, else the newest history sample.
     public var liveMemoryBytes: Double? { memoryUsedBytes ?? memoryUsedHistory.last }
-
-    /// The upper bound of `forecaster`'s forecast of cpu in use ``forecastHorizonSeconds`` ahead, in cores, never
-    /// below the live figure; `nil` without a history.
-    /// - Parameter coverage: the interval's coverage, 0 ≤ coverage < 1 (0: the point forecast).
-    public func forecastCPUCores(_ forecaster: any Forecaster = HoltForecaster(), coverage: Double = 0) -> Double? {
-        Self.forecast(cpuUsedHistory, live: liveCPUCores, step: stepSeconds, forecaster, coverage)
-    }
-
-    /// The upper bound of `forecaster`'s forecast of memory in use ``forecastHorizonSeconds`` ahead, in bytes,
-    /// never below the live figure; `nil` without a history.
-    /// - Parameter coverage: the interval's coverage, 0 ≤ coverage < 1 (0: the point forecast).
-    public func forecastMemoryBytes(_ forecaster: any Forecaster = HoltForecaster(), coverage: Double = 0) -> Double? {
-        Self.forecast(memoryUsedHistory, live: liveMemoryBytes, step: stepSeconds, forecaster, coverage)
-    }
-
-    /// Fits `forecaster` on `series` (one sample every `step` seconds, at least 1) and returns its upper bound.
-    /// No forecast (nil: the live figure stands) until the history spans the horizon: a trend fitted to a
-    /// minute of samples, say a fresh Prometheus's rates ramping up from zero, extrapolated 10 minutes ahead
-    /// refused every cluster of a healthy fleet.
-    private static func forecast(
-        _ series: [Double], live: Double?, step: Double, _ forecaster: any Forecaster, _ coverage: Double
-    ) -> Double? {
-        guard Double(series.count - 1) * max(step, 1) >= forecastHorizonSeconds else { return nil }
-        var model = forecaster
-        let spacing = max(step, 1)
-        model.fit(timestamps: series.indices.map { Double($0) * spacing }, values: series)
-        guard let ahead = model.predict(horizonSeconds: forecastHorizonSeconds, coverage: coverage)?.upper else {
-            return nil
-        }
-        return max(ahead, live ?? ahead)
-    }
 }

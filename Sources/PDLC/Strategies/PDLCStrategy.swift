@@ -3,13 +3,15 @@ import AppModel
 /// PDLC itself as a ``PlacementStrategy``: the full pipeline with stability, carrying ``StabilityState``
 /// between calls so hysteresis, cooldowns and the move limit work across evaluations.
 public struct PDLCStrategy: PlacementStrategy {
-    public let name = "pdlc"
+    /// `pdlc`, or `pdlc-<forecaster>` for a variant with another forecaster next to it.
+    public let name: String
     public let policy: PlacementPolicy
     public let engine: PlacementEngine
     /// Challengers, win counts and last-move times, as left by the previous call.
     public private(set) var stability = StabilityState()
 
-    public init(policy: PlacementPolicy, engine: PlacementEngine = .standard()) {
+    public init(policy: PlacementPolicy, engine: PlacementEngine = .standard(), name: String = "pdlc") {
+        self.name = name
         self.policy = policy
         self.engine = engine
     }
