@@ -96,12 +96,13 @@ public actor ClusterAgent: Service {
         if let used = reading.memoryUsedBytes, let bytes = reading.memoryBytes, bytes > 0 {
             memory.observe(timestamp: t, value: used / bytes)
         }
-        if let participant {
+        if var participant = self.participant {
             do {
                 if let global = try await participant.take(part: cpu) { adopt(global) }
             } catch {
                 logger.warning("federated round: \(error)")
             }
+            self.participant = participant
         }
         let cpuForecast = cpu.forecast(coverage: configuration.coverage)
         let memoryForecast = memory.forecast(coverage: configuration.coverage)
@@ -114,7 +115,7 @@ public actor ClusterAgent: Service {
             horizonSeconds: configuration.horizonSeconds)
         try await publisher.publish(report, now: now, validUntil: now.addingTimeInterval(configuration.validitySeconds))
         lastReport = report
-        log(report)
+        logReport(report)
         return report
     }
 
@@ -125,7 +126,7 @@ public actor ClusterAgent: Service {
         cpu.forecaster = federated
     }
 
-    private func log(_ report: ScoreReport) {
+    private func logReport(_ report: ScoreReport) {
         var metadata: Logger.Metadata = [
             "model": "\(report.model)", "score": "\(report.cpuScore.map(String.init) ?? "-")",
         ]

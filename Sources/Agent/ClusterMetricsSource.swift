@@ -34,7 +34,9 @@ public protocol ClusterMetricsSource: Sendable {
     func read(at time: Date) async throws -> ClusterReading
     /// Past use (cpu cores, memory bytes) from `start` to `end` every `stepSeconds`, oldest first, to seed the local
     /// series at start-up; points without data are absent.
-    func history(start: Date, end: Date, stepSeconds: Double) async throws
+    func history(
+        start: Date, end: Date, stepSeconds: Double
+    ) async throws
         -> (cpu: [(Double, Double)], memory: [(Double, Double)])
 }
 
@@ -82,7 +84,9 @@ public struct PrometheusMetricsSource: ClusterMetricsSource {
             memoryUsedBytes: first(try await memory), memoryBytes: first(try await total))
     }
 
-    public func history(start: Date, end: Date, stepSeconds: Double) async throws
+    public func history(
+        start: Date, end: Date, stepSeconds: Double
+    ) async throws
         -> (cpu: [(Double, Double)], memory: [(Double, Double)])
     {
         async let cpu = client.queryRange(cpuUsedQuery, start: start, end: end, stepSeconds: stepSeconds)

@@ -42,7 +42,9 @@ public final class ScrapeMetricsSource: ClusterMetricsSource {
             memoryBytes: sample.memoryTotal > 0 ? sample.memoryTotal : nil)
     }
 
-    public func history(start: Date, end: Date, stepSeconds: Double) async throws
+    public func history(
+        start: Date, end: Date, stepSeconds: Double
+    ) async throws
         -> (cpu: [(Double, Double)], memory: [(Double, Double)])
     { ([], []) }
 

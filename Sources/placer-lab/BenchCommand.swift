@@ -7,7 +7,9 @@ import PlacerCLI
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Placer's hot paths; results go to docs/benchmarks.md.",
-        subcommands: [YAMLBench.self, DecideBench.self, QualityBench.self, ForecastBench.self, GitBench.self])
+        subcommands: [
+            YAMLBench.self, DecideBench.self, QualityBench.self, ForecastBench.self, FederatedBench.self, GitBench.self,
+        ])
 }
 
 /// `placer-lab bench yaml`: YAMLLoader throughput against libyaml's raw event parse of the same bytes.

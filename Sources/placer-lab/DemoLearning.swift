@@ -87,9 +87,10 @@ struct DemoLearning {
         for agent in agents {
             guard let report = await agent.lastReport else { continue }
             let name = agent.configuration.cluster
-            let forecast = report.cpu.map {
-                String(format: "cpu %.0f%% [%.0f, %.0f]", $0.value * 100, $0.lower * 100, $0.upper * 100)
-            } ?? "cpu n/a"
+            let forecast =
+                report.cpu.map {
+                    String(format: "cpu %.0f%% [%.0f, %.0f]", $0.value * 100, $0.lower * 100, $0.upper * 100)
+                } ?? "cpu n/a"
             let error = report.recentCPUError.map { String(format: "%.1f pp", $0 * 100) } ?? "n/a"
             let privacy = report.privacy?.summary ?? "ε=0 (no round yet)"
             Console.print(

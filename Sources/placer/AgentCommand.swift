@@ -14,7 +14,8 @@ import Telemetry
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: "Run the per-cluster agent: local metrics, local model, forecast scores on the hub, federated rounds.")
+        abstract: "Run the per-cluster agent: local metrics, local model, forecast scores on the hub, federated rounds."
+    )
 
     @Option(help: "The managed cluster this agent runs for (its name on the hub).")
     var cluster: String
@@ -49,7 +50,8 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Forecast horizon (e.g. 15m).")
     var horizon: IntervalArgument = IntervalArgument(seconds: 900)
 
-    @Option(help: "Forecaster, by name (\(ForecasterRegistry.standard.forecasters.keys.sorted().joined(separator: ", "))).")
+    @Option(
+        help: "Forecaster, by name (\(ForecasterRegistry.standard.forecasters.keys.sorted().joined(separator: ", "))).")
     var forecaster = "holt"
 
     @Flag(inversion: .prefixedEnableDisable, help: "Take part in the leader's federated rounds.")
@@ -69,7 +71,8 @@ struct AgentCommand: AsyncParsableCommand {
     func run() async throws {
         logging.bootstrap()
         let kubeconfig =
-            try hubKubeconfig.map { try Kubeconfig.load(path: $0, context: context) } ?? Kubeconfig.load(context: context)
+            try hubKubeconfig.map { try Kubeconfig.load(path: $0, context: context) }
+            ?? Kubeconfig.load(context: context)
         let hub = try KubeClient(kubeconfig: kubeconfig, fieldManager: "placer-agent")
         let prometheus = try PrometheusClient(
             baseURL: prometheusURL, bearerTokenFile: prometheusTokenFile, caFile: prometheusCAFile)

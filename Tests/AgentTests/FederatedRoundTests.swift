@@ -115,17 +115,18 @@ struct FederatedRoundTests {
 
     /// Answers the coordinator until a round is done (returns the model taken) or, for a dropper, until the
     /// coordinator asks for `dropAt` (returns nil: the agent went silent).
-    static func runAgent(_ cluster: String, model: MetricModel, hub: any Hub, dropAt: RoundPhase?) async throws
+    static func runAgent(
+        _ cluster: String, model: MetricModel, hub: any Hub, dropAt: RoundPhase?
+    ) async throws
         -> (String, [Double]?)
     {
         let transport = RoundTransport(hub: hub, owner: "agent-\(cluster)")
         var participant = FederatedParticipant(cluster: cluster, namespace: cluster, transport: transport)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            if let dropAt, try await transport.coordinatorMessage(namespace: cluster)?.phase == dropAt {
-                return (cluster, nil)
-            }
-            if let global = try await participant.take(part: model) { return (cluster, global) }
+            let message = try await transport.coordinatorMessage(namespace: cluster)
+            if let dropAt, message?.phase == dropAt { return (cluster, nil) }
+            if let global = try await participant.take(message, part: model) { return (cluster, global) }
             try await Task.sleep(for: .milliseconds(50))
         }
         return (cluster, nil)

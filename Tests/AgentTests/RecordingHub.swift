@@ -49,7 +49,9 @@ final class RecordingHub: Hub {
         return record(try await base.apply(kind, namespace: namespace, name: name, body: body, force: force))
     }
 
-    func applyStatus(_ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool) async throws
+    func applyStatus(
+        _ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool
+    ) async throws
         -> Data
     {
         sentBodies.withLockedValue { $0.append(body) }

@@ -31,7 +31,12 @@ public struct FederatedParticipant: Sendable {
     /// - Returns: the new global parameters when a round finished since the last call.
     /// - Throws: ``KubeError`` or a round error; the agent then misses this phase (the coordinator drops it).
     public mutating func take(part model: MetricModel) async throws -> [Double]? {
-        guard let message = try await transport.coordinatorMessage(namespace: namespace) else { return nil }
+        try await take(try await transport.coordinatorMessage(namespace: namespace), part: model)
+    }
+
+    /// Acts on `message` (the coordinator's message as read from the hub, nil when there is none).
+    mutating func take(_ message: CoordinatorMessage?, part model: MetricModel) async throws -> [Double]? {
+        guard let message else { return nil }
         privacy = message.privacy
         if message.phase == .done {
             guard message.round > adoptedRound else { return nil }

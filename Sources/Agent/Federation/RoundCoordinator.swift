@@ -75,7 +75,12 @@ public actor RoundCoordinator: Service {
         self.logger = logger
         self.onRound = onRound
         globalParameters = model.parameters
-        try openLedger()
+        if configuration.noiseMultiplier > 0 {
+            ledger = PrivacyLedger(
+                budget: try PrivacyBudget(
+                    epsilonPerDay: configuration.epsilonPerDay ?? .greatestFiniteMagnitude, delta: configuration.delta),
+                now: clock())
+        }
     }
 
     /// Starts the ledger at the first round with noise (without noise there is no guarantee to account).
@@ -140,7 +145,8 @@ public actor RoundCoordinator: Service {
             return try await finish(summary, release: population)
         }
         guard sampled.count >= configuration.minimumClients else {
-            summary.skipped = "\(sampled.count) of \(population.count) clusters sampled, \(configuration.minimumClients) needed"
+            summary.skipped =
+                "\(sampled.count) of \(population.count) clusters sampled, \(configuration.minimumClients) needed"
             return try await finish(summary, release: [])
         }
         do {
@@ -181,7 +187,8 @@ public actor RoundCoordinator: Service {
         let start = try RoundCoding.encode(
             RoundStart(secureAggregation: settings, clipNorm: configuration.clipNorm, model: configuration.model))
         var replies = try await exchange(
-            round: number, phase: .advertiseKeys, payloads: Dictionary(uniqueKeysWithValues: sampled.map { ($0, start) }))
+            round: number, phase: .advertiseKeys,
+            payloads: Dictionary(uniqueKeysWithValues: sampled.map { ($0, start) }))
         for (cluster, data) in replies.sorted(by: { $0.key < $1.key }) {
             let message = try RoundCoding.decode(SecureAggregation.AdvertiseKeys.self, data, phase: .advertiseKeys)
             guard message.client == cluster else { continue }

@@ -25,10 +25,13 @@ public struct RoundTransport: Sendable {
         group: "", version: "v1", plural: "configmaps", kind: "ConfigMap", namespaced: true)
 
     /// ε is infinite without noise: JSON has no infinity, so it is written as a string.
-    static let floats = JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
-        positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-    static let floatsIn = JSONDecoder.NonConformingFloatDecodingStrategy.convertFromString(
-        positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    static var floats: JSONEncoder.NonConformingFloatEncodingStrategy {
+        JSONEncoder.NonConformingFloatEncodingStrategy.convertToString(
+            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    }
+    static var floatsIn: JSONDecoder.NonConformingFloatDecodingStrategy {
+        .convertFromString(positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
+    }
 
     public let hub: any Hub
     /// The writer's owner label value (the Placer instance for the coordinator, `agent-<cluster>` for an agent).
