@@ -13,7 +13,7 @@ import ServiceLifecycle
 /// ``AgentConfiguration/validitySeconds``. When a federated round is running it answers the coordinator through
 /// the hub (``FederatedParticipant``). Each step logs the model, its recent error and the ε spent.
 public actor ClusterAgent: Service {
-    public let configuration: AgentConfiguration
+    public nonisolated let configuration: AgentConfiguration
     let source: any ClusterMetricsSource
     let publisher: ScorePublisher
     let logger: Logger

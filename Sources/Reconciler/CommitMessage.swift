@@ -4,7 +4,8 @@ import OCMClient
 import PDLC
 
 /// The message of a placement commit: a summary line, one line per app that changed, and git trailers
-/// (`Placer-Decision: <app>=<id>@<cluster>`, `Placer-Inputs: sha256:<digest>`, `Placer-Source: <revision>`)
+/// (`Placer-Decision: <app>=<id>@<cluster>`, `Placer-Privacy: epsilon=… delta=… rounds=… model=…` when a learned
+/// forecast weighed in a move, `Placer-Inputs: sha256:<digest>`, `Placer-Source: <revision>`)
 /// that tools can read with `git interpret-trailers --parse`.
 public enum CommitMessage {
     /// The message layout used when no template is configured.

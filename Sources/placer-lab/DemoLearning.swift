@@ -121,8 +121,8 @@ struct LoadDriver: Service {
     let intervalSeconds: Double
 
     func run() async throws {
-        var seconds = 0.0
         try await cancelWhenGracefulShutdown {
+            var seconds = 0.0
             while !Task.isCancelled {
                 try await Task.sleep(for: .milliseconds(Int64(intervalSeconds * 1000)))
                 seconds += trace.stepSeconds

@@ -2,6 +2,7 @@ import Agent
 import AppModel
 import ArgumentParser
 import Foundation
+import PDLC
 import PlacerCLI
 import Reconciler
 

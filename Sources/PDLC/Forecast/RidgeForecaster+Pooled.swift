@@ -20,13 +20,3 @@ extension RidgeForecaster {
         }
     }
 }
-
-extension RidgeSystem {
-    /// Adds another system's rows (their statistics), as if its rows had been added here.
-    mutating func merge(_ other: RidgeSystem) {
-        precondition(other.size == size, "ridge systems of different sizes")
-        for i in gram.indices { gram[i] += other.gram[i] }
-        for i in moment.indices { moment[i] += other.moment[i] }
-        weight += other.weight
-    }
-}
