@@ -10,22 +10,22 @@ import Testing
         var ledger = PrivacyLedger(budget: try PrivacyBudget(epsilonPerDay: 4), now: morning)
         var admitted = 0
         var now = morning
-        while try ledger.admits(samplingRate: 0.5, noiseMultiplier: 1.2, at: now) {
-            try ledger.charge(samplingRate: 0.5, noiseMultiplier: 1.2, at: now)
+        while try ledger.admits(samplingRate: 0.5, noiseMultiplier: 2, at: now) {
+            try ledger.charge(samplingRate: 0.5, noiseMultiplier: 2, at: now)
             admitted += 1
             now += 60
         }
-        let state = ledger.state(samplingRate: 0.5, noiseMultiplier: 1.2, at: now)
-        #expect(admitted > 1)
+        let state = ledger.state(samplingRate: 0.5, noiseMultiplier: 2, at: now)
+        #expect(admitted >= 8 && admitted < 16, "\(admitted)")
         #expect(state.exhausted)
         #expect(state.roundsToday == admitted)
         #expect(state.epsilonSpentToday <= 4)
         // The spent ε is what the accountant says for that many rounds.
-        let direct = try RDPAccountant.epsilon(samplingRate: 0.5, noiseMultiplier: 1.2, rounds: admitted)
+        let direct = try RDPAccountant.epsilon(samplingRate: 0.5, noiseMultiplier: 2, rounds: admitted)
         #expect(abs(state.epsilonSpentToday - direct.epsilon) < 1e-12)
-        #expect(try RDPAccountant.epsilon(samplingRate: 0.5, noiseMultiplier: 1.2, rounds: admitted + 1).epsilon > 4)
+        #expect(try RDPAccountant.epsilon(samplingRate: 0.5, noiseMultiplier: 2, rounds: admitted + 1).epsilon > 4)
         #expect(state.summary.contains("budget spent"), "\(state.summary)")
-        #expect(throws: PrivacyError.self) { try ledger.charge(samplingRate: 0.5, noiseMultiplier: 1.2, at: now) }
+        #expect(throws: PrivacyError.self) { try ledger.charge(samplingRate: 0.5, noiseMultiplier: 2, at: now) }
         #expect(ledger.today.rounds == admitted, "a refused round charges nothing")
     }
 

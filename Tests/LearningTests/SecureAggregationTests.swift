@@ -135,7 +135,7 @@ import Testing
             let encoded = try codec.encode([canary])[0]
             var needles: [Data] = [
                 Data(String(canary).utf8), Data(String(format: "%.6f", canary).utf8), Data(String(encoded).utf8),
-                Data(String(Int64(bitPattern: encoded)).utf8), Data(String(Int64(canary)).utf8 + ".".utf8),
+                Data(String(Int64(bitPattern: encoded)).utf8), Data((String(Int64(canary)) + ".").utf8),
             ]
             for pattern in [canary.bitPattern, encoded] {
                 needles.append(withUnsafeBytes(of: pattern.littleEndian) { Data($0) })
@@ -154,13 +154,34 @@ import Testing
         #expect(leak.range(of: Data(String(canaries[0]).utf8)) != nil)
     }
 
+    @Test func theCoordinatorSaysWhomItWaitsForAndRefusesStrayMessages() throws {
+        let round = try SecureAggregation.Round(id: "r8", participants: ["a", "b", "c"], dimension: 1)
+        var coordinator = SecureAggregationCoordinator(round: round)
+        let clients = try round.participants.map { try SecureAggregationClient(round: round, client: $0) }
+        #expect(coordinator.phase == "advertise" && coordinator.awaiting == ["a", "b", "c"])
+        try coordinator.receive(clients[0].advertise())
+        try coordinator.receive(clients[2].advertise())
+        #expect(coordinator.awaiting == ["b"])
+        #expect(throws: SecureAggregationError.duplicate("a")) { try coordinator.receive(clients[0].advertise()) }
+        let other = try SecureAggregationClient(
+            round: try SecureAggregation.Round(id: "r9", participants: ["a", "b", "c"], dimension: 1), client: "b")
+        #expect(throws: SecureAggregationError.wrongRound(expected: "r8", got: "r9")) {
+            try coordinator.receive(other.advertise())
+        }
+        _ = try coordinator.keyDirectory()
+        #expect(coordinator.phase == "shareKeys" && coordinator.awaiting == ["a", "c"])
+        #expect(throws: SecureAggregationError.wrongPhase(expected: "shareKeys", got: "advertise")) {
+            try coordinator.receive(clients[1].advertise())
+        }
+    }
+
     @Test func inputsOutsideTheFixedPointRangeAreRefused() throws {
         let codec = FixedPointCodec()
         #expect(throws: SecureAggregationError.outOfRange(index: 1, value: 2e6, limit: 1_048_576)) {
             try codec.encode([1, 2e6])
         }
         #expect(throws: SecureAggregationError.self) { try codec.encode([.nan]) }
-        #expect(codec.decode(try codec.encode([-3.25, 0, 1e-9])) == [-3.25, 0, 0])
+        #expect(codec.decode(try codec.encode([-3.25, 0, 1e-11])) == [-3.25, 0, 0])
         #expect(throws: SecureAggregationError.self) {
             try SecureAggregation.Round(id: "big", participants: (0..<2000).map { "c\($0)" }, dimension: 1)
         }

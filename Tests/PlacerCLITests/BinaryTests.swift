@@ -47,6 +47,31 @@ struct BinaryTests {
         #expect(empty.output.contains("no preset files"), "\(empty.output)")
     }
 
+    @Test func privacyPrintsEpsilonAndTheNoiseATargetNeeds() async throws {
+        // dp-accounting 0.6.0 gives ε = 2.10137 (order 7.8) for q = 0.01, z = 1, T = 1000, δ = 1e-5, and z = 1.02229
+        // for ε = 2 (scripts/dp-oracle.py); LearningTests compares the whole grid.
+        let json = try await runProgram(
+            placerBinary,
+            [
+                "privacy", "--sampling-rate", "0.01", "--noise-multiplier", "1", "--rounds", "1000",
+                "--target-epsilon", "2", "-o", "json",
+            ])
+        #expect(json.status == 0, "\(json.output)")
+        let report = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any], "\(json.output)")
+        let epsilon = try #require(report["epsilon"] as? Double)
+        let needed = try #require(report["requiredNoiseMultiplier"] as? Double)
+        #expect(abs(epsilon - 2.101_366_5) / 2.101_366_5 < 0.01, "\(epsilon)")
+        #expect(report["order"] as? Double == 7.8)
+        #expect(abs(needed - 1.022_289_8) / 1.022_289_8 < 0.01, "\(needed)")
+        let text = try await runProgram(
+            placerBinary, ["privacy", "--sampling-rate", "1", "--noise-multiplier", "0", "--rounds", "1"])
+        #expect(text.status == 0 && text.output.contains("ε = ∞"), "\(text.output)")
+        let bad = try await runProgram(
+            placerBinary, ["privacy", "--sampling-rate", "1.5", "--noise-multiplier", "1", "--rounds", "1"])
+        #expect(bad.status != 0 && bad.output.contains("--sampling-rate must be in 0…1"), "\(bad.output)")
+    }
+
     @Test func placerLinksNoEdgeSimCode() async throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/nm") else { return }
         let result = try await runProgram("/usr/bin/nm", [placerBinary])

@@ -90,7 +90,11 @@ enum SampledGaussianRDP {
     /// log(erfc(x)), accurate where erfc underflows (x ≳ 26.5): there the asymptotic series
     /// `erfc(x) ≈ exp(−x²) / (x√π) · (1 − 1/(2x²) + 3/(4x⁴) − 15/(8x⁶) + 105/(16x⁸))` is used.
     static func logErfc(_ x: Double) -> Double {
-        if x < 25 { return log(erfc(x)) }
+        x < 25 ? log(erfc(x)) : logErfcAsymptotic(x)
+    }
+
+    /// The asymptotic series of log(erfc(x)) for large x (Abramowitz and Stegun 7.1.23, four terms).
+    static func logErfcAsymptotic(_ x: Double) -> Double {
         let inverse2 = 1 / (x * x)
         let series =
             1 - inverse2 / 2 + 0.75 * inverse2 * inverse2 - 1.875 * pow(inverse2, 3) + 6.5625 * pow(inverse2, 4)

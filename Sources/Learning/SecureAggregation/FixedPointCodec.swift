@@ -17,15 +17,16 @@ public struct FixedPointCodec: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - fractionBits: precision bits (default 32).
     ///   - maxMagnitude: the largest |x| per coordinate (default 2²⁰).
-    ///   - maxClients: the most summands (default 1024). `maxMagnitude · 2^fractionBits · maxClients` must stay
-    ///     below 2⁶³; the initializer clamps `maxClients` down until it does.
+    ///   - maxClients: the most summands (default 1024). `maxMagnitude · 2^fractionBits · maxClients` must
+    ///     stay within 2⁶² (a factor 2 below overflow); the initializer clamps `maxClients` down until it does.
     public init(fractionBits: Int = 32, maxMagnitude: Double = 1_048_576, maxClients: Int = 1024) {
         self.fractionBits = min(52, max(0, fractionBits))
         self.maxMagnitude = max(0, maxMagnitude)
         let perClient = self.maxMagnitude * Double(sign: .plus, exponent: self.fractionBits, significand: 1)
         let limit =
             perClient > 0
-            ? Int(min(Double(Int.max), (9.223_372_036_854_775_807e18 / perClient).rounded(.down))) : Int.max
+            ? Int(min(4.611_686_018_427_387_904e18, (4.611_686_018_427_387_904e18 / perClient).rounded(.down)))
+            : Int.max
         self.maxClients = max(1, min(maxClients, limit))
     }
 

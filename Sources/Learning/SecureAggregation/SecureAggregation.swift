@@ -76,6 +76,13 @@ public enum SecureAggregation {
         public var encryptionPublicKey: Data
         /// s_u^PK: agrees the pairwise mask seeds.
         public var maskingPublicKey: Data
+
+        public init(round: String, client: String, encryptionPublicKey: Data, maskingPublicKey: Data) {
+            self.round = round
+            self.client = client
+            self.encryptionPublicKey = encryptionPublicKey
+            self.maskingPublicKey = maskingPublicKey
+        }
     }
 
     /// Phase 1, coordinator → every client: the advertised keys (U1).
@@ -83,6 +90,11 @@ public enum SecureAggregation {
         public var round: String
         /// One entry per client that advertised, sorted by client.
         public var keys: [AdvertiseKeys]
+
+        public init(round: String, keys: [AdvertiseKeys]) {
+            self.round = round
+            self.keys = keys
+        }
     }
 
     /// Phase 2, client → coordinator: one ChaCha20-Poly1305 ciphertext per other client in U1.
@@ -91,6 +103,12 @@ public enum SecureAggregation {
         public var client: String
         /// Recipient → sealed box (nonce ‖ ciphertext ‖ tag) of the sender's two shares for that recipient.
         public var ciphertexts: [String: Data]
+
+        public init(round: String, client: String, ciphertexts: [String: Data]) {
+            self.round = round
+            self.client = client
+            self.ciphertexts = ciphertexts
+        }
     }
 
     /// Phase 2, coordinator → one client: the ciphertexts addressed to it, and who shared (U2).
@@ -101,6 +119,13 @@ public enum SecureAggregation {
         public var ciphertexts: [String: Data]
         /// U2: the clients whose shares went out, sorted.
         public var sharers: [String]
+
+        public init(round: String, recipient: String, ciphertexts: [String: Data], sharers: [String]) {
+            self.round = round
+            self.recipient = recipient
+            self.ciphertexts = ciphertexts
+            self.sharers = sharers
+        }
     }
 
     /// Phase 3, client → coordinator: the masked input in Z/2⁶⁴.
@@ -109,6 +134,12 @@ public enum SecureAggregation {
         public var client: String
         /// `encode(x) + PRG(b) + Σ ±PRG(s_uv)`, wrapping; uniformly distributed to anyone without the masks.
         public var masked: [UInt64]
+
+        public init(round: String, client: String, masked: [UInt64]) {
+            self.round = round
+            self.client = client
+            self.masked = masked
+        }
     }
 
     /// Phase 4, coordinator → clients: who sent a masked input (U3, the survivors).
@@ -116,6 +147,11 @@ public enum SecureAggregation {
         public var round: String
         /// U3, sorted.
         public var survivors: [String]
+
+        public init(round: String, survivors: [String]) {
+            self.round = round
+            self.survivors = survivors
+        }
     }
 
     /// Phase 4, client → coordinator: the shares that remove the masks.
@@ -126,5 +162,14 @@ public enum SecureAggregation {
         public var seedShares: [String: ShamirShare]
         /// Client of U2 \ U3 (dropped) → this client's share of its masking private key.
         public var keyShares: [String: ShamirShare]
+
+        public init(
+            round: String, client: String, seedShares: [String: ShamirShare], keyShares: [String: ShamirShare]
+        ) {
+            self.round = round
+            self.client = client
+            self.seedShares = seedShares
+            self.keyShares = keyShares
+        }
     }
 }

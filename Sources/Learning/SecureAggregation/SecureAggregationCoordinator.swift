@@ -21,12 +21,28 @@ public struct SecureAggregationCoordinator: Sendable {
     private var responses: [String: SecureAggregation.UnmaskResponse] = [:]
     private var sharers: [String] = []
     private var survivorList: [String] = []
-    private var phase = "advertise"
+    private var currentPhase = "advertise"
 
     public init(round: SecureAggregation.Round) { self.round = round }
 
     /// U3: the clients whose inputs the sum holds (empty until ``unmaskRequest()``).
     public var survivors: [String] { survivorList }
+
+    /// The phase that accepts messages now: `advertise`, `shareKeys`, `maskedInput`, `unmask`, then `done` (after
+    /// ``sum()``) or `abandoned` (after a phase closed with fewer than t clients).
+    public var phase: String { currentPhase }
+
+    /// The clients whose message the current phase still waits for, sorted: close the phase when this is empty or
+    /// the deadline passed (the missing count as dropped out).
+    public var awaiting: [String] {
+        switch currentPhase {
+        case "advertise": round.participants.filter { advertised[$0] == nil }
+        case "shareKeys": advertised.keys.sorted().filter { shared[$0] == nil }
+        case "maskedInput": sharers.filter { masked[$0] == nil }
+        case "unmask": survivorList.filter { responses[$0] == nil }
+        default: []
+        }
+    }
 
     /// Phase 1: a client's keys.
     /// - Throws: ``SecureAggregationError`` for another round, a non-participant, a duplicate, or a closed phase.
@@ -155,17 +171,21 @@ public struct SecureAggregationCoordinator: Sendable {
 
     private func accept(_ id: String, _ client: String, phase expected: String, allowed: Set<String>) throws {
         guard id == round.id else { throw SecureAggregationError.wrongRound(expected: round.id, got: id) }
-        guard phase == expected else { throw SecureAggregationError.wrongPhase(expected: phase, got: expected) }
+        guard currentPhase == expected else {
+            throw SecureAggregationError.wrongPhase(expected: currentPhase, got: expected)
+        }
         guard allowed.contains(client) else { throw SecureAggregationError.unknownClient(client) }
     }
 
     private mutating func advance(from current: String, to next: String, count: Int) throws {
-        guard phase == current else { throw SecureAggregationError.wrongPhase(expected: phase, got: current) }
+        guard currentPhase == current else {
+            throw SecureAggregationError.wrongPhase(expected: currentPhase, got: current)
+        }
         guard count >= round.threshold else {
-            phase = "abandoned"
+            currentPhase = "abandoned"
             throw SecureAggregationError.tooFewClients(
                 phase: current, have: count, need: round.threshold, of: round.participants.count)
         }
-        phase = next
+        currentPhase = next
     }
 }

@@ -105,4 +105,14 @@ public struct ShamirShare: Sendable, Hashable, Codable {
     public var values: [UInt64]
     /// The secret's length in bytes.
     public var length: Int
+
+    /// - Parameters:
+    ///   - x: the evaluation point.
+    ///   - values: one field element per 7-byte chunk.
+    ///   - length: the secret's length in bytes.
+    public init(x: UInt64, values: [UInt64], length: Int) {
+        self.x = x
+        self.values = values
+        self.length = length
+    }
 }
