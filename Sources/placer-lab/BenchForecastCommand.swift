@@ -98,8 +98,7 @@ struct ForecastBench: ParsableCommand {
             lines.append(key)
             var header = "  " + "model".padding(toLength: 10, withPad: " ", startingAt: 0)
             for minutes in horizonMinutes {
-                header +=
-                    " | " + "\(minutes) min: MAE   MASE   cover".padding(toLength: 26, withPad: " ", startingAt: 0)
+                header += " | " + lpad("\(minutes) min MAE", 13) + " " + lpad("MASE", 6) + " " + lpad("cover", 8)
             }
             lines.append(header)
             let learned = byModel.keys.filter { !models.contains($0) }.sorted()
@@ -108,7 +107,7 @@ struct ForecastBench: ParsableCommand {
                 var line = "  " + model.padding(toLength: 10, withPad: " ", startingAt: 0)
                 for minutes in horizonMinutes {
                     guard let s = scores[String(minutes)] else {
-                        line += " | " + "-".padding(toLength: 26, withPad: " ", startingAt: 0)
+                        line += " | " + lpad("-", 29)
                         continue
                     }
                     line += " | " + String(format: "%13.3f %6.3f %6.1f %%", s.mae, s.mase, 100 * s.coverage)
@@ -125,5 +124,9 @@ struct ForecastBench: ParsableCommand {
             }
         }
         return lines
+    }
+
+    private static func lpad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 }

@@ -63,25 +63,6 @@ enum ExplanationPrinter {
         return text
     }
 
-    /// `cpu forecast in 600 s (Ridge): 3.1 cores, 90 % interval 2.8…3.5, recent error 0.12 cores (MAE of 12)`.
-    static func describe(_ forecast: LoadForecast) -> String {
-        let unit: (Double) -> String =
-            forecast.metric == .cpu
-            ? { "\(trim($0)) cores" } : { "\(trim($0 / 1_048_576, digits: 0)) MiB" }
-        let f = forecast.forecast
-        var text = "\(forecast.metric.rawValue) forecast in \(trim(forecast.horizonSeconds)) s (\(forecast.model)): "
-        text += unit(f.value)
-        if forecast.coverage > 0 {
-            text += ", \(trim(100 * forecast.coverage, digits: 1)) % interval \(unit(f.lower))…\(unit(f.upper))"
-        }
-        if let error = forecast.recentMeanAbsoluteError {
-            text += ", recent error \(unit(error)) (MAE of its last \(forecast.recentCount))"
-        } else {
-            text += ", no recent error yet"
-        }
-        return text + "; checked load \(unit(forecast.load))"
-    }
-
     static func lines(_ explanation: PlacementExplanation) -> [String] {
         var lines: [String] = []
         let app = explanation.app
@@ -146,7 +127,7 @@ enum ExplanationPrinter {
                 parts.append("no live metrics (static inventory)")
             }
             lines.append("  \(cluster.name): " + parts.joined(separator: ", "))
-            for forecast in decision.forecasts[cluster.name] ?? [] { lines.append("    " + describe(forecast)) }
+            for forecast in decision.forecasts[cluster.name] ?? [] { lines.append("    \(forecast)") }
         }
         return lines
     }

@@ -28,7 +28,7 @@ struct ForecasterTests {
         var random = SplitMix64(seed: seed)
         return (0..<count).map { i in
             // Box–Muller from two uniforms in (0, 1].
-            let u = (Double(random.next() >> 11) + 1) / 9_007_199_254_740_993
+            let u = (Double(random.next() >> 11) + 1) / 9_007_199_254_740_992
             let v = Double(random.next() >> 11) / 9_007_199_254_740_992
             let gaussian = (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
             return 0.5 + 0.2 * sin(2 * Double.pi * Double(i) / Double(day)) + noise * gaussian

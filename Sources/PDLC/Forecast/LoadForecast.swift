@@ -110,3 +110,21 @@ extension ClusterTelemetry {
             recentCount: errors.count)
     }
 }
+
+extension LoadForecast: CustomStringConvertible {
+    /// `cpu forecast in 600 s (Ridge): 3.1 cores, 90% interval 2.8…3.5 cores, recent error 0.12 cores (MAE of its
+    /// last 12); checked load 3.5 cores`, as `placer explain` prints it.
+    public var description: String {
+        let unit: (Double) -> String = metric == .cpu ? { "\(Format.cores($0)) cores" } : { Format.bytes($0) }
+        var text = "\(metric.rawValue) forecast in \(Format.trim(horizonSeconds)) s (\(model)): \(unit(forecast.value))"
+        if coverage > 0 {
+            text += ", \(Format.percent(100 * coverage)) interval \(unit(forecast.lower))…\(unit(forecast.upper))"
+        }
+        if let error = recentMeanAbsoluteError {
+            text += ", recent error \(unit(error)) (MAE of its last \(recentCount))"
+        } else {
+            text += ", no recent error yet"
+        }
+        return text + "; checked load \(unit(load))"
+    }
+}

@@ -50,8 +50,10 @@ struct RidgeSystem: Sendable, Hashable {
     }
 
     /// The penalised solution pulled towards `prior` (zeros when nil) with relative penalty `penalty` (λ) and
-    /// absolute floor `floor` (ε > 0, so the system is positive definite even without data).
+    /// absolute floor `floor` (ε > 0, so the system stays positive definite when a feature was always 0).
     func solve(penalty: Double, floor: Double, prior: ArraySlice<Double>? = nil) -> [Double] {
+        // No row yet: the prior exactly (the floor alone would give it only up to rounding).
+        guard weight > 0 else { return prior.map { Array($0) } ?? Array(repeating: 0, count: size) }
         var m = gram
         var rhs = moment
         for i in 0..<size {
