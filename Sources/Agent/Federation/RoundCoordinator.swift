@@ -39,6 +39,8 @@ public actor RoundCoordinator: Service {
     public private(set) var round = 0
     /// The privacy ledger; nil when the noise multiplier is 0 (no privacy, and no budget to keep).
     public private(set) var ledger: PrivacyLedger?
+    /// Rounds that released a model.
+    public private(set) var releasedRounds = 0
     /// The summaries of the rounds run, oldest first (the last 100).
     public private(set) var history: [RoundSummary] = []
 
@@ -105,7 +107,7 @@ public actor RoundCoordinator: Service {
         let z = configuration.noiseMultiplier
         guard let ledger else {
             return PrivacyStatus(
-                epsilonSpent: round == 0 ? 0 : .infinity, delta: configuration.delta, rounds: history.count,
+                epsilonSpent: releasedRounds == 0 ? 0 : .infinity, delta: configuration.delta, rounds: releasedRounds,
                 epsilonBudget: nil, stopped: false, model: configuration.model)
         }
         let state = ledger.state(samplingRate: q, noiseMultiplier: z, at: now)
@@ -175,6 +177,7 @@ public actor RoundCoordinator: Service {
             samplingRate: configuration.samplingRate, noiseMultiplier: configuration.noiseMultiplier, at: now)
         let average = try FederatedAverager(round: settings).noisedAverage(sum: sum)
         globalParameters = zip(globalParameters, average).map { $0 + $1 }
+        releasedRounds += 1
     }
 
     /// Secure aggregation's four phases over the hub.
