@@ -27,7 +27,7 @@ struct FederatedBench: ParsableCommand {
     var traces: String?
 
     @Option(help: "Minutes between rounds.")
-    var roundMinutes = 60.0
+    var roundMinutes = 240.0
 
     @Option(help: "C: the L2 norm each update is clipped to in the private runs.")
     var clipNorm = 0.1
@@ -95,7 +95,10 @@ struct FederatedBench: ParsableCommand {
         }
         var results: [String: Result] = [:]
         for (name, mode) in modes {
+            let started = Date()
             results[name] = try simulate(clusters, stepSeconds: step, mode: mode)
+            FileHandle.standardError.write(
+                Data("\(name): \(String(format: "%.1f", Date().timeIntervalSince(started))) s\n".utf8))
         }
         let report = Report(
             clusters: clusters.map(\.name), roundsPerDay: roundsPerDay, clipNorm: clipNorm, delta: Self.delta,

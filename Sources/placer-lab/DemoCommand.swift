@@ -123,7 +123,8 @@ struct DemoCommand: AsyncParsableCommand {
         let loop = ReconcileService(
             reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher
         ) { report in
-            if report.decided || !report.applied.isEmpty || !report.deleted.isEmpty {
+            // Agents refresh their scores every few seconds, so most passes decide again and change nothing.
+            if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty {
                 Console.print("")
                 ReportPrinter.print(report)
             }
