@@ -6,8 +6,9 @@ import Foundation
 ///
 /// Call in order: ``advertise()``, ``shareKeys(_:)``, ``maskedInput(_:_:)``, ``unmask(_:)``. Each checks what the
 /// coordinator sent (round id, at least t clients, itself included) and refuses otherwise, so a coordinator that
-/// claims too few clients cannot make it reveal both shares of one client. Secrets never leave this value except as
-/// Shamir shares sealed to other clients.
+/// claims too few clients cannot make it reveal both shares of one client. A refused step ends this client's part
+/// in the round (a new round makes a new client). Secrets never leave this value except as Shamir shares sealed to
+/// other clients.
 public struct SecureAggregationClient: Sendable {
     /// The round.
     public let round: SecureAggregation.Round
