@@ -165,7 +165,8 @@ enum QualityTable {
     static func targets(_ results: [(name: String, metrics: QualityMetrics)]) -> [String] {
         guard let pdlc = results.first(where: { $0.name == "pdlc" })?.metrics else { return ["no pdlc row"] }
         var lines: [String] = []
-        if let best = results.filter({ $0.name != "pdlc" }).min(by: {
+        // PDLC's forecaster variants (pdlc-<name>) are not peers.
+        if let best = results.filter({ !$0.name.hasPrefix("pdlc") }).min(by: {
             $0.metrics.slaViolationMinutes < $1.metrics.slaViolationMinutes
         }) {
             let share =

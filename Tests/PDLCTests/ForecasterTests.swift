@@ -137,6 +137,12 @@ struct ForecasterTests {
         #expect(fromA.count == size && fromA != fromB)
         #expect(fromA == a.locallyTrained(from: global), "pure and deterministic")
         #expect(RidgeForecaster().locallyTrained(from: global) == global, "no data: the global model stands")
+        // PDLC's default 15 samples at 60 s: too few rows for 18 features, so the last value and the global model.
+        var young = RidgeForecaster()
+        let fifteen = (0..<15).map { 0.3 + 0.01 * Double($0 % 4) }
+        young.fit(timestamps: fifteen.indices.map { Double($0) * 60 }, values: fifteen)
+        #expect(young.predict(horizonSeconds: 600, coverage: 0)?.value == fifteen[14])
+        #expect(young.locallyTrained(from: global) == global)
 
         // Parameters round-trip; a model given another's parameters forecasts with them.
         var c = b
@@ -187,5 +193,9 @@ struct ForecasterTests {
         let forecasts = try #require(decision.forecasts["c"])
         #expect(forecasts.map(\.model) == ["Ridge"] && forecasts[0].recentCount == ClusterTelemetry.recentErrorCount)
         #expect(forecasts[0].recentMeanAbsoluteError.map { $0 > 0 && $0 < 1 } == true)
+        // What `placer explain` prints under the cluster's inputs.
+        let line = "\(forecasts[0])"
+        #expect(line.hasPrefix("cpu forecast in 600 s (Ridge): "), "\(line)")
+        #expect(line.contains("90% interval") && line.contains("recent error") && line.contains("MAE of its last 12"))
     }
 }

@@ -85,6 +85,11 @@ public struct RidgeForecaster: FederatedForecaster, Hashable {
     /// Features per horizon: intercept, lags, two seasonal, six calendar.
     public var featureCount: Int { 1 + lags.count + 2 + 6 }
 
+    /// Rows a horizon needs before its own solution is used: twice the features. With fewer (PDLC's default
+    /// 15-minute window at 60 s steps gives 5 rows for 10 steps ahead) the weights stay 0, so the model forecasts
+    /// the last value, and ``locallyTrained(from:)`` returns the global weights unchanged.
+    public var minimumRows: Int { 2 * featureCount }
+
     // MARK: Forecaster
 
     public mutating func fit(timestamps: [Double], values: [Double]) {
@@ -118,7 +123,9 @@ public struct RidgeForecaster: FederatedForecaster, Hashable {
             systems[h - 1].decay(decay)
             guard n - h >= 0, let origin = self.value(n - h) else { continue }
             systems[h - 1].add(features(origin: n - h, steps: h), value - origin)
-            if pinned == nil { weights[h - 1] = systems[h - 1].solve(penalty: penalty, floor: Self.floor) }
+            if pinned == nil, systems[h - 1].rows >= minimumRows {
+                weights[h - 1] = systems[h - 1].solve(penalty: penalty, floor: Self.floor)
+            }
         }
         pending[n % slots] = (1...maxHorizonSteps).map { forecast(origin: n, steps: $0) }
         let keep = daySteps + (lags.max() ?? 0) + maxHorizonSteps + residualWindow + 2
@@ -163,14 +170,16 @@ public struct RidgeForecaster: FederatedForecaster, Hashable {
     }
 
     /// Per horizon step, the ridge solution on this model's samples pulled towards `global` (the penalty
-    /// `λ diag(A) + ε` now shrinks towards `global` instead of 0: `global` where this cluster has no data, its
-    /// own fit where it has much). Pure.
+    /// `λ diag(A) + ε` now shrinks towards `global` instead of 0: `global` where this cluster has fewer than
+    /// ``minimumRows`` rows, its own fit where it has much). Pure.
     /// - Precondition: `global` has ``maxHorizonSteps`` × ``featureCount`` elements.
     public func locallyTrained(from global: [Double]) -> [Double] {
         precondition(global.count == maxHorizonSteps * featureCount, "ridge global: \(global.count) numbers")
         let size = featureCount
         return systems.indices.flatMap { h in
-            systems[h].solve(penalty: penalty, floor: Self.floor, prior: global[(h * size)..<((h + 1) * size)])
+            let prior = global[(h * size)..<((h + 1) * size)]
+            return systems[h].rows >= minimumRows
+                ? systems[h].solve(penalty: penalty, floor: Self.floor, prior: prior) : Array(prior)
         }
     }
 

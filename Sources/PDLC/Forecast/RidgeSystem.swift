@@ -13,8 +13,9 @@ struct RidgeSystem: Sendable, Hashable {
     /// `A`, row-major `size × size`, and `b`.
     private(set) var gram: [Double]
     private(set) var moment: [Double]
-    /// Weighted rows added (Σ ρᵏ).
+    /// Weighted rows added (Σ ρᵏ), and how many rows, unweighted.
     private(set) var weight = 0.0
+    private(set) var rows = 0
 
     init(size: Int) {
         self.size = size
@@ -47,6 +48,7 @@ struct RidgeSystem: Sendable, Hashable {
             for j in 0..<size { gram[i * size + j] += xi * x[j] }
         }
         weight += 1
+        rows += 1
     }
 
     /// The penalised solution pulled towards `prior` (zeros when nil) with relative penalty `penalty` (λ) and
