@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -27,8 +30,9 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
-        // The bottom of the module table: small value types every other target may use (DESIGN.md §3).
-        .target(name: "PlacerCore"),
+        // The bottom of the module table: small value types every other target may use (DESIGN.md §3), and
+        // PlacerMetrics over the swift-metrics API (the Prometheus backend is bootstrapped by the binaries).
+        .target(name: "PlacerCore", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]),
         .target(
             name: "GitStore",
             dependencies: [
@@ -72,7 +76,7 @@ let package = Package(
         .target(
             name: "Telemetry",
             dependencies: [
-                "AppModel", "OCMClient",
+                "PlacerCore", "AppModel", "OCMClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -92,7 +96,7 @@ let package = Package(
         .target(
             name: "Agent",
             dependencies: [
-                "AppModel", "PDLC", "OCMClient", "Telemetry", "Learning",
+                "PlacerCore", "AppModel", "PDLC", "OCMClient", "Telemetry", "Learning",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -111,8 +115,11 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "Reconciler", "AppModel",
+                "Reconciler", "AppModel", "PDLC", "GitStore", "Telemetry", "OCMClient", "PlacerCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -148,6 +155,8 @@ let package = Package(
                 "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI", "Agent",
                 "Learning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -214,8 +223,11 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
-                "Dashboard", "Reconciler", "EdgeSim", "GitStore", "AppModel", "PlacerTestSupport",
+                "Dashboard", "Reconciler", "EdgeSim", "GitStore", "AppModel", "PlacerTestSupport", "PlacerFakes",
+                "PDLC", "OCMClient", "PlacerCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

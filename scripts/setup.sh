@@ -20,6 +20,10 @@ command -v kubectl >/dev/null || missing+=(kubectl)
 [ -x /usr/bin/prometheus ] || missing+=(prometheus)
 # The HTTPS git server's CA and certificates, and htpasswd entries, are made with the openssl CLI.
 command -v openssl >/dev/null || missing+=(openssl)
+# The console's browser suite (tests-py/console): Debian's Chromium and its WebDriver, installed together so apt
+# gives both the same version; Selenium is pointed at these paths and downloads no browser or driver.
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 
 # PyYAML is the independent YAML 1.1 reader the YAML tests compare against (they skip, saying so, without it).
 python3 -c "import yaml" 2>/dev/null || python3 -m pip install -q pyyaml 2>/dev/null \

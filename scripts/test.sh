@@ -19,3 +19,6 @@ test -f "$demo_dir/app-repo.git/HEAD"
 # Serial: the lease, retry and two-replica failover tests measure seconds, and on 2 cores a parallel run
 # starves them (about 65 s in all this way).
 swift test --skip-build --no-parallel "$@"
+# The console in a real browser: the demo from the binaries built above, Debian's chromium through chromedriver,
+# axe-core (tests-py/console). After the Swift tests, which measure seconds and would starve beside Chromium.
+PLACER_BIN_DIR="$bin" .venv/bin/pytest -q tests-py/console

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OCMClient
 import PDLC
+import PlacerCore
 import ServiceLifecycle
 
 /// `placer agent`: one per managed cluster, in OCM's add-on pattern (docs/pdlc.md, "Agents").
@@ -116,6 +117,12 @@ public actor ClusterAgent: Service {
         try await publisher.publish(report, now: now, validUntil: now.addingTimeInterval(configuration.validitySeconds))
         lastReport = report
         logReport(report)
+        if let privacy = report.privacy, privacy.epsilonSpent.isFinite {
+            // `/metrics` of a process that bootstrapped a backend (`placer-lab demo`); a no-op otherwise.
+            PlacerMetrics().privacyEpsilonSpent(
+                privacy.epsilonSpent, model: privacy.model, cluster: configuration.cluster,
+                budget: privacy.epsilonBudget)
+        }
         return report
     }
 

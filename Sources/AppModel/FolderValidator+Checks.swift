@@ -68,7 +68,28 @@ extension FolderValidator {
             findings.append(finding("", "\(error)"))
         }
         if let error = StringFieldCheck.error(in: document) { findings.append(FolderFinding(error)) }
+        if let warning = plainSecretWarning(document, apiVersion: apiVersion, kind: kind) {
+            findings.append(FolderFinding(warning))
+        }
         return findings
+    }
+
+    /// Warns on a plain `v1` Secret with values: they are only base64 in Git, in every clone and in the ManifestWork
+    /// on the hub. Placer applies it as written (as Argo CD and Flux do) and says so once per object; SOPS-encrypted
+    /// Secrets (a top-level `sops` block) and references such as SealedSecret or ExternalSecret are other kinds or
+    /// carry no plain values, and pass without a word. Policy: docs/app-model.md, "Secrets".
+    static func plainSecretWarning(_ document: YAMLDocument, apiVersion: String?, kind: String) -> ModelError? {
+        guard kind == "Secret", apiVersion == "v1", document.value["sops"] == nil else { return nil }
+        let fields = ["data", "stringData"].filter { field in
+            guard case let .object(pairs) = document.value[field] else { return false }
+            return !pairs.isEmpty
+        }
+        guard let field = fields.first else { return nil }
+        let name = document.value["metadata"]?["name"]?.stringValue ?? "?"
+        return document.error(
+            at: field,
+            "Secret \(name) holds plain values in Git (\(field)): they travel base64-encoded in every clone and in the ManifestWork; use a SealedSecret, SOPS or an ExternalSecret",
+            severity: .warning)
     }
 
     /// The document without the fields whose `{{ … }}` placeholders a controller fills in on the cluster (an Argo CD

@@ -35,6 +35,11 @@ public enum ManifestAppParser {
                 throw document.error(at: "", "manifest has no apiVersion")
             }
             guard let kind = object["kind"]?.stringValue else { throw document.error(at: "", "manifest has no kind") }
+            if let warning = FolderValidator.plainSecretWarning(
+                document, apiVersion: object["apiVersion"]?.stringValue, kind: kind)
+            {
+                warnings.append(warning)
+            }
             if object["metadata"]?["generateName"] != nil {
                 throw document.error(
                     at: "metadata.generateName", "generateName is refused by OCM ManifestWork: set metadata.name")

@@ -75,7 +75,9 @@ public enum YAMLLoader {
             guard let root else { break }
             var positions: [String: SourcePosition] = [:]
             var lints: [SourcePosition: ModelError] = [:]
-            let value = try convert(root, path: "", positions: &positions, lints: &lints, file: file)
+            let value = try convert(
+                root, path: "", positions: &positions, lints: &lints, file: file,
+                limit: expansionLimit(textBytes: text.utf8.count))
             if value == .null { continue }
             // An anchored scalar is linted once, at its own position, however many aliases repeat it.
             let ordered = lints.keys.sorted().compactMap { lints[$0] }
@@ -104,21 +106,27 @@ public enum YAMLLoader {
         return text.replacingOccurrences(of: "\r\n", with: "\n")
     }
 
-    /// The most nodes one document may expand to (anchors and aliases included); the largest OCM CRD has about 5,000.
+    /// The most nodes a small document may expand to (anchors and aliases included); the largest OCM CRD has
+    /// about 5,000.
     static let maxExpandedNodes = 250_000
+
+    /// The node bound for a document of `textBytes` bytes: ``maxExpandedNodes``, or the byte count when larger.
+    /// Without aliases every node takes at least one byte of text, so a document can pass this bound only
+    /// by expanding aliases: a 45 MB ConfigMap of 500,000 plain keys loads, a 600-byte billion laughs does not.
+    static func expansionLimit(textBytes: Int) -> Int { max(maxExpandedNodes, textBytes) }
 
     private static func convert(
         _ node: Node, path: String, positions: inout [String: SourcePosition],
-        lints: inout [SourcePosition: ModelError], file: String
+        lints: inout [SourcePosition: ModelError], file: String, limit: Int
     ) throws -> Value {
         // Aliases share nodes, but the value they stand for is a copy: a few hundred bytes of nested aliases can
         // stand for billions of nodes (a "billion laughs" document). go-yaml refuses such documents as "excessive
         // aliasing"; Placer refuses any document that expands past a bound no real manifest comes near.
-        guard positions.count < maxExpandedNodes else {
+        guard positions.count < limit else {
             throw ModelError(
                 file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1,
                 message:
-                    "the document expands to more than \(maxExpandedNodes) nodes through anchors and aliases (excessive aliasing)"
+                    "the document expands to more than \(limit) nodes through anchors and aliases (excessive aliasing)"
             )
         }
         if let mark = node.mark { positions[path] = SourcePosition(line: mark.line, column: mark.column) }
@@ -136,7 +144,9 @@ public enum YAMLLoader {
             var items: [Value] = []
             for (index, item) in sequence.enumerated() {
                 items.append(
-                    try convert(item, path: "\(path)[\(index)]", positions: &positions, lints: &lints, file: file))
+                    try convert(
+                        item, path: "\(path)[\(index)]", positions: &positions, lints: &lints, file: file, limit: limit)
+                )
             }
             return .array(items)
         case let .mapping(mapping):
@@ -145,10 +155,12 @@ public enum YAMLLoader {
             var keyLines: [String: SourcePosition] = [:]
             for (keyNode, valueNode) in mapping {
                 if case let .scalar(keyScalar) = keyNode, keyScalar.string == "<<", keyScalar.style == .plain {
-                    merged.append(contentsOf: try mergeSources(valueNode, path: path, lints: &lints, file: file))
+                    merged.append(
+                        contentsOf: try mergeSources(valueNode, path: path, lints: &lints, file: file, limit: limit))
                     continue
                 }
-                let keyValue = try resolveKey(keyNode, path: path, positions: &positions, lints: &lints, file: file)
+                let keyValue = try resolveKey(
+                    keyNode, path: path, positions: &positions, lints: &lints, file: file, limit: limit)
                 let key = keyValue.scalarText ?? (keyValue == .null ? "null" : keyValue.canonicalJSON())
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
                 let mark = keyNode.mark.map { SourcePosition(line: $0.line, column: $0.column) }
@@ -164,7 +176,11 @@ public enum YAMLLoader {
                     positions[childPath] = mark
                 }
                 pairs.append(
-                    (key, try convert(valueNode, path: childPath, positions: &positions, lints: &lints, file: file)))
+                    (
+                        key,
+                        try convert(
+                            valueNode, path: childPath, positions: &positions, lints: &lints, file: file, limit: limit)
+                    ))
             }
             // Explicit keys win over merged ones; earlier merge sources win over later ones (YAML merge spec).
             for (key, value) in merged where !pairs.contains(where: { $0.0 == key }) {
@@ -183,18 +199,18 @@ public enum YAMLLoader {
     /// which stamps them with an explicit `str` tag, so a plain key's own tag cannot be trusted here.
     private static func resolveKey(
         _ node: Node, path: String, positions: inout [String: SourcePosition],
-        lints: inout [SourcePosition: ModelError], file: String
+        lints: inout [SourcePosition: ModelError], file: String, limit: Int
     ) throws -> Value {
         if case let .scalar(scalar) = node, scalar.style == .plain {
             return ScalarResolver.resolve(scalar.string, tag: "", plain: true)
         }
         // Keys are not linted: a complex key's scalars stay out of the warnings.
         var ignored: [SourcePosition: ModelError] = [:]
-        return try convert(node, path: path, positions: &positions, lints: &ignored, file: file)
+        return try convert(node, path: path, positions: &positions, lints: &ignored, file: file, limit: limit)
     }
 
     private static func mergeSources(
-        _ node: Node, path: String, lints: inout [SourcePosition: ModelError], file: String
+        _ node: Node, path: String, lints: inout [SourcePosition: ModelError], file: String, limit: Int
     ) throws -> [(String, Value)] {
         var scratch: [String: SourcePosition] = [:]
         let sources: [Node]
@@ -203,7 +219,7 @@ public enum YAMLLoader {
         for source in sources {
             guard
                 case let .object(pairs) = try convert(
-                    source, path: path, positions: &scratch, lints: &lints, file: file)
+                    source, path: path, positions: &scratch, lints: &lints, file: file, limit: limit)
             else {
                 let mark = source.mark
                 throw ModelError(

@@ -10,6 +10,8 @@ public struct DashboardConfiguration: Sendable {
     public var filter: WebhookFilter
     /// The largest webhook body accepted, in bytes (1 MiB); larger ones get 413.
     public var maxBodyBytes: Int
+    /// Whether `/hooks/*` are served (false when the server runs only for the console).
+    public var servesWebhooks = true
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, secret: WebhookSecret, filter: WebhookFilter,

@@ -3,7 +3,7 @@ import AppModel
 /// The state of one app after a reconcile: a one-word phase (what `placer reconcile` prints) derived from its Flux
 /// conditions.
 public struct AppStatus: Sendable, Hashable {
-    public enum Phase: String, Sendable {
+    public enum Phase: String, Sendable, CaseIterable {
         /// Placed, committed and applied; the work agent reports it available.
         case ready = "Ready"
         /// Applied; waiting for the work agent's status.

@@ -45,6 +45,7 @@ extension Reconciler {
                 if lastApplied[key] == digest {
                     // Placer applied exactly this before, so someone changed or deleted it on the hub.
                     let what = live == nil ? "deleted" : "edited"
+                    metrics.driftCorrected(change: what)
                     report.events.append(
                         "drift: ManifestWork \(key) was \(what) on the hub; re-applied revision \(revision.prefix(12))")
                     logger.warning(

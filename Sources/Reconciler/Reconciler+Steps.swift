@@ -66,9 +66,11 @@ extension Reconciler {
     /// - Throws: ``ReconcileError`` (repo or hub unreachable, branch missing, push kept failing, mass prune).
     public func reconcileOnce() async throws -> ReconcileReport {
         await status.beginReconcile(at: configuration.now())
+        let started = ContinuousClock.now
         var step = ReconcileStep.fetch
         var revision: String?
         var attempt = 0
+        var replayed = false  // a stalled reconcile's error said again, no guard ran
         do {
             while true {
                 attempt += 1
@@ -79,6 +81,7 @@ extension Reconciler {
                     revision = context.tip?.hex ?? revision
                     if let stalled, next == .fetch, stalled.revision == revision {
                         step = stalled.step
+                        replayed = true
                         throw stalled.error  // nothing changed since the reconcile stalled: wait for a human
                     }
                     if context.retryFromFetch { break }
@@ -91,6 +94,8 @@ extension Reconciler {
                 }
                 let report = try await finalise(context)
                 stalled = nil
+                metrics.reconcileFinished(result: "success", duration: ContinuousClock.now - started)
+                metrics.reconcileSucceeded(atSecondsSinceEpoch: configuration.now().timeIntervalSince1970)
                 return report
             }
         } catch is CancellationError {
@@ -99,8 +104,17 @@ extension Reconciler {
             if let error = error as? ReconcileError, error.nextAction == .stall, let revision {
                 stalled = StalledReconcile(revision: revision, step: step, error: error)
             }
+            if !replayed, let error = error as? ReconcileError {
+                switch error {
+                case .massPrune: metrics.pruneRefused(reason: "MassPrune")
+                case .emptyRepo: metrics.pruneRefused(reason: "EmptyRepo")
+                default: break
+                }
+            }
             await status.fail(error, step: step, revision: revision, at: configuration.now())
             await status.persist(stability)
+            metrics.reconcileFinished(
+                result: NextAction.after(error).rawValue, duration: ContinuousClock.now - started)
             throw error
         }
     }
@@ -159,8 +173,24 @@ extension Reconciler {
         let pass = ReconcilePass(
             report: report, decided: plan.decided, decisions: decisions, awaitingMerge: context.awaitingMerge)
         report.apps = await status.finish(pass, at: now)
+        recordDecisions(plan, context: context)
+        keepConsoleView(
+            plan, revision: try context.require(context.tip, "a tip").hex, authors: context.authors,
+            events: report.events, at: now)
         await status.persist(stability)
         return report
+    }
+
+    /// Counts the pass's decisions by PDLC outcome, and the apps that changed cluster on the tracked branch by the
+    /// deciding code (a proposal moves nothing until merged; a pin or rollback moves as `Pinned`).
+    private func recordDecisions(_ plan: ReconcilePlan, context: ReconcileContext) {
+        guard plan.decided else { return }
+        for decision in plan.decisions {
+            metrics.decided(outcome: decision.outcome.rawValue)
+            if decision.moves, context.awaitingMerge[decision.app.name] == nil {
+                metrics.moved(reason: decision.outcome.rawValue)
+            }
+        }
     }
 
     /// A decision as an outcome code and one line. A pinned app whose cluster the filters refuse is

@@ -43,7 +43,7 @@ public actor Reconciler {
     var stability = StabilityState()
     /// Conditions, last decisions and history of every app and of the loop; what a console, `placer status` and
     /// `/metrics` read.
-    public let status: StatusStore
+    public nonisolated let status: StatusStore
     /// The reconcile that stalled (waits for a human), until the tracked branch moves.
     var stalled: StalledReconcile?
     /// The clusters (inventory merged with the hub) and ManagedClusters of the last plan, for the metrics watcher.
@@ -51,6 +51,10 @@ public actor Reconciler {
     /// The placement policy of the last snapshot loaded (for the leader's federated rounds: `spec.learning`).
     var lastPolicy: PlacementPolicy?
     var lastHubClusters: [ManagedClusterObject] = []
+    /// Where the loop's series go (``PlacerMetrics``); the Git and hub ports are wrapped to record theirs too.
+    public nonisolated let metrics: PlacerMetrics
+    /// What the console shows of the last reconcile that ran every sub-step (``consoleView()``).
+    var lastConsoleView: ConsoleView?
 
     /// Creates a reconciler over the two ports.
     /// - Parameters:
@@ -62,12 +66,15 @@ public actor Reconciler {
     ///   - telemetry: live cluster metrics; `nil` decides on the inventory and the hub alone.
     ///   - status: where status and persisted state go; `nil` makes a store that persists to the ConfigMap
     ///     ``ReconcilerConfiguration/stateConfigMapName`` on `hub` (in memory only without a hub).
+    ///   - metrics: where the loop's series go; the default is the process's `MetricsSystem` (no-op unless the
+    ///     binary bootstrapped a backend).
     public init(
         configuration: ReconcilerConfiguration, git: any GitSource, hub: (any Hub)?,
         inventoryWatcher: ClusterInventoryWatcher? = nil, engine: PlacementEngine = .standard(),
-        telemetry: TelemetryCollector? = nil, status: StatusStore? = nil,
+        telemetry: TelemetryCollector? = nil, status: StatusStore? = nil, metrics: PlacerMetrics = PlacerMetrics(),
         logger: Logger = Logger(label: "placer.reconciler")
     ) {
+        let hub: (any Hub)? = hub.map { MeteredHub(base: $0, metrics: metrics) }
         let persistence: (any StatePersistence)? = hub.map {
             ConfigMapStatePersistence(
                 hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName,
@@ -78,11 +85,12 @@ public actor Reconciler {
             configuration.logsInputErrors
             ? Logger(label: "placer.status")
             : Logger(label: "placer.status", factory: { _ in SwiftLogNoOpLogHandler() })
-        self.status = status ?? StatusStore(persistence: persistence, logger: statusLogger)
+        self.status = status ?? StatusStore(persistence: persistence, metrics: metrics, logger: statusLogger)
+        self.metrics = metrics
         self.telemetry = telemetry
         self.inventoryWatcher = inventoryWatcher
         self.configuration = configuration
-        self.repository = git
+        self.repository = MeteredGitSource(base: git, metrics: metrics)
         self.hub = hub
         self.engine = engine
         self.logger = logger
@@ -90,24 +98,25 @@ public actor Reconciler {
         if let inventoryWatcher {
             snapshot = { await inventoryWatcher.snapshot() }
         }
-        self.observer = FleetObserver(hub: hub, managedClusters: snapshot, telemetry: telemetry)
+        self.observer = FleetObserver(hub: hub, managedClusters: snapshot, telemetry: telemetry, metrics: metrics)
     }
 
     /// Creates a reconciler over the real adapters: a libgit2 cache of ``ReconcilerConfiguration/repoURL`` in
     /// ``ReconcilerConfiguration/cacheDirectory`` (created when missing) and the given hub.
-    /// - Parameters: as ``init(configuration:git:hub:inventoryWatcher:engine:telemetry:status:logger:)``.
+    /// - Parameters: as ``init(configuration:git:hub:inventoryWatcher:engine:telemetry:status:metrics:logger:)``.
     /// - Throws: ``GitError`` when the cache cannot be created.
     public init(
         configuration: ReconcilerConfiguration, hub: (any Hub)?, inventoryWatcher: ClusterInventoryWatcher? = nil,
         engine: PlacementEngine = .standard(), telemetry: TelemetryCollector? = nil, status: StatusStore? = nil,
-        logger: Logger = Logger(label: "placer.reconciler")
+        metrics: PlacerMetrics = PlacerMetrics(), logger: Logger = Logger(label: "placer.reconciler")
     ) throws {
         try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
         let repository = try GitRepository.openCache(
             at: configuration.cacheDirectory, remoteURL: configuration.repoURL, credentials: configuration.credentials)
         self.init(
             configuration: configuration, git: LibGit2Source(repository: repository), hub: hub,
-            inventoryWatcher: inventoryWatcher, engine: engine, telemetry: telemetry, status: status, logger: logger)
+            inventoryWatcher: inventoryWatcher, engine: engine, telemetry: telemetry, status: status, metrics: metrics,
+            logger: logger)
     }
 
     /// The placement policy as last loaded from the repo, nil before the first reconcile loaded one.

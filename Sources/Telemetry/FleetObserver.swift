@@ -1,6 +1,7 @@
 import AppModel
 import Foundation
 import OCMClient
+import PlacerCore
 
 /// Turns the fleet's inputs (the static inventory, the hub's ManagedClusters and AddOnPlacementScores, and
 /// Prometheus through a ``TelemetryCollector``) into the cluster state PDLC decides on, once per pass.
@@ -18,15 +19,25 @@ public struct FleetObserver: Sendable {
     public let managedClusters: ManagedClusterSnapshot?
     /// Live telemetry; nil sets no ``ClusterSpec/telemetry``.
     public let telemetry: TelemetryCollector?
+    /// Where each cluster's telemetry age goes (``PlacerMetrics/telemetryAge(cluster:metric:seconds:)``).
+    public let metrics: PlacerMetrics
+    /// The newest live sample seen per cluster and metric, across passes, so an age keeps growing while a metric
+    /// falls back.
+    let sampleTimes = SampleTimes()
 
     /// - Parameters:
     ///   - hub: the OCM hub.
     ///   - managedClusters: a watched cache of ManagedClusters (e.g. `ClusterInventoryWatcher.snapshot`).
     ///   - telemetry: the Prometheus → hub → inventory collector.
-    public init(hub: (any Hub)?, managedClusters: ManagedClusterSnapshot? = nil, telemetry: TelemetryCollector? = nil) {
+    ///   - metrics: where the telemetry ages go.
+    public init(
+        hub: (any Hub)?, managedClusters: ManagedClusterSnapshot? = nil, telemetry: TelemetryCollector? = nil,
+        metrics: PlacerMetrics = PlacerMetrics()
+    ) {
         self.hub = hub
         self.managedClusters = managedClusters
         self.telemetry = telemetry
+        self.metrics = metrics
     }
 
     /// Observes the fleet once.
@@ -86,6 +97,9 @@ public struct FleetObserver: Sendable {
         let annotated = await telemetry.annotate(
             clusters: clusters, hubClusters: hubClusters, addOnScores: scores, now: now)
         let ages = annotated.compactMap(\.telemetry).flatMap(\.ageSeconds.values)
+        for (cluster, metric, seconds) in sampleTimes.ages(of: annotated, now: now) {
+            metrics.telemetryAge(cluster: cluster, metric: metric, seconds: seconds)
+        }
         inputs.append(
             FleetInput(
                 name: "telemetry", source: .prometheus, observedAt: now, ageSeconds: ages.max(), count: annotated.count)

@@ -1,5 +1,6 @@
 import AppModel
 import ArgumentParser
+import Dashboard
 import EdgeSim
 import Foundation
 import GitStore
@@ -33,10 +34,14 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Placer's source tree, holding example-repo/ and policies/ (default: found from here).")
     var source: String?
 
+    @Option(help: "Port of the console on 127.0.0.1 (0 picks a free one).")
+    var consolePort = 0
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         logging.bootstrap()
+        let prometheus = PrometheusEndpoint.bootstrapped()
         guard let tree = SourceTree.locate(from: source) else {
             throw CommandFailure("cannot find Placer's source tree (example-repo/ and policies/): pass --source DIR")
         }
@@ -77,7 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
             repoURL: cloneURL, branch: "main", cacheDirectory: work.appendingPathComponent("cache").path,
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
         let watcher = ClusterInventoryWatcher(hub: client)
-        let reconciler = try Reconciler(configuration: configuration, hub: client, inventoryWatcher: watcher)
+        let reconciler = try Reconciler(
+            configuration: configuration, hub: client, inventoryWatcher: watcher, metrics: prometheus.metrics)
 
         Console.print("Placer demo: AGV flexible factory (3 halls, factory data centre, regional cloud)\n")
         do {
@@ -108,6 +114,28 @@ struct DemoCommand: AsyncParsableCommand {
               git pull && git log -1 --stat     # Placer's placement commit
             Ctrl-C stops the demo.
             """)
+        let trigger = ReconcileTrigger()
+        let readiness = ReadinessState()
+        readiness.markReconciled()  // the first reconcile above succeeded
+        let tokenFile = work.appendingPathComponent("console-token").path
+        let console = PlacerConsole(
+            reconciler: reconciler, trigger: trigger,
+            configuration: ConsoleConfiguration(tokens: try Self.writeToken(to: tokenFile), openReads: true))
+        var address = DashboardConfiguration(
+            host: "127.0.0.1", port: consolePort, secret: try WebhookSecret(UUID().uuidString),
+            filter: WebhookFilter(configuration: configuration))
+        address.servesWebhooks = false
+        let server = DashboardServer(
+            configuration: address, trigger: trigger, isReady: { readiness.isReady },
+            livenessChecks: [
+                .reconcileLoop(status: reconciler.status, wedgedAfterSeconds: max(900, 10 * interval.seconds))
+            ],
+            prometheus: prometheus, console: console,
+            onServerRunning: { port in
+                Console.print("Console: http://127.0.0.1:\(port)/")
+                Console.print("Console token file (for actions): \(tokenFile)")
+                Console.print("Metrics: http://127.0.0.1:\(port)/metrics")
+            })
         var learning: DemoLearning?
         if !noAgents {
             learning = try await DemoLearning.start(
@@ -121,8 +149,9 @@ struct DemoCommand: AsyncParsableCommand {
                 """)
         }
         let loop = ReconcileService(
-            reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher
+            reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher, trigger: trigger
         ) { report in
+            readiness.markReconciled()
             // Agents refresh their scores every few seconds, so most passes decide again and change nothing.
             if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty {
                 Console.print("")
@@ -136,7 +165,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: services, gracefulShutdownSignals: [.sigterm, .sigint],
+                services: services + [server], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: Logger(label: "placer.demo")))
         try await group.run()
         await learning?.stop()
@@ -144,6 +173,16 @@ struct DemoCommand: AsyncParsableCommand {
         // (about 5 s) at shutdown.
         await hub.stop()
         try? await client.shutdown()
+    }
+
+    /// Writes a new random console token (owner-only file) signing in as the demo's engineer.
+    static func writeToken(to path: String) throws -> ConsoleTokens {
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<24).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let line = "\(token) Demo Engineer <engineer@factory.example>\n"
+        FileManager.default.createFile(
+            atPath: path, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600])
+        return try ConsoleTokens.load(file: path)
     }
 
     /// Creates the bare app repo with example-repo as its first commit, made by a human, unless it exists.

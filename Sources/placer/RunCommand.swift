@@ -18,6 +18,7 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var hub: HubOptions
     @OptionGroup var telemetry: TelemetryOptions
     @OptionGroup var webhooks: WebhookOptions
+    @OptionGroup var console: ConsoleOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: "With --prometheus-url: how often to look for metric changes that warrant a reconcile (e.g. 15s).")
@@ -49,6 +50,8 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         logging.bootstrap()
+        // The Prometheus backend of swift-metrics, once per process; `/metrics` renders its registry.
+        let prometheus = PrometheusEndpoint.bootstrapped()
         let logger = Logger(label: "placer.run")
         let client = try hub.client()
         var configuration = try repo.configuration(commit: commit, pushes: true)
@@ -58,7 +61,8 @@ struct RunCommand: AsyncParsableCommand {
         let collector =
             telemetry.prometheusURL == nil ? nil : try TelemetryCollector(configuration: telemetry.configuration())
         let reconciler = try Reconciler(
-            configuration: configuration, hub: client, inventoryWatcher: watcher, telemetry: collector)
+            configuration: configuration, hub: client, inventoryWatcher: watcher, telemetry: collector,
+            metrics: prometheus.metrics)
         let trigger = ReconcileTrigger()
         let readiness = ReadinessState()
         let loop = ReconcileService(
@@ -70,8 +74,35 @@ struct RunCommand: AsyncParsableCommand {
             }
         }
         var services: [any Service] = [watcher]
-        if let dashboard = try webhooks.dashboardConfiguration(filter: WebhookFilter(configuration: configuration)) {
-            services.append(DashboardServer(configuration: dashboard, trigger: trigger, isReady: { readiness.isReady }))
+        // A reconcile running past 10 intervals (at least 15 minutes) is wedged: /livez fails so it is restarted.
+        let wedged = HealthCheck.reconcileLoop(
+            status: reconciler.status, wedgedAfterSeconds: max(900, 10 * interval.seconds), now: configuration.now)
+        let consoleAddress = try console.address()
+        let pages = try consoleAddress.map {
+            PlacerConsole(reconciler: reconciler, trigger: trigger, configuration: try console.configuration(for: $0))
+        }
+        let dashboard = try webhooks.dashboardConfiguration(filter: WebhookFilter(configuration: configuration))
+        if let dashboard {
+            // One server for both when they share an address.
+            let shared = consoleAddress.map { $0.host == dashboard.host && $0.port == dashboard.port } ?? false
+            services.append(
+                DashboardServer(
+                    configuration: dashboard, trigger: trigger, isReady: { readiness.isReady },
+                    livenessChecks: [wedged], prometheus: prometheus, console: shared ? pages : nil))
+            if shared { ConsoleURL.print(consoleAddress) }
+        }
+        if let consoleAddress, let pages,
+            dashboard.map({ consoleAddress.host != $0.host || consoleAddress.port != $0.port }) ?? true
+        {
+            var only = DashboardConfiguration(
+                host: consoleAddress.host, port: consoleAddress.port, secret: try WebhookSecret(UUID().uuidString),
+                filter: WebhookFilter(configuration: configuration))
+            only.servesWebhooks = false
+            services.append(
+                DashboardServer(
+                    configuration: only, trigger: trigger, isReady: { readiness.isReady }, livenessChecks: [wedged],
+                    prometheus: prometheus, console: pages))
+            ConsoleURL.print(consoleAddress)
         }
         if collector != nil {
             services.append(
@@ -119,5 +150,16 @@ struct ConcurrentServices: Service {
             try await group.next()
             group.cancelAll()
         }
+    }
+}
+
+/// Where the console is served, printed at start.
+enum ConsoleURL {
+    /// Prints `Console: http://HOST:PORT/`.
+    static func print(_ address: ListenAddress?) {
+        guard let address else { return }
+        let host = address.host == "0.0.0.0" ? "127.0.0.1" : address.host
+        let shown = host.contains(":") ? "[\(host)]" : host
+        Console.print("Console: http://\(shown):\(address.port)/")
     }
 }

@@ -51,6 +51,31 @@ import Testing
         #expect(!error.message.contains("placer-kustomize-"), "scratch paths stay out of messages")
     }
 
+    @Test func aPlainSecretIsPlacedWithAWarningAndEncryptedOnesPassQuietly() throws {
+        let plain = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n  password: hunter2\n"
+        let sops =
+            "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\ndata:\n  password: ENC[AES256_GCM,data:abc]\n"
+            + "sops:\n  version: 3.9.0\n"
+        let sealed =
+            "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata: {name: db}\n"
+            + "spec: {encryptedData: {password: AgBy3i}}\n"
+        let snapshot = Self.load([
+            "apps/a/deployment.yaml": Self.deployment, "apps/a/secret.yaml": plain,
+            "apps/b/deployment.yaml": Self.deployment, "apps/b/secret.yaml": sops,
+            "apps/c/deployment.yaml": Self.deployment, "apps/c/secret.yaml": sealed,
+        ])
+        #expect(snapshot.invalidApps.isEmpty, "\(snapshot.invalidApps)")
+        #expect(snapshot.apps.count == 3)
+        let warnings = snapshot.warnings.map(\.description).filter { $0.contains("plain values") }
+        #expect(
+            warnings == [
+                "apps/a/secret.yaml:5:3: warning: Secret db holds plain values in Git (stringData): they travel base64-encoded "
+                    + "in every clone and in the ManifestWork; use a SealedSecret, SOPS or an ExternalSecret"
+            ])
+        // The warning names the field, never the value.
+        #expect(!snapshot.warnings.map(\.description).joined().contains("hunter2"))
+    }
+
     @Test func aHelmChartIsRefusedSayingSo() throws {
         let snapshot = Self.load([
             "apps/chart/Chart.yaml": "apiVersion: v2\nname: chart\nversion: 0.1.0\n",

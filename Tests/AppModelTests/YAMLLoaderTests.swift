@@ -218,4 +218,15 @@ import Testing
         let fine = try YAMLLoader.load(Data("base: &b {cpu: 1}\nuse: *b\n".utf8), file: "ok.yaml")
         #expect(fine.first?.value["use"]?["cpu"] == .int(1))
     }
+
+    @Test func aLargeDocumentWithoutAliasesIsNotCalledAnAliasBomb() throws {
+        // 140,000 plain keys: 280,001 nodes, past the small-document bound, yet one node per 6 bytes of text.
+        var text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n"
+        for index in 0..<140_000 { text += "  k\(index): v\n" }
+        let documents = try YAMLLoader.load(Data(text.utf8), file: "big.yaml")
+        #expect(documents.first?.value["data"]?["k139999"] == .string("v"))
+        // The bound still holds for aliases: the same bytes cannot stand for more nodes than they have.
+        #expect(YAMLLoader.expansionLimit(textBytes: text.utf8.count) == text.utf8.count)
+        #expect(YAMLLoader.expansionLimit(textBytes: 600) == YAMLLoader.maxExpandedNodes)
+    }
 }

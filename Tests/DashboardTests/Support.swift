@@ -29,7 +29,8 @@ final class RunningServer: Sendable {
 
     /// Starts the server and returns once it listens.
     static func start(
-        secret: WebhookSecret, branch: String = "main", logs: LogCapture
+        secret: WebhookSecret, branch: String = "main", logs: LogCapture, prometheus: PrometheusEndpoint? = nil,
+        livenessChecks: [HealthCheck] = []
     ) async throws -> RunningServer {
         let trigger = ReconcileTrigger()
         let readiness = ReadinessState()
@@ -37,7 +38,8 @@ final class RunningServer: Sendable {
         let server = DashboardServer(
             configuration: DashboardConfiguration(
                 host: "127.0.0.1", port: 0, secret: secret, filter: WebhookFilter(branch: branch)),
-            trigger: trigger, isReady: { readiness.isReady }, logger: logs.logger(),
+            trigger: trigger, isReady: { readiness.isReady }, livenessChecks: livenessChecks, prometheus: prometheus,
+            logger: logs.logger(),
             onServerRunning: { port in readySink.yield(port) })
         let group = ServiceGroup(services: [server], logger: logs.logger(label: "test.group"))
         let task = Task {

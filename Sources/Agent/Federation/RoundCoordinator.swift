@@ -4,6 +4,7 @@ import Learning
 import Logging
 import OCMClient
 import PDLC
+import PlacerCore
 import ServiceLifecycle
 
 /// The leader's side of the federated rounds: FedAvg with DP-FedAvg and secure aggregation over the hub.
@@ -275,6 +276,11 @@ public actor RoundCoordinator: Service {
                 "round": "\(summary.round)", "epsilon": "\(PrivacyStatus.number(summary.privacy.epsilonSpent))",
                 "delta": "\(PrivacyStatus.number(summary.privacy.delta))", "model": "\(configuration.model)",
             ])
+        // `/metrics`: the fleet's model's ε (no cluster label), with its budget; nothing without noise.
+        if summary.privacy.epsilonSpent.isFinite {
+            PlacerMetrics().privacyEpsilonSpent(
+                summary.privacy.epsilonSpent, model: configuration.model, budget: summary.privacy.epsilonBudget)
+        }
         onRound(summary)
         return summary
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import PlacerCore
 import Reconciler
 
 /// Handles one provider's webhook deliveries: size limit, authentication, event, payload, filter, trigger.
@@ -18,14 +19,20 @@ struct WebhookHandler: Sendable {
     let trigger: ReconcileTrigger
     let maxBodyBytes: Int
     let logger: Logger
+    /// Counts every answer by provider, status code and result (``PlacerMetrics/webhookAnswered(provider:code:result:)``).
+    let metrics: PlacerMetrics
 
-    init(provider: WebhookProvider, configuration: DashboardConfiguration, trigger: ReconcileTrigger, logger: Logger) {
+    init(
+        provider: WebhookProvider, configuration: DashboardConfiguration, trigger: ReconcileTrigger, logger: Logger,
+        metrics: PlacerMetrics = PlacerMetrics()
+    ) {
         self.provider = provider
         verifier = WebhookVerifier(provider: provider, secret: configuration.secret)
         filter = configuration.filter
         self.trigger = trigger
         maxBodyBytes = configuration.maxBodyBytes
         self.logger = logger
+        self.metrics = metrics
     }
 
     func handle(_ request: Request) async -> Response {
@@ -86,7 +93,15 @@ struct WebhookHandler: Sendable {
     }
 
     private func reply(_ code: HTTPResponse.Status, _ reason: String, status: String? = nil) -> Response {
-        DashboardReply(status: status ?? code.reasonPhrase.lowercased(), reason: reason).response(code)
+        let result: String
+        switch code {
+        case .unauthorized: result = "unauthorized"
+        case .badRequest: result = "bad_request"
+        case .contentTooLarge: result = "too_large"
+        default: result = status ?? code.reasonPhrase.lowercased()
+        }
+        metrics.webhookAnswered(provider: provider.name, code: code.code, result: result)
+        return DashboardReply(status: status ?? code.reasonPhrase.lowercased(), reason: reason).response(code)
     }
 }
 

@@ -73,6 +73,23 @@ public struct AppStatusRecord: Sendable, Hashable {
     /// Changes of its conditions and cluster, oldest first, at most ``StatusStore/historyLimit`` of them.
     public var history: [StatusTransition]
 
+    /// - Parameters: as the properties (for tests, benchmarks and readers that build a snapshot).
+    public init(
+        app: String, cluster: String?, phase: AppStatus.Phase, reason: String, moved: Bool,
+        conditions: [StatusCondition], lastDecision: LastDecision?, revision: String?,
+        history: [StatusTransition] = []
+    ) {
+        self.app = app
+        self.cluster = cluster
+        self.phase = phase
+        self.reason = reason
+        self.moved = moved
+        self.conditions = conditions
+        self.lastDecision = lastDecision
+        self.revision = revision
+        self.history = history
+    }
+
     /// The condition of `type`, if present.
     public func condition(_ type: String) -> StatusCondition? { conditions.first { $0.type == type } }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PDLC
+import PlacerCore
 
 /// The reconcile loop's status between passes: per app and for the whole loop, Flux's conditions, the last
 /// decision, the applied revision and a bounded history of transitions; and, through a ``StatePersistence``,
@@ -27,17 +28,21 @@ public actor StatusStore {
     /// Writes made through ``persistence`` (for tests and metrics).
     public private(set) var persistedWrites = 0
     private let logger: Logger
+    /// Where the apps-by-condition and apps-by-phase gauges go, set at every finished reconcile.
+    private let metrics: PlacerMetrics
 
     /// - Parameters:
     ///   - historyLimit: transitions kept per history (≥ 1).
     ///   - persistence: where the state that must survive a restart lives; nil keeps it in memory only.
+    ///   - metrics: where the apps' gauges go (``PlacerMetrics/apps(byCondition:)``).
     ///   - logger: where condition changes are logged (events on change only).
     public init(
         historyLimit: Int = StatusStore.defaultHistoryLimit, persistence: (any StatePersistence)? = nil,
-        logger: Logger = Logger(label: "placer.status")
+        metrics: PlacerMetrics = PlacerMetrics(), logger: Logger = Logger(label: "placer.status")
     ) {
         self.historyLimit = max(1, historyLimit)
         self.persistence = persistence
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -115,6 +120,7 @@ public actor StatusStore {
             statuses.append(status)
         }
         current.apps = apps
+        recordAppGauges(apps.values)
 
         var loop = current.loop
         loop.conditions = settledLoopConditions
@@ -190,6 +196,20 @@ public actor StatusStore {
         loop.nextAction = next
         loop.failedStep = step
         current.loop = loop
+    }
+
+    /// Sets the apps' gauges from their records: per condition type, how many have it True and how many do not;
+    /// per phase (every phase, so an emptied one reads 0), how many are in it.
+    private func recordAppGauges(_ records: some Collection<AppStatusRecord>) {
+        var byCondition: [String: (isTrue: Int, isFalse: Int)] = [:]
+        for type in [ConditionType.ready, ConditionType.reconciling, ConditionType.stalled] {
+            let holding = records.count(where: { $0.condition(type)?.status == .true })
+            byCondition[type] = (holding, records.count - holding)
+        }
+        metrics.apps(byCondition: byCondition)
+        var byPhase = Dictionary(uniqueKeysWithValues: AppStatus.Phase.allCases.map { ($0.rawValue, 0) })
+        for record in records { byPhase[record.phase.rawValue, default: 0] += 1 }
+        metrics.apps(byPhase: byPhase)
     }
 
     // MARK: Persistence

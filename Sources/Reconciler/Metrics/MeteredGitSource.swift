@@ -1,0 +1,76 @@
+import Foundation
+import GitStore
+import PlacerCore
+
+/// A ``GitSource`` that times fetch, commit and push and counts their failures (``PlacerMetrics/gitOperation(_:duration:failed:)``),
+/// passing every call to `base` unchanged. The ``Reconciler`` wraps its port in one, so every fetch, placement
+/// commit, proposal and rollback is measured where it happens.
+struct MeteredGitSource: GitSource {
+    let base: any GitSource
+    let metrics: PlacerMetrics
+
+    func fetch(branch: String) async throws -> ObjectID? {
+        try await PlacerMetrics.timed {
+            try await base.fetch(branch: branch)
+        } record: {
+            metrics.gitOperation("fetch", duration: $0, failed: $1)
+        }
+    }
+
+    func files(at commit: ObjectID, under prefixes: [String]?) async throws -> [String: TreeFile] {
+        try await base.files(at: commit, under: prefixes)
+    }
+
+    func submodulePaths(at commit: ObjectID) async throws -> [String] {
+        try await base.submodulePaths(at: commit)
+    }
+
+    func objectID(at commit: ObjectID, path: String) async throws -> ObjectID? {
+        try await base.objectID(at: commit, path: path)
+    }
+
+    func changedPaths(from old: ObjectID?, to new: ObjectID) async throws -> [String] {
+        try await base.changedPaths(from: old, to: new)
+    }
+
+    func commitInfo(_ id: ObjectID) async throws -> CommitInfo {
+        try await base.commitInfo(id)
+    }
+
+    func isAncestor(_ ancestor: ObjectID, of descendant: ObjectID) async throws -> Bool {
+        try await base.isAncestor(ancestor, of: descendant)
+    }
+
+    func patch(base commit: ObjectID?, changes: [String: Data?], under prefixes: [String]) async throws -> String {
+        try await base.patch(base: commit, changes: changes, under: prefixes)
+    }
+
+    func commit(
+        parent: ObjectID?, changes: [String: Data?], author: GitSignature, committer: GitSignature,
+        message: String, signer: CommitSigner?
+    ) async throws -> ObjectID? {
+        try await PlacerMetrics.timed {
+            try await base.commit(
+                parent: parent, changes: changes, author: author, committer: committer, message: message,
+                signer: signer)
+        } record: {
+            metrics.gitOperation("commit", duration: $0, failed: $1)
+        }
+    }
+
+    func push(_ commit: ObjectID, toBranch branch: String, force: Bool) async throws {
+        try await PlacerMetrics.timed {
+            try await base.push(commit, toBranch: branch, force: force)
+        } record: {
+            metrics.gitOperation("push", duration: $0, failed: $1)
+        }
+    }
+
+    func deleteRemoteBranch(_ branch: String) async throws {
+        try await PlacerMetrics.timed {
+            try await base.deleteRemoteBranch(branch)
+        } record: {
+            metrics.gitOperation("push", duration: $0, failed: $1)
+        }
+    }
+}
