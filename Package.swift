@@ -92,6 +92,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // `placer agent` (one per managed cluster) and the federated rounds' transport and coordinator.
+        .target(
+            name: "Agent",
+            dependencies: [
+                "PlacerCore", "AppModel", "PDLC", "OCMClient", "Telemetry", "Learning",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // In-memory fakes of the GitSource and Hub ports, for unit tests only (never linked by `placer`).
         .target(
             name: "PlacerFakes",
@@ -140,7 +152,8 @@ let package = Package(
         .executableTarget(
             name: "placer",
             dependencies: [
-                "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI", "Learning",
+                "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI", "Agent",
+                "Learning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -154,6 +167,7 @@ let package = Package(
             name: "placer-lab",
             dependencies: [
                 "GitStore", "AppModel", "PDLC", "OCMClient", "Reconciler", "Dashboard", "EdgeSim", "PlacerCLI",
+                "Agent", "Telemetry", "Learning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -224,6 +238,13 @@ let package = Package(
                 "PlacerFakes",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "AgentTests",
+            dependencies: [
+                "Agent", "Telemetry", "EdgeSim", "AppModel", "PDLC", "OCMClient", "Learning", "PlacerTestSupport",
+                "PlacerFakes",
             ]
         ),
         .testTarget(

@@ -107,4 +107,10 @@ public enum Labels {
     public static let qosClass = "placer.dev/qos-class"
     /// Annotation on plain-manifest apps: latency budget in milliseconds to the user zones.
     public static let latencyBudget = "placer.dev/latency-budget-ms"
+    /// Annotations on the AddOnPlacementScore `placer-forecast` a `placer agent` publishes: the privacy spent by the
+    /// federated model behind the forecast (ε and δ of the (ε, δ)-DP guarantee, rounds composed) and its name.
+    public static let privacyEpsilon = "placer.dev/privacy-epsilon"
+    public static let privacyDelta = "placer.dev/privacy-delta"
+    public static let privacyRounds = "placer.dev/privacy-rounds"
+    public static let forecastModel = "placer.dev/forecast-model"
 }

@@ -1,9 +1,11 @@
 import AppModel
 import Foundation
+import OCMClient
 import PDLC
 
 /// The message of a placement commit: a summary line, one line per app that changed, and git trailers
-/// (`Placer-Decision: <app>=<id>@<cluster>`, `Placer-Inputs: sha256:<digest>`, `Placer-Source: <revision>`)
+/// (`Placer-Decision: <app>=<id>@<cluster>`, `Placer-Privacy: epsilon=… delta=… rounds=… model=…` when a learned
+/// forecast weighed in a move, `Placer-Inputs: sha256:<digest>`, `Placer-Source: <revision>`)
 /// that tools can read with `git interpret-trailers --parse`.
 public enum CommitMessage {
     /// The message layout used when no template is configured.
@@ -74,10 +76,39 @@ public enum CommitMessage {
         return summary
     }
 
+    /// The value of the `Placer-Privacy:` trailer when a learned forecast weighed in a move: a moved app whose
+    /// policy weighs `addOnScore` and whose source or target cluster had a valid agent forecast. The privacy is the
+    /// federated model's (the same on every cluster), read from the target's forecast when it has one.
+    static func privacyTrailer(changed: [AppDecision], learned: [String: String], policy: PlacementPolicy?) -> String? {
+        guard let policy, !learned.isEmpty else { return nil }
+        for decision in changed where decision.moves {
+            guard (policy.weights(for: decision.app)["addOnScore"] ?? 0) > 0 else { continue }
+            for cluster in [decision.cluster, decision.previousCluster].compactMap({ $0 }) {
+                if let privacy = learned[cluster] { return privacy }
+            }
+        }
+        return nil
+    }
+
+    /// Per cluster namespace, `epsilon=… delta=… rounds=… model=…` from the valid AddOnPlacementScores that carry a
+    /// `placer agent`'s privacy annotations (``Labels/privacyEpsilon``).
+    static func learnedForecasts(_ scores: [AddOnPlacementScoreObject], now: Date) -> [String: String] {
+        var learned: [String: String] = [:]
+        for object in scores where object.isValid(at: now) {
+            guard let cluster = object.clusterName, let annotations = object.metadata.annotations,
+                let epsilon = annotations[Labels.privacyEpsilon], let delta = annotations[Labels.privacyDelta]
+            else { continue }
+            let rounds = annotations[Labels.privacyRounds] ?? "0"
+            let model = annotations[Labels.forecastModel] ?? "unknown"
+            learned[cluster] = "epsilon=\(epsilon) delta=\(delta) rounds=\(rounds) model=\(model)"
+        }
+        return learned
+    }
+
     static func make(
         decisions: [AppDecision], changes: [String: Data?], pruned: [String], inputsDigest: String, revision: String,
         template: String? = nil, branch: String = "", mode: String = "commit", clusters: [ClusterSpec] = [],
-        pinned: Set<String> = []
+        pinned: Set<String> = [], learned: [String: String] = [:], policy: PlacementPolicy? = nil
     ) -> String {
         let byName = Dictionary(clusters.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let changedApps = Set(changes.keys.compactMap(Reconciler.appName(ofOutput:)))
@@ -107,6 +138,9 @@ public enum CommitMessage {
         var lines = [body.trimmingCharacters(in: .whitespacesAndNewlines), ""]
         for decision in changed {
             lines.append("Placer-Decision: \(decision.app.name)=\(decision.decisionID)@\(decision.cluster ?? "none")")
+        }
+        if let privacy = privacyTrailer(changed: changed, learned: learned, policy: policy) {
+            lines.append("Placer-Privacy: \(privacy)")
         }
         lines.append("Placer-Inputs: sha256:\(inputsDigest)")
         lines.append("Placer-Source: \(revision)")

@@ -27,6 +27,8 @@ struct ReconcileContext: Sendable {
     var authors: [String: PlacementAuthorship] = [:]
     /// Apps bound by a pin or a human's placement in this decision.
     var pinned: Set<String> = []
+    /// Per cluster, the privacy behind its valid learned forecast (`Placer-Privacy:` trailer value).
+    var learnedForecasts: [String: String] = [:]
     var plan: ReconcilePlan?
     var report: ReconcileReport?
     /// `--mode propose`: the open proposal, what the step did with it, and the apps it proposes.
@@ -252,6 +254,8 @@ extension Reconciler {
         snapshot.clusters = observation.clusters
         lastClusters = observation.clusters  // the metrics watcher re-reads telemetry on these
         lastHubClusters = observation.managedClusters
+        lastPolicy = snapshot.policy
+        context.learnedForecasts = CommitMessage.learnedForecasts(observation.addOnScores, now: configuration.now())
         let inventoryDigest = Digest.sha256(
             Data(
                 snapshot.clusters.map { cluster in
@@ -352,7 +356,8 @@ extension Reconciler {
         let message = CommitMessage.make(
             decisions: decisions, changes: changes, pruned: context.prune, inputsDigest: context.inputsDigest,
             revision: tip.hex, template: configuration.messageTemplate, branch: configuration.branch,
-            mode: configuration.mode.rawValue, clusters: snapshot.clusters, pinned: context.pinned)
+            mode: configuration.mode.rawValue, clusters: snapshot.clusters, pinned: context.pinned,
+            learned: context.learnedForecasts, policy: snapshot.policy)
         // After Placer's own commit lands, its new placement files are not a new input.
         var committedPlacements = context.placementFiles
         for (path, data) in changes where path.hasPrefix(RepoLayout.placementsDirectory + "/") {

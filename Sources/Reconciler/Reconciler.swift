@@ -48,6 +48,8 @@ public actor Reconciler {
     var stalled: StalledReconcile?
     /// The clusters (inventory merged with the hub) and ManagedClusters of the last plan, for the metrics watcher.
     var lastClusters: [ClusterSpec]?
+    /// The placement policy of the last snapshot loaded (for the leader's federated rounds: `spec.learning`).
+    var lastPolicy: PlacementPolicy?
     var lastHubClusters: [ManagedClusterObject] = []
     /// Where the loop's series go (``PlacerMetrics``); the Git and hub ports are wrapped to record theirs too.
     public nonisolated let metrics: PlacerMetrics
@@ -116,6 +118,9 @@ public actor Reconciler {
             inventoryWatcher: inventoryWatcher, engine: engine, telemetry: telemetry, status: status, metrics: metrics,
             logger: logger)
     }
+
+    /// The placement policy as last loaded from the repo, nil before the first reconcile loaded one.
+    public func currentPolicy() -> PlacementPolicy? { lastPolicy }
 
     /// Decides and renders without committing or applying.
     /// - Returns: the unified diff of `placements/` and `rendered/` against the branch tip, the message the commit

@@ -8,7 +8,8 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench", abstract: "Measure Placer's hot paths; results go to docs/benchmarks.md.",
         subcommands: [
-            YAMLBench.self, DecideBench.self, QualityBench.self, ForecastBench.self, GitBench.self, ConsoleBench.self,
+            YAMLBench.self, DecideBench.self, QualityBench.self, ForecastBench.self, FederatedBench.self, GitBench.self,
+            ConsoleBench.self,
         ])
 }
 

@@ -25,6 +25,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Poll interval while watching (e.g. 5s).")
     var interval: IntervalArgument = IntervalArgument(seconds: 5)
 
+    @Option(help: "How often each simulated cluster's agent reads its metrics and publishes its forecast (e.g. 2s).")
+    var agentInterval: IntervalArgument = IntervalArgument(seconds: 2)
+
+    @Flag(help: "Run no agents (no learned forecasts, no federated rounds).")
+    var noAgents = false
+
     @Option(help: "Placer's source tree, holding example-repo/ and policies/ (default: found from here).")
     var source: String?
 
@@ -130,20 +136,39 @@ struct DemoCommand: AsyncParsableCommand {
                 Console.print("Console token file (for actions): \(tokenFile)")
                 Console.print("Metrics: http://127.0.0.1:\(port)/metrics")
             })
+        var learning: DemoLearning?
+        if !noAgents {
+            learning = try await DemoLearning.start(
+                inventory: inventory, hub: client, tree: tree, intervalSeconds: agentInterval.seconds)
+            Console.print(
+                """
+
+                Agents: one per cluster, each reading its cluster's exporter every \(Int(agentInterval.seconds))s and \
+                publishing AddOnPlacementScore placer-forecast in its namespace:
+                  kubectl --kubeconfig \(kubeconfigPath) get addonplacementscores -A -o yaml
+                """)
+        }
         let loop = ReconcileService(
             reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher, trigger: trigger
         ) { report in
             readiness.markReconciled()
-            if report.decided || !report.applied.isEmpty || !report.deleted.isEmpty {
+            // Agents refresh their scores every few seconds, so most passes decide again and change nothing.
+            if report.commit != nil || !report.applied.isEmpty || !report.deleted.isEmpty {
                 Console.print("")
                 ReportPrinter.print(report)
             }
         }
+        var services: [any Service] = [watcher, loop]
+        if let learning {
+            services += learning.services
+            services.append(DemoAgentPrinter(learning: learning, intervalSeconds: max(10, 5 * agentInterval.seconds)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [watcher, loop, server], gracefulShutdownSignals: [.sigterm, .sigint],
+                services: services + [server], gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: Logger(label: "placer.demo")))
         try await group.run()
+        await learning?.stop()
         // The hub first: it closes the client's open TLS connections, which the client would otherwise wait on
         // (about 5 s) at shutdown.
         await hub.stop()

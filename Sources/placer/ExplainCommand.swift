@@ -1,6 +1,8 @@
+import Agent
 import AppModel
 import ArgumentParser
 import Foundation
+import PDLC
 import PlacerCLI
 import Reconciler
 
@@ -22,6 +24,9 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(help: "kubeconfig of the OCM hub, to read live cluster state (optional).")
     var hubKubeconfig: String?
 
+    @Option(help: "Placer's namespace on the hub, where the federated rounds' status is kept.")
+    var learningNamespace = "placer"
+
     func run() async throws {
         logging.bootstrap()
         let client = try hubKubeconfig.map { try HubOptions.parse(["--hub-kubeconfig", $0]).client() }
@@ -35,8 +40,16 @@ struct ExplainCommand: AsyncParsableCommand {
         } catch let error as ExplainError {
             throw CommandFailure(error.description)
         }
+        // The federated model behind the agents' forecasts: model, ε spent, δ, rounds (docs/pdlc.md).
+        var learning: FederationStatus?
+        if let client { learning = try? await FederationStatus.read(hub: client, namespace: learningNamespace) }
         try? await client?.shutdown()
         for line in ExplanationPrinter.lines(explanation) { Console.print(line) }
+        if let learning {
+            Console.print("")
+            Console.print("learning:")
+            for line in learning.lines { Console.print("  \(line)") }
+        }
     }
 }
 

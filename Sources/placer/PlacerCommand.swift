@@ -10,6 +10,6 @@ struct PlacerCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             RunCommand.self, ReconcileCommand.self, PlanCommand.self, ExplainCommand.self, RollbackCommand.self,
-            ValidateCommand.self, GetCommand.self, StatusCommand.self, PrivacyCommand.self,
+            ValidateCommand.self, GetCommand.self, StatusCommand.self, AgentCommand.self, PrivacyCommand.self,
         ])
 }

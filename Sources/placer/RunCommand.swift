@@ -1,3 +1,4 @@
+import Agent
 import ArgumentParser
 import Dashboard
 import Foundation
@@ -40,6 +41,12 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Lease duration: how long a standby waits for a silent leader before taking over (e.g. 15s).")
     var leaseDuration: IntervalArgument = IntervalArgument(seconds: 15)
+
+    @Option(
+        help:
+            "Coordinate federated rounds of this forecaster over the agents while leading (e.g. ridge); settings from the policy's spec.learning."
+    )
+    var federatedModel: String?
 
     func run() async throws {
         logging.bootstrap()
@@ -101,6 +108,16 @@ struct RunCommand: AsyncParsableCommand {
             services.append(
                 MetricsWatcher(reconciler: reconciler, trigger: trigger, intervalSeconds: metricsInterval.seconds))
         }
+        // The leader's work: the reconcile loop, and the federated rounds when asked for.
+        var leaderWork: any Service = loop
+        if let federatedModel {
+            let coordinator = try RoundCoordinator(
+                configuration: CoordinatorConfiguration(
+                    instance: configuration.instance, statusNamespace: leaseNamespace, model: federatedModel),
+                hub: client, settings: { await reconciler.currentPolicy()?.learning },
+                logger: Logger(label: "placer.federation"))
+            leaderWork = ConcurrentServices(services: [loop, coordinator])
+        }
         if leaderElection {
             let seconds = max(3, Int(leaseDuration.seconds.rounded()))
             let identity =
@@ -110,15 +127,29 @@ struct RunCommand: AsyncParsableCommand {
                 identity: identity,
                 leaseDurationSeconds: seconds, renewDeadlineSeconds: Double(seconds) * 2 / 3,
                 retryPeriodSeconds: Double(seconds) / 7.5)
-            services.append(LeaderElectedService(elector: elector, service: loop))
+            services.append(LeaderElectedService(elector: elector, service: leaderWork))
         } else {
-            services.append(loop)
+            services.append(leaderWork)
         }
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await collector?.shutdown()
         try? await client.shutdown()
+    }
+}
+
+/// Runs several services as one (the leader's reconcile loop and federated rounds): all start together, and the
+/// first to end or throw cancels the others.
+struct ConcurrentServices: Service {
+    let services: [any Service]
+
+    func run() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for service in services { group.addTask { try await service.run() } }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 }
 

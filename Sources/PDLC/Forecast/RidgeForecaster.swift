@@ -50,7 +50,7 @@ public struct RidgeForecaster: FederatedForecaster, Hashable {
     private var samples: [Double] = []
     private var base = 0
     /// Per horizon step: the statistics, the weights in force and the newest errors.
-    private var systems: [RidgeSystem]
+    private(set) var systems: [RidgeSystem]
     private var weights: [[Double]]
     private var residuals: [ResidualWindow]
     /// Forecasts made at each of the newest origins (index `origin % (maxHorizonSteps + 1)`), one per step; nan

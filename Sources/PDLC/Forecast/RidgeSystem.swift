@@ -31,6 +31,15 @@ struct RidgeSystem: Sendable, Hashable {
         weight *= factor
     }
 
+    /// Adds another system's rows (their statistics), as if its rows had been added here (the pooled, centralised
+    /// baseline of `placer-lab bench federated`).
+    mutating func merge(_ other: RidgeSystem) {
+        precondition(other.size == size, "ridge systems of different sizes")
+        for i in gram.indices { gram[i] += other.gram[i] }
+        for i in moment.indices { moment[i] += other.moment[i] }
+        weight += other.weight
+    }
+
     /// Adds the row `x` with target `y`.
     mutating func add(_ x: [Double], _ y: Double) {
         for i in 0..<size where x[i] != 0 {
