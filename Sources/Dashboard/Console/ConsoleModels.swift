@@ -237,6 +237,14 @@ struct AppDetail: Codable, Sendable {
         var age: String
         var interval: String
     }
+    /// One cluster's load forecast as the decision used it: model, horizon, value, interval, recent error and
+    /// the load the headroom filter checked (PDLC's `LoadForecast`).
+    struct ForecastLine: Codable, Sendable {
+        var cluster: String
+        var metric: String
+        var model: String
+        var text: String
+    }
     struct Placement: Codable, Sendable {
         var cluster: String?
         var pinned: Bool
@@ -266,6 +274,7 @@ struct AppDetail: Codable, Sendable {
     var candidates: [Candidate]
     var refused: [Refusal]
     var inputs: [Input]
+    var forecasts: [ForecastLine]
     var errors: [String]
     var hasErrors: Bool
     var revision: String?
@@ -315,6 +324,11 @@ struct AppDetail: Codable, Sendable {
                 inputs.append(Input(cluster: cluster, metric: "fallback", source: fallback, age: "–", interval: "–"))
             }
         }
+        let forecasts = (decision?.forecasts ?? [:]).sorted(by: { $0.key < $1.key }).flatMap { cluster, list in
+            list.map {
+                ForecastLine(cluster: cluster, metric: $0.metric.rawValue, model: $0.model, text: $0.description)
+            }
+        }
         var placement: Placement?
         if let author = view?.authorship[app] {
             let note: String? =
@@ -359,7 +373,8 @@ struct AppDetail: Codable, Sendable {
             placement: placement, winner: decision?.cluster ?? committed?.cluster,
             outcome: decision?.outcome.rawValue, reasons: decision?.reasons ?? committed?.reasons ?? [],
             hysteresis: hysteresis, weights: weights, hasWeights: !weights.isEmpty, criteria: criteria,
-            candidates: candidates, refused: refused, inputs: inputs, errors: errors, hasErrors: !errors.isEmpty,
+            candidates: candidates, refused: refused, inputs: inputs, forecasts: forecasts,
+            errors: errors, hasErrors: !errors.isEmpty,
             revision: view?.revision)
     }
 }

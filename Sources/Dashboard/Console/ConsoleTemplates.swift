@@ -127,6 +127,14 @@ enum ConsoleTemplates {
         <tbody>{{#detail.inputs}}<tr><th scope="row">{{cluster}}</th><td>{{metric}}</td><td>{{source}}</td><td>{{age}}</td><td>{{interval}}</td></tr>{{/detail.inputs}}</tbody>
         </table>
         </section>
+        <section aria-labelledby="forecasts-h">
+        <h2 id="forecasts-h">Forecasts</h2>
+        <table id="forecasts" data-testid="forecasts-table">
+        <thead><tr><th scope="col">Cluster</th><th scope="col">Metric</th><th scope="col">Model</th><th scope="col">Forecast, interval, recent error, checked load</th></tr></thead>
+        <tbody>{{#detail.forecasts}}<tr><th scope="row">{{cluster}}</th><td>{{metric}}</td><td>{{model}}</td><td>{{text}}</td></tr>{{/detail.forecasts}}
+        {{^detail.forecasts}}<tr><td colspan="4">No forecast: the live figures stand until a cluster's history spans the horizon.</td></tr>{{/detail.forecasts}}</tbody>
+        </table>
+        </section>
         <section aria-labelledby="history-h">
         <h2 id="history-h">Decision history</h2>
         <ol id="app-history" data-testid="app-history">{{#history}}<li><a href="/commits/{{commit}}"><code>{{short}}</code></a> {{date}} · {{by}} · {{subject}} <span class="reason">{{author}}</span></li>{{/history}}{{^history}}<li>No placement commit yet.</li>{{/history}}</ol>
