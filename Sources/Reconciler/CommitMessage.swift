@@ -105,6 +105,27 @@ public enum CommitMessage {
         return learned
     }
 
+    /// Per cluster, what its learning agent says on its valid `placer.dev` AddOnPlacementScore (model, forecast,
+    /// recent error, ε, δ, rounds), one readable line each, for the console's cluster page.
+    static func agentNotes(_ scores: [AddOnPlacementScoreObject], now: Date) -> [String: [String]] {
+        var notes: [String: [String]] = [:]
+        for object in scores where object.isValid(at: now) {
+            guard let cluster = object.clusterName, let annotations = object.metadata.annotations,
+                let model = annotations[Labels.forecastModel]
+            else { continue }
+            var lines = ["model \(model) (AddOnPlacementScore \(object.metadata.name))"]
+            if let forecast = annotations["placer.dev/forecast"] { lines.append("forecast \(forecast)") }
+            if let error = annotations["placer.dev/forecast-recent-error"] { lines.append("recent error \(error)") }
+            if let epsilon = annotations[Labels.privacyEpsilon] {
+                let delta = annotations[Labels.privacyDelta] ?? "?"
+                let rounds = annotations[Labels.privacyRounds] ?? "0"
+                lines.append("ε spent \(epsilon) at δ \(delta) over \(rounds) federated rounds")
+            }
+            notes[cluster, default: []].append(contentsOf: lines)
+        }
+        return notes
+    }
+
     static func make(
         decisions: [AppDecision], changes: [String: Data?], pruned: [String], inputsDigest: String, revision: String,
         template: String? = nil, branch: String = "", mode: String = "commit", clusters: [ClusterSpec] = [],

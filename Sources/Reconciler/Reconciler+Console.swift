@@ -19,6 +19,8 @@ public struct ConsoleView: Sendable {
     public var drift: [String: DriftEvent]
     /// The loaded apps by name.
     public var apps: [String: Application]
+    /// Per cluster, what its learning agent published (model, forecast, recent error, ε spent), one line each.
+    public var agents: [String: [String]] = [:]
 
     /// - Parameters: as the properties.
     public init(
@@ -152,7 +154,7 @@ extension Reconciler {
     /// Keeps the view of a finished reconcile (decisions only when PDLC ran; else the remembered ones hold).
     func keepConsoleView(
         _ plan: ReconcilePlan, revision: String, authors: [String: PlacementAuthorship],
-        events: [String], at now: Date
+        agents: [String: [String]] = [:], events: [String], at now: Date
     ) {
         var drift = lastConsoleView?.drift ?? [:]
         for event in events where event.hasPrefix("drift: ManifestWork ") {
@@ -176,8 +178,10 @@ extension Reconciler {
                     commit: id, byPlacer: true, subject: subject, author: author, date: now)
             }
         }
-        lastConsoleView = ConsoleView(
+        var view = ConsoleView(
             revision: revision, snapshot: plan.snapshot, decisions: decisions, authorship: authorship, drift: drift)
+        view.agents = agents
+        lastConsoleView = view
     }
 
     /// The tracked branch's commits that changed `placements/`, newest first, following first parents.

@@ -29,6 +29,8 @@ struct ReconcileContext: Sendable {
     var pinned: Set<String> = []
     /// Per cluster, the privacy behind its valid learned forecast (`Placer-Privacy:` trailer value).
     var learnedForecasts: [String: String] = [:]
+    /// Per cluster, its learning agent's lines for the console (``CommitMessage/agentNotes(_:now:)``).
+    var agentNotes: [String: [String]] = [:]
     var plan: ReconcilePlan?
     var report: ReconcileReport?
     /// `--mode propose`: the open proposal, what the step did with it, and the apps it proposes.
@@ -176,7 +178,7 @@ extension Reconciler {
         recordDecisions(plan, context: context)
         keepConsoleView(
             plan, revision: try context.require(context.tip, "a tip").hex, authors: context.authors,
-            events: report.events, at: now)
+            agents: context.agentNotes, events: report.events, at: now)
         await status.persist(stability)
         return report
     }
@@ -256,6 +258,7 @@ extension Reconciler {
         lastHubClusters = observation.managedClusters
         lastPolicy = snapshot.policy
         context.learnedForecasts = CommitMessage.learnedForecasts(observation.addOnScores, now: configuration.now())
+        context.agentNotes = CommitMessage.agentNotes(observation.addOnScores, now: configuration.now())
         let inventoryDigest = Digest.sha256(
             Data(
                 snapshot.clusters.map { cluster in

@@ -1,6 +1,8 @@
 """Walks every console page in headless Chromium: it renders, shows what the demo holds, passes axe-core (no
 serious or critical violation), and is saved as a screenshot."""
 
+import time
+
 import pytest
 
 from pages import exists, find, tid
@@ -69,6 +71,19 @@ def test_clusters_pages(demo, console, browser, screenshots, axe_check):
     assert find(browser, "cluster-name").text.strip() == busiest
     screenshots(browser, f"cluster-{busiest}")
     axe_check(browser, "/clusters/<name>")
+    # The cluster's learning agent: its AddOnPlacementScore on the hub, and the model and ε spent on the page
+    # once a reconcile has read it (the demo's agents publish every 2 s, a round runs every few seconds).
+    scores = demo.kubectl("get", "addonplacementscores", "-n", busiest)["items"]
+    assert any(item["metadata"]["name"] == "placer-forecast" for item in scores)
+    deadline = time.time() + 60
+    while True:
+        visit(browser, demo, f"/clusters/{busiest}")
+        agent = find(browser, "cluster-agent").text
+        if "model ridge" in agent and "ε spent" in agent:
+            break
+        assert time.time() < deadline, f"no agent model or ε on /clusters/{busiest}: {agent!r}"
+        time.sleep(2)
+    screenshots(browser, f"cluster-{busiest}-agent")
 
 
 def test_history_and_commit_pages(demo, console, browser, screenshots, axe_check):

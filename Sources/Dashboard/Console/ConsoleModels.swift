@@ -403,8 +403,11 @@ struct ClusterRow: Codable, Sendable {
     /// `metric from source, N s old`.
     var telemetry: [String]
     var latency: [String]
+    /// What the cluster's learning agent published: model, forecast, recent error, ε spent (empty: no agent).
+    var agent: [String]
 
-    init(cluster spec: ClusterSpec, apps: [String]) {
+    init(cluster spec: ClusterSpec, apps: [String], agent: [String] = []) {
+        self.agent = agent
         name = spec.name
         zone = spec.zone
         available = spec.available
@@ -445,7 +448,7 @@ struct ClusterRow: Codable, Sendable {
             if let cluster = record.cluster { placed[cluster, default: []].append(record.app) }
         }
         return (view?.snapshot.clusters ?? []).sorted { $0.name < $1.name }.map {
-            ClusterRow(cluster: $0, apps: (placed[$0.name] ?? []).sorted())
+            ClusterRow(cluster: $0, apps: (placed[$0.name] ?? []).sorted(), agent: view?.agents[$0.name] ?? [])
         }
     }
 }

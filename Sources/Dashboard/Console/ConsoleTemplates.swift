@@ -185,6 +185,7 @@ enum ConsoleTemplates {
         <dt>Taints</dt><dd>{{#cluster.taints}}<div>{{.}}</div>{{/cluster.taints}}{{^cluster.taints}}none{{/cluster.taints}}</dd>
         <dt>Labels</dt><dd>{{#cluster.labels}}<div><code>{{.}}</code></div>{{/cluster.labels}}</dd>
         <dt>AddOnPlacementScores</dt><dd data-testid="cluster-scores">{{#cluster.scores}}<div>{{name}} = {{value}}</div>{{/cluster.scores}}{{^cluster.scores}}none{{/cluster.scores}}</dd>
+        <dt>Learning agent</dt><dd data-testid="cluster-agent">{{#cluster.agent}}<div>{{.}}</div>{{/cluster.agent}}{{^cluster.agent}}no agent publishes for this cluster{{/cluster.agent}}</dd>
         <dt>Telemetry</dt><dd>{{#cluster.telemetry}}<div>{{.}}</div>{{/cluster.telemetry}}{{^cluster.telemetry}}static inventory only{{/cluster.telemetry}}</dd>
         <dt>Latency</dt><dd>{{#cluster.latency}}<div>{{.}}</div>{{/cluster.latency}}</dd>
         </dl>
