@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PDLC", dependencies: ["AppModel"]),
+        .target(name: "PDLC", dependencies: ["AppModel", "PlacerCore"]),
         // Federated learning's privacy core: the RDP accountant, the privacy budget, DP-FedAvg and secure
         // aggregation (docs/privacy.md). Pure value types, no transport: the agent carries its messages.
         .target(
@@ -128,7 +128,7 @@ let package = Package(
         .target(
             name: "EdgeSim",
             dependencies: [
-                "AppModel", "PDLC",
+                "AppModel", "PDLC", "PlacerCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -167,7 +167,7 @@ let package = Package(
             name: "placer-lab",
             dependencies: [
                 "GitStore", "AppModel", "PDLC", "OCMClient", "Reconciler", "Dashboard", "EdgeSim", "PlacerCLI",
-                "Agent", "Telemetry", "Learning",
+                "Agent", "Telemetry", "Learning", "PlacerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -180,7 +180,7 @@ let package = Package(
         .target(
             name: "PlacerTestSupport",
             dependencies: [
-                "EdgeSim", "OCMClient",
+                "EdgeSim", "OCMClient", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PlacerTestSupport"
@@ -199,11 +199,11 @@ let package = Package(
         ),
         .testTarget(
             name: "AppModelTests", dependencies: ["AppModel", "PlacerTestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel"]),
+        .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel", "PlacerCore"]),
         .testTarget(
             name: "LearningTests",
             dependencies: [
-                "Learning", "PlacerTestSupport",
+                "Learning", "PlacerCore", "PlacerTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

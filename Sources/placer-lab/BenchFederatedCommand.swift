@@ -3,6 +3,7 @@ import Foundation
 import Learning
 import PDLC
 import PlacerCLI
+import PlacerCore
 
 /// `placer-lab bench federated`: the ridge forecaster trained federated (FedAvg over per-cluster series) against
 /// the same model trained centrally on the pooled series, and the cost of differential privacy at ε ∈ {1, 4, 8} a
@@ -135,7 +136,7 @@ struct FederatedBench: ParsableCommand {
         let roundEvery = max(1, Int((roundMinutes * 60 / stepSeconds).rounded()))
         let horizon = Int((Self.horizonMinutes * 60 / stepSeconds).rounded())
         var global = models[0].parameters
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var errors = Array(repeating: 0.0, count: clusters.count)
         var scored = 0
         var norms: [Double] = []

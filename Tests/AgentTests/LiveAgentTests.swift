@@ -3,6 +3,7 @@ import EdgeSim
 import Foundation
 import OCMClient
 import PDLC
+import PlacerTestSupport
 import Telemetry
 import Testing
 
@@ -22,9 +23,11 @@ struct LiveAgentTests {
 
     @Test("each agent's forecast lands on the HTTPS hub as an AddOnPlacementScore and changes PDLC's decision")
     func scoreChangesDecision() async throws {
-        let live = try await LivePrometheus.start(["hall-a": Self.busy, "hall-b": Self.quiet])
+        let live = try await LivePrometheus.start(
+            ["hall-a": Self.busy, "hall-b": Self.quiet], historySeconds: 600, stepSeconds: 5,
+            waitForScrape: false)
         do {
-            try await live.waitUntilScraped(["hall-a", "hall-b"])
+            try await live.waitUntilScraped(["hall-a", "hall-b"], timeout: .seconds(30), waitForRules: false)
             try await check(live)
         } catch {
             await live.finish()

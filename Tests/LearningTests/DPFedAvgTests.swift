@@ -1,11 +1,12 @@
 import Foundation
 import Learning
+import PlacerCore
 import Testing
 
 /// DP-FedAvg's server step: clipping, the fixed denominator, the noise's scale.
 @Suite struct DPFedAvgTests {
     @Test func clippingBoundsTheNormAndLeavesSmallUpdatesAlone() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<200 {
             let delta = (0..<16).map { _ in Double.random(in: -5...5, using: &generator) }
             let update = ClientUpdate(client: "a", delta: delta)
@@ -47,7 +48,7 @@ import Testing
             clipNorm: 2, noiseMultiplier: 1.5, samplingRate: 0.25, population: 40, dimension: 100_000)
         let sigma = 1.5 * 2 / (0.25 * 40)
         #expect(abs(round.noiseStandardDeviation - sigma) < 1e-15)
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let noise = try FederatedAverager(round: round).noisedAverage(
             sum: Array(repeating: 0, count: 100_000), using: &generator)
         let mean = noise.reduce(0, +) / Double(noise.count)

@@ -1,12 +1,13 @@
 import Foundation
 import Learning
+import PlacerCore
 import Testing
 
 /// Secure aggregation (Bonawitz et al., CCS 2017): the sum is right, survives up to a third dropping out, is refused
 /// beyond, and nothing a client sends the coordinator reveals its input.
 @Suite struct SecureAggregationTests {
     static func inputs(_ clients: [String], dimension: Int, seed: UInt64) -> [String: [Double]] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return Dictionary(
             uniqueKeysWithValues: clients.map { client in
                 (client, (0..<dimension).map { _ in Double.random(in: -1...1, using: &generator) })

@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import PlacerCore
 import Testing
 
 @testable import PDLC

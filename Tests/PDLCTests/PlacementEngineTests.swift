@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import PlacerCore
 import Testing
 
 @testable import PDLC
@@ -44,7 +45,7 @@ import Testing
     func shuffledInputsGiveIdenticalDecisions(seed: UInt64) throws {
         let snapshot = try Fixtures.exampleSnapshot()
         let reference = engine.decide(apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy)
-        var generator = SeededGenerator(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let apps = snapshot.apps.shuffled(using: &generator)
         let clusters = snapshot.clusters.shuffled(using: &generator)
         let shuffled = engine.decide(apps: apps, clusters: clusters, policy: snapshot.policy)

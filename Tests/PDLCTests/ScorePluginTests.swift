@@ -1,4 +1,5 @@
 import AppModel
+import PlacerCore
 import Testing
 
 @testable import PDLC
@@ -113,7 +114,7 @@ import Testing
 
 @Suite struct FormatTests {
     @Test func trimMatchesPrintfRounding() {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SplitMix64(seed: 11)
         var values: [Double] = [0, -0.0, 0.5, 2.5, 3, 2.50, 0.125, 1.005, -0.001, -0.004, 1e12 + 0.5, 123.456, 0.045]
         for _ in 0..<2000 { values.append(Double.random(in: -5000...5000, using: &generator)) }
         for k in 0..<2000 { values.append(Double(k) / 1000) }

@@ -2,6 +2,7 @@ import AppModel
 import EdgeSim
 import Foundation
 import OCMClient
+import PlacerTestSupport
 import Telemetry
 import Testing
 

@@ -1,5 +1,6 @@
 import AppModel
 import PDLC
+import PlacerCore
 
 /// The `agv-factory` scenario: the example repo's factory (three production halls with small edge clusters, the
 /// plant data centre, a regional cloud) over a simulated day of three AGV shifts, with demand shaped by a

@@ -1,4 +1,6 @@
 /// The coordinator's Poisson sampler: each client takes part in a round independently with probability q.
+import PlacerCore
+
 ///
 /// Poisson sampling is what the accountant's amplification by subsampling assumes (Mironov, Talwar and Zhang 2019);
 /// the sample size varies from round to round, which the fixed denominator q·N absorbs. Deterministic for a seed and
@@ -18,7 +20,7 @@ public struct ClientSampler: Sendable, Hashable {
     /// - Returns: the sampled clients, sorted by name.
     public func sample(_ clients: [String], round: Int, samplingRate: Double) -> [String] {
         Set(clients).sorted().filter { client in
-            var generator = SeededGenerator(
+            var generator = SplitMix64(
                 seed: seed ^ Self.hash(client) ^ (UInt64(bitPattern: Int64(round)) &* 0xD6E8_FEB8_6659_FD93))
             _ = generator.next()
             return Double(generator.next() >> 11) / 9_007_199_254_740_992 < samplingRate

@@ -1,4 +1,5 @@
 import AppModel
+import PlacerCore
 
 /// A seeded synthetic fleet for benchmarks and the optimum gap: edge, datacenter and cloud clusters spread over
 /// zones, and apps of every QoS class with latency budgets, selectors, channels and some live telemetry.

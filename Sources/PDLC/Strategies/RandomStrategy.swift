@@ -1,4 +1,5 @@
 import AppModel
+import PlacerCore
 
 /// The floor every rule must beat: a placed app stays while its cluster is available and holds it; any other
 /// app goes to a cluster drawn uniformly (seeded ``SplitMix64``) among the available ones with room for its

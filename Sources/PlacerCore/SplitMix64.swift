@@ -1,8 +1,11 @@
 /// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators", OOPSLA 2014):
-/// a small seeded generator, so random baselines and synthetic fleets are reproducible.
+/// a small seeded generator: the same seed gives the same stream on every platform, so random baselines, synthetic
+/// fleets, scenarios and the federated coordinator's client sampling are reproducible. Not cryptographic: noise that
+/// protects privacy in production comes from `SystemRandomNumberGenerator`.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// - Parameter seed: any 64-bit value.
     public init(seed: UInt64) { state = seed }
 
     public mutating func next() -> UInt64 {
