@@ -69,11 +69,13 @@ public struct ScorePublisher: Sendable {
 
     /// Publishes `report`, valid until `validUntil`.
     /// - Returns: the object as stored.
-    /// - Throws: ``KubeError`` when the hub refuses either write.
+    /// - Throws: ``KubeError`` when the hub refuses either write; ``NotOursError`` when another owner holds the
+    ///   object.
     @discardableResult
     public func publish(_ report: ScoreReport, now: Date, validUntil: Date) async throws -> Data {
         let name = ForecastScore.objectName
         let kind = ResourceKind.addOnPlacementScore
+        try await hub.requireOwnedOrAbsent(kind, namespace: namespace, name: name, owner: owner)
         _ = try await hub.apply(kind, namespace: namespace, name: name, body: try metadataBody(report))
         return try await hub.applyStatus(
             kind, namespace: namespace, name: name, body: try statusBody(report, now: now, validUntil: validUntil))

@@ -51,25 +51,9 @@ struct FederatedBench: ParsableCommand {
     }
 
     func run() throws {
-        guard
-            let folder = traces
-                ?? SourceTree.locate().map({ $0.root.appendingPathComponent("bench/traces/cache").path })
-        else { throw CommandFailure("cannot find bench/traces/cache; pass --traces") }
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-            .filter { $0.hasSuffix(".csv") }.sorted()
-        guard !files.isEmpty else {
-            throw CommandFailure(
-                "no trace CSVs in \(folder); run scripts/fetch-forecast-traces.py --out \(folder) first")
-        }
         var clusters: [Cluster] = []
         var step = 0.0
-        for file in files {
-            let trace: ForecastTrace
-            do {
-                trace = try ForecastTrace.load(path: URL(fileURLWithPath: folder).appendingPathComponent(file).path)
-            } catch let error as ForecastTrace.FormatError {
-                throw CommandFailure(error.description)
-            }
+        for (file, trace) in try TraceCache.load(folder: traces) {
             guard step == 0 || step == trace.stepSeconds else {
                 throw CommandFailure("\(file): \(trace.stepSeconds) s steps, the others have \(step) s")
             }

@@ -33,25 +33,9 @@ struct ForecastBench: ParsableCommand {
     static let goalRatio = 0.85
 
     func run() throws {
-        guard
-            let folder = traces
-                ?? SourceTree.locate().map({ $0.root.appendingPathComponent("bench/traces/cache").path })
-        else { throw CommandFailure("cannot find bench/traces/cache; pass --traces") }
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
-            .filter { $0.hasSuffix(".csv") }.sorted()
-        guard !files.isEmpty else {
-            throw CommandFailure(
-                "no trace CSVs in \(folder); run scripts/fetch-forecast-traces.py --out \(folder) first")
-        }
         var results: [String: [String: [String: ForecastEvaluation.Score]]] = [:]
         var order: [String] = []
-        for file in files {
-            let trace: ForecastTrace
-            do {
-                trace = try ForecastTrace.load(path: URL(fileURLWithPath: folder).appendingPathComponent(file).path)
-            } catch let error as ForecastTrace.FormatError {
-                throw CommandFailure(error.description)
-            }
+        for (_, trace) in try TraceCache.load(folder: traces) {
             for (series, values) in zip(trace.seriesNames, trace.values) {
                 let key = "\(trace.name)-\(series)"
                 order.append(key)

@@ -56,6 +56,37 @@ struct TransportTests {
         #expect(object.metadata.labels?[Labels.owner] == "agent-hall-1")
     }
 
+    @Test("a ConfigMap or score of the same name written by another owner is refused, not overwritten")
+    func anotherOwnersObjectIsLeftAlone() async throws {
+        let hub = FakeHub()
+        let other = RoundTransport(hub: hub, owner: "other-placer")
+        let ours = RoundTransport(hub: hub, owner: "app-repo-main-1234")
+        let theirs = CoordinatorMessage(
+            round: 1, phase: .maskedInput, globalParameters: [1], payload: Data([7]), privacy: Self.privacy,
+            deadline: Date(timeIntervalSince1970: 1_800_000_000))
+        try await other.send(theirs, to: "hall-1")
+        var mine = theirs
+        mine.round = 2
+        await #expect(throws: NotOursError.self) { try await ours.send(mine, to: "hall-1") }
+        #expect(try await ours.coordinatorMessage(namespace: "hall-1") == theirs)
+        try await ours.send(mine, to: "hall-2")  // absent: written
+        #expect(try await ours.coordinatorMessage(namespace: "hall-2") == mine)
+
+        let report = ScoreReport(
+            cpu: .init(value: 0.5, lower: 0.4, upper: 0.6), cpuScore: 0, memory: nil, memoryScore: nil,
+            model: "ridge", recentCPUError: nil, privacy: nil, horizonSeconds: 900)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let stranger = ScorePublisher(hub: hub, namespace: "hall-1", owner: "agent-elsewhere")
+        try await stranger.publish(report, now: now, validUntil: now.addingTimeInterval(90))
+        let publisher = ScorePublisher(hub: hub, namespace: "hall-1", owner: "agent-hall-1")
+        await #expect(throws: NotOursError.self) {
+            try await publisher.publish(report, now: now, validUntil: now.addingTimeInterval(90))
+        }
+        let stored = try #require(
+            try await hub.get(.addOnPlacementScore, namespace: "hall-1", name: ForecastScore.objectName))
+        #expect(try AddOnPlacementScoreObject.decode(stored).metadata.labels?[Labels.owner] == "agent-elsewhere")
+    }
+
     @Test("headroom scores span −100…100 and clamp outside capacity")
     func scoreRange() {
         #expect(ForecastScore.value(upper: 0, capacity: 8) == 100)

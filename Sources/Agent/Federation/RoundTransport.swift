@@ -42,12 +42,14 @@ public struct RoundTransport: Sendable {
         self.owner = owner
     }
 
-    /// Writes the coordinator's message for `cluster`. - Throws: ``KubeError``; `EncodingError`.
+    /// Writes the coordinator's message for `cluster`.
+    /// - Throws: ``KubeError``; `EncodingError`; ``NotOursError`` when another owner holds the ConfigMap.
     public func send(_ message: CoordinatorMessage, to cluster: String) async throws {
         try await write(message, name: Self.coordinatorName, namespace: cluster)
     }
 
-    /// Writes an agent's message in its cluster namespace. - Throws: ``KubeError``; `EncodingError`.
+    /// Writes an agent's message in its cluster namespace.
+    /// - Throws: ``KubeError``; `EncodingError`; ``NotOursError`` when another owner holds the ConfigMap.
     public func send(_ message: AgentMessage, namespace: String) async throws {
         try await write(message, name: Self.agentName, namespace: namespace)
     }
@@ -79,6 +81,7 @@ public struct RoundTransport: Sendable {
             "data": [Self.key: text],
         ]
         let body = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        try await hub.requireOwnedOrAbsent(Self.configMap, namespace: namespace, name: name, owner: owner)
         _ = try await hub.apply(Self.configMap, namespace: namespace, name: name, body: body)
     }
 
