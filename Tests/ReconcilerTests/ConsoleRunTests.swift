@@ -20,26 +20,10 @@ struct ConsoleRunTests {
             let tokenFile = factory.folder.appendingPathComponent("console-tokens").path
             try "\(Self.token) Ada Lovelace <ada@example.com>\n".write(
                 toFile: tokenFile, atomically: true, encoding: .utf8)
-            let log = factory.folder.appendingPathComponent("run.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = try ChildProcess(
-                placerBinary,
-                [
-                    "run", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
-                    "--cache-dir", factory.folder.appendingPathComponent("cache-run").path,
-                    "--presets-dir", packageRoot.appendingPathComponent("policies").path,
-                    "--interval", "1h", "--disable-leader-election", "--log-level", "info",
-                    "--listen", "127.0.0.1:\(port)", "--console-token-file", tokenFile,
-                ], environment: ProcessInfo.processInfo.environment, outputURL: log)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer { process.kill9() }
-            do {
+            try await factory.withDaemon(["--listen", "127.0.0.1:\(port)", "--console-token-file", tokenFile]) {
+                client, log in
                 try await Self.exercise(factory, client: client, port: port, log: log)
-            } catch {
-                try? await client.shutdown()
-                throw error
             }
-            try await client.shutdown()
         }
     }
 

@@ -44,26 +44,10 @@ struct WebhookRunTests {
             let port = try FreePort.find()
             let secretFile = factory.folder.appendingPathComponent("webhook-secret").path
             try Self.secret.write(toFile: secretFile, atomically: true, encoding: .utf8)
-            let log = factory.folder.appendingPathComponent("run.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            let process = try ChildProcess(
-                placerBinary,
-                [
-                    "run", "--repo", factory.repoURL, "--hub-kubeconfig", factory.kubeconfigPath,
-                    "--cache-dir", factory.folder.appendingPathComponent("cache-run").path,
-                    "--presets-dir", packageRoot.appendingPathComponent("policies").path,
-                    "--interval", "1h", "--disable-leader-election", "--log-level", "info",
-                    "--webhook-listen", "127.0.0.1:\(port)", "--webhook-secret-file", secretFile,
-                ], environment: ProcessInfo.processInfo.environment, outputURL: log)
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
-            defer { process.kill9() }
-            do {
+            try await factory.withDaemon(["--webhook-listen", "127.0.0.1:\(port)", "--webhook-secret-file", secretFile])
+            { client, log in
                 try await Self.exercise(factory, client: client, port: port, log: log)
-            } catch {
-                try? await client.shutdown()
-                throw error
             }
-            try await client.shutdown()
         }
     }
 
