@@ -54,6 +54,7 @@ public struct PrometheusMetricsSource: ClusterMetricsSource {
     /// Label matchers every query adds, without braces (`cluster="hall-1"`); empty for none.
     public let selector: String
 
+    /// - Parameters: as the properties.
     public init(client: PrometheusClient, selector: String = "") {
         self.client = client
         self.selector = selector

@@ -13,6 +13,7 @@ public struct LocalSeries: Sendable, Equatable {
     /// The most samples kept (default 8 days at 1 min, enough for a day-back seasonal lag and a week of training).
     public let capacity: Int
 
+    /// - Parameter capacity: the most samples kept, at least 2 (default 11,520: 8 days at one a minute).
     public init(capacity: Int = 8 * 24 * 60) { self.capacity = max(2, capacity) }
 
     /// Samples kept.

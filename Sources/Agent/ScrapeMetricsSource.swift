@@ -23,6 +23,8 @@ public final class ScrapeMetricsSource: ClusterMetricsSource {
         client = HTTPClient(eventLoopGroupProvider: .singleton)
     }
 
+    /// Closes the source's HTTP client; call once, when the agent stops.
+    /// - Throws: what AsyncHTTPClient's shutdown throws (already shut down).
     public func shutdown() async throws { try await client.shutdown() }
 
     public func read(at time: Date) async throws -> ClusterReading {

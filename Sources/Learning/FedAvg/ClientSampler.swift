@@ -10,6 +10,7 @@ public struct ClientSampler: Sendable, Hashable {
     /// The sampler's secret seed.
     public var seed: UInt64
 
+    /// - Parameter seed: the secret seed (the coordinator draws it from `SystemRandomNumberGenerator`).
     public init(seed: UInt64) { self.seed = seed }
 
     /// The clients sampled for `round`.
