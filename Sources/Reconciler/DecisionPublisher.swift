@@ -2,6 +2,7 @@ import AppModel
 import Foundation
 import Logging
 import OCMClient
+import PlacerCore
 
 /// Publishes Placer's choices as OCM Placements and PlacementDecisions, so OCM consumers (Argo CD's
 /// ApplicationSet cluster-decision generator, ManifestWorkReplicaSets, add-on managers) can follow them.
@@ -81,6 +82,7 @@ struct DecisionPublisher {
         var written: [String] = []
         let chunks = Self.chunks(decisions)
         for (index, chunk) in chunks.enumerated() {
+            try await Failpoint.publishDecisions.hit()
             let objectName = "\(name)-decision-\(index + 1)"
             let status: Value = .object([
                 (

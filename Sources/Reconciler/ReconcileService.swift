@@ -7,7 +7,7 @@ import ServiceLifecycle
 /// replicas do not poll in step) and, after a failure, does what its class says (``NextAction``): a transient one
 /// waits with exponential backoff (capped at 5 minutes); a stall (a refused mass prune, broken inputs) waits at the
 /// normal interval for a human's commit, without backoff.
-/// Stops at graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`), between reconciles.
+/// Stops at graceful shutdown (SIGTERM/SIGINT through the `ServiceGroup`) at once, cancelling a reconcile in flight.
 public struct ReconcileService: Service {
     public let reconciler: Reconciler
     /// The poll interval in seconds.
@@ -47,12 +47,27 @@ public struct ReconcileService: Service {
                     "reconciling on request", metadata: ["reasons": "\(pending.prefix(5).joined(separator: "; "))"])
             }
             do {
-                let report = try await reconciler.reconcileOnce()
+                let started = ContinuousClock.now
+                // A reconcile in flight is cancelled by graceful shutdown rather than awaited: it may be waiting up
+                // to `statusWaitSeconds` for work agents, or backing off a push race, and every step is safe to stop
+                // at (the crash suite kills the daemon at each one; the next start finishes the work).
+                let report = try await cancelWhenGracefulShutdown { try await reconciler.reconcileOnce() }
                 failures = 0
+                // One line per pass, as Flux's controllers log (at debug: a quiet loop stays quiet at info): what was
+                // read, what was written, how long it took. The crash suite waits on it.
+                let milliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
+                logger.debug(
+                    "reconciliation finished",
+                    metadata: [
+                        "revision": "\(report.revision)", "commit": "\(report.commit ?? "-")",
+                        "durationMs": "\(milliseconds)",
+                    ])
                 onReport(report)
             } catch is CancellationError {
                 return  // shutting down mid-reconcile: not a failure
             } catch {
+                // A cancelled step may surface as its own error (a hub call, a fetch): at shutdown, not a failure.
+                if Task.isShuttingDownGracefully || Task.isCancelled { return }
                 let next = NextAction.after(error)
                 (failures, wait) = Self.schedule(after: next, failures: failures, intervalSeconds: intervalSeconds)
                 if next == .stall {

@@ -2,6 +2,7 @@ import AppModel
 import Foundation
 import GitStore
 import OCMClient
+import PlacerCore
 
 extension Reconciler {
     /// A ManifestWork as committed under `rendered/`.
@@ -103,6 +104,9 @@ extension Reconciler {
                     throw ReconcileError.massPrune(
                         apps: pruning.sorted(), share: share, limit: configuration.maxPruneShare)
                 }
+            }
+            if leaving.contains(where: { work in desired.contains { $0.app == work.name } }) {
+                try await Failpoint.moveBeforeDelete.hit()  // a move's new work is applied, its old one not yet gone
             }
             for (namespace, name) in leaving {
                 let key = "\(namespace)/\(name)"

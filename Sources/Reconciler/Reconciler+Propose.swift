@@ -1,6 +1,7 @@
 import AppModel
 import Foundation
 import GitStore
+import PlacerCore
 
 extension Reconciler {
     /// The commit step in `--mode propose`: the placement commit goes to ``ReconcilerConfiguration/proposalBranch``
@@ -18,6 +19,7 @@ extension Reconciler {
         var proposal: String?
         let open = try await repository.fetch(branch: branch)
         if plan.decided && plan.changes.isEmpty, open != nil {
+            try await Failpoint.proposalMerge.hit()
             try await repository.deleteRemoteBranch(branch)
             events.append("the tracked branch has the proposed placements: deleted \(branch)")
             logger.info("proposal merged; deleted the proposal branch", metadata: ["branch": "\(branch)"])

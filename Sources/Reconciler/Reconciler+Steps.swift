@@ -3,6 +3,7 @@ import Foundation
 import GitStore
 import OCMClient
 import PDLC
+import PlacerCore
 import Telemetry
 
 /// What the sub-steps of one reconcile hand to each other; each step reads what the earlier ones set.
@@ -124,10 +125,14 @@ extension Reconciler {
     /// Runs one sub-step. The one signature every step shares.
     func run(_ step: ReconcileStep, _ context: inout ReconcileContext) async throws {
         switch step {
-        case .fetch: context.tip = try await fetchTip()
+        case .fetch:
+            context.tip = try await fetchTip()
+            try await Failpoint.afterFetch.hit()
         case .load: try await load(&context)
         case .observe: try await observe(&context)
-        case .decide: try await decide(&context)
+        case .decide:
+            try await decide(&context)
+            try await Failpoint.afterDecide.hit()
         case .render: try render(&context)
         case .commit:
             if configuration.mode == .propose { try await propose(&context) } else { try await commit(&context) }

@@ -150,9 +150,11 @@ public actor Reconciler {
 
     func commitAndPush(_ plan: ReconcilePlan, parent: ObjectID) async throws -> String? {
         guard let commit = try await placementCommit(plan, parent: parent) else { return nil }
+        try await Failpoint.beforePush.hit()
         try await repository.push(commit, toBranch: configuration.branch)
         logger.info(
             "pushed placement commit", metadata: ["revision": "\(commit.hex)", "branch": "\(configuration.branch)"])
+        try await Failpoint.afterPush.hit()
         return commit.hex
     }
 }
