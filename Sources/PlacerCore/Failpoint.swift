@@ -130,7 +130,8 @@ public final class Failpoints: @unchecked Sendable {
             }
             let amount = spec.dropFirst(6).dropLast()
             let (number, scale) =
-                amount.hasSuffix("ms") ? (amount.dropLast(2), 1.0) : (amount.dropLast(amount.hasSuffix("s") ? 1 : 0), 1000.0)
+                amount.hasSuffix("ms")
+                ? (amount.dropLast(2), 1.0) : (amount.dropLast(amount.hasSuffix("s") ? 1 : 0), 1000.0)
             guard let value = Double(number), value >= 0 else {
                 throw FailpointSyntaxError(description: "bad delay in '\(term)' (e.g. delay(200ms), delay(2s))")
             }

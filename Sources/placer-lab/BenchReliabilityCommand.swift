@@ -32,7 +32,8 @@ struct ReliabilityBench: AsyncParsableCommand {
     func run() async throws {
         let seed = self.seed ?? UInt64.random(in: 1...(1 << 53))
         guard let tree = SourceTree.locate() else {
-            throw CommandFailure("cannot find Placer's source tree (example-repo, policies); run from it or set PLACER_HOME")
+            throw CommandFailure(
+                "cannot find Placer's source tree (example-repo, policies); run from it or set PLACER_HOME")
         }
         let binary = placer ?? Self.siblingPlacer()
         guard FileManager.default.isExecutableFile(atPath: binary) else {
@@ -52,7 +53,8 @@ struct ReliabilityBench: AsyncParsableCommand {
         do {
             result = try await suite.run(trials: trials) { trial, failure in
                 if let failure {
-                    FileHandle.standardError.write(Data("trial \(trial) FAILED (seed \(seed)): \(failure.reason)\n".utf8))
+                    FileHandle.standardError.write(
+                        Data("trial \(trial) FAILED (seed \(seed)): \(failure.reason)\n".utf8))
                 } else if !quiet, trial % 50 == 0 {
                     Console.print("  \(trial) trials")
                 }
@@ -84,9 +86,11 @@ struct ReliabilityBench: AsyncParsableCommand {
         }
         let crashes = result.crashes.values.reduce(0, +)
         Console.print(
-            "trials \(result.trials), failures \(result.failures.count), seed \(result.seed), \(String(format: "%.0f", result.seconds)) s")
+            "trials \(result.trials), failures \(result.failures.count), seed \(result.seed), \(String(format: "%.0f", result.seconds)) s"
+        )
         Console.print(
-            "human commits \(result.humanCommits), Placer commits \(result.placerCommits), daemon lifetimes \(result.lifetimes)")
+            "human commits \(result.humanCommits), Placer commits \(result.placerCommits), daemon lifetimes \(result.lifetimes)"
+        )
         Console.print(
             "crashes \(crashes): "
                 + result.crashes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

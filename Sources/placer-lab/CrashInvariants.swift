@@ -23,10 +23,11 @@ enum CrashInvariants {
             owned[name, default: []].append(work["metadata"]?["namespace"]?.stringValue ?? "")
         }
         var violations: [String] = []
-        let apps = Set(files.keys.compactMap { path -> String? in
-            let parts = path.split(separator: "/")
-            return parts.count == 3 && parts[0] == "apps" ? String(parts[1]) : nil
-        })
+        let apps = Set(
+            files.keys.compactMap { path -> String? in
+                let parts = path.split(separator: "/")
+                return parts.count == 3 && parts[0] == "apps" ? String(parts[1]) : nil
+            })
         for app in apps.sorted() where placed[app] == nil {
             violations.append("app \(app) has no placement record at \(tip.hex.prefix(12))")
         }
@@ -51,7 +52,9 @@ enum CrashInvariants {
 
     /// Every human commit is an ancestor of the tip; no Placer commit is empty (its parent's tree) or a duplicate
     /// (a tree already reached since the last human commit: Placer re-did or undid its own work).
-    static func history(_ world: ReliabilityWorld, humans: [ObjectID], committer: String = "Placer") throws
+    static func history(
+        _ world: ReliabilityWorld, humans: [ObjectID], committer: String = "Placer"
+    ) throws
         -> (violations: [String], placerCommits: Int)
     {
         var violations: [String] = []
@@ -62,7 +65,8 @@ enum CrashInvariants {
             violations.append("human commit \(commit.hex) is not an ancestor of main: lost")
         }
         let log = try runTool(
-            "/usr/bin/git", ["-C", world.barePath, "log", "--reverse", "--topo-order", "--format=%H %T %P%x09%cn", "main"])
+            "/usr/bin/git",
+            ["-C", world.barePath, "log", "--reverse", "--topo-order", "--format=%H %T %P%x09%cn", "main"])
         guard log.status == 0 else { return (violations + ["git log failed: \(log.output)"], 0) }
         var trees: [String: String] = [:]
         var sinceHuman: Set<String> = []
@@ -82,7 +86,8 @@ enum CrashInvariants {
             if let parent = parents.first, trees[parent] == tree {
                 violations.append("empty Placer commit \(commit)")
             } else if sinceHuman.contains(tree) {
-                violations.append("duplicate Placer commit \(commit): its tree was already reached since the last human commit")
+                violations.append(
+                    "duplicate Placer commit \(commit): its tree was already reached since the last human commit")
             }
             sinceHuman.insert(tree)
         }

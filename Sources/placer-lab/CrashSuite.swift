@@ -159,7 +159,9 @@ final class CrashSuite {
                 if lastViolations.isEmpty { break }
             }
             if ContinuousClock.now > deadline {
-                let state = world.finished.contains(tip.hex) ? lastViolations.joined(separator: "\n") : "no finished pass at the tip \(tip.hex)"
+                let state =
+                    world.finished.contains(tip.hex)
+                    ? lastViolations.joined(separator: "\n") : "no finished pass at the tip \(tip.hex)"
                 return Failure(
                     trial: trial,
                     reason:

@@ -43,10 +43,12 @@ enum HumanEdit: Sendable, CustomStringConvertible {
 
     /// The file changes this edit makes on `files` (the tip's), and the commit message.
     func changes(on files: [String: Data]) -> (changes: [String: Data?], message: String) {
-        let apps = Set(files.keys.compactMap { path -> String? in
-            let parts = path.split(separator: "/")
-            return parts.count == 3 && parts[0] == "apps" ? String(parts[1]) : nil
-        }).sorted()
+        let apps = Set(
+            files.keys.compactMap { path -> String? in
+                let parts = path.split(separator: "/")
+                return parts.count == 3 && parts[0] == "apps" ? String(parts[1]) : nil
+            }
+        ).sorted()
         let clusters = files.keys.filter { $0.hasPrefix("clusters/") && $0.hasSuffix(".yaml") }.map {
             String($0.dropFirst(9).dropLast(5))
         }.sorted()

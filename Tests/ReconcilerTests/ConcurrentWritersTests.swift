@@ -72,9 +72,12 @@ struct ConcurrentWritersTests {
     /// Runs the humans on threads of their own (libgit2 blocks), returning every commit they pushed.
     static func storm(_ factory: FactoryFixture) async throws -> [ObjectID] {
         try await withCheckedThrowingContinuation { continuation in
-            let lock = NSLock()
-            var commits: [ObjectID] = []
-            var failure: (any Error)?
+            final class Outcome: @unchecked Sendable {  // guarded by `lock`
+                let lock = NSLock()
+                var commits: [ObjectID] = []
+                var failure: (any Error)?
+            }
+            let outcome = Outcome()
             let group = DispatchGroup()
             for index in 0..<humans {
                 group.enter()
@@ -82,14 +85,18 @@ struct ConcurrentWritersTests {
                     defer { group.leave() }
                     do {
                         let pushed = try human(index, factory: factory)
-                        lock.withLock { commits += pushed }
+                        outcome.lock.withLock { outcome.commits += pushed }
                     } catch {
-                        lock.withLock { failure = error }
+                        outcome.lock.withLock { outcome.failure = error }
                     }
                 }
             }
             group.notify(queue: .global()) {
-                if let failure { continuation.resume(throwing: failure) } else { continuation.resume(returning: commits) }
+                if let failure = outcome.failure {
+                    continuation.resume(throwing: failure)
+                } else {
+                    continuation.resume(returning: outcome.commits)
+                }
             }
         }
     }

@@ -45,6 +45,3 @@ struct CrashSuiteTests {
         }
     }
 }
-
-/// The lab binary `swift build` puts beside `placer`.
-let labBinary = packageRoot.appendingPathComponent(".build/debug/placer-lab").path
