@@ -63,8 +63,11 @@ public struct GitError: Error, CustomStringConvertible, Sendable {
             return true
         case .pushRejected(let status):
             let lower = status.lowercased()
+            // git's receive-pack answers "failed to update ref" (or "failed to lock") when a concurrent push held
+            // or moved the ref between its check and its update: the same lost race, seen by the server.
             return lower.contains("non-fast-forward") || lower.contains("fetch first")
-                || lower.contains("stale info")
+                || lower.contains("stale info") || lower.contains("failed to update ref")
+                || lower.contains("failed to lock") || lower.contains("cannot lock ref")
         case .notFound, .authenticationFailed, .untrustedServer, .conflict, .other:
             return false
         }

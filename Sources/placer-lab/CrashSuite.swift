@@ -101,13 +101,17 @@ final class CrashSuite {
             if !armed || armedTrials >= 3 { try start(armed: true) }
             armedTrials += 1
             let failure = try await runTrial(trial)
+            result.trials = trial
+            progress(trial, failure)
             if let failure {
                 result.failures.append(failure)
                 try start(armed: false)  // a clean daemon to go on from whatever state the failure left
-                if try await converge(trial: trial) != nil { break }  // the world is wedged: stop here
+                if let wedged = try await converge(trial: trial) {  // the world stays broken: stop here
+                    result.failures.append(wedged)
+                    progress(trial, wedged)
+                    break
+                }
             }
-            result.trials = trial
-            progress(trial, failure)
         }
         world.killDaemon()
         result.humanCommits = human.commits.count
@@ -141,8 +145,9 @@ final class CrashSuite {
         let deadline = pushed + convergenceTimeout
         var lastViolations: [String] = []
         while true {
-            let (crashedAt, _) = world.readLog()
+            var (crashedAt, _) = world.readLog()
             if let status = world.exitStatus {
+                crashedAt = crashedAt ?? world.readLog().crashedAt  // it may have exited after the read
                 let tail = world.logTail()
                 guard status == Failpoints.crashStatus else {
                     return Failure(trial: trial, reason: "daemon exited with status \(status):\n\(tail)")

@@ -49,13 +49,16 @@ enum HumanEdit: Sendable, CustomStringConvertible {
                 return parts.count == 3 && parts[0] == "apps" ? String(parts[1]) : nil
             }
         ).sorted()
+        // The AGV controllers define the same objects (one per hall): two on one cluster are refused by design (the
+        // later keeps its last placement), so a human's move of one is not a move the invariants can hold to.
+        let movable = apps.filter { !$0.hasPrefix("agv-controller") }
         let clusters = files.keys.filter { $0.hasPrefix("clusters/") && $0.hasSuffix(".yaml") }.map {
             String($0.dropFirst(9).dropLast(5))
         }.sorted()
         func text(_ path: String) -> String? { files[path].map { String(decoding: $0, as: UTF8.self) } }
         switch self {
         case let .move(appIndex, clusterIndex):
-            let app = apps[appIndex % apps.count]
+            let app = movable[appIndex % movable.count]
             let path = "placements/\(app).yaml"
             guard let record = text(path), let current = Self.cluster(in: record) else { return fallback(files) }
             var target = clusters[clusterIndex % clusters.count]
@@ -63,7 +66,7 @@ enum HumanEdit: Sendable, CustomStringConvertible {
             let edited = Self.replacingSpecLine(in: record, key: "cluster", with: target)
             return ([path: Data(edited.utf8)], "Move \(app) to \(target)\n")
         case let .release(appIndex):
-            let app = apps[appIndex % apps.count]
+            let app = movable[appIndex % movable.count]
             let path = "placements/\(app).yaml"
             guard let record = text(path), Self.cluster(in: record) != nil else { return fallback(files) }
             let edited =
