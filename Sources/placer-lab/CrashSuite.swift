@@ -147,7 +147,7 @@ final class CrashSuite {
         while true {
             var (crashedAt, _) = world.readLog()
             if let status = world.exitStatus {
-                crashedAt = crashedAt ?? world.readLog().crashedAt  // it may have exited after the read
+                crashedAt = crashedAt ?? world.readLog().crashedAt ?? world.crashPoint  // read before the exit showed
                 let tail = world.logTail()
                 guard status == Failpoints.crashStatus else {
                     return Failure(trial: trial, reason: "daemon exited with status \(status):\n\(tail)")

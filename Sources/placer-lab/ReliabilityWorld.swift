@@ -30,6 +30,8 @@ final class ReliabilityWorld: @unchecked Sendable {
     private(set) var logURL: URL?
     private(set) var lifetimes = 0
     private var logOffset: UInt64 = 0
+    /// The failpoint the current daemon announced crashing at (the line can be read just before the exit shows).
+    private(set) var crashPoint: String?
     /// Revisions a finished pass of the current daemon read or wrote.
     private(set) var finished: Set<String> = []
 
@@ -92,6 +94,7 @@ final class ReliabilityWorld: @unchecked Sendable {
         logURL = log
         logOffset = 0
         finished = []
+        crashPoint = nil
     }
 
     private var failpointVariable: String { "PLACER_FAILPOINTS" }
@@ -132,6 +135,7 @@ final class ReliabilityWorld: @unchecked Sendable {
                 }
             } else if line.hasPrefix("failpoint "), line.hasSuffix(": crash") {
                 crashed = String(line.dropFirst(10).dropLast(7))
+                crashPoint = crashed
             }
         }
         return (crashed, text)
