@@ -40,7 +40,9 @@ struct CrashSuiteTests {
         // The suite must really crash the daemon, and at every kind of point.
         let crashes = result.crashes.values.reduce(0, +)
         #expect(crashes >= trials / 3, "only \(crashes) crashes in \(trials) trials (seed \(seed)): \(result.crashes)")
-        for point in ["after-fetch", "after-decide", "before-push", "after-push", "move-before-delete"] {
+        // (A short replay, PLACER_CRASH_TRIALS below 100, may miss a point by chance.)
+        for point in ["after-fetch", "after-decide", "before-push", "after-push", "move-before-delete"]
+        where trials >= 100 {
             #expect(result.crashes[point, default: 0] > 0, "no crash at \(point) (seed \(seed)): \(result.crashes)")
         }
     }
