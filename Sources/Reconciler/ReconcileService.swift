@@ -39,6 +39,9 @@ public struct ReconcileService: Service {
 
     public func run() async throws {
         var failures = 0
+        // The last failure's text: a retry failing the same way logs at debug level only (one line per change of
+        // state; DependencyHealth names the part that is down).
+        var lastFailure: String?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var wait = intervalSeconds * Double.random(in: 0.9...1.1)
             // Requests that arrived during the last reconcile are served by the one starting now.
@@ -48,7 +51,13 @@ public struct ReconcileService: Service {
             }
             do {
                 let report = try await reconciler.reconcileOnce()
+                if let failed = lastFailure, failures > 0 {
+                    logger.notice(
+                        "reconcile succeeded again after \(failures) failed attempt\(failures == 1 ? "" : "s")",
+                        metadata: ["lastError": "\(failed)"])
+                }
                 failures = 0
+                lastFailure = nil
                 onReport(report)
             } catch is CancellationError {
                 return  // shutting down mid-reconcile: not a failure
@@ -59,9 +68,12 @@ public struct ReconcileService: Service {
                     // Stalled (the status store logged it when it began): only a new commit can help, so poll at the
                     // interval (or a webhook) without backing off, and without retrying the same tip.
                     logger.debug("reconcile stalled: \(error)", metadata: ["nextInSeconds": "\(Int(wait))"])
-                } else {
+                } else if lastFailure != "\(error)" {
                     logger.error("reconcile failed: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
+                } else {
+                    logger.debug("reconcile failed again: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
                 }
+                lastFailure = "\(error)"
             }
             let pause = Duration.milliseconds(Int(wait * 1000))
             let seen = await inventoryWatcher?.currentGeneration()
