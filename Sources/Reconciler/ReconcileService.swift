@@ -68,7 +68,9 @@ public struct ReconcileService: Service {
                     // Stalled (the status store logged it when it began): only a new commit can help, so poll at the
                     // interval (or a webhook) without backing off, and without retrying the same tip.
                     logger.debug("reconcile stalled: \(error)", metadata: ["nextInSeconds": "\(Int(wait))"])
-                } else if lastFailure != "\(error)" {
+                } else if lastFailure != "\(error)" && !reconciler.configuration.logsInputErrors {
+                    // (With logsInputErrors the status store already logged the failure when the loop's Ready
+                    // condition changed: one line, not two.)
                     logger.error("reconcile failed: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
                 } else {
                     logger.debug("reconcile failed again: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
