@@ -41,6 +41,8 @@ struct SoakBench: AsyncParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     var json = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
         guard days > 0, stepMinutes > 0, pushEveryMinutes > 0, samples >= 4 else {
             throw ValidationError("--days, --step-minutes and --push-every-minutes must be positive; --samples ≥ 4")
@@ -63,6 +65,7 @@ struct SoakBench: AsyncParsableCommand {
     }
 
     func run() async throws {
+        logging.bootstrap()
         guard let tree = SourceTree.locate(from: source) else {
             throw CommandFailure("cannot find Placer's source tree (example-repo/ and policies/): pass --source DIR")
         }
