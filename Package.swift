@@ -32,7 +32,13 @@ let package = Package(
         ),
         // The bottom of the module table: small value types every other target may use (DESIGN.md §3), and
         // PlacerMetrics over the swift-metrics API (the Prometheus backend is bootstrapped by the binaries).
-        .target(name: "PlacerCore", dependencies: [.product(name: "CoreMetrics", package: "swift-metrics")]),
+        .target(
+            name: "PlacerCore",
+            dependencies: [
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                // DependencyHealth logs one line per outage state change.
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(
             name: "GitStore",
             dependencies: [
@@ -153,7 +159,7 @@ let package = Package(
             name: "placer",
             dependencies: [
                 "GitStore", "AppModel", "OCMClient", "Telemetry", "Reconciler", "Dashboard", "PlacerCLI", "Agent",
-                "Learning",
+                "Learning", "PlacerCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -187,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PlacerCoreTests",
-            dependencies: ["PlacerCore"]
+            dependencies: ["PlacerCore", "PlacerTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "GitStoreTests",

@@ -53,7 +53,8 @@ public final class EdgeSimHub: Sendable {
         return "\(tls == nil ? "http" : "https")://\(configuration.host):\(port)"
     }
 
-    /// Starts serving and returns once the hub listens.
+    /// Starts serving and returns once the hub listens. After ``stop()`` it may start again: on the same port, with
+    /// the same objects and resourceVersions (an outage and recovery of one hub).
     /// - Throws: the server's error when it cannot bind, ``EdgeSimError/alreadyStarted`` on a second call.
     public func start() async throws {
         let (ready, readySink) = AsyncStream<Result<Int, any Error>>.makeStream()
@@ -69,7 +70,9 @@ public final class EdgeSimHub: Sendable {
             if let tls { try .tls(.http1(), tlsConfiguration: tls.serverConfiguration()) } else { .http1() }
         let app = Application(
             responder: responder, server: server,
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            // A restart after stop() binds the port of the first start, so clients see the same hub come back.
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: state.withLockedValue { $0.port } ?? configuration.port)),
             onServerRunning: { channel in readySink.yield(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
         let agent = WorkAgent(delay: configuration.agentDelay)

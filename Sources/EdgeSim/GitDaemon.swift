@@ -10,9 +10,14 @@ public final class GitDaemon: @unchecked Sendable {
     public let port: Int
 
     /// Starts `git daemon` for `baseDirectory` and waits until it accepts connections.
+    /// - Parameters:
+    ///   - baseDirectory: the folder whose repositories are served.
+    ///   - port: the port on 127.0.0.1; nil picks a free one. Outage tests stop a daemon and start a new one on
+    ///     the old daemon's port, so clients see the same remote come back.
     /// - Throws: when git is missing or the daemon does not listen within 10 s.
-    public init(baseDirectory: String) throws {
-        port = try FreePort.find()
+    public init(baseDirectory: String, port requested: Int? = nil) throws {
+        let port = try requested ?? FreePort.find()
+        self.port = port
         // The daemon binary itself, not the `git daemon` wrapper: killing the wrapper would orphan the daemon.
         process.executableURL = URL(fileURLWithPath: try Self.daemonPath())
         process.arguments = [

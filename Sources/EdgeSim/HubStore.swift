@@ -43,8 +43,9 @@ actor HubStore {
     /// The CRD schemas objects are validated against.
     let schemas: SchemaRegistry
     /// ManifestWorks the work agent has to apply, in the order they changed.
-    nonisolated let workEvents: AsyncStream<WorkEvent>
-    private let workEventSink: AsyncStream<WorkEvent>.Continuation
+    private var workEventSink: AsyncStream<WorkEvent>.Continuation?
+    /// Work events that came while no agent listened (before it started, or while the hub was stopped).
+    private var undeliveredWorkEvents: [WorkEvent] = []
     /// The last ``HubConfiguration/watchHistoryLimit`` changes, oldest first.
     var history: [WatchRecord] = []
     /// The oldest resourceVersion a watch or continue token may start from.
@@ -59,13 +60,29 @@ actor HubStore {
     init(configuration: HubConfiguration = .init()) {
         self.configuration = configuration
         schemas = SchemaRegistry.loaded(from: configuration.crdFolder ?? HubConfiguration.defaultCRDFolder)
-        (workEvents, workEventSink) = AsyncStream.makeStream()
     }
 
     /// Ends the work event stream (the agent then stops) and every open watch.
     func finish() {
-        workEventSink.finish()
+        workEventSink?.finish()
         endAllWatches()
+    }
+
+    /// A new stream of work events for a work agent that starts (a hub started again after ``EdgeSimHub/stop()``
+    /// gets a fresh one: a cancelled iteration ends an `AsyncStream` for good). The previous stream ends.
+    func openWorkEvents() -> AsyncStream<WorkEvent> {
+        workEventSink?.finish()
+        let (stream, sink) = AsyncStream<WorkEvent>.makeStream()
+        workEventSink = sink
+        for event in undeliveredWorkEvents { sink.yield(event) }
+        undeliveredWorkEvents.removeAll()
+        return stream
+    }
+
+    /// Hands a work event to the agent, or keeps it until one listens.
+    private func sendWorkEvent(_ event: WorkEvent) {
+        if case .enqueued = workEventSink?.yield(event) { return }
+        undeliveredWorkEvents.append(event)
     }
 
     /// The current global resourceVersion.
@@ -125,7 +142,7 @@ actor HubStore {
         }
         if byClient { mutationCount += 1 }
         if notifyAgent, type == ResourceCatalog.manifestWorks, old == nil || old?.objectGeneration != generation {
-            workEventSink.yield(WorkEvent(namespace: key.namespace, name: key.name, generation: generation))
+            sendWorkEvent(WorkEvent(namespace: key.namespace, name: key.name, generation: generation))
         }
         return new
     }
@@ -145,7 +162,7 @@ actor HubStore {
     func resyncWorks(namespace: String) {
         for (key, work) in objects
         where key.plural == ResourceCatalog.manifestWorks.plural && key.namespace == namespace {
-            workEventSink.yield(WorkEvent(namespace: namespace, name: key.name, generation: work.objectGeneration))
+            sendWorkEvent(WorkEvent(namespace: namespace, name: key.name, generation: work.objectGeneration))
         }
     }
 

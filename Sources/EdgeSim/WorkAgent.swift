@@ -17,8 +17,9 @@ struct WorkAgent: Sendable {
     /// Handles work events until the store's stream ends or the task is cancelled.
     func run(store: HubStore) async {
         let delay = self.delay
+        let events = await store.openWorkEvents()
         await withDiscardingTaskGroup { group in
-            for await event in store.workEvents {
+            for await event in events {
                 group.addTask {
                     let behaviour = await store.agentBehaviour(cluster: event.namespace)
                     let wait: Duration

@@ -3,8 +3,17 @@ import CLibGit2
 /// The process-wide libgit2 state and the one helper every C call goes through.
 enum LibGit2 {
     /// The result of the single `git_libgit2_init()` of this process (Swift runs a global's
-    /// initialiser exactly once, thread-safely).
-    private static let initResult: Int32 = git_libgit2_init()
+    /// initialiser exactly once, thread-safely), followed by the resource limits of a long-running daemon.
+    private static let initResult: Int32 = {
+        let result = git_libgit2_init()
+        guard result >= 0 else { return result }
+        // Every fetch adds a pack to the cache; unbounded, libgit2 keeps each one open (one file descriptor each)
+        // and caches up to 256 MiB of objects. The soak (`placer-lab bench soak`) grew by one fd per reconcile.
+        return placer_git_set_resource_limits(maxOpenPackFiles, 256 << 20, 32 << 20)
+    }()
+
+    /// The most pack files libgit2 keeps open at once (least recently used closed first).
+    static let maxOpenPackFiles = 32
 
     /// Makes sure libgit2 is initialised; cheap after the first call.
     ///

@@ -81,6 +81,9 @@ extension PlacerMetrics.Series {
         name: "placer_telemetry_age_seconds", kind: .gauge, labels: ["cluster", "metric"],
         help: "Age of the newest sample of each live metric per cluster when the fleet was last observed, in seconds."
     )
+    public static let dependencyUp = Self(
+        name: "placer_dependency_up", kind: .gauge, labels: ["dependency"],
+        help: "Whether a dependency answers (1) or is down (0): git (the app repo's remote), hub, prometheus.")
     public static let privacyEpsilonSpent = Self(
         name: "placer_privacy_epsilon_spent", kind: .gauge, labels: ["model", "cluster"],
         help: "Privacy loss epsilon spent by a federated model's noised updates (cluster empty for the fleet's model).")
@@ -92,6 +95,6 @@ extension PlacerMetrics.Series {
     public static let all: [Self] = [
         reconcileTotal, reconcileDuration, lastSuccess, apps, appPhases, decisions, moves, driftCorrections,
         pruneRefusals, gitDuration, gitFailures, hubDuration, hubErrors, webhookRequests, telemetryAge,
-        privacyEpsilonSpent, privacyEpsilonBudget,
+        dependencyUp, privacyEpsilonSpent, privacyEpsilonBudget,
     ]
 }

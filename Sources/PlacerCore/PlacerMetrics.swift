@@ -144,6 +144,15 @@ public struct PlacerMetrics: Sendable {
         ).record(seconds)
     }
 
+    /// Whether a dependency answers (``DependencyHealth`` sets it on each change of state).
+    /// - Parameters:
+    ///   - dependency: `git`, `hub` or `prometheus`.
+    ///   - up: true for 1 (answering), false for 0 (down).
+    public func dependencyUp(_ dependency: String, up: Bool) {
+        Gauge(label: Series.dependencyUp.name, dimensions: [("dependency", dependency)], factory: factory)
+            .record(up ? 1 : 0)
+    }
+
     // MARK: Learning
 
     /// The privacy loss ε spent so far by a federated model's noised updates, at the δ its accountant is configured

@@ -19,8 +19,16 @@ public actor ClusterInventoryWatcher: Service {
     /// The wait before re-listing after a failed LIST or WATCH: 1 s doubling to 16 s.
     static let backoff = Backoff(initial: .seconds(1), maximum: .seconds(16))
 
-    public init(hub: any Hub, logger: Logger = Logger(label: "placer.inventory")) {
+    /// Told whether each LIST and WATCH reached the hub (nil: not reported).
+    let health: DependencyHealth?
+
+    /// - Parameters:
+    ///   - hub: the OCM hub.
+    ///   - health: where to report whether the hub answers (the reconciler's, so one outage logs once).
+    ///   - logger: where a failing watch is logged (once per run of failures; retries log at debug level).
+    public init(hub: any Hub, health: DependencyHealth? = nil, logger: Logger = Logger(label: "placer.inventory")) {
         self.hub = hub
+        self.health = health
         self.logger = logger
     }
 
@@ -68,6 +76,10 @@ public actor ClusterInventoryWatcher: Service {
                     if let cluster = try? ManagedClusterObject.decode(item) { fresh[cluster.metadata.name] = cluster }
                 }
                 replace(with: fresh)
+                health?.succeeded(.hub)
+                if failures > 0 {
+                    logger.info("ManagedCluster watch resumed", metadata: ["failedAttempts": "\(failures)"])
+                }
                 failures = 0
                 var resourceVersion = page.resourceVersion
                 // Watch until the server says our version is too old (410): then re-list.
@@ -96,7 +108,15 @@ public actor ClusterInventoryWatcher: Service {
                 if Task.isCancelled { return }
                 failures += 1
                 let wait = Self.backoff.seconds(afterFailures: failures, random: 0)
-                logger.warning("ManagedCluster watch failed: \(error)", metadata: ["retryInSeconds": "\(wait)"])
+                if let error = error as? KubeError, error.isTransient {
+                    health?.failed(.hub, reason: error.description)
+                }
+                // One line per run of failures: the retries of an outage are not news.
+                if failures == 1 {
+                    logger.warning("ManagedCluster watch failed: \(error)", metadata: ["retryInSeconds": "\(wait)"])
+                } else {
+                    logger.debug("ManagedCluster watch failed again: \(error)", metadata: ["retryInSeconds": "\(wait)"])
+                }
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .milliseconds(Int(wait * 1000))) }
             }
         }

@@ -39,6 +39,9 @@ public struct ReconcileService: Service {
 
     public func run() async throws {
         var failures = 0
+        // The last failure's text: a retry failing the same way logs at debug level only (one line per change of
+        // state; DependencyHealth names the part that is down).
+        var lastFailure: String?
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             var wait = intervalSeconds * Double.random(in: 0.9...1.1)
             // Requests that arrived during the last reconcile are served by the one starting now.
@@ -52,7 +55,13 @@ public struct ReconcileService: Service {
                 // to `statusWaitSeconds` for work agents, or backing off a push race, and every step is safe to stop
                 // at (the crash suite kills the daemon at each one; the next start finishes the work).
                 let report = try await cancelWhenGracefulShutdown { try await reconciler.reconcileOnce() }
+                if let failed = lastFailure, failures > 0 {
+                    logger.notice(
+                        "reconcile succeeded again after \(failures) failed attempt\(failures == 1 ? "" : "s")",
+                        metadata: ["lastError": "\(failed)"])
+                }
                 failures = 0
+                lastFailure = nil
                 // One line per pass, as Flux's controllers log (at debug: a quiet loop stays quiet at info): what was
                 // read, what was written, how long it took. The crash suite waits on it.
                 let milliseconds = Int((ContinuousClock.now - started) / .milliseconds(1))
@@ -74,9 +83,14 @@ public struct ReconcileService: Service {
                     // Stalled (the status store logged it when it began): only a new commit can help, so poll at the
                     // interval (or a webhook) without backing off, and without retrying the same tip.
                     logger.debug("reconcile stalled: \(error)", metadata: ["nextInSeconds": "\(Int(wait))"])
-                } else {
+                } else if lastFailure != "\(error)" && !reconciler.configuration.logsInputErrors {
+                    // (With logsInputErrors the status store already logged the failure when the loop's Ready
+                    // condition changed: one line, not two.)
                     logger.error("reconcile failed: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
+                } else {
+                    logger.debug("reconcile failed again: \(error)", metadata: ["retryInSeconds": "\(Int(wait))"])
                 }
+                lastFailure = "\(error)"
             }
             let pause = Duration.milliseconds(Int(wait * 1000))
             let seen = await inventoryWatcher?.currentGeneration()

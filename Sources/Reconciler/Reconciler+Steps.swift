@@ -296,8 +296,11 @@ extension Reconciler {
             }
         }
         context.prune = prune
-        // With live metrics every evaluation counts (stability needs N consecutive ones), so none is skipped.
-        guard context.force || telemetry != nil || context.inputsDigest != lastDecisionInputs else { return }
+        // With live metrics every evaluation counts (stability needs N consecutive ones), so none is skipped; while
+        // Prometheus is down the metrics are fallbacks (hub, inventory), so only a change of Git or the inventory
+        // decides: nothing moves on fallback data alone (DependencyHealth said so once when the outage began).
+        let liveTelemetry = telemetry != nil && !health.isDown(.prometheus)
+        guard context.force || liveTelemetry || context.inputsDigest != lastDecisionInputs else { return }
         // The stability state from before a restart or a change of leader, read once.
         if let restored = await status.restoreStabilityOnce() { stability = restored }
         if configuration.logsInputErrors {

@@ -55,6 +55,9 @@ public actor Reconciler {
     public nonisolated let metrics: PlacerMetrics
     /// What the console shows of the last reconcile that ran every sub-step (``consoleView()``).
     var lastConsoleView: ConsoleView?
+    /// Whether the Git remote, the hub and Prometheus answer: fed by the ports and the telemetry collector, read by
+    /// the console's banner and the decide step (no decision on fallback data alone while Prometheus is down).
+    public nonisolated let health: DependencyHealth
 
     /// Creates a reconciler over the two ports.
     /// - Parameters:
@@ -68,13 +71,19 @@ public actor Reconciler {
     ///     ``ReconcilerConfiguration/stateConfigMapName`` on `hub` (in memory only without a hub).
     ///   - metrics: where the loop's series go; the default is the process's `MetricsSystem` (no-op unless the
     ///     binary bootstrapped a backend).
+    ///   - health: the dependency health to report to (share one with the ``ClusterInventoryWatcher``); nil makes
+    ///     one over `metrics`.
     public init(
         configuration: ReconcilerConfiguration, git: any GitSource, hub: (any Hub)?,
         inventoryWatcher: ClusterInventoryWatcher? = nil, engine: PlacementEngine = .standard(),
         telemetry: TelemetryCollector? = nil, status: StatusStore? = nil, metrics: PlacerMetrics = PlacerMetrics(),
-        logger: Logger = Logger(label: "placer.reconciler")
+        health: DependencyHealth? = nil, logger: Logger = Logger(label: "placer.reconciler")
     ) {
-        let hub: (any Hub)? = hub.map { MeteredHub(base: $0, metrics: metrics) }
+        let health = health ?? DependencyHealth(metrics: metrics, now: configuration.now)
+        self.health = health
+        var telemetry = telemetry
+        if telemetry != nil, telemetry?.health == nil { telemetry?.health = health }
+        let hub: (any Hub)? = hub.map { MeteredHub(base: $0, metrics: metrics, health: health) }
         let persistence: (any StatePersistence)? = hub.map {
             ConfigMapStatePersistence(
                 hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName,
@@ -90,7 +99,10 @@ public actor Reconciler {
         self.telemetry = telemetry
         self.inventoryWatcher = inventoryWatcher
         self.configuration = configuration
-        self.repository = MeteredGitSource(base: git, metrics: metrics)
+        let repoURL = configuration.repoURL
+        self.repository = MeteredGitSource(
+            base: git, metrics: metrics, health: health,
+            redact: { $0.replacingOccurrences(of: repoURL, with: Redact.url(repoURL)) })
         self.hub = hub
         self.engine = engine
         self.logger = logger
@@ -103,12 +115,13 @@ public actor Reconciler {
 
     /// Creates a reconciler over the real adapters: a libgit2 cache of ``ReconcilerConfiguration/repoURL`` in
     /// ``ReconcilerConfiguration/cacheDirectory`` (created when missing) and the given hub.
-    /// - Parameters: as ``init(configuration:git:hub:inventoryWatcher:engine:telemetry:status:metrics:logger:)``.
+    /// - Parameters: as ``init(configuration:git:hub:inventoryWatcher:engine:telemetry:status:metrics:health:logger:)``.
     /// - Throws: ``GitError`` when the cache cannot be created.
     public init(
         configuration: ReconcilerConfiguration, hub: (any Hub)?, inventoryWatcher: ClusterInventoryWatcher? = nil,
         engine: PlacementEngine = .standard(), telemetry: TelemetryCollector? = nil, status: StatusStore? = nil,
-        metrics: PlacerMetrics = PlacerMetrics(), logger: Logger = Logger(label: "placer.reconciler")
+        metrics: PlacerMetrics = PlacerMetrics(), health: DependencyHealth? = nil,
+        logger: Logger = Logger(label: "placer.reconciler")
     ) throws {
         try FileManager.default.createDirectory(atPath: configuration.cacheDirectory, withIntermediateDirectories: true)
         let repository = try GitRepository.openCache(
@@ -116,7 +129,7 @@ public actor Reconciler {
         self.init(
             configuration: configuration, git: LibGit2Source(repository: repository), hub: hub,
             inventoryWatcher: inventoryWatcher, engine: engine, telemetry: telemetry, status: status, metrics: metrics,
-            logger: logger)
+            health: health, logger: logger)
     }
 
     /// The placement policy as last loaded from the repo, nil before the first reconcile loaded one.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import OCMClient
+import PlacerCore
 
 /// Gathers one ``ClusterTelemetry`` per cluster from, in order of preference, Prometheus (CODECO's recording rules,
 /// Kepler), the OCM hub (ManagedCluster status, AddOnPlacementScores) and the static inventory (`clusters/*.yaml`).
@@ -20,6 +21,8 @@ public struct TelemetryCollector: Sendable {
     public let configuration: TelemetryConfiguration
     /// The Prometheus client, or nil when none is configured.
     public let prometheus: PrometheusClient?
+    /// Told after each collection whether Prometheus answered (the ``Reconciler`` sets its own when nil).
+    public var health: DependencyHealth?
     let logger: Logger
 
     /// Creates a collector over an existing client (or none).
@@ -116,7 +119,21 @@ public struct TelemetryCollector: Sendable {
             }
             var readings: [TelemetryMetric: PrometheusReading] = [:]
             for await (metric, reading) in group { readings[metric] = reading }
+            reportHealth(readings)
             return readings
+        }
+    }
+
+    /// Prometheus is down when no query got an answer (refused, timed out: a slow server counts once the request
+    /// timeout passes, or a 5xx); any answer, an API error about one query included, means it is up.
+    func reportHealth(_ readings: [TelemetryMetric: PrometheusReading]) {
+        guard let health, !readings.isEmpty else { return }
+        let failures = readings.sorted { $0.key.rawValue < $1.key.rawValue }.compactMap { $0.value.failure }
+        let unanswered = failures.filter { $0.kind == .unreachable || ($0.statusCode ?? 0) >= 500 }
+        if unanswered.count == readings.count, let first = unanswered.first {
+            health.failed(.prometheus, reason: first.kind == .unreachable ? first.message : first.shortReason)
+        } else {
+            health.succeeded(.prometheus)
         }
     }
 

@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import OCMClient
 import PlacerCLI
+import PlacerCore
 import Reconciler
 import ServiceLifecycle
 import Telemetry
@@ -57,12 +58,14 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = try repo.configuration(commit: commit, pushes: true)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
-        let watcher = ClusterInventoryWatcher(hub: client)
+        // One view of the dependencies for the watcher, the loop, the console and /metrics: one line per outage.
+        let health = DependencyHealth(metrics: prometheus.metrics, now: configuration.now)
+        let watcher = ClusterInventoryWatcher(hub: client, health: health)
         let collector =
             telemetry.prometheusURL == nil ? nil : try TelemetryCollector(configuration: telemetry.configuration())
         let reconciler = try Reconciler(
             configuration: configuration, hub: client, inventoryWatcher: watcher, telemetry: collector,
-            metrics: prometheus.metrics)
+            metrics: prometheus.metrics, health: health)
         let trigger = ReconcileTrigger()
         let readiness = ReadinessState()
         let loop = ReconcileService(

@@ -23,13 +23,20 @@ struct TelemetryOptions: ParsableArguments {
     @Option(help: "Seconds between history points.")
     var telemetryStep: Double = 60
 
+    @Option(
+        help:
+            "Seconds a Prometheus query may take; a slower answer counts as Prometheus down (placements are held)."
+    )
+    var prometheusTimeout: Double = 10
+
     func validate() throws {
         if prometheusURL == nil, prometheusTokenFile != nil || prometheusCAFile != nil {
             throw ValidationError("--prometheus-token-file and --prometheus-ca-file need --prometheus-url")
         }
-        guard telemetryMaxAge > 0, telemetryHistory >= 0, telemetryStep > 0 else {
+        guard telemetryMaxAge > 0, telemetryHistory >= 0, telemetryStep > 0, prometheusTimeout > 0 else {
             throw ValidationError(
-                "--telemetry-max-age and --telemetry-step must be positive, --telemetry-history not negative")
+                "--telemetry-max-age, --telemetry-step and --prometheus-timeout must be positive, --telemetry-history not negative"
+            )
         }
     }
 
@@ -40,6 +47,7 @@ struct TelemetryOptions: ParsableArguments {
         configuration.maxAgeSeconds = telemetryMaxAge
         configuration.historyWindowSeconds = telemetryHistory
         configuration.historyStepSeconds = telemetryStep
+        configuration.requestTimeoutSeconds = prometheusTimeout
         return configuration
     }
 }

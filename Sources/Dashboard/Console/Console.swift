@@ -5,6 +5,7 @@ import Hummingbird
 import Logging
 import Mustache
 import NIOCore
+import PlacerCore
 import Reconciler
 
 /// Who may read and act through the console.
@@ -271,7 +272,7 @@ public struct PlacerConsole: Sendable {
         context["csrf"] = identity.csrf ?? ""
         let page = renderer.page(
             template, context, title: title, user: identity.user?.display, csrf: identity.csrf, revision: revision,
-            loop: loop)
+            loop: loop, outages: reconciler.health.outageLines())
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
         headers[.cacheControl] = "no-store"
@@ -381,15 +382,17 @@ struct ConsoleRenderer: Sendable {
     }
 
     /// The body template rendered with `context`, inside the layout.
+    /// `outages` are the banner's lines (``DependencyHealth/outageLines()``), one per dependency down.
     func page(
         _ template: String, _ context: [String: Any], title: String, user: String?, csrf: String?, revision: String?,
-        loop: String
+        loop: String, outages: [String] = []
     ) -> String {
         let body = library.render(Self.dropEmpty(context), withTemplate: template) ?? ""
-        let layout: [String: Any] = Self.dropEmpty([
+        var layout: [String: Any] = Self.dropEmpty([
             "title": title, "body": body, "user": user ?? "", "csrf": csrf ?? "",
             "revision": revision.map { String($0.prefix(12)) } ?? "", "loop": loop,
         ])
+        if !outages.isEmpty { (layout["outages"], layout["hasOutages"]) = (outages, true) }
         return library.render(layout, withTemplate: "layout") ?? ""
     }
 

@@ -35,6 +35,7 @@ enum ConsoleTemplates {
         </span>
         </nav>
         </header>
+        {{#hasOutages}}<div class="outage" role="alert" data-testid="outage-banner">{{#outages}}<p data-testid="outage">{{.}}</p>{{/outages}}</div>{{/hasOutages}}
         <main id="main">
         {{{body}}}
         </main>
@@ -284,6 +285,7 @@ enum ConsoleTemplates {
         :root{color-scheme:light;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--ok:#116329;--warn:#7d4e00;--bad:#a40e26;--accent:#0550ae}
         body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);margin:0}
         header{background:#f6f8fa;border-bottom:1px solid var(--line)}
+        .outage{background:#fff8c5;border-bottom:1px solid #d4a72c;color:#1b1f24;padding:4px 16px}.outage p{margin:4px 0}
         nav{display:flex;gap:1rem;align-items:center;padding:.5rem 1rem;flex-wrap:wrap}
         nav a{color:var(--accent)}.brand{font-weight:700}.user{margin-left:auto}
         main{padding:1rem;max-width:80rem}footer{padding:1rem;color:var(--muted);font-size:13px}

@@ -4,16 +4,37 @@ import PlacerCore
 
 /// A ``GitSource`` that times fetch, commit and push and counts their failures (``PlacerMetrics/gitOperation(_:duration:failed:)``),
 /// passing every call to `base` unchanged. The ``Reconciler`` wraps its port in one, so every fetch, placement
-/// commit, proposal and rollback is measured where it happens.
+/// commit, proposal and rollback is measured where it happens. Fetches and pushes also tell `health` whether the
+/// remote answered (a push the remote refused, such as a non-fast-forward, counts as an answer).
 struct MeteredGitSource: GitSource {
     let base: any GitSource
     let metrics: PlacerMetrics
+    var health: DependencyHealth?
+    /// Removes credentials from an error's text before it reaches the health log.
+    var redact: @Sendable (String) -> String = { $0 }
 
     func fetch(branch: String) async throws -> ObjectID? {
-        try await PlacerMetrics.timed {
-            try await base.fetch(branch: branch)
-        } record: {
-            metrics.gitOperation("fetch", duration: $0, failed: $1)
+        try await reportingToHealth {
+            try await PlacerMetrics.timed {
+                try await base.fetch(branch: branch)
+            } record: {
+                metrics.gitOperation("fetch", duration: $0, failed: $1)
+            }
+        }
+    }
+
+    /// Runs a call to the remote and reports whether it answered.
+    private func reportingToHealth<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await body()
+            health?.succeeded(.git)
+            return value
+        } catch let error as GitError {
+            switch error.kind {
+            case .nonFastForward, .pushRejected: health?.succeeded(.git)
+            default: health?.failed(.git, reason: redact(error.message))
+            }
+            throw error
         }
     }
 
@@ -59,10 +80,12 @@ struct MeteredGitSource: GitSource {
     }
 
     func push(_ commit: ObjectID, toBranch branch: String, force: Bool) async throws {
-        try await PlacerMetrics.timed {
-            try await base.push(commit, toBranch: branch, force: force)
-        } record: {
-            metrics.gitOperation("push", duration: $0, failed: $1)
+        try await reportingToHealth {
+            try await PlacerMetrics.timed {
+                try await base.push(commit, toBranch: branch, force: force)
+            } record: {
+                metrics.gitOperation("push", duration: $0, failed: $1)
+            }
         }
     }
 
