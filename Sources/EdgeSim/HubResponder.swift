@@ -65,8 +65,9 @@ struct HubResponder: HTTPResponder {
     }
 
     /// Counts one request under its Kubernetes verb (``RequestCounter``).
-    static func count(_ route: HubRoute, method: HTTPRequest.Method, query: [String: String], in counter: RequestCounter)
-    {
+    static func count(
+        _ route: HubRoute, method: HTTPRequest.Method, query: [String: String], in counter: RequestCounter
+    ) {
         guard case .objects(let type, _, let name, let subresource) = route else {
             counter.record(verb: "discovery", resource: "")
             return

@@ -47,7 +47,9 @@ public final class CachedHub: Hub, Sendable {
 
     /// Sets who hears changes someone else made to objects this hub wrote (kind, namespace, name, event type).
     /// Called on an informer's executor: keep it short (e.g. request a reconcile).
-    public func onForeignChange(_ handler: @escaping @Sendable (ResourceKind, String?, String, WatchEvent.EventType) -> Void) {
+    public func onForeignChange(
+        _ handler: @escaping @Sendable (ResourceKind, String?, String, WatchEvent.EventType) -> Void
+    ) {
         state.withLockedValue { $0.onForeignChange = handler }
     }
 
@@ -107,7 +109,9 @@ public final class CachedHub: Hub, Sendable {
 
     /// Whether every informer has listed once.
     public func isSynced() async -> Bool {
-        for informer in informers where !(await informer.isSynced) { return false }
+        for informer in informers {
+            if !(await informer.isSynced) { return false }
+        }
         return true
     }
 
@@ -220,7 +224,8 @@ public final class CachedHub: Hub, Sendable {
     /// An informer applied a change: report it when someone else made it to an object written here.
     private func heard(_ change: Informer.Change, kind: ResourceKind) {
         let key = Self.key(kind, change.namespace, change.name)
-        let handler = state.withLockedValue { state -> (@Sendable (ResourceKind, String?, String, WatchEvent.EventType) -> Void)? in
+        let handler = state.withLockedValue {
+            state -> (@Sendable (ResourceKind, String?, String, WatchEvent.EventType) -> Void)? in
             guard state.inFlight[key] == nil, let generation = state.written[key] else { return nil }
             switch change.type {
             case .deleted:

@@ -103,7 +103,8 @@ public actor Informer {
                 failures += 1
                 let wait = min(30, 1 << min(failures - 1, 5))
                 logger.warning(
-                    "informer failed; listing again", metadata: [
+                    "informer failed; listing again",
+                    metadata: [
                         "plural": "\(kind.plural)", "error": "\(error)", "retryInSeconds": "\(wait)",
                     ])
                 try await Task.sleep(for: .seconds(wait))
@@ -166,7 +167,11 @@ public actor Informer {
         let key = Self.key(head.namespace, head.name ?? "")
         if let held = objects[key], Self.isOlder(head.resourceVersion, than: held.resourceVersion) { return }
         if requirements.matches(head.labels ?? [:]) {
-            store(key, Entry(data: data, labels: head.labels ?? [:], resourceVersion: head.resourceVersion, generation: head.generation))
+            store(
+                key,
+                Entry(
+                    data: data, labels: head.labels ?? [:], resourceVersion: head.resourceVersion,
+                    generation: head.generation))
         } else {
             drop(key)
         }

@@ -35,7 +35,7 @@ struct Reflector {
     }
 
     /// Runs until cancelled or a lasting failure.
-    mutating func run(_ yield: (WatchListEvent) async -> Void) async throws {
+    mutating func run(_ yield: @Sendable (WatchListEvent) async -> Void) async throws {
         try await relist(initial: true, yield)
         while !Task.isCancelled {
             let started = ContinuousClock.now
@@ -71,7 +71,7 @@ struct Reflector {
     }
 
     /// Lists everything again (retrying transient failures without end) and resets the resume point.
-    private mutating func relist(initial: Bool, _ yield: (WatchListEvent) async -> Void) async throws {
+    private mutating func relist(initial: Bool, _ yield: @Sendable (WatchListEvent) async -> Void) async throws {
         while true {
             do {
                 let page = try await hub.listAll(

@@ -17,6 +17,11 @@ public struct LabelSelectorRequirements: Sendable, Hashable {
     /// Every requirement (all must hold).
     public var requirements: Set<Requirement>
 
+    /// A selector of `requirements`; none selects everything.
+    public init(requirements: Set<Requirement> = []) {
+        self.requirements = requirements
+    }
+
     /// Parses `selector`.
     /// - Returns: nil for a set-based or malformed selector; an empty set of requirements for nil or "".
     public static func parse(_ selector: String?) -> LabelSelectorRequirements? {

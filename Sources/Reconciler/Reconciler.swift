@@ -130,7 +130,7 @@ public actor Reconciler {
     public func lastStepDurations() -> [(step: String, seconds: Double)] {
         ReconcileStep.allCases.compactMap { step in
             stepDurations[step.rawValue].map {
-                (step.rawValue, Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)
+                (step: step.rawValue, seconds: Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)
             }
         }
     }
