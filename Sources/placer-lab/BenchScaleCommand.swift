@@ -337,7 +337,11 @@ struct ScaleBench: AsyncParsableCommand {
             of: "placer.dev/user-zones: hall-1,hall-2,hall-3", with: "placer.dev/user-zones: plant")
         for index in 0..<apps {
             let name = String(format: "app-%05d", index)
-            files["apps/\(name)/app.yaml"] = Data(app.replacingOccurrences(of: "fleet-manager", with: name).utf8)
+            // Object names carry the app's, so no two apps define the same object on a cluster.
+            let text = app.replacingOccurrences(of: "fleet-manager", with: name)
+                .replacingOccurrences(of: "fleet-api", with: "\(name)-api")
+                .replacingOccurrences(of: "order-db", with: "\(name)-db")
+            files["apps/\(name)/app.yaml"] = Data(text.utf8)
         }
         return files
     }
