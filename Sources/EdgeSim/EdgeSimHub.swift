@@ -26,6 +26,8 @@ public final class EdgeSimHub: Sendable {
     /// The CA and server certificate when the hub serves HTTPS; nil for plain http.
     public let tls: HubTLS?
     let store: HubStore
+    /// Every API request by verb and resource since the hub was created.
+    public let requests = RequestCounter()
     private let logger: Logger
     private struct State {
         var port: Int?
@@ -65,7 +67,7 @@ public final class EdgeSimHub: Sendable {
             serverAddress: { [state] in
                 "\(configuration.host):\(state.withLockedValue { $0.port } ?? configuration.port)"
             },
-            logger: logger)
+            counter: requests, logger: logger)
         let server: HTTPServerBuilder =
             if let tls { try .tls(.http1(), tlsConfiguration: tls.serverConfiguration()) } else { .http1() }
         let app = Application(

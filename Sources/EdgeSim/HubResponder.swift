@@ -16,6 +16,8 @@ struct HubResponder: HTTPResponder {
     let authenticator: HubAuthenticator
     /// `host:port` the hub listens on, for `GET /api`.
     let serverAddress: @Sendable () -> String
+    /// Where each request is counted by verb and resource.
+    let counter: RequestCounter
     let logger: Logger
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -27,6 +29,7 @@ struct HubResponder: HTTPResponder {
             }
             let route = try HubRoute(path: request.uri.path)
             let query = Self.queryItems(request.uri.query)
+            Self.count(route, method: request.method, query: query, in: counter)
             switch route {
             case .version: return try get(request, Discovery.version)
             case .coreVersions: return try get(request, Discovery.coreVersions(serverAddress: serverAddress()))
@@ -59,6 +62,28 @@ struct HubResponder: HTTPResponder {
             }
             return Self.json(error.status, code: error.code)
         }
+    }
+
+    /// Counts one request under its Kubernetes verb (``RequestCounter``).
+    static func count(
+        _ route: HubRoute, method: HTTPRequest.Method, query: [String: String], in counter: RequestCounter
+    ) {
+        guard case .objects(let type, _, let name, let subresource) = route else {
+            counter.record(verb: "discovery", resource: "")
+            return
+        }
+        let resource = subresource == nil ? type.plural : "\(type.plural)/status"
+        let verb: String
+        switch method {
+        case .get where name != nil: verb = "get"
+        case .get: verb = ["1", "true"].contains(query["watch"] ?? "") ? "watch" : "list"
+        case .post: verb = "create"
+        case .put: verb = "update"
+        case .patch: verb = "patch"
+        case .delete: verb = "delete"
+        default: verb = method.rawValue.lowercased()
+        }
+        counter.record(verb: verb, resource: resource)
     }
 
     /// Accepts a client certificate signed by the hub's CA, the hub's bearer token, or no credentials at all for a

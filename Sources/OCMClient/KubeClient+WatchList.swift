@@ -24,7 +24,8 @@ extension KubeClient {
         let (stream, continuation) = AsyncThrowingStream<WatchListEvent, Error>.makeStream()
         let task = Task {
             var reflector = Reflector(
-                client: self, kind: kind, namespace: namespace, labelSelector: labelSelector, limit: limit,
+                hub: self, retryPolicy: retryPolicy, logger: logger, server: server, kind: kind, namespace: namespace,
+                labelSelector: labelSelector, limit: limit,
                 timeoutSeconds: timeoutSeconds)
             do {
                 try await reflector.run { continuation.yield($0) }

@@ -1,8 +1,14 @@
 import Foundation
+import Logging
 
-/// The list-then-watch loop behind ``KubeClient/watchList(_:namespace:labelSelector:limit:timeoutSeconds:)``.
+/// The list-then-watch loop behind ``KubeClient/watchList(_:namespace:labelSelector:limit:timeoutSeconds:)`` and
+/// ``Informer``, over any ``Hub``.
 struct Reflector {
-    let client: KubeClient
+    let hub: any Hub
+    let retryPolicy: RetryPolicy
+    let logger: Logger
+    /// The hub's address, for error messages.
+    let server: String
     let kind: ResourceKind
     let namespace: String?
     let labelSelector: String?
@@ -14,10 +20,13 @@ struct Reflector {
     private var failures = 0
 
     init(
-        client: KubeClient, kind: ResourceKind, namespace: String?, labelSelector: String?, limit: Int?,
-        timeoutSeconds: Int?
+        hub: any Hub, retryPolicy: RetryPolicy, logger: Logger, server: String, kind: ResourceKind,
+        namespace: String?, labelSelector: String?, limit: Int?, timeoutSeconds: Int?
     ) {
-        self.client = client
+        self.hub = hub
+        self.retryPolicy = retryPolicy
+        self.logger = logger
+        self.server = server
         self.kind = kind
         self.namespace = namespace
         self.labelSelector = labelSelector
@@ -26,15 +35,15 @@ struct Reflector {
     }
 
     /// Runs until cancelled or a lasting failure.
-    mutating func run(_ yield: (WatchListEvent) -> Void) async throws {
+    mutating func run(_ yield: @Sendable (WatchListEvent) async -> Void) async throws {
         try await relist(initial: true, yield)
         while !Task.isCancelled {
             let started = ContinuousClock.now
             var received = 0
             do {
-                let events = client.watch(
+                let events = hub.watch(
                     kind, namespace: namespace, labelSelector: labelSelector, resourceVersion: resourceVersion,
-                    timeoutSeconds: timeoutSeconds)
+                    timeoutSeconds: timeoutSeconds, allowBookmarks: true)
                 for try await event in events {
                     received += 1
                     failures = 0
@@ -45,14 +54,14 @@ struct Reflector {
                         throw streamError(event)
                     case .added, .modified, .deleted:
                         resourceVersion = event.resourceVersion ?? resourceVersion
-                        yield(.changed(event))
+                        await yield(.changed(event))
                     }
                 }
                 // The server ended the watch. A watch that ends at once, empty, counts as a failure so a hub that
                 // keeps closing streams is not hammered.
                 if received == 0, ContinuousClock.now - started < .seconds(1) { try await backOff(nil) }
             } catch let error as KubeError where error.isGone {
-                client.logger.debug("watch expired; listing again", metadata: ["plural": "\(kind.plural)"])
+                logger.debug("watch expired; listing again", metadata: ["plural": "\(kind.plural)"])
                 try await relist(initial: false, yield)
             } catch let error as KubeError where error.isTransient {
                 try await backOff(error)
@@ -62,14 +71,14 @@ struct Reflector {
     }
 
     /// Lists everything again (retrying transient failures without end) and resets the resume point.
-    private mutating func relist(initial: Bool, _ yield: (WatchListEvent) -> Void) async throws {
+    private mutating func relist(initial: Bool, _ yield: @Sendable (WatchListEvent) async -> Void) async throws {
         while true {
             do {
-                let page = try await client.listAll(
+                let page = try await hub.listAll(
                     kind, namespace: namespace, labelSelector: labelSelector, limit: limit)
                 resourceVersion = page.resourceVersion
                 failures = 0
-                yield(initial ? .listed(page.items) : .relisted(page.items))
+                await yield(initial ? .listed(page.items) : .relisted(page.items))
                 return
             } catch let error as KubeError where error.isTransient {
                 try await backOff(error)
@@ -79,9 +88,9 @@ struct Reflector {
 
     private mutating func backOff(_ error: KubeError?) async throws {
         failures += 1
-        let wait = client.retryPolicy.delay(afterAttempt: failures)
+        let wait = retryPolicy.delay(afterAttempt: failures)
         if let error {
-            client.logger.debug("watch failed; retrying", metadata: ["error": "\(error)", "wait": "\(wait)"])
+            logger.debug("watch failed; retrying", metadata: ["error": "\(error)", "wait": "\(wait)"])
         }
         try await Task.sleep(for: wait)
     }
@@ -92,7 +101,7 @@ struct Reflector {
         return KubeError(
             kind: .status, statusCode: code, reason: event.status?.reason,
             message: event.status?.message ?? "watch error",
-            request: "WATCH \(client.server)\(kind.path(namespace: namespace))",
-            server: client.server)
+            request: "WATCH \(server)\(kind.path(namespace: namespace))",
+            server: server)
     }
 }

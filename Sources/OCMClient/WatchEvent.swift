@@ -26,6 +26,20 @@ public struct WatchEvent: Sendable, Equatable {
         public var resourceVersion: String?
         /// `metadata.labels`.
         public var labels: [String: String]?
+        /// `metadata.generation`: bumped by the server on every change of `spec` (not of status or metadata).
+        public var generation: Int?
+
+        /// Creates the metadata of an event.
+        public init(
+            name: String?, namespace: String?, resourceVersion: String?, labels: [String: String]?,
+            generation: Int? = nil
+        ) {
+            self.name = name
+            self.namespace = namespace
+            self.resourceVersion = resourceVersion
+            self.labels = labels
+            self.generation = generation
+        }
     }
 
     /// What happened.

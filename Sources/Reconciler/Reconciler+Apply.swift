@@ -5,6 +5,16 @@ import OCMClient
 import PlacerCore
 
 extension Reconciler {
+    /// What one apply compared: the revision, its works (cluster and app only, to stay small), the names held by
+    /// another owner, and the cache's count of foreign changes then.
+    struct ApplyMemo: Sendable {
+        var revision: String
+        var works: [(cluster: String, app: String)]
+        var conflicts: [String: String]
+        var foreignChanges: Int
+        var comparedAt: ContinuousClock.Instant
+    }
+
     /// A ManifestWork as committed under `rendered/`.
     struct DesiredWork {
         var cluster: String
@@ -20,11 +30,31 @@ extension Reconciler {
     func apply(_ plan: ReconcilePlan, source: String, revision: String) async throws -> ReconcileReport {
         var report = plan.report(revision: source, commit: plan.commit, applied: [], deleted: [])
         guard let hub, let revisionID = ObjectID(hex: revision) else { return report }
-        var desired = try await desiredWorks(at: revisionID)
-        var applied: [String] = []
+        let cached = hub as? CachedHub
+        // Read from the caches once they have listed; until then (a hub slow to answer) the hub is asked directly.
+        if let cached { _ = await cached.waitUntilSynced(timeout: .seconds(30)) }
+        let foreignChanges = cached?.foreignChangeCount() ?? 0
+        let memo = applyMemo
+        let unchanged =
+            if let memo, cached != nil, memo.revision == revision, memo.foreignChanges == foreignChanges,
+                ContinuousClock.now - memo.comparedAt < Self.fullCompareInterval
+            {
+                true
+            } else {
+                false
+            }
+        var desired: [DesiredWork]
         var conflicts: [String: String] = [:]  // app → why its ManifestWork was not written
+        if unchanged, let memo {
+            // The same revision, already compared, and no watch event since said anyone else changed a work.
+            desired = memo.works.map { DesiredWork(cluster: $0.cluster, app: $0.app, value: .null) }
+            conflicts = memo.conflicts
+        } else {
+            desired = try await desiredWorks(at: revisionID)
+        }
+        var applied: [String] = []
         do {
-            for work in desired {
+            for work in desired where !unchanged {
                 let key = "\(work.cluster)/\(work.app)"
                 let digest = Digest.sha256(work.value.canonicalJSONData())
                 let live = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app)
@@ -66,6 +96,11 @@ extension Reconciler {
                     metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "revision": "\(revision)"])
             }
             desired.removeAll { conflicts[$0.app] != nil }
+            if !unchanged {
+                applyMemo = ApplyMemo(
+                    revision: revision, works: desired.map { ($0.cluster, $0.app) }, conflicts: conflicts,
+                    foreignChanges: foreignChanges, comparedAt: ContinuousClock.now)
+            }
             var states = try await readStatus(
                 desired, waitSeconds: applied.isEmpty ? 0 : configuration.statusWaitSeconds)
             let wanted = Set(desired.map { "\($0.cluster)/\($0.app)" })
@@ -153,6 +188,10 @@ extension Reconciler {
         }
         return report
     }
+
+    /// How long an unchanged revision goes without a full comparison against the cached works: edits that bump
+    /// no generation (labels, annotations) are caught by this pass, others at once from their watch event.
+    static let fullCompareInterval = Duration.seconds(600)
 
     /// Records a Kubernetes Event on the hub about `work` (best effort: an event that cannot be written is logged).
     func recordEvent(on work: DesiredWork, reason: String, message: String) async {

@@ -70,6 +70,7 @@ extension Reconciler {
     public func reconcileOnce() async throws -> ReconcileReport {
         await status.beginReconcile(at: configuration.now())
         let started = ContinuousClock.now
+        stepDurations = [:]
         var step = ReconcileStep.fetch
         var revision: String?
         var attempt = 0
@@ -80,6 +81,8 @@ extension Reconciler {
                 var context = ReconcileContext(attempt: attempt)
                 for next in ReconcileStep.allCases {
                     step = next
+                    let stepStarted = ContinuousClock.now
+                    defer { stepDurations[next.rawValue, default: .zero] += ContinuousClock.now - stepStarted }
                     try await run(next, &context)
                     revision = context.tip?.hex ?? revision
                     if let stalled, next == .fetch, stalled.revision == revision {

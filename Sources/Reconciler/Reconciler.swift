@@ -31,6 +31,11 @@ public actor Reconciler {
     /// Digest of the ManifestWork body last applied, by `cluster/app`: a live object that no longer matches it
     /// was changed on the hub (drift), not by a new commit.
     var lastApplied: [String: String] = [:]
+    /// What the last apply compared against the hub (``ApplyMemo``): an unchanged revision with no drift since is
+    /// not compared again, so an idle reconcile costs no hub request and no rendered-file parse.
+    var applyMemo: ApplyMemo?
+    /// Wall time of each sub-step of the last reconcile, by ``ReconcileStep`` raw value (for `bench scale`).
+    var stepDurations: [String: Duration] = [:]
     /// Which commit gave each placement file its content (Placer's or a human's), cached across reconciles.
     let authorship = AuthorshipIndex()
     /// Live cluster metrics (Prometheus, then the hub, then the inventory); nil decides on the inventory alone.
@@ -83,7 +88,9 @@ public actor Reconciler {
         self.health = health
         var telemetry = telemetry
         if telemetry != nil, telemetry?.health == nil { telemetry?.health = health }
-        let hub: (any Hub)? = hub.map { MeteredHub(base: $0, metrics: metrics, health: health) }
+        // A HubCache's hub already times its writes and reports to health under the cache (its cache reads are not
+        // hub requests).
+        let hub: (any Hub)? = hub.map { $0 is CachedHub ? $0 : MeteredHub(base: $0, metrics: metrics, health: health) }
         let persistence: (any StatePersistence)? = hub.map {
             ConfigMapStatePersistence(
                 hub: $0, namespace: configuration.stateNamespace, name: configuration.stateConfigMapName,
@@ -130,6 +137,16 @@ public actor Reconciler {
             configuration: configuration, git: LibGit2Source(repository: repository), hub: hub,
             inventoryWatcher: inventoryWatcher, engine: engine, telemetry: telemetry, status: status, metrics: metrics,
             health: health, logger: logger)
+    }
+
+    /// Wall time of each sub-step of the last reconcile (fetch, load, observe, decide, render, commit, apply), in
+    /// seconds, in step order; a step retried after a push race counts its attempts together.
+    public func lastStepDurations() -> [(step: String, seconds: Double)] {
+        ReconcileStep.allCases.compactMap { step in
+            stepDurations[step.rawValue].map {
+                (step: step.rawValue, seconds: Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)
+            }
+        }
     }
 
     /// The placement policy as last loaded from the repo, nil before the first reconcile loaded one.

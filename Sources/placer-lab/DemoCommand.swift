@@ -82,8 +82,10 @@ struct DemoCommand: AsyncParsableCommand {
             repoURL: cloneURL, branch: "main", cacheDirectory: work.appendingPathComponent("cache").path,
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
         let watcher = ClusterInventoryWatcher(hub: client)
+        // Informer caches: until they run (the first reconcile below) reads go to the hub itself.
+        let cache = HubCache(client: client, configuration: configuration, metrics: prometheus.metrics)
         let reconciler = try Reconciler(
-            configuration: configuration, hub: client, inventoryWatcher: watcher, metrics: prometheus.metrics)
+            configuration: configuration, hub: cache.hub, inventoryWatcher: watcher, metrics: prometheus.metrics)
 
         Console.print("Placer demo: AGV flexible factory (3 halls, factory data centre, regional cloud)\n")
         do {
@@ -115,6 +117,7 @@ struct DemoCommand: AsyncParsableCommand {
             Ctrl-C stops the demo.
             """)
         let trigger = ReconcileTrigger()
+        cache.requestReconcileOnDrift(trigger)
         let readiness = ReadinessState()
         readiness.markReconciled()  // the first reconcile above succeeded
         let tokenFile = work.appendingPathComponent("console-token").path
@@ -158,7 +161,7 @@ struct DemoCommand: AsyncParsableCommand {
                 ReportPrinter.print(report)
             }
         }
-        var services: [any Service] = [watcher, loop]
+        var services: [any Service] = [watcher, cache, loop]
         if let learning {
             services += learning.services
             services.append(DemoAgentPrinter(learning: learning, intervalSeconds: max(10, 5 * agentInterval.seconds)))

@@ -61,12 +61,15 @@ struct RunCommand: AsyncParsableCommand {
         // One view of the dependencies for the watcher, the loop, the console and /metrics: one line per outage.
         let health = DependencyHealth(metrics: prometheus.metrics, now: configuration.now)
         let watcher = ClusterInventoryWatcher(hub: client, health: health)
+        // Informer caches: a steady-state reconcile reads the hub from them and sends only the writes that differ.
+        let cache = HubCache(client: client, configuration: configuration, metrics: prometheus.metrics, health: health)
         let collector =
             telemetry.prometheusURL == nil ? nil : try TelemetryCollector(configuration: telemetry.configuration())
         let reconciler = try Reconciler(
-            configuration: configuration, hub: client, inventoryWatcher: watcher, telemetry: collector,
+            configuration: configuration, hub: cache.hub, inventoryWatcher: watcher, telemetry: collector,
             metrics: prometheus.metrics, health: health)
         let trigger = ReconcileTrigger()
+        cache.requestReconcileOnDrift(trigger)
         let readiness = ReadinessState()
         let loop = ReconcileService(
             reconciler: reconciler, intervalSeconds: interval.seconds, inventoryWatcher: watcher, trigger: trigger
@@ -76,7 +79,7 @@ struct RunCommand: AsyncParsableCommand {
                 ReportPrinter.print(report)
             }
         }
-        var services: [any Service] = [watcher]
+        var services: [any Service] = [watcher, cache]
         // A reconcile running past 10 intervals (at least 15 minutes) is wedged: /livez fails so it is restarted.
         let wedged = HealthCheck.reconcileLoop(
             status: reconciler.status, wedgedAfterSeconds: max(900, 10 * interval.seconds), now: configuration.now)

@@ -1,0 +1,406 @@
+import AppModel
+import ArgumentParser
+import AsyncHTTPClient
+import Dashboard
+import EdgeSim
+import Foundation
+import GitStore
+import Logging
+import NIOCore
+import OCMClient
+import PlacerCLI
+import Reconciler
+import ServiceLifecycle
+
+/// `placer-lab bench scale`: the real reconcile loop at fleet scale against the emulated hub (issue 15).
+///
+/// Generates an app repo of `--apps` CodecoApps over `--clusters` EdgeClusters behind a real `git daemon`, seeds an
+/// HTTPS EdgeSim hub with the ManagedClusters, and runs Placer's reconciler over its informer caches
+/// (``HubCache``) in this process. It prints, beside the floor measured in the same run (`git clone` of the repo
+/// and libyaml's raw event parse of the same bytes): the cold reconcile and its sub-steps, idle cycles (time and
+/// hub requests, counted by the hub per verb and resource), push → ManifestWork changed through the webhook and
+/// through polling, and the process's peak RSS. Hub and daemon share the process: RSS and CPU include the hub's.
+struct ScaleBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scale",
+        abstract: "Cold reconcile, idle cycles, push-to-apply and RSS of the daemon at --apps × --clusters.")
+
+    @Option(help: "Apps in the generated repo.")
+    var apps = 1_000
+
+    @Option(help: "Clusters in the generated inventory (and ManagedClusters on the hub).")
+    var clusters = 100
+
+    @Option(help: "Idle reconciles timed after the cold one.")
+    var idleCycles = 5
+
+    @Option(help: "Push-to-apply runs, each through the webhook and through polling.")
+    var pushRuns = 3
+
+    @Option(help: "Poll interval of the poll-only push runs, in seconds.")
+    var pollInterval = 2.0
+
+    @Option(help: "Working folder (default: a new temporary folder, removed afterwards).")
+    var workdir: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        let folder = URL(
+            fileURLWithPath: workdir
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "placer-bench-scale-\(UUID().uuidString)"
+                ).path)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if workdir == nil { try? FileManager.default.removeItem(at: folder) } }
+        guard let tree = SourceTree.locate() else {
+            throw CommandFailure("cannot find Placer's source tree (example-repo)")
+        }
+        var rows: [(String, String, String)] = []
+        let files = try Self.generate(apps: apps, clusters: clusters, example: tree.exampleRepo)
+        let inputBytes = files.values.reduce(0) { $0 + $1.count }
+        let human = GitSignature(name: "Bench", email: "bench@placer.dev", date: Date())
+        let bare = try GitRepository.initBare(at: folder.appendingPathComponent("apps.git").path)
+        _ = try bare.commit(
+            parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
+            message: "\(apps) apps over \(clusters) clusters\n", updateRef: "refs/heads/main")
+        try bare.setHead(branch: "main")
+        let daemon = try GitDaemon(baseDirectory: folder.path)
+        defer { daemon.stop() }
+        let url = daemon.url(repository: "apps.git")
+
+        // The floor: what any GitOps tool pays for these bytes.
+        let clone = try Self.secondsSync {
+            let result = try Self.shell(
+                "/usr/bin/git", ["clone", "--quiet", "--bare", url, folder.appendingPathComponent("floor.git").path])
+            guard result == 0 else { throw CommandFailure("git clone failed (\(result))") }
+        }
+        var events = 0
+        let rawParse = try Self.secondsSync {
+            for (path, data) in files where path.hasSuffix(".yaml") { events += try YAMLBench.rawEventCount(data) }
+        }
+        let floor = clone + rawParse
+        rows.append(("floor: git clone", Self.ms(clone), "\(files.count) files, \(inputBytes / 1000) kB"))
+        rows.append(("floor: libyaml raw parse of the same bytes", Self.ms(rawParse), "\(events) events"))
+
+        // The hub, in this process: HTTPS, the ManagedClusters seeded.
+        let hub = EdgeSimHub(
+            configuration: HubConfiguration(agentDelay: .milliseconds(50)),
+            tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
+        try await hub.start()
+        defer { Task { await hub.stop() } }
+        let inventory = RepoLoader.load(files: files.filter { $0.key.hasPrefix("clusters/") }).clusters
+        for cluster in inventory { try await hub.seed(ManagedClusterFactory.make(from: cluster)) }
+        let kubeconfig = folder.appendingPathComponent("hub.kubeconfig").path
+        try hub.writeKubeconfig(to: kubeconfig)
+        let baselineRSS = Self.memory()
+
+        let client = try KubeClient(kubeconfig: try Kubeconfig.load(path: kubeconfig), fieldManager: "placer")
+        var configuration = ReconcilerConfiguration(
+            repoURL: url, branch: "main", cacheDirectory: folder.appendingPathComponent("cache").path,
+            presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
+        configuration.statusWaitSeconds = 30
+        let cache = HubCache(client: client, configuration: configuration)
+        let caching = Task { try await cache.hub.run() }
+        let syncStart = ContinuousClock.now
+        await cache.hub.waitUntilSynced()
+        rows.append(("informer caches synced (empty hub)", Self.ms(ContinuousClock.now - syncStart), "5 LISTs"))
+        let reconciler = try Reconciler(configuration: configuration, hub: cache.hub)
+
+        // Cold: fetch → applied (every ManifestWork written and reported Available).
+        var before = hub.requests.snapshot()
+        var report: ReconcileReport?
+        let cold = try await Self.seconds { report = try await reconciler.reconcileOnce() }
+        let coldRequests = hub.requests.since(before)
+        rows.append(
+            (
+                "cold reconcile (fetch → applied)", Self.ms(cold),
+                String(
+                    format: "%.1f × floor; %d works applied; %d hub requests", cold / floor,
+                    report?.applied.count ?? 0, coldRequests.values.reduce(0, +))
+            ))
+        for (step, seconds) in await reconciler.lastStepDurations() {
+            rows.append(("  cold: \(step)", Self.ms(seconds), ""))
+        }
+        let coldRSS = Self.memory()
+        _ = try await reconciler.reconcileOnce()  // settles status written after the first pass
+
+        // Idle: nothing changed.
+        var idleTimes: [Double] = []
+        var idleRequests: [Int] = []
+        var idleDetail: [String: Int] = [:]
+        for _ in 0..<max(1, idleCycles) {
+            before = hub.requests.snapshot()
+            idleTimes.append(try await Self.seconds { _ = try await reconciler.reconcileOnce() })
+            let sent = hub.requests.since(before)
+            idleRequests.append(sent.values.reduce(0, +))
+            idleDetail.merge(sent, uniquingKeysWith: +)
+        }
+        let idleSteps = await reconciler.lastStepDurations().map { "\($0.step) \(Self.ms($0.seconds))" }
+        rows.append(
+            (
+                "idle cycle (median of \(idleTimes.count))", Self.ms(Self.median(idleTimes)),
+                "last: " + idleSteps.joined(separator: ", ")
+            ))
+        rows.append(
+            (
+                "hub requests per idle cycle (max)", "\(idleRequests.max() ?? 0)",
+                idleDetail.isEmpty
+                    ? "watches stay open: \(cache.hub.informers.count)"
+                    : idleDetail.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            ))
+        let idleRSS = Self.memory()
+
+        // Push → ManifestWork changed.
+        let target = "app-00000"
+        guard
+            let work = try await client.list(.manifestWork, namespace: nil).compactMap({
+                try? ManifestWorkObject.decode($0)
+            }).first(where: { $0.metadata.name == target }), let cluster = work.metadata.namespace
+        else { throw CommandFailure("\(target) has no ManifestWork after the cold reconcile") }
+        let humanClone = try GitRepository.openCache(at: folder.appendingPathComponent("human").path, remoteURL: url)
+        let webhook = try await Self.pushRuns(
+            runs: pushRuns, tag: "3", webhook: true, intervalSeconds: 3600, reconciler: reconciler,
+            configuration: configuration, cache: cache, client: client, human: humanClone, cluster: cluster,
+            app: target)
+        rows.append(
+            (
+                "push → ManifestWork changed, webhook (median of \(webhook.count))", Self.ms(Self.median(webhook)),
+                "max \(Self.ms(webhook.max() ?? 0)); poll interval 1 h"
+            ))
+        let polled = try await Self.pushRuns(
+            runs: pushRuns, tag: "4", webhook: false, intervalSeconds: pollInterval, reconciler: reconciler,
+            configuration: configuration, cache: cache, client: client, human: humanClone, cluster: cluster,
+            app: target)
+        rows.append(
+            (
+                "push → ManifestWork changed, poll (median of \(polled.count))", Self.ms(Self.median(polled)),
+                "max \(Self.ms(polled.max() ?? 0)); poll interval \(pollInterval) s, no webhook"
+            ))
+        let peak = Self.memory()
+        rows.append(
+            (
+                "peak RSS of the process (daemon + hub)", "\(peak.hwm / 1024) MiB",
+                "VmRSS: \(baselineRSS.rss / 1024) MiB with the hub seeded, \(coldRSS.rss / 1024) after cold, "
+                    + "\(idleRSS.rss / 1024) after idle, \(peak.rss / 1024) at the end"
+            ))
+        caching.cancel()
+        try? await client.shutdown()
+
+        Console.print(
+            "placer-lab bench scale --apps \(apps) --clusters \(clusters) --idle-cycles \(idleCycles) "
+                + "--push-runs \(pushRuns) --poll-interval \(pollInterval)")
+        Console.print("| figure | value (ms unless stated) | notes |")
+        Console.print("|---|---:|---|")
+        for (figure, value, notes) in rows { Console.print("| \(figure) | \(value) | \(notes) |") }
+        Console.print("hub requests during the cold reconcile: \(Self.describe(coldRequests))")
+    }
+
+    /// Push-to-apply latencies in seconds: each run edits the target app's image tag as a human, pushes it (and
+    /// posts a GitHub push webhook when `webhook`), and stops the clock when the hub's ManifestWork carries it.
+    static func pushRuns(
+        runs: Int, tag: String, webhook: Bool, intervalSeconds: Double, reconciler: Reconciler,
+        configuration: ReconcilerConfiguration, cache: HubCache, client: KubeClient, human: GitRepository,
+        cluster: String, app: String
+    ) async throws -> [Double] {
+        guard runs > 0 else { return [] }
+        let secret = try WebhookSecret("bench-webhook-secret")
+        let port = try FreePort.find()
+        let trigger = ReconcileTrigger()
+        cache.requestReconcileOnDrift(trigger)
+        let readiness = ReadinessState()
+        readiness.markReconciled()
+        var quiet = Logger(label: "placer.bench")
+        quiet.logLevel = .error
+        let loop = ReconcileService(
+            reconciler: reconciler, intervalSeconds: intervalSeconds, trigger: webhook ? trigger : nil, logger: quiet)
+        var services: [any Service] = [loop]
+        if webhook {
+            services.append(
+                DashboardServer(
+                    configuration: DashboardConfiguration(
+                        host: "127.0.0.1", port: port, secret: secret,
+                        filter: WebhookFilter(configuration: configuration)),
+                    trigger: trigger, isReady: { readiness.isReady }, logger: quiet))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, logger: quiet))
+        let running = Task { try await group.run() }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        defer { running.cancel() }
+        if webhook {
+            for _ in 0..<200 {
+                var probe = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
+                probe.method = .GET
+                if (try? await http.execute(probe, timeout: .seconds(1)).status.code) == 200 { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        // Let the loop's first pass (started with the service) finish.
+        try await Task.sleep(for: .seconds(1))
+        var latencies: [Double] = []
+        let path = "apps/\(app)/app.yaml"
+        for run in 0..<runs {
+            guard let tip = try human.fetch(branch: "main"), let file = try human.files(at: tip, under: [path])[path]
+            else { throw CommandFailure("\(path) is missing") }
+            let text = String(decoding: file.data, as: UTF8.self)
+            guard let range = text.range(of: #"/\#(app):[0-9.]+"#, options: .regularExpression) else {
+                throw CommandFailure("\(path) has no image tag")
+            }
+            let image = "/\(app):\(tag).\(run).0"
+            let edited = text.replacingCharacters(in: range, with: image)
+            let start = ContinuousClock.now
+            guard
+                let commit = try human.commit(
+                    parent: tip, changes: [path: Data(edited.utf8)], author: human.signatureForBench,
+                    committer: human.signatureForBench, message: "\(app) \(image)\n")
+            else { throw CommandFailure("the edit changed nothing") }
+            try human.push(commit, toBranch: "main")
+            if webhook {
+                let body = """
+                    {"ref":"refs/heads/main","before":"\(tip.hex)","after":"\(commit.hex)","commits":[{"id":"\(commit.hex)",\
+                    "message":"bench","author":{"name":"Bench","email":"bench@placer.dev"},\
+                    "added":[],"removed":[],"modified":["\(path)"]}],"head_commit":{"id":"\(commit.hex)"}}
+                    """
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/hooks/github")
+                request.method = .POST
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.headers.add(name: "X-GitHub-Event", value: "push")
+                request.headers.add(
+                    name: "X-Hub-Signature-256",
+                    value: WebhookVerifier.signature(provider: .github, secret: secret, body: Data(body.utf8)))
+                request.body = .bytes(ByteBuffer(string: body))
+                let status = try await http.execute(request, timeout: .seconds(5)).status.code
+                guard status == 202 else { throw CommandFailure("webhook answered \(status)") }
+            }
+            var applied = false
+            let deadline = ContinuousClock.now + .seconds(max(60, intervalSeconds * 3 + 60))
+            while ContinuousClock.now < deadline {
+                if let data = try await client.get(.manifestWork, namespace: cluster, name: app),
+                    String(decoding: data, as: UTF8.self).contains(image)
+                {
+                    applied = true
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            guard applied else { throw CommandFailure("run \(run): the change was not applied in time") }
+            let elapsed = ContinuousClock.now - start
+            latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            // Let the loop go idle again before the next push.
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        running.cancel()
+        _ = try? await running.value
+        try? await http.shutdown()
+        return latencies
+    }
+
+    /// The generated repo: example-repo's policy, `clusters` EdgeClusters in one site, and `apps` copies of the
+    /// fleet manager (2 cores, 4 GiB each) whose users sit in that site, so every cluster is a candidate.
+    static func generate(apps: Int, clusters: Int, example: String) throws -> [String: Data] {
+        let exampleFiles = try RepoFiles.read(directory: example)
+        guard let template = exampleFiles["apps/fleet-manager/app.yaml"].map({ String(decoding: $0, as: UTF8.self) })
+        else { throw CommandFailure("example-repo/apps/fleet-manager/app.yaml is missing") }
+        var files = exampleFiles.filter { $0.key.hasPrefix("policies/") }
+        // Room for every app 1.5 times over, spread evenly.
+        let cores = max(8, Int((Double(apps) * 2 * 1.5 / Double(max(1, clusters))).rounded(.up)))
+        for index in 0..<clusters {
+            let name = String(format: "edge-%04d", index)
+            files["clusters/\(name).yaml"] = Data(
+                """
+                apiVersion: placer.dev/v1alpha1
+                kind: EdgeCluster
+                metadata:
+                  name: \(name)
+                  labels:
+                    topology.kubernetes.io/zone: \(name)
+                    placer.dev/site: plant-a
+                    placer.dev/tier: edge
+                    placer.dev/security-class: High
+                    placer.dev/compliance-class: High
+                spec:
+                  zone: \(name)
+                  allocatable:
+                    cpu: "\(cores)"
+                    memory: \(cores * 2)Gi
+                  latencyMilliseconds:
+                    plant: \(2 + index % 7)
+                    \(name): 1
+                  energyCostPerCoreHour: 0.0\(30 + index % 40)
+
+                """.utf8)
+        }
+        let app = template.replacingOccurrences(
+            of: "placer.dev/user-zones: hall-1,hall-2,hall-3", with: "placer.dev/user-zones: plant")
+        for index in 0..<apps {
+            let name = String(format: "app-%05d", index)
+            // Object names carry the app's, so no two apps define the same object on a cluster.
+            let text = app.replacingOccurrences(of: "fleet-manager", with: name)
+                .replacingOccurrences(of: "fleet-api", with: "\(name)-api")
+                .replacingOccurrences(of: "order-db", with: "\(name)-db")
+            files["apps/\(name)/app.yaml"] = Data(text.utf8)
+        }
+        return files
+    }
+
+    // MARK: Helpers
+
+    static func seconds(_ body: () async throws -> Void) async throws -> Double {
+        let start = ContinuousClock.now
+        try await body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    static func secondsSync(_ body: () throws -> Void) throws -> Double {
+        let start = ContinuousClock.now
+        try body()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    static func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
+
+    static func ms(_ duration: Duration) -> String {
+        ms(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    static func describe(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+
+    /// This process's VmRSS and VmHWM (peak) from /proc/self/status, in KiB (0 where unreadable).
+    static func memory() -> (rss: Int, hwm: Int) {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+        func field(_ name: String) -> Int {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+        }
+        return (field("VmRSS"), field("VmHWM"))
+    }
+
+    /// Runs a program and waits for it; returns its exit status.
+    static func shell(_ executable: String, _ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
+
+extension GitRepository {
+    /// The bench's human author.
+    fileprivate var signatureForBench: GitSignature {
+        GitSignature(name: "Bench", email: "bench@placer.dev", date: Date())
+    }
+}
