@@ -27,6 +27,12 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // COIN-OR CBC (EPL-2.0) through its C API: PDLC's exact assignment step and the ILP peers.
+        .systemLibrary(
+            name: "CCbc",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev"])]
+        ),
         // The bottom of the module table: small value types every other target may use (DESIGN.md §3).
         .target(name: "PlacerCore"),
         .target(
@@ -44,7 +50,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PDLC", dependencies: ["AppModel"]),
+        .target(name: "PDLC", dependencies: ["AppModel", "CCbc"]),
         .target(
             name: "OCMClient",
             dependencies: [
