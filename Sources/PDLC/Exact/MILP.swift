@@ -165,7 +165,7 @@ public enum CBCSolver {
     /// - Parameters:
     ///   - model: validated first.
     ///   - budgetSeconds: wall-clock limit (> 0).
-    ///   - start: a feasible solution to start from (one value per column), if known; ignored when infeasible.
+    ///   - start: a feasible solution the caller holds (one value per column); not handed to CBC (see below).
     ///   - relativeGap: stop once the proven gap is at most this fraction (0: prove optimality).
     /// - Returns: status, solution, objective and bound.
     /// - Throws: ``MILPError/malformed(_:)`` for a model ``MILPModel/validate()`` refuses or a budget ≤ 0.
@@ -215,10 +215,10 @@ public enum CBCSolver {
         Cbc_setParameter(cbc, "slog", "0")
         Cbc_setMaximumSeconds(cbc, budgetSeconds)
         Cbc_setAllowableFractionGap(cbc, max(0, relativeGap))
-        if let start, start.count == n, model.isFeasible(start) {
-            let columns = (0..<Int32(n)).map { $0 }
-            Cbc_setMIPStartI(cbc, Int32(n), columns, start)
-        }
+        // No MIP start: CBC 2.10.8's C API, given one (`Cbc_setMIPStartI`) on a model loaded without column
+        // names, printed "Illegal index N in ClpModel::getColumnName" to stdout on every solve of the
+        // network-partition day. The caller compares the solver's answer with its own start instead.
+        _ = start
         let began = DispatchTime.now().uptimeNanoseconds
         _ = Cbc_solve(cbc)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
