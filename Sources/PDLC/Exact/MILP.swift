@@ -220,7 +220,18 @@ public enum CBCSolver {
         // network-partition day. The caller compares the solver's answer with its own start instead.
         _ = start
         let began = DispatchTime.now().uptimeNanoseconds
+        // CBC 2.10.8's C API catches some internal errors and prints them to stdout whatever the log level
+        // ("Illegal index N in ClpModel::getColumnName", seen on ILP peers of the network-partition day): stdout
+        // goes to /dev/null for the solve (under the lock), so Placer's own output stays clean.
+        fflush(nil)
+        let saved = dup(STDOUT_FILENO)
+        let null = open("/dev/null", O_WRONLY)
+        if saved >= 0 && null >= 0 { dup2(null, STDOUT_FILENO) }
         _ = Cbc_solve(cbc)
+        fflush(nil)
+        if saved >= 0 && null >= 0 { dup2(saved, STDOUT_FILENO) }
+        if saved >= 0 { close(saved) }
+        if null >= 0 { close(null) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         if Cbc_isAbandoned(cbc) != 0 { throw MILPError.solverFailed("CBC abandoned the search (numerical trouble)") }
         let proven = Cbc_isProvenOptimal(cbc) != 0
