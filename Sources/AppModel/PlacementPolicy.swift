@@ -32,6 +32,12 @@ public struct PlacementPolicy: Sendable, Hashable {
     public var forecastCoverage = 0.0
     /// Federated learning's round settings and daily privacy budget (`spec.learning`; docs/privacy.md).
     public var learning = LearningPolicy()
+    /// Wall-clock budget of PDLC's exact assignment step (MILP solved by CBC) per evaluation, in milliseconds
+    /// (`spec.exact.budgetMilliseconds`, ≥ 0; 0 turns the step off; default 200).
+    public var exactBudgetMilliseconds = 200.0
+    /// Score points (of 100) that moving an already placed app off its current cluster costs in the exact step's
+    /// objective (`spec.exact.migrationCost`, ≥ 0; default 20).
+    public var migrationCost = 20.0
     /// Files the policy was read from, in the order applied (preset first).
     public var sources: [String]
     /// Hex SHA-256 of the policy documents applied, in order: changes whenever the policy does.
@@ -105,6 +111,7 @@ public struct PlacementPolicy: Sendable, Hashable {
             forecastCoverage = number
         }
         try learning.apply(spec["learning"], document)
+        try applyExact(spec["exact"], document)
         sources.append(document.file)
         digest = Digest.sha256(Data((digest + document.value.canonicalJSON()).utf8))
     }
@@ -131,6 +138,23 @@ public struct PlacementPolicy: Sendable, Hashable {
                     at: "spec.stability.maxMovesPerCycle", "maxMovesPerCycle must be a whole number ≥ 0")
             }
             maxMovesPerCycle = Int(number)
+        }
+    }
+
+    private mutating func applyExact(_ exact: Value?, _ document: YAMLDocument) throws {
+        guard let exact else { return }
+        if let value = exact["budgetMilliseconds"] {
+            guard let number = value.doubleValue, number >= 0, number <= 60_000 else {
+                throw document.error(
+                    at: "spec.exact.budgetMilliseconds", "budgetMilliseconds must be a number from 0 to 60000")
+            }
+            exactBudgetMilliseconds = number
+        }
+        if let value = exact["migrationCost"] {
+            guard let number = value.doubleValue, number >= 0 else {
+                throw document.error(at: "spec.exact.migrationCost", "migrationCost must be a number of points ≥ 0")
+            }
+            migrationCost = number
         }
     }
 
