@@ -29,8 +29,9 @@ public struct AppDecision: Sendable {
     public var outcome: PlacementOutcome = .unplaced
     /// Which path decided the evaluation's assignment (the same for every decision of one evaluation).
     public var path: DecisionPath = .heuristic
-    /// The exact step's proven relative gap in percent (0: proven optimal) when it ran this evaluation and found
-    /// a solution; `nil` when it did not run or found none.
+    /// The relative gap in percent CBC proved between its bound and the assignment that decided (0: proven
+    /// optimal) when the exact step ran this evaluation; `nil` when it did not run, was stopped by its wall-clock
+    /// cap, or proved no bound.
     public var solverGapPercent: Double?
     /// What the exact step did this evaluation (solver status, gap, why its answer was or was not used), for
     /// `explain`; `nil` when it did not run.
@@ -115,6 +116,6 @@ public enum DecisionPath: String, Sendable, Hashable {
     case heuristic
     /// The heuristic, improved by exchange moves (one placed app out for two unplaced in).
     case exchange
-    /// The exact step: CBC's MILP solution, proven optimal or better than the heuristic within the budget.
+    /// The exact step: CBC's MILP solution, better than the heuristic's within the node limit (or proven optimal).
     case exact
 }

@@ -44,7 +44,7 @@ public struct PlacementEngine: Sendable {
     public var retryPairLimit = 2_000_000
     /// Largest apps × clusters the exact step (``AssignmentMILP`` solved by CBC) models; larger evaluations keep
     /// the heuristic path (with exchange moves up to ``retryPairLimit``). The policy's
-    /// ``PlacementPolicy/exactBudgetMilliseconds`` bounds its time.
+    /// ``PlacementPolicy/exactNodeLimit`` bounds its work, ``PlacementPolicy/exactWallCapMilliseconds`` its time.
     public var exactPairLimit = 20_000
     /// Seconds after PDLC moved an app off a saturated cluster during which the app's requests are deducted from
     /// that cluster's measured use (the measurement may still contain the app: apply delay plus the metric's

@@ -229,6 +229,9 @@ enum OptimumGapReport {
         var order: [String] = exhaustive ? [reference] : [reference, "cbc-\(String(format: "%g", boundBudget))s"]
         var nodes = 0
         var proven = 0
+        var paths: [String: Int] = [:]
+        var capped = 0
+        var solverGaps: [Double] = []
         let keep = 1 - policy.reservePercent / 100
         for instance in 0..<instances {
             let fleet = SyntheticFleet.generate(
@@ -262,10 +265,33 @@ enum OptimumGapReport {
             }
             objectives[reference, default: []].append(best)
             gaps[reference, default: []].append(0)
-            for var strategy in BaselineCatalog.all(policy: policy, seed: seed) {
+            // PDLC with each QoS priority of its exact step beside the default (weight), then the peers.
+            var strategies: [any PlacementStrategy] = BaselineCatalog.all(policy: policy, seed: seed)
+            for (offset, priority) in [ExactQoSPriority.order, .none].enumerated() {
+                var variant = policy
+                variant.exactQoSPriority = priority
+                strategies.insert(PDLCStrategy(policy: variant, name: "pdlc-qos-\(priority.rawValue)"), at: 1 + offset)
+            }
+            for var strategy in strategies {
                 if instance == 0 { order.append(strategy.name) }
-                let sees = strategy.name == "pdlc" ? fleet.clusters : reserved
-                let assignment = strategy.place(apps: fleet.apps, clusters: sees, current: [:], nowSeconds: 0)
+                let isPDLC = strategy.name.hasPrefix("pdlc")
+                let sees = isPDLC ? fleet.clusters : reserved
+                let assignment: [String: String]
+                if strategy.name == "pdlc" {
+                    // The default policy's decisions, to count which path decided and the gap CBC proved.
+                    let decisions = PlacementEngine.standard().decide(
+                        apps: fleet.apps, clusters: sees, policy: policy)
+                    var placed: [String: String] = [:]
+                    for decision in decisions {
+                        if let cluster = decision.cluster { placed[decision.app.name] = cluster }
+                    }
+                    assignment = placed
+                    paths[decisions.first?.path.rawValue ?? "none", default: 0] += 1
+                    if decisions.first?.solverNote?.contains("wall-clock cap") == true { capped += 1 }
+                    if let gap = decisions.first?.solverGapPercent { solverGaps.append(gap) }
+                } else {
+                    assignment = strategy.place(apps: fleet.apps, clusters: sees, current: [:], nowSeconds: 0)
+                }
                 let result = PlacementOptimum.evaluate(
                     assignment, apps: fleet.apps, clusters: fleet.clusters, policy: policy, scores: scores)
                 objectives[strategy.name, default: []].append(result.objective)
@@ -307,5 +333,11 @@ enum OptimumGapReport {
                         row.meanGapPercent, row.worstGapPercent, row.optimal, instances, row.violations, row.unplaced,
                         row.overfull))
         }
+        let meanSolverGap = solverGaps.isEmpty ? 0 : solverGaps.reduce(0, +) / Double(solverGaps.count)
+        Console.print(
+            "pdlc paths: " + paths.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + "; wall-clock cap reached \(capped)/\(instances); gap CBC proved in the decision: mean "
+                + String(format: "%.2f", meanSolverGap) + " %, worst " + String(format: "%.2f", solverGaps.max() ?? 0)
+                + " % (\(solverGaps.count) with a bound)")
     }
 }

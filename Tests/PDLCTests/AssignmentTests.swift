@@ -66,7 +66,7 @@ import Testing
         let apps = [makeApp("g", qos: .gold, cpu: 3), makeApp("be", qos: .bestEffort, cpu: 8, selector: ["pool": "a"])]
         // The heuristic path alone (the exact step may pay for the move: ExactStepTests).
         var heuristic = policy(weights: ["energy": 1])
-        heuristic.exactBudgetMilliseconds = 0
+        heuristic.exactNodeLimit = 0
         let decisions = engine.decide(
             apps: apps, clusters: clusters, policy: heuristic, current: ["g": currentRecord("g", on: "a")])
         #expect(decisions[app: "g"]?.cluster == "a")

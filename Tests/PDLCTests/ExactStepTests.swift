@@ -1,16 +1,19 @@
 import AppModel
+import Foundation
+import PlacerCore
 import Testing
 
 @testable import PDLC
 
-/// The exact step: CBC through its C API, the assignment MILP, the time-budget fallback and exchange moves.
+/// The exact step: CBC through its C API, the assignment MILP, its determinism and silence, the wall-clock
+/// fallback and exchange moves.
 @Suite struct ExactStepTests {
     @Test func cbcSolvesAKnapsackWithAKnownOptimum() throws {
         // Values 10, 13, 7, 8; weights 5, 6, 3, 4; capacity 10: the best is items 2 and 4 (13 + 8 = 21).
         var model = MILPModel()
         for value in [10.0, 13, 7, 8] { model.addColumn(.init(objective: value)) }
         model.addRow(.init(columns: [0, 1, 2, 3], coefficients: [5, 6, 3, 4], sense: .lessOrEqual, rhs: 10))
-        let result = try CBCSolver.solve(model, budgetSeconds: 5)
+        let result = try CBCSolver.solve(model, nodeLimit: 1000, wallCapSeconds: 30)
         #expect(result.status == .optimal)
         #expect(result.values == [0, 1, 0, 1])
         #expect(abs((result.objective ?? 0) - 21) < 1e-9)
@@ -38,9 +41,9 @@ import Testing
         var exactSeeds = 0
         for seed in 1...10 as ClosedRange<UInt64> {
             let fleet = SyntheticFleet.generate(apps: 8, clusters: 4, seed: seed, capacityRatio: 1.15, channels: false)
-            // A budget that leaves no doubt on a loaded machine: this checks what is used, not how fast.
+            // The default node limit; a wall-clock cap that leaves no doubt on a loaded machine.
             var policy = PlacementPolicy()
-            policy.exactBudgetMilliseconds = 10_000
+            policy.exactWallCapMilliseconds = 60_000
             let decisions = engine.decide(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
             // 32 binaries: CBC proves optimality, whichever path wins.
             #expect(
@@ -76,50 +79,119 @@ import Testing
         #expect(decisions.allSatisfy { $0.path == .exact })
     }
 
-    @Test func aBudgetTooShortKeepsTheHeuristic() {
+    @Test func theWallClockCapKeepsTheHeuristic() {
         let engine = PlacementEngine.standard()
         let fleet = SyntheticFleet.generate(apps: 300, clusters: 40, seed: 3, capacityRatio: 1.05, channels: false)
         var off = PlacementPolicy()
-        off.exactBudgetMilliseconds = 0
-        var tiny = PlacementPolicy()
-        tiny.exactBudgetMilliseconds = 0.001
+        off.exactNodeLimit = 0
+        var capped = PlacementPolicy()
+        capped.exactNodeLimit = 1_000_000
+        capped.exactWallCapMilliseconds = 0.001
         let heuristic = engine.decide(apps: fleet.apps, clusters: fleet.clusters, policy: off)
-        let bounded = engine.decide(apps: fleet.apps, clusters: fleet.clusters, policy: tiny)
+        let bounded = engine.decide(apps: fleet.apps, clusters: fleet.clusters, policy: capped)
         #expect(heuristic.allSatisfy { $0.path != .exact && $0.solverNote == nil })
-        // 12,000 binaries in a microsecond: no proof, nothing better than the heuristic's start.
+        // 12,000 binaries in a microsecond: the cap stops CBC, and whatever it found is not used.
         #expect(bounded.allSatisfy { $0.path != .exact })
-        #expect(bounded.first?.solverNote?.contains("heuristic") == true)
+        #expect(bounded.first?.solverNote?.contains("wall-clock cap") == true, "\(bounded.first?.solverNote ?? "-")")
         #expect(bounded.map(\.cluster) == heuristic.map(\.cluster))
+    }
+
+    @Test func theSameInputsGiveTheSameDecisionEveryTime() throws {
+        // Large enough that CBC stops at its node limit rather than proving optimality at the root.
+        let engine = PlacementEngine.standard()
+        let fleet = SyntheticFleet.generate(apps: 60, clusters: 12, seed: 5, capacityRatio: 1.05, channels: false)
+        var policy = PlacementPolicy()
+        policy.exactNodeLimit = 200
+        policy.exactWallCapMilliseconds = 60_000
+        let runs = (0..<4).map { _ in engine.decide(apps: fleet.apps, clusters: fleet.clusters, policy: policy) }
+        #expect(runs[0].first?.solverNote != nil)
+        for run in runs.dropFirst() {
+            #expect(run.map(\.cluster) == runs[0].map(\.cluster))
+            #expect(run.map(\.path) == runs[0].map(\.path))
+            #expect(run.map(\.solverGapPercent) == runs[0].map(\.solverGapPercent))
+            #expect(run.map(\.solverNote) == runs[0].map(\.solverNote))
+            #expect(run.map(\.reasons) == runs[0].map(\.reasons))
+        }
+        // CBC alone: a node-limited solve of a program it cannot close returns the same solution each time.
+        var program = MILPModel()
+        var row = MILPModel.Row(columns: [], coefficients: [], sense: .lessOrEqual, rhs: 400)
+        var random = SplitMix64(seed: 11)
+        for j in 0..<120 {
+            program.addColumn(.init(objective: Double(50 + random.next() % 50)))
+            row.columns.append(j)
+            row.coefficients.append(Double(3 + random.next() % 17))
+        }
+        program.addRow(row)
+        let solves = try (0..<3).map { _ in try CBCSolver.solve(program, nodeLimit: 50, wallCapSeconds: 60) }
+        #expect(solves.allSatisfy { $0.values == solves[0].values && $0.bound == solves[0].bound })
+        #expect(solves.allSatisfy { $0.nodes == solves[0].nodes && !$0.wallClockReached })
+    }
+
+    @Test func aDecisionPrintsNothingToStdout() throws {
+        // fd 1 goes to a file while PDLC decides (this test only; the product never touches fd 1): CBC and Clp
+        // are silenced through their API, so none of their output may appear.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("exact-stdout-\(UUID()).txt").path
+        FileManager.default.createFile(atPath: path, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let engine = PlacementEngine.standard()
+        fflush(stdout)
+        let saved = dup(STDOUT_FILENO)
+        let file = open(path, O_WRONLY | O_TRUNC)
+        try #require(saved >= 0 && file >= 0)
+        dup2(file, STDOUT_FILENO)
+        var notes: [String?] = []
+        for (apps, clusters) in [(8, 4), (60, 12)] {
+            let fleet = SyntheticFleet.generate(
+                apps: apps, clusters: clusters, seed: 2, capacityRatio: 1.05, channels: false)
+            var policy = PlacementPolicy()
+            policy.exactWallCapMilliseconds = 60_000
+            notes.append(engine.decide(apps: fleet.apps, clusters: fleet.clusters, policy: policy).first?.solverNote)
+        }
+        var infeasible = MILPModel()
+        infeasible.addColumn(.init(objective: 1))
+        infeasible.addRow(.init(columns: [0], coefficients: [1], sense: .greaterOrEqual, rhs: 2))
+        _ = try? CBCSolver.solve(infeasible, wallCapSeconds: 1)
+        fflush(stdout)
+        dup2(saved, STDOUT_FILENO)
+        close(saved)
+        close(file)
+        #expect(notes.allSatisfy { $0 != nil })
+        let written = try String(contentsOfFile: path, encoding: .utf8)
+        // Other suites may print while this one runs in parallel: CBC's and Clp's words are what must be absent.
+        for word in ["Cbc", "Clp", "Coin", "Welcome", "Illegal", "ERROR", "Objective", "Result", "nodes"] {
+            #expect(!written.contains(word), "stdout got: \(written.prefix(400))")
+        }
     }
 
     @Test func aMalformedModelIsRefusedNotSolved() {
         var nan = MILPModel()
         nan.addColumn(.init(objective: .nan))
         #expect(throws: MILPError.malformed("column 0: objective nan is not finite")) {
-            try CBCSolver.solve(nan, budgetSeconds: 1)
+            try CBCSolver.solve(nan, wallCapSeconds: 1)
         }
         var outOfRange = MILPModel()
         outOfRange.addColumn(.init(objective: 1))
         outOfRange.addRow(.init(columns: [0, 7], coefficients: [1, 1], sense: .lessOrEqual, rhs: 1))
         #expect(throws: MILPError.malformed("row 0: column 7 out of range 0..<1")) {
-            try CBCSolver.solve(outOfRange, budgetSeconds: 1)
+            try CBCSolver.solve(outOfRange, wallCapSeconds: 1)
         }
         var mismatched = MILPModel()
         mismatched.addColumn(.init(objective: 1))
         mismatched.addRow(.init(columns: [0], coefficients: [1, 2], sense: .lessOrEqual, rhs: 1))
-        #expect(throws: MILPError.self) { try CBCSolver.solve(mismatched, budgetSeconds: 1) }
+        #expect(throws: MILPError.self) { try CBCSolver.solve(mismatched, wallCapSeconds: 1) }
         var inverted = MILPModel()
         inverted.addColumn(.init(lower: 1, upper: 0, objective: 1))
-        #expect(throws: MILPError.self) { try CBCSolver.solve(inverted, budgetSeconds: 1) }
-        #expect(throws: MILPError.malformed("no columns")) { try CBCSolver.solve(MILPModel(), budgetSeconds: 1) }
+        #expect(throws: MILPError.self) { try CBCSolver.solve(inverted, wallCapSeconds: 1) }
+        #expect(throws: MILPError.malformed("no columns")) { try CBCSolver.solve(MILPModel(), wallCapSeconds: 1) }
         var fine = MILPModel()
         fine.addColumn(.init(objective: 1))
-        #expect(throws: MILPError.self) { try CBCSolver.solve(fine, budgetSeconds: 0) }
+        #expect(throws: MILPError.self) { try CBCSolver.solve(fine, wallCapSeconds: 0) }
+        #expect(throws: MILPError.self) { try CBCSolver.solve(fine, nodeLimit: -1, wallCapSeconds: 1) }
         // An infeasible but well-formed model is answered, not refused.
         var infeasible = MILPModel()
         infeasible.addColumn(.init(objective: 1))
         infeasible.addRow(.init(columns: [0], coefficients: [1], sense: .greaterOrEqual, rhs: 2))
-        #expect((try? CBCSolver.solve(infeasible, budgetSeconds: 1))?.status == .infeasible)
+        #expect((try? CBCSolver.solve(infeasible, wallCapSeconds: 1))?.status == .infeasible)
     }
 
     @Test func anExchangePlacesTwoUnplacedAppsForOnePlacedOne() {

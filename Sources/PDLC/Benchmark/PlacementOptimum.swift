@@ -179,7 +179,7 @@ public enum PlacementOptimum {
                     columns: memoryRows[c].columns, coefficients: memoryRows[c].coefficients, sense: .lessOrEqual,
                     rhs: (clusters[c].memoryBytes * keep + 1) / 1_073_741_824))
         }
-        let result = try CBCSolver.solve(model, budgetSeconds: budgetSeconds)
+        let result = try CBCSolver.solve(model, wallCapSeconds: budgetSeconds)
         var assignment: [String: String] = [:]
         if let values = result.values {
             for pair in pairs where values[pair.column] > 0.5 {

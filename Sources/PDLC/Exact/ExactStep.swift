@@ -11,10 +11,12 @@ struct ImprovementReport {
 
 extension PlacementEngine {
     /// After the greedy passes and repair: exchange moves on the heuristic's result, then the exact step (a MILP
-    /// solved by CBC within the policy's budget, ``AssignmentMILP``). The solver's assignment replaces the
-    /// heuristic's when it is proven optimal or scores higher on the program's objective, and every app of it
-    /// passes every filter when replayed in priority order; otherwise the (exchanged) heuristic stands.
-    /// Every decision is marked with the path that decided and the solver's gap.
+    /// solved by CBC, ``AssignmentMILP``, bounded by the policy's node limit and, as a safety cap only, its
+    /// wall-clock cap). The solver's assignment replaces the heuristic's when it scores higher on the program's
+    /// objective and every app of it passes every filter when replayed in priority order; otherwise the
+    /// (exchanged) heuristic stands. A solve that reached the wall-clock cap is discarded whatever it found, so the
+    /// decision depends on the inputs only, never on the machine's speed or load. Every decision is marked with
+    /// the path that decided and the solver's gap.
     func improve(
         _ decisions: inout [AppDecision], state: inout CycleState, base: CycleState,
         current: [String: PlacementRecord], prior: StabilityState, stability: inout StabilityState,
@@ -23,8 +25,7 @@ extension PlacementEngine {
         let pairCount = decisions.count * base.clusterList.count
         guard !decisions.isEmpty, pairCount <= retryPairLimit else { return }
         let policy = base.policy
-        let budget = policy.exactBudgetMilliseconds / 1000
-        let wantsExact = budget > 0 && pairCount <= exactPairLimit
+        let wantsExact = policy.exactNodeLimit > 0 && pairCount <= exactPairLimit
         let hasUnplaced = decisions.contains { $0.cluster == nil }
         guard wantsExact || hasUnplaced else { return }
 
@@ -46,7 +47,7 @@ extension PlacementEngine {
         if wantsExact {
             exact(
                 &decisions, base: base, scores: scoreTable, current: current, prior: prior, stability: &stability,
-                nowSeconds: nowSeconds, evacuate: evacuate, budget: budget, report: &report)
+                nowSeconds: nowSeconds, evacuate: evacuate, report: &report)
         }
         for d in decisions.indices {
             decisions[d].path = report.path
@@ -58,7 +59,7 @@ extension PlacementEngine {
     private func exact(
         _ decisions: inout [AppDecision], base: CycleState, scores scoreTable: [[Int: Double]],
         current: [String: PlacementRecord], prior: StabilityState, stability: inout StabilityState,
-        nowSeconds: Double, evacuate: [String: Evacuation], budget: Double, report: inout ImprovementReport
+        nowSeconds: Double, evacuate: [String: Evacuation], report: inout ImprovementReport
     ) {
         let policy = base.policy
         let apps = decisions.map(\.app)
@@ -95,34 +96,49 @@ extension PlacementEngine {
         var program = AssignmentMILP(
             apps: apps, scores: scoreTable, current: currentIndex, fixed: fixed, onlyCurrent: onlyCurrent,
             state: base, migrationCost: policy.migrationCost,
-            maxMoves: max(0, policy.maxMovesPerCycle - approved.count), qos: true, approved: approved)
+            maxMoves: max(0, policy.maxMovesPerCycle - approved.count), qos: policy.exactQoSPriority != .none,
+            approved: approved)
         guard !program.model.columns.isEmpty else { return }
         let start = program.vector(heuristic.filter { fixed[$0.key] == nil })
-        // QoS priority: at least as many apps of each class placed as the heuristic placed.
-        for rank in 0..<3 {
+        // QoS order: at least as many apps of each class placed as the heuristic placed.
+        for rank in 0..<3 where policy.exactQoSPriority == .order {
             let placed = heuristic.keys.filter { fixed[$0] == nil && apps[$0].qosClass.rank == rank }.count
             program.requirePlaced(atLeast: placed, rank: rank)
         }
         let heuristicValue = program.model.objective(of: start)
         let result: MILPResult
         do {
-            result = try CBCSolver.solve(program.model, budgetSeconds: budget, start: start)
+            result = try CBCSolver.solve(
+                program.model, nodeLimit: policy.exactNodeLimit, wallCapSeconds: policy.exactWallCapMilliseconds / 1000)
         } catch {
             report.note = "exact step skipped: \(error)"
             return
         }
-        report.gapPercent = result.gapPercent
-        let gapText = result.gapPercent.map { "gap \(Format.trim($0, digits: 2)) %" } ?? "no bound"
-        guard let values = result.values, let objective = result.objective else {
+        let limits = "node limit \(policy.exactNodeLimit)"
+        if result.wallClockReached && result.status != .optimal {
+            // The cap is a safety net, not a budget: what CBC found by then depends on the machine's load.
             report.note =
-                "exact step (CBC): \(result.status.rawValue) in \(Format.trim(budget * 1000)) ms; heuristic kept"
+                "exact step (CBC): stopped by the wall-clock cap of \(Format.trim(policy.exactWallCapMilliseconds)) ms "
+                + "after \(result.nodes) nodes; heuristic kept"
+            return
+        }
+        // The gap of what decides: the solver's bound against the better of its solution and the heuristic's.
+        let decided = max(result.objective ?? heuristicValue, heuristicValue)
+        if let bound = result.bound {
+            report.gapPercent =
+                result.status == .optimal && (result.objective ?? -.infinity) <= heuristicValue + 1e-6
+                ? 0 : max(0, 100 * (bound - decided) / max(1, abs(decided)))
+        }
+        let gapText = report.gapPercent.map { "gap \(Format.trim($0, digits: 2)) %" } ?? "no bound"
+        guard let values = result.values, let objective = result.objective else {
+            report.note = "exact step (CBC): \(result.status.rawValue) within \(limits); heuristic kept"
             return
         }
         guard objective > heuristicValue + 1e-6 else {
             report.note =
                 result.status == .optimal
                 ? "exact step (CBC): the heuristic's assignment is proven optimal"
-                : "exact step (CBC): nothing better than the heuristic within \(Format.trim(budget * 1000)) ms (\(gapText))"
+                : "exact step (CBC): nothing better than the heuristic within \(limits) (\(gapText))"
             return
         }
         let assignment = program.assignment(values)
@@ -131,7 +147,7 @@ extension PlacementEngine {
             return
         }
         report.path = .exact
-        let status = result.status == .optimal ? "proven optimal" : "best within \(Format.trim(budget * 1000)) ms"
+        let status = result.status == .optimal ? "proven optimal" : "best within \(limits)"
         report.note = "assignment by the exact step (CBC MILP, \(status), \(gapText))"
         for (a, decision) in decisions.enumerated() where fixed[a] == nil {
             let target = assignment[a].map { base.clusterList[$0].name }

@@ -114,11 +114,12 @@ public struct MILPModel: Sendable {
 
 /// What a MILP solve ended with.
 public struct MILPResult: Sendable {
-    /// Proven optimal, stopped at the time budget with a solution, or no solution (infeasible, or none found
-    /// within the budget).
+    /// Proven optimal; stopped at the node limit (deterministic) or at the wall-clock cap (not) with a solution;
+    /// or no solution (infeasible, or none found within the limits).
     public enum Status: String, Sendable {
         case optimal
-        case feasible = "time limit"
+        case nodeLimit = "node limit"
+        case wallClock = "wall-clock cap"
         case infeasible
         case noSolution = "no solution"
     }
@@ -129,7 +130,13 @@ public struct MILPResult: Sendable {
     public var objective: Double?
     /// The best bound on the optimum the search proved (≥ any solution's objective, as the model is maximised).
     public var bound: Double?
+    /// Wall time of the solve in seconds (reported, never decided on).
     public var seconds: Double
+    /// Branch-and-bound nodes CBC explored.
+    public var nodes: Int = 0
+    /// Whether the wall-clock cap stopped the search (whatever else happened): a result that then depends on the
+    /// machine's speed and load.
+    public var wallClockReached = false
 
     /// Relative gap (bound − objective) / max(1, |objective|), in percent; 0 when proven optimal, `nil` without a
     /// solution.
@@ -154,28 +161,35 @@ public enum MILPError: Error, CustomStringConvertible, Equatable {
 }
 
 /// COIN-OR CBC (branch and cut, EPL-2.0) through its C API (`Cbc_C_Interface.h`, CBC 2.10): loads a
-/// ``MILPModel`` in compressed sparse column form, silences CBC's log (level 0), bounds the wall-clock time,
-/// optionally hands it a starting solution, and reads back status, solution and bound.
+/// ``MILPModel`` in compressed sparse column form, silences CBC and its LP solver through the API (model log level
+/// 0, `-log 0`, `-slog 0`: nothing on stdout or stderr), runs single-threaded (`-threads 0`), bounds the search by
+/// a number of branch-and-bound nodes (deterministic: the same model gives the same answer on any machine and
+/// load) and by a wall-clock cap, and reads back status, solution, bound and node count.
 ///
 /// CBC's driver (`CbcMain1`) keeps process-wide state, so solves are serialised by a lock.
 public enum CBCSolver {
     private static let lock = NSLock()
 
-    /// Solves `model` (maximising) within `budgetSeconds` of wall time.
+    /// Solves `model` (maximising).
     /// - Parameters:
     ///   - model: validated first.
-    ///   - budgetSeconds: wall-clock limit (> 0).
-    ///   - start: a feasible solution the caller holds (one value per column); not handed to CBC (see below).
+    ///   - nodeLimit: at most this many branch-and-bound nodes (≥ 0; nil: no limit). The deterministic bound: two
+    ///     solves of the same model with the same limit return the same solution.
+    ///   - wallCapSeconds: wall-clock limit (> 0). With a node limit it is a safety cap only: a result that hit it
+    ///     has ``MILPResult/wallClockReached`` set and status ``MILPResult/Status/wallClock`` (unless proven
+    ///     optimal), so a caller that needs determinism can refuse it.
     ///   - relativeGap: stop once the proven gap is at most this fraction (0: prove optimality).
-    /// - Returns: status, solution, objective and bound.
-    /// - Throws: ``MILPError/malformed(_:)`` for a model ``MILPModel/validate()`` refuses or a budget ≤ 0.
+    /// - Returns: status, solution, objective, bound and node count.
+    /// - Throws: ``MILPError/malformed(_:)`` for a model ``MILPModel/validate()`` refuses, a negative node limit or
+    ///   a cap ≤ 0; ``MILPError/solverFailed(_:)`` when CBC abandons the search.
     public static func solve(
-        _ model: MILPModel, budgetSeconds: Double, start: [Double]? = nil, relativeGap: Double = 0
+        _ model: MILPModel, nodeLimit: Int? = nil, wallCapSeconds: Double, relativeGap: Double = 0
     ) throws -> MILPResult {
         try model.validate()
-        guard budgetSeconds > 0, budgetSeconds.isFinite else {
-            throw MILPError.malformed("time budget \(budgetSeconds) s is not positive")
+        guard wallCapSeconds > 0, wallCapSeconds.isFinite else {
+            throw MILPError.malformed("wall-clock cap \(wallCapSeconds) s is not positive")
         }
+        if let nodeLimit, nodeLimit < 0 { throw MILPError.malformed("node limit \(nodeLimit) is negative") }
         // Compressed sparse columns from the rows.
         let n = model.columns.count
         var perColumn = Array(repeating: [(row: Int32, value: Double)](), count: n)
@@ -204,38 +218,36 @@ public enum CBCSolver {
         defer { lock.unlock() }
         guard let cbc = Cbc_newModel() else { throw MILPError.solverFailed("Cbc_newModel returned NULL") }
         defer { Cbc_deleteModel(cbc) }
+        // Silence through CBC's own API: the model's message handler (Cbc_setLogLevel), and the driver's log and
+        // its LP solver's log (`-log`, `-slog`, read by CbcMain1 as on CBC's command line).
         Cbc_setLogLevel(cbc, 0)
+        Cbc_setParameter(cbc, "log", "0")
+        Cbc_setParameter(cbc, "slog", "0")
         Cbc_loadProblem(
             cbc, Int32(n), Int32(model.rows.count), starts, indices, values, lower, upper, objective,
             rowLower, rowUpper)
         for (j, column) in model.columns.enumerated() where column.integer { Cbc_setInteger(cbc, Int32(j)) }
         Cbc_setObjSense(cbc, -1)
+        // Determinism: one thread, a node limit; wall time only as the outer cap.
+        Cbc_setParameter(cbc, "threads", "0")
         Cbc_setParameter(cbc, "timeMode", "elapsed")
-        Cbc_setParameter(cbc, "log", "0")
-        Cbc_setParameter(cbc, "slog", "0")
-        Cbc_setMaximumSeconds(cbc, budgetSeconds)
+        if let nodeLimit {
+            Cbc_setMaximumNodes(cbc, Int32(clamping: nodeLimit))
+            Cbc_setParameter(cbc, "maxNodes", "\(nodeLimit)")
+        }
+        Cbc_setMaximumSeconds(cbc, wallCapSeconds)
+        Cbc_setParameter(cbc, "seconds", String(format: "%.3f", wallCapSeconds))
         Cbc_setAllowableFractionGap(cbc, max(0, relativeGap))
-        // No MIP start: CBC 2.10.8's C API, given one (`Cbc_setMIPStartI`) on a model loaded without column
-        // names, printed "Illegal index N in ClpModel::getColumnName" to stdout on every solve of the
-        // network-partition day. The caller compares the solver's answer with its own start instead.
-        _ = start
+        // No MIP start (`Cbc_setMIPStartI`): CBC 2.10.8 matches a start by column names, and on a model loaded
+        // without names it raised "Illegal index N in ClpModel::getColumnName", which its C API catches and
+        // prints. Callers compare the solver's answer with their own start instead.
         let began = DispatchTime.now().uptimeNanoseconds
-        // CBC 2.10.8's C API catches some internal errors and prints them to stdout whatever the log level
-        // ("Illegal index N in ClpModel::getColumnName", seen on ILP peers of the network-partition day): stdout
-        // goes to /dev/null for the solve (under the lock), so Placer's own output stays clean.
-        fflush(nil)
-        let saved = dup(STDOUT_FILENO)
-        let null = open("/dev/null", O_WRONLY)
-        if saved >= 0 && null >= 0 { dup2(null, STDOUT_FILENO) }
         _ = Cbc_solve(cbc)
-        fflush(nil)
-        if saved >= 0 && null >= 0 { dup2(saved, STDOUT_FILENO) }
-        if saved >= 0 { close(saved) }
-        if null >= 0 { close(null) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         if Cbc_isAbandoned(cbc) != 0 { throw MILPError.solverFailed("CBC abandoned the search (numerical trouble)") }
         let proven = Cbc_isProvenOptimal(cbc) != 0
         let infeasible = Cbc_isProvenInfeasible(cbc) != 0
+        let wallClock = Cbc_isSecondsLimitReached(cbc) != 0
         var solution: [Double]?
         if let best = Cbc_bestSolution(cbc) {
             solution = (0..<n).map { j in model.columns[j].integer ? best[j].rounded() : best[j] }
@@ -251,10 +263,14 @@ public enum CBCSolver {
             status = .infeasible
         } else if solution == nil {
             status = .noSolution
+        } else if proven {
+            status = .optimal
         } else {
-            status = proven ? .optimal : .feasible
+            status = wallClock ? .wallClock : .nodeLimit
         }
         if status == .optimal { bound = value }
-        return MILPResult(status: status, values: solution, objective: value, bound: bound, seconds: seconds)
+        return MILPResult(
+            status: status, values: solution, objective: value, bound: bound, seconds: seconds,
+            nodes: Int(Cbc_getNodeCount(cbc)), wallClockReached: wallClock)
     }
 }

@@ -21,12 +21,14 @@ public struct CODECOILPStrategy: PlacementStrategy {
     public let name = "codeco-ilp"
     /// Weight of the energy term (EUR per core-hour × cores × 100 points).
     public var greenness: Double
-    /// Solver budget per cycle, in seconds.
-    public var budgetSeconds: Double
+    /// Branch-and-bound nodes per cycle (deterministic), and the wall-clock safety cap in seconds.
+    public var nodeLimit: Int
+    public var wallCapSeconds: Double
 
-    public init(greenness: Double = 1, budgetSeconds: Double = 1) {
+    public init(greenness: Double = 1, nodeLimit: Int = 1000, wallCapSeconds: Double = 5) {
         self.greenness = greenness
-        self.budgetSeconds = budgetSeconds
+        self.nodeLimit = nodeLimit
+        self.wallCapSeconds = wallCapSeconds
     }
 
     public mutating func place(
@@ -101,7 +103,8 @@ public struct CODECOILPStrategy: PlacementStrategy {
                 }
             }
         }
-        guard let result = try? CBCSolver.solve(model, budgetSeconds: budgetSeconds), let values = result.values
+        guard let result = try? CBCSolver.solve(model, nodeLimit: nodeLimit, wallCapSeconds: wallCapSeconds),
+            let values = result.values
         else { return [:] }
         var placement: [String: String] = [:]
         for (a, app) in apps.enumerated() {

@@ -29,11 +29,14 @@ public protocol HindsightOracle: Sendable {
 public struct HindsightStrategy: PlacementStrategy {
     public let name = "hindsight"
     public let oracle: any HindsightOracle
-    public var budgetSeconds: Double
+    /// Branch-and-bound nodes per cycle (deterministic), and the wall-clock safety cap in seconds.
+    public var nodeLimit: Int
+    public var wallCapSeconds: Double
 
-    public init(oracle: any HindsightOracle, budgetSeconds: Double = 2) {
+    public init(oracle: any HindsightOracle, nodeLimit: Int = 2000, wallCapSeconds: Double = 2) {
         self.oracle = oracle
-        self.budgetSeconds = budgetSeconds
+        self.nodeLimit = nodeLimit
+        self.wallCapSeconds = wallCapSeconds
     }
 
     public mutating func place(
@@ -86,7 +89,8 @@ public struct HindsightStrategy: PlacementStrategy {
         }
         var placement: [String: String] = [:]
         var freeCPU = fleet.map(\.cpuCores)
-        if !model.columns.isEmpty, let result = try? CBCSolver.solve(model, budgetSeconds: budgetSeconds),
+        if !model.columns.isEmpty,
+            let result = try? CBCSolver.solve(model, nodeLimit: nodeLimit, wallCapSeconds: wallCapSeconds),
             let values = result.values
         {
             for (a, app) in apps.enumerated() {
