@@ -134,7 +134,7 @@ import Testing
         FileManager.default.createFile(atPath: path, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let engine = PlacementEngine.standard()
-        fflush(stdout)
+        fflush(nil)
         let saved = dup(STDOUT_FILENO)
         let file = open(path, O_WRONLY | O_TRUNC)
         try #require(saved >= 0 && file >= 0)
@@ -151,7 +151,7 @@ import Testing
         infeasible.addColumn(.init(objective: 1))
         infeasible.addRow(.init(columns: [0], coefficients: [1], sense: .greaterOrEqual, rhs: 2))
         _ = try? CBCSolver.solve(infeasible, wallCapSeconds: 1)
-        fflush(stdout)
+        fflush(nil)
         dup2(saved, STDOUT_FILENO)
         close(saved)
         close(file)

@@ -1,5 +1,6 @@
 import AppModel
 import PDLC
+import PlacerCore
 
 /// The `network-partition` scenario: three regions, each with four edge sites and a metro data centre, plus a
 /// central cloud, over a day whose links degrade and recover. Demand is shaped by a public data-centre trace

@@ -1,5 +1,6 @@
 import AppModel
 import PDLC
+import PlacerCore
 
 /// The `wide-edge` scenario: a wide edge fleet of ``siteCount`` sites in ``regionCount`` regions (one edge
 /// cluster per site, each site its own user zone) and one regional cloud, running ``appsPerSite`` apps per site
