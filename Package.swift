@@ -30,6 +30,12 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // COIN-OR CBC (EPL-2.0) through its C API: PDLC's exact assignment step and the ILP peers.
+        .systemLibrary(
+            name: "CCbc",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev"])]
+        ),
         // The bottom of the module table: small value types every other target may use (DESIGN.md §3), and
         // PlacerMetrics over the swift-metrics API (the Prometheus backend is bootstrapped by the binaries).
         .target(
@@ -54,7 +60,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        .target(name: "PDLC", dependencies: ["AppModel", "PlacerCore"]),
+        .target(name: "PDLC", dependencies: ["AppModel", "PlacerCore", "CCbc"]),
         // Federated learning's privacy core: the RDP accountant, the privacy budget, DP-FedAvg and secure
         // aggregation (docs/privacy.md). Pure value types, no transport: the agent carries its messages.
         .target(

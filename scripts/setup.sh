@@ -9,6 +9,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 missing=()
 pkg-config --exists libgit2 2>/dev/null || missing+=(libgit2-dev)
+pkg-config --exists cbc 2>/dev/null || missing+=(coinor-libcbc-dev)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 [ -x /usr/lib/git-core/git-daemon ] || missing+=(git)
 command -v kubectl >/dev/null || missing+=(kubectl)

@@ -32,6 +32,19 @@ public struct PlacementPolicy: Sendable, Hashable {
     public var forecastCoverage = 0.0
     /// Federated learning's round settings and daily privacy budget (`spec.learning`; docs/privacy.md).
     public var learning = LearningPolicy()
+    /// Branch-and-bound nodes PDLC's exact assignment step (MILP solved by CBC) may explore per evaluation
+    /// (`spec.exact.nodeLimit`, 0…10,000,000; 0 turns the step off; default 1000). The step's deterministic
+    /// bound: unchanged inputs give the same decision on any machine and under any load.
+    public var exactNodeLimit = 1000
+    /// Wall-clock safety cap of the exact step per evaluation, in milliseconds (`spec.exact.wallCapMilliseconds`,
+    /// 1…60000; default 2000). Not a budget: an evaluation whose solve reaches it discards the solver's answer and
+    /// keeps the heuristic's (itself deterministic), so the cap only decides when the machine is far too slow.
+    public var exactWallCapMilliseconds = 2000.0
+    /// Score points (of 100) that moving an already placed app off its current cluster costs in the exact step's
+    /// objective (`spec.exact.migrationCost`, ≥ 0; default 20).
+    public var migrationCost = 20.0
+    /// How the exact step honours QoS classes (`spec.exact.qosPriority`; default ``ExactQoSPriority/weight``).
+    public var exactQoSPriority = ExactQoSPriority.weight
     /// Files the policy was read from, in the order applied (preset first).
     public var sources: [String]
     /// Hex SHA-256 of the policy documents applied, in order: changes whenever the policy does.
@@ -105,6 +118,7 @@ public struct PlacementPolicy: Sendable, Hashable {
             forecastCoverage = number
         }
         try learning.apply(spec["learning"], document)
+        try applyExact(spec["exact"], document)
         sources.append(document.file)
         digest = Digest.sha256(Data((digest + document.value.canonicalJSON()).utf8))
     }
@@ -134,6 +148,43 @@ public struct PlacementPolicy: Sendable, Hashable {
         }
     }
 
+    private mutating func applyExact(_ exact: Value?, _ document: YAMLDocument) throws {
+        guard let exact else { return }
+        if exact["budgetMilliseconds"] != nil {
+            throw document.error(
+                at: "spec.exact.budgetMilliseconds",
+                "budgetMilliseconds is not a setting: the exact step is bounded by nodeLimit (deterministic) and "
+                    + "wallCapMilliseconds (safety cap)")
+        }
+        if let value = exact["nodeLimit"] {
+            guard let number = value.doubleValue, number >= 0, number <= 10_000_000, number == number.rounded() else {
+                throw document.error(at: "spec.exact.nodeLimit", "nodeLimit must be an integer from 0 to 10000000")
+            }
+            exactNodeLimit = Int(number)
+        }
+        if let value = exact["wallCapMilliseconds"] {
+            guard let number = value.doubleValue, number >= 1, number <= 60_000 else {
+                throw document.error(
+                    at: "spec.exact.wallCapMilliseconds", "wallCapMilliseconds must be a number from 1 to 60000")
+            }
+            exactWallCapMilliseconds = number
+        }
+        if let value = exact["qosPriority"] {
+            guard let name = value.stringValue, let priority = ExactQoSPriority(rawValue: name) else {
+                throw document.error(
+                    at: "spec.exact.qosPriority",
+                    "qosPriority must be one of \(ExactQoSPriority.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            exactQoSPriority = priority
+        }
+        if let value = exact["migrationCost"] {
+            guard let number = value.doubleValue, number >= 0 else {
+                throw document.error(at: "spec.exact.migrationCost", "migrationCost must be a number of points ≥ 0")
+            }
+            migrationCost = number
+        }
+    }
+
     private static func weightTable(_ value: Value, path: String, _ document: YAMLDocument) throws -> [String: Double] {
         guard let pairs = value.objectValue else {
             throw document.error(at: path, "weights must be a mapping of criterion: weight")
@@ -152,4 +203,17 @@ public struct PlacementPolicy: Sendable, Hashable {
         }
         return table
     }
+}
+
+/// How PDLC's exact step honours QoS classes (`spec.exact.qosPriority`).
+public enum ExactQoSPriority: String, Sendable, CaseIterable {
+    /// A placed Gold app is worth 20 points more, Silver 10, in the program's objective (placing any app stays
+    /// worth more than any score): a higher class wins close calls, but two apps of a lower class may displace
+    /// one of a higher class when together they are worth more.
+    case weight
+    /// As `weight`, and the program must place at least as many apps of each class as the greedy passes did:
+    /// never more apps of a lower class at the price of one of a higher class.
+    case order
+    /// No class term: the program maximises placed apps and score alone (the optimum benchmark's objective).
+    case none
 }

@@ -27,6 +27,15 @@ public struct AppDecision: Sendable {
     public var forecasts: [String: [LoadForecast]] = [:]
     /// What the decision did, as a code (``PlacementOutcome``).
     public var outcome: PlacementOutcome = .unplaced
+    /// Which path decided the evaluation's assignment (the same for every decision of one evaluation).
+    public var path: DecisionPath = .heuristic
+    /// The relative gap in percent CBC proved between its bound and the assignment that decided (0: proven
+    /// optimal) when the exact step ran this evaluation; `nil` when it did not run, was stopped by its wall-clock
+    /// cap, or proved no bound.
+    public var solverGapPercent: Double?
+    /// What the exact step did this evaluation (solver status, gap, why its answer was or was not used), for
+    /// `explain`; `nil` when it did not run.
+    public var solverNote: String?
 
     /// Whether a better cluster was found but stability (count, cooldown, move limit) kept the app where it is.
     public var held: Bool { outcome == .heldByHysteresis }
@@ -98,4 +107,15 @@ public struct FixedPlacement: Sendable {
         self.cpuCores = cpuCores
         self.memoryBytes = memoryBytes
     }
+}
+
+/// Which path decided an evaluation's assignment.
+public enum DecisionPath: String, Sendable, Hashable {
+    /// PDLC's greedy passes and repair (the solver did not run, found nothing better, or its answer failed the
+    /// filters' replay).
+    case heuristic
+    /// The heuristic, improved by exchange moves (one placed app out for two unplaced in).
+    case exchange
+    /// The exact step: CBC's MILP solution, better than the heuristic's within the node limit (or proven optimal).
+    case exact
 }

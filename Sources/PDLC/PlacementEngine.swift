@@ -42,6 +42,10 @@ public struct PlacementEngine: Sendable {
     /// for which they run.
     public var retryPasses = 3
     public var retryPairLimit = 2_000_000
+    /// Largest apps × clusters the exact step (``AssignmentMILP`` solved by CBC) models; larger evaluations keep
+    /// the heuristic path (with exchange moves up to ``retryPairLimit``). The policy's
+    /// ``PlacementPolicy/exactNodeLimit`` bounds its work, ``PlacementPolicy/exactWallCapMilliseconds`` its time.
+    public var exactPairLimit = 20_000
     /// Seconds after PDLC moved an app off a saturated cluster during which the app's requests are deducted from
     /// that cluster's measured use (the measurement may still contain the app: apply delay plus the metric's
     /// rate window), so the next evaluations do not shed a second app for load that already left.
@@ -209,10 +213,14 @@ public struct PlacementEngine: Sendable {
         }
         var decisions = best.decisions
         repair(&decisions, state: &best.state, detail: detail)
+        var stabilityAfter = best.stability
+        improve(
+            &decisions, state: &best.state, base: base, current: current, prior: stability,
+            stability: &stabilityAfter, nowSeconds: nowSeconds, evacuate: evacuate)
         let position = Dictionary(uniqueKeysWithValues: ordered.enumerated().map { ($1.name, $0) })
         decisions.sort { position[$0.app.name, default: 0] < position[$1.app.name, default: 0] }
         var next = StabilityState()
-        for app in apps { if let entry = best.stability.apps[app.name] { next.apps[app.name] = entry } }
+        for app in apps { if let entry = stabilityAfter.apps[app.name] { next.apps[app.name] = entry } }
         return DecisionOutcome(decisions: decisions, stability: next)
     }
 

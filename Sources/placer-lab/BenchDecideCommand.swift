@@ -41,6 +41,12 @@ struct DecideBench: ParsableCommand {
     @Option(help: "With --optimum: clusters per instance.")
     var clusters = 4
 
+    @Option(
+        help:
+            "With --optimum: CBC's time budget in seconds for the reference on instances too large for exhaustive search."
+    )
+    var boundBudget = 10.0
+
     @Flag(help: "Print JSON instead of the table.")
     var json = false
 
@@ -54,7 +60,8 @@ struct DecideBench: ParsableCommand {
         let policy = Self.policy()
         if optimum {
             try OptimumGapReport.run(
-                policy: policy, seed: seed, instances: instances, apps: apps, clusters: clusters, json: json)
+                policy: policy, seed: seed, instances: instances, apps: apps, clusters: clusters,
+                boundBudget: boundBudget, json: json)
             return
         }
         var rows: [DecideRow] = []
@@ -201,16 +208,30 @@ enum OptimumGapReport {
         var violations: Int
         /// Apps left unplaced, over all instances.
         var unplaced: Int
+        /// Clusters filled past allocatable × (1 − reserve), over all instances (checked independently).
+        var overfull: Int
     }
 
-    static func run(policy: PlacementPolicy, seed: UInt64, instances: Int, apps: Int, clusters: Int, json: Bool) throws
-    {
+    /// Largest instance solved by exhaustive branch and bound; larger ones are measured against CBC's bound.
+    static func exhaustiveFits(apps: Int, clusters: Int) -> Bool { apps <= 12 && clusters <= 6 }
+
+    static func run(
+        policy: PlacementPolicy, seed: UInt64, instances: Int, apps: Int, clusters: Int, boundBudget: Double,
+        json: Bool
+    ) throws {
         var gaps: [String: [Double]] = [:]
         var objectives: [String: [Double]] = [:]
         var violations: [String: Int] = [:]
         var unplaced: [String: Int] = [:]
-        var order: [String] = ["optimum"]
+        var overfull: [String: Int] = [:]
+        let exhaustive = exhaustiveFits(apps: apps, clusters: clusters)
+        let reference = exhaustive ? "optimum" : "cbc-bound"
+        var order: [String] = exhaustive ? [reference] : [reference, "cbc-\(String(format: "%g", boundBudget))s"]
         var nodes = 0
+        var proven = 0
+        var paths: [String: Int] = [:]
+        var capped = 0
+        var solverGaps: [Double] = []
         let keep = 1 - policy.reservePercent / 100
         for instance in 0..<instances {
             let fleet = SyntheticFleet.generate(
@@ -222,21 +243,62 @@ enum OptimumGapReport {
                 return copy
             }
             let scores = PlacementOptimum.pairScores(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
-            let best = PlacementOptimum.exhaustive(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
-            nodes += best.nodes
-            objectives["optimum", default: []].append(best.objective)
-            gaps["optimum", default: []].append(0)
-            unplaced["optimum", default: 0] += apps - best.assignment.count
-            for var strategy in BaselineCatalog.all(policy: policy, seed: seed) {
+            let best: Double
+            if exhaustive {
+                let result = PlacementOptimum.exhaustive(apps: fleet.apps, clusters: fleet.clusters, policy: policy)
+                nodes += result.nodes
+                best = result.objective
+                unplaced[reference, default: 0] += apps - result.assignment.count
+            } else {
+                let result = try PlacementOptimum.milp(
+                    apps: fleet.apps, clusters: fleet.clusters, policy: policy, budgetSeconds: boundBudget)
+                best = result.bound
+                if result.optimal { proven += 1 }
+                let name = order[1]
+                let check = PlacementOptimum.evaluate(
+                    result.assignment, apps: fleet.apps, clusters: fleet.clusters, policy: policy, scores: scores)
+                objectives[name, default: []].append(check.objective)
+                gaps[name, default: []].append(best > 0 ? 100 * (best - check.objective) / best : 0)
+                violations[name, default: 0] += check.violations
+                overfull[name, default: 0] += check.overfull ? 1 : 0
+                unplaced[name, default: 0] += apps - result.assignment.count
+            }
+            objectives[reference, default: []].append(best)
+            gaps[reference, default: []].append(0)
+            // PDLC with each QoS priority of its exact step beside the default (weight), then the peers.
+            var strategies: [any PlacementStrategy] = BaselineCatalog.all(policy: policy, seed: seed)
+            for (offset, priority) in [ExactQoSPriority.order, .none].enumerated() {
+                var variant = policy
+                variant.exactQoSPriority = priority
+                strategies.insert(PDLCStrategy(policy: variant, name: "pdlc-qos-\(priority.rawValue)"), at: 1 + offset)
+            }
+            for var strategy in strategies {
                 if instance == 0 { order.append(strategy.name) }
-                let sees = strategy.name == "pdlc" ? fleet.clusters : reserved
-                let assignment = strategy.place(apps: fleet.apps, clusters: sees, current: [:], nowSeconds: 0)
+                let isPDLC = strategy.name.hasPrefix("pdlc")
+                let sees = isPDLC ? fleet.clusters : reserved
+                let assignment: [String: String]
+                if strategy.name == "pdlc" {
+                    // The default policy's decisions, to count which path decided and the gap CBC proved.
+                    let decisions = PlacementEngine.standard().decide(
+                        apps: fleet.apps, clusters: sees, policy: policy)
+                    var placed: [String: String] = [:]
+                    for decision in decisions {
+                        if let cluster = decision.cluster { placed[decision.app.name] = cluster }
+                    }
+                    assignment = placed
+                    paths[decisions.first?.path.rawValue ?? "none", default: 0] += 1
+                    if decisions.first?.solverNote?.contains("wall-clock cap") == true { capped += 1 }
+                    if let gap = decisions.first?.solverGapPercent { solverGaps.append(gap) }
+                } else {
+                    assignment = strategy.place(apps: fleet.apps, clusters: sees, current: [:], nowSeconds: 0)
+                }
                 let result = PlacementOptimum.evaluate(
                     assignment, apps: fleet.apps, clusters: fleet.clusters, policy: policy, scores: scores)
                 objectives[strategy.name, default: []].append(result.objective)
                 gaps[strategy.name, default: []].append(
-                    best.objective > 0 ? 100 * (best.objective - result.objective) / best.objective : 0)
+                    best > 0 ? 100 * (best - result.objective) / best : 0)
                 violations[strategy.name, default: 0] += result.violations
+                overfull[strategy.name, default: 0] += result.overfull ? 1 : 0
                 unplaced[strategy.name, default: 0] += apps - assignment.count
             }
         }
@@ -247,7 +309,7 @@ enum OptimumGapReport {
                 strategy: name, meanObjective: values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count),
                 meanGapPercent: gap.isEmpty ? 0 : gap.reduce(0, +) / Double(gap.count),
                 worstGapPercent: gap.max() ?? 0, optimal: gap.filter { $0 < 1e-9 }.count,
-                violations: violations[name] ?? 0, unplaced: unplaced[name] ?? 0)
+                violations: violations[name] ?? 0, unplaced: unplaced[name] ?? 0, overfull: overfull[name] ?? 0)
         }
         if json {
             let encoder = JSONEncoder()
@@ -257,14 +319,25 @@ enum OptimumGapReport {
         }
         Console.print(
             "placer-lab bench decide --optimum --seed \(seed) --instances \(instances) --apps \(apps) --clusters \(clusters)"
-                + "  (capacity 1.15 × requests, \(nodes) search nodes)")
-        Console.print("strategy                 mean J   mean gap   worst gap   optimal   violations   unplaced")
+                + (exhaustive
+                    ? "  (capacity 1.15 × requests, exhaustive optimum, \(nodes) search nodes)"
+                    : " --bound-budget \(String(format: "%g", boundBudget))  (capacity 1.15 × requests, gap to CBC's bound, "
+                        + "\(proven)/\(instances) proven optimal)"))
+        Console.print(
+            "strategy                 mean J   mean gap   worst gap   optimal   violations   unplaced   overfull")
         for row in rows {
             Console.print(
                 row.strategy.padding(toLength: 22, withPad: " ", startingAt: 0)
                     + String(
-                        format: "%9.2f %9.2f%% %10.2f%% %6d/%d %12d %10d", row.meanObjective, row.meanGapPercent,
-                        row.worstGapPercent, row.optimal, instances, row.violations, row.unplaced))
+                        format: "%9.2f %9.2f%% %10.2f%% %6d/%d %12d %10d %10d", row.meanObjective,
+                        row.meanGapPercent, row.worstGapPercent, row.optimal, instances, row.violations, row.unplaced,
+                        row.overfull))
         }
+        let meanSolverGap = solverGaps.isEmpty ? 0 : solverGaps.reduce(0, +) / Double(solverGaps.count)
+        Console.print(
+            "pdlc paths: " + paths.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + "; wall-clock cap reached \(capped)/\(instances); gap CBC proved in the decision: mean "
+                + String(format: "%.2f", meanSolverGap) + " %, worst " + String(format: "%.2f", solverGaps.max() ?? 0)
+                + " % (\(solverGaps.count) with a bound)")
     }
 }

@@ -88,6 +88,10 @@ enum ExplanationPrinter {
             "decision now: \(decision.cluster ?? "none")\(decision.cluster == explanation.record?.cluster ? " (unchanged)" : "")"
         )
         for reason in decision.reasons { lines.append("  - \(reason)") }
+        lines.append(
+            "decided by: \(decision.path.rawValue) path"
+                + (decision.solverGapPercent.map { ", gap \(String(format: "%.2f", $0)) %" } ?? "")
+                + (decision.solverNote.map { "; \($0)" } ?? ""))
         let weights = explanation.weights.filter { $0.value > 0 }.sorted { $0.key < $1.key }
         if !weights.isEmpty {
             lines.append(

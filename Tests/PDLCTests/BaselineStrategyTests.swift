@@ -10,7 +10,7 @@ import Testing
         #expect(
             names == [
                 "pdlc", "ocm-default", "ocm-allocatable-cpu", "ocm-allocatable-memory", "karmada", "kube-scheduler",
-                "random",
+                "random", "codeco-ilp", "ocm-addon-latency",
             ])
     }
 

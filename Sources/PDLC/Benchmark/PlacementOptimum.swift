@@ -132,4 +132,62 @@ public enum PlacementOptimum {
         for (a, c) in bestChoice.enumerated() { if let c { assignment[apps[a].name] = clusters[c].name } }
         return (assignment, apps.isEmpty ? 0 : max(0, bestValue) / Double(apps.count), nodes)
     }
+
+    /// The optimum of `J` as a MILP solved by CBC within `budgetSeconds` (``CBCSolver``): the best assignment
+    /// found, its `J`, and the best bound on `J*` CBC proved (equal to `J` when proven optimal). Variables
+    /// `x[a][c]` for the pairs `pairScores` admits, objective `Σ (100 + s) x`, at most one cluster per app, cpu
+    /// and memory per cluster ≤ allocatable × (1 − reserve). For instances too large for ``exhaustive``.
+    /// - Throws: ``MILPError`` when the model is refused or CBC fails.
+    public static func milp(
+        apps: [Application], clusters: [ClusterSpec], policy: PlacementPolicy, budgetSeconds: Double,
+        engine: PlacementEngine = .standard()
+    ) throws -> (assignment: [String: String], objective: Double, bound: Double, optimal: Bool) {
+        guard !apps.isEmpty else { return ([:], 0, 0, true) }
+        let scores = pairScores(apps: apps, clusters: clusters, policy: policy, engine: engine)
+        let keep = 1 - policy.reservePercent / 100
+        var model = MILPModel()
+        var pairs: [(app: Int, cluster: Int, column: Int)] = []
+        var cpuRows = Array(repeating: (columns: [Int](), coefficients: [Double]()), count: clusters.count)
+        var memoryRows = cpuRows
+        for (a, app) in apps.enumerated() {
+            var columns: [Int] = []
+            for c in clusters.indices {
+                guard let score = scores[a][c] else { continue }
+                let column = model.addColumn(.init(objective: 100 + score))
+                pairs.append((a, c, column))
+                columns.append(column)
+                cpuRows[c].columns.append(column)
+                cpuRows[c].coefficients.append(app.cpuCores)
+                memoryRows[c].columns.append(column)
+                memoryRows[c].coefficients.append(app.memoryBytes / 1_073_741_824)
+            }
+            if columns.count > 1 {
+                model.addRow(
+                    .init(
+                        columns: columns, coefficients: Array(repeating: 1, count: columns.count), sense: .lessOrEqual,
+                        rhs: 1))
+            }
+        }
+        guard !pairs.isEmpty else { return ([:], 0, 0, true) }
+        for c in clusters.indices where !cpuRows[c].columns.isEmpty {
+            model.addRow(
+                .init(
+                    columns: cpuRows[c].columns, coefficients: cpuRows[c].coefficients, sense: .lessOrEqual,
+                    rhs: clusters[c].cpuCores * keep + 1e-9))
+            model.addRow(
+                .init(
+                    columns: memoryRows[c].columns, coefficients: memoryRows[c].coefficients, sense: .lessOrEqual,
+                    rhs: (clusters[c].memoryBytes * keep + 1) / 1_073_741_824))
+        }
+        let result = try CBCSolver.solve(model, wallCapSeconds: budgetSeconds)
+        var assignment: [String: String] = [:]
+        if let values = result.values {
+            for pair in pairs where values[pair.column] > 0.5 {
+                assignment[apps[pair.app].name] = clusters[pair.cluster].name
+            }
+        }
+        let n = Double(apps.count)
+        let objective = (result.objective ?? 0) / n
+        return (assignment, objective, max(objective, (result.bound ?? .infinity) / n), result.status == .optimal)
+    }
 }

@@ -23,10 +23,10 @@ enum OCMPrioritizers {
     /// One OCM scheduling round per app (each app is its own Placement with `numberOfClusters: 1`): filter
     /// (availability, capacity, label predicates, taints), score Σ weight × prioritizer, highest total wins,
     /// ties by cluster name (the controller's deterministic top-N). `extra` adds further weighted prioritizers
-    /// for the candidate indices.
+    /// for the app and the candidate indices.
     static func schedule(
         apps: [Application], clusters: [ClusterSpec], current: [String: String],
-        extra: (_ ledger: BaselineLedger, _ candidates: [Int]) -> [Double] = { _, candidates in
+        extra: (_ ledger: BaselineLedger, _ app: Application, _ candidates: [Int]) -> [Double] = { _, _, candidates in
             Array(repeating: 0, count: candidates.count)
         }
     ) -> [String: String] {
@@ -51,7 +51,7 @@ enum OCMPrioritizers {
                 continue
             }
             let maxCount = counts.max() ?? 0
-            let added = extra(ledger, candidates)
+            let added = extra(ledger, app, candidates)
             var best = candidates[0]
             var bestScore = -Double.infinity
             for (k, c) in candidates.enumerated() {

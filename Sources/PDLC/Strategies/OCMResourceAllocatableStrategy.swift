@@ -17,7 +17,7 @@ public struct OCMResourceAllocatableStrategy: PlacementStrategy {
         apps: [Application], clusters: [ClusterSpec], current: [String: String], nowSeconds: Double
     ) -> [String: String] {
         let resource = resource
-        return OCMPrioritizers.schedule(apps: apps, clusters: clusters, current: current) { ledger, candidates in
+        return OCMPrioritizers.schedule(apps: apps, clusters: clusters, current: current) { ledger, _, candidates in
             let values = candidates.map {
                 resource == .cpu ? ledger.clusters[$0].cpuCores : ledger.clusters[$0].memoryBytes
             }
