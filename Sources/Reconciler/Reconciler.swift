@@ -55,6 +55,9 @@ public actor Reconciler {
     public nonisolated let metrics: PlacerMetrics
     /// What the console shows of the last reconcile that ran every sub-step (``consoleView()``).
     var lastConsoleView: ConsoleView?
+    /// Parsed apps, the last loaded tip and the rendered works' fingerprints, kept between reconciles so a reconcile
+    /// parses and renders only what changed (``IncrementalState``).
+    var incremental = IncrementalState()
 
     /// Creates a reconciler over the two ports.
     /// - Parameters:

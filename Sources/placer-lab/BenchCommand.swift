@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench", abstract: "Measure Placer's hot paths; results go to docs/benchmarks.md.",
         subcommands: [
             YAMLBench.self, DecideBench.self, QualityBench.self, ForecastBench.self, FederatedBench.self, GitBench.self,
-            ConsoleBench.self,
+            ConsoleBench.self, ReconcileBench.self,
         ])
 }
 

@@ -27,6 +27,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Poll interval (e.g. 30s, 2m).")
     var interval: IntervalArgument = IntervalArgument(seconds: 30)
 
+    @Option(
+        help:
+            "How often a reconcile forgets its parsed apps and rendered ManifestWorks and re-reads the whole repo (e.g. 1h); between full passes only what changed is parsed and rendered, with the same result."
+    )
+    var fullPassInterval: IntervalArgument = IntervalArgument(seconds: 3600)
+
     @Flag(inversion: .prefixedEnableDisable, help: "Reconcile only while holding the leader Lease on the hub.")
     var leaderElection = true
 
@@ -57,6 +63,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = try repo.configuration(commit: commit, pushes: true)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
+        configuration.fullPassIntervalSeconds = fullPassInterval.seconds
         let watcher = ClusterInventoryWatcher(hub: client)
         let collector =
             telemetry.prometheusURL == nil ? nil : try TelemetryCollector(configuration: telemetry.configuration())
