@@ -99,7 +99,7 @@ import Testing
             }
         }
         let counts = await reconcilers[0].incrementalCounts()
-        #expect(counts.fullPasses == 1 && counts.incrementalPasses > 0, "seed \(seed): \(counts)")
+        #expect(counts.fullPasses >= 1 && counts.incrementalPasses > 0, "seed \(seed): \(counts)")  // policy edits add full passes
         let full = await reconcilers[1].incrementalCounts()
         #expect(full.incrementalPasses == 0, "seed \(seed): \(full)")
     }
