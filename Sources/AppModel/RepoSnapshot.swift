@@ -20,6 +20,13 @@ public struct RepoSnapshot: Sendable {
     public var inputsDigest: String
     /// What was read but not used, and is no error: a Git submodule outside `apps/`, `policies/` and `clusters/`.
     public var notes: [ModelError] = []
+    /// Per app whose parse depends on its own folder only (no kustomize), the hex SHA-256 of its files
+    /// (``ParsedAppCache``): equal keys, equal app. What the renderer keys its reuse of unchanged ManifestWorks on.
+    public var appKeys: [String: String] = [:]
+    /// Hex SHA-256 of the policy files (`policies/`): a change is a full pass for the reconciler.
+    public var policyDigest = ""
+    /// Whether the tree has an `apps/` folder at all (an emptied repo stalls the loop; see the Reconciler).
+    public var hasAppsFolder = false
 
     /// All errors: the invalid apps' and the repo's.
     public var allErrors: [ModelError] {
@@ -45,6 +52,23 @@ public enum RepoLoader {
     public static func load(
         tree: RepoTree, presets: [String: Data] = [:], kustomize: KustomizeRenderer? = KustomizeRenderer()
     ) -> RepoSnapshot {
+        var cache = ParsedAppCache()
+        return load(tree: tree, presets: presets, kustomize: kustomize, cache: &cache)
+    }
+
+    /// Loads a repository tree as ``load(tree:presets:kustomize:)`` does, reusing the parses in `cache` for apps and
+    /// placement records whose files did not change and storing the new ones: the result is the one a load without
+    /// a cache gives (the property the reconciler's incremental path rests on).
+    /// - Parameters:
+    ///   - tree: the repository tree.
+    ///   - presets: preset name → bytes of Placer's shipped `policies/<name>.yaml`.
+    ///   - kustomize: renders `apps/<app>/kustomization.yaml` folders; `nil` refuses them.
+    ///   - cache: parses from earlier loads; updated to hold exactly this tree's.
+    /// - Returns: the snapshot; errors are collected in it, never thrown.
+    public static func load(
+        tree: RepoTree, presets: [String: Data] = [:], kustomize: KustomizeRenderer? = KustomizeRenderer(),
+        cache: inout ParsedAppCache
+    ) -> RepoSnapshot {
         let read = TreeReader.read(tree)
         let files = read.files
         var refused = read.refused
@@ -58,8 +82,9 @@ public enum RepoLoader {
                     severity: .note))
         }
         var snapshot = load(
-            files: files, presets: presets, kustomize: kustomize, refusedFiles: refused, submodules: tree.submodulePaths
-        )
+            files: files, presets: presets, kustomize: kustomize, refusedFiles: refused,
+            submodules: tree.submodulePaths,
+            cache: &cache)
         snapshot.notes = notes
         return snapshot
     }
@@ -76,13 +101,20 @@ public enum RepoLoader {
         files: [String: Data], presets: [String: Data] = [:], kustomize: KustomizeRenderer? = KustomizeRenderer(),
         refusedFiles: [String: String] = [:]
     ) -> RepoSnapshot {
-        load(files: files, presets: presets, kustomize: kustomize, refusedFiles: refusedFiles, submodules: [])
+        var cache = ParsedAppCache()
+        return load(
+            files: files, presets: presets, kustomize: kustomize, refusedFiles: refusedFiles, submodules: [],
+            cache: &cache)
     }
 
     static func load(
         files: [String: Data], presets: [String: Data], kustomize: KustomizeRenderer?, refusedFiles: [String: String],
-        submodules: [String]
+        submodules: [String], cache: inout ParsedAppCache
     ) -> RepoSnapshot {
+        cache.beginLoad()
+        var nextApps: [String: ParsedAppCache.AppEntry] = [:]
+        var nextRecords: [String: ParsedAppCache.RecordEntry] = [:]
+        var appKeys: [String: String] = [:]
         var warnings: [ModelError] = []
         var repoErrors: [ModelError] = []
         var apps: [Application] = []
@@ -104,6 +136,30 @@ public enum RepoLoader {
             if let refused = paths.first(where: { refusedFiles[$0] != nil }) {
                 invalid[name] = [ModelError(file: refused, line: 1, message: refusedFiles[refused] ?? "refused")]
                 continue
+            }
+            let folder = "\(RepoLayout.appsDirectory)/\(name)"
+            let kustomized = paths.contains {
+                KustomizeRenderer.fileNames.contains(String($0.dropFirst(folder.count + 1)))
+            }
+            let key = kustomized ? nil : ParsedAppCache.key(paths: paths, files: files)
+            if let key, let entry = cache.apps[name], entry.key == key {
+                // The same files as a load before: the same parse (app or errors, and its warnings).
+                cache.hit()
+                nextApps[name] = entry
+                appKeys[name] = key
+                warnings.append(contentsOf: entry.warnings)
+                if let app = entry.app { apps.append(app) } else { invalid[name] = entry.errors }
+                continue
+            }
+            if key != nil { cache.miss() }
+            let warningsBefore = warnings.count
+            defer {
+                if let key {
+                    nextApps[name] = ParsedAppCache.AppEntry(
+                        key: key, app: apps.last.flatMap { $0.name == name ? $0 : nil }, errors: invalid[name] ?? [],
+                        warnings: Array(warnings[warningsBefore...]))
+                    appKeys[name] = key
+                }
             }
             do {
                 guard NameCheck.isDNS1123Label(name) else {
@@ -171,27 +227,47 @@ public enum RepoLoader {
         }
 
         var placements: [String: PlacementRecord] = [:]
-        for path in files.keys where path.hasPrefix(RepoLayout.placementsDirectory + "/") && path.hasSuffix(".yaml") {
+        for path in files.keys.sorted()
+        where path.hasPrefix(RepoLayout.placementsDirectory + "/") && path.hasSuffix(".yaml") {
+            let bytes = files[path] ?? Data()
+            let key = Digest.sha256(bytes)
+            if let entry = cache.records[path], entry.key == key {
+                cache.hit()
+                nextRecords[path] = entry
+                if let record = entry.record { placements[record.app] = record }
+                if let warning = entry.warning { warnings.append(warning) }
+                continue
+            }
+            cache.miss()
             do {
                 guard let document = try YAMLLoader.load(files[path] ?? Data(), file: path).first else {
                     throw ModelError(file: path, line: 1, message: "empty file")
                 }
                 let record = try PlacementRecord.parse(document)
                 placements[record.app] = record
+                nextRecords[path] = ParsedAppCache.RecordEntry(key: key, record: record, warning: nil)
             } catch {
                 // The reconcile decides the app anew and rewrites the file; the position says what was wrong.
                 var finding = (error as? ModelError) ?? ModelError(file: path, line: 1, message: "\(error)")
                 finding.message += ": unreadable placement record ignored"
                 finding.severity = .warning
                 warnings.append(finding)
+                nextRecords[path] = ParsedAppCache.RecordEntry(key: key, record: nil, warning: finding)
             }
         }
+        cache.apps = nextApps
+        cache.records = nextRecords
         // Everything but Placer's own outputs is an input: a kustomization may use bases outside apps/.
         let inputs = files.filter { path, _ in !RepoLayout.isOutput(path) }
-        return RepoSnapshot(
+        var snapshot = RepoSnapshot(
             apps: apps, invalidApps: invalid, warnings: warnings, repoErrors: repoErrors, policy: policy,
             clusters: clusters.sorted { $0.name < $1.name }, placements: placements,
             appDirectories: appFiles.keys.sorted(), inputsDigest: Digest.sha256(files: inputs))
+        snapshot.appKeys = appKeys
+        snapshot.policyDigest = Digest.sha256(
+            files: files.filter { $0.key.hasPrefix(RepoLayout.policiesDirectory + "/") })
+        snapshot.hasAppsFolder = files.keys.contains { $0.hasPrefix(RepoLayout.appsDirectory + "/") }
+        return snapshot
     }
 
     /// OCM's ManifestWork webhook refuses more than 512000 bytes of manifests (CONTRACT.md §2).
@@ -213,7 +289,9 @@ public enum RepoLoader {
         warnings: inout [ModelError]
     ) throws -> Application {
         let folder = "\(RepoLayout.appsDirectory)/\(name)"
-        let fileDigest = Digest.sha256(files: files.filter { paths.contains($0.key) })
+        var own: [String: Data] = [:]
+        for path in paths { own[path] = files[path] }
+        let fileDigest = Digest.sha256(files: own)
         if paths.contains("\(folder)/Chart.yaml") {
             throw ModelError(
                 file: "\(folder)/Chart.yaml", line: 1,

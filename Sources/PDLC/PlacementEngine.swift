@@ -125,7 +125,69 @@ public struct PlacementEngine: Sendable {
                 stability: stability,
                 nowSeconds: nowSeconds, detail: detail)
         }
-        var base = cycleState(clusters: clusters, policy: policy, apps: apps)
+        return decide(
+            apps: apps, base: cycleState(clusters: clusters, policy: policy, apps: apps), current: current,
+            fixed: fixed, stability: stability, nowSeconds: nowSeconds, detail: detail)
+    }
+
+    /// The fleet's cycle state (``FleetIndex`` and every plugin's PreFilter and PreScore state) for decisions
+    /// that reuse it (``decide(apps:fleet:current:fixed:stability:nowSeconds:detail:)``).
+    /// - Parameters:
+    ///   - clusters: the inventory (telemetry included when present).
+    ///   - policy: weights, reserve, forecaster and profile.
+    ///   - apps: apps whose user zones the index should know (typically every app of the repo).
+    /// - Returns: the prepared fleet; with a policy profile, prepared by the profile's plugins.
+    public func prepare(clusters: [ClusterSpec], policy: PlacementPolicy, apps: [Application]) -> PreparedFleet {
+        if let profile = policy.profile, let configured = try? registry.engine(for: profile, base: self) {
+            var unprofiled = policy
+            unprofiled.profile = nil
+            return PreparedFleet(
+                clusters: clusters, policy: policy,
+                state: configured.cycleState(clusters: clusters, policy: unprofiled, apps: apps))
+        }
+        return PreparedFleet(
+            clusters: clusters, policy: policy, state: cycleState(clusters: clusters, policy: policy, apps: apps))
+    }
+
+    /// Decides `apps` against a prepared fleet: the same decisions as
+    /// ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:)`` with `fleet`'s clusters and
+    /// policy, without rebuilding the fleet's index (the one-app decision of a reconcile, a what-if). An app
+    /// naming a zone the preparation does not know falls back to a fresh preparation.
+    /// - Parameters:
+    ///   - apps: the apps to place (typically one, with every other app's capacity in `fixed`).
+    ///   - fleet: the preparation (``prepare(clusters:policy:apps:)``) for the current inventory and policy.
+    ///   - current: the committed placement records, by app.
+    ///   - fixed: capacity held by apps not decided now.
+    ///   - stability: the state the previous evaluation returned.
+    ///   - nowSeconds: the caller's clock in seconds, for cooldowns.
+    ///   - detail: how much explanation to build.
+    /// - Returns: as ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:)``.
+    public func decide(
+        apps: [Application], fleet: PreparedFleet, current: [String: PlacementRecord] = [:],
+        fixed: [FixedPlacement] = [], stability: StabilityState, nowSeconds: Double, detail: DecisionDetail = .full
+    ) -> DecisionOutcome {
+        guard fleet.covers(apps) else {
+            return decide(
+                apps: apps, clusters: fleet.clusters, policy: fleet.policy, current: current, fixed: fixed,
+                stability: stability, nowSeconds: nowSeconds, detail: detail)
+        }
+        let base = fleet.state.indexingChannels(of: apps)
+        if let profile = fleet.policy.profile, let configured = try? registry.engine(for: profile, base: self) {
+            return configured.decide(
+                apps: apps, base: base, current: current, fixed: fixed, stability: stability, nowSeconds: nowSeconds,
+                detail: detail)
+        }
+        return decide(
+            apps: apps, base: base, current: current, fixed: fixed, stability: stability, nowSeconds: nowSeconds,
+            detail: detail)
+    }
+
+    /// The decision proper, from a cycle state with nothing consumed yet.
+    private func decide(
+        apps: [Application], base: CycleState, current: [String: PlacementRecord], fixed: [FixedPlacement],
+        stability: StabilityState, nowSeconds: Double, detail: DecisionDetail
+    ) -> DecisionOutcome {
+        var base = base
         for (name, record) in current { if let cluster = record.cluster { base.currentCluster[name] = cluster } }
         for hold in fixed { base.consume(cpuCores: hold.cpuCores, memoryBytes: hold.memoryBytes, on: hold.cluster) }
         for app in apps {

@@ -8,10 +8,10 @@ extension Reconciler {
     /// Stalls (throws ``ReconcileError/emptyRepo(reason:ownedWorks:instance:)``) when the tree has no `apps/`
     /// folder or no loadable app while the hub holds ManifestWorks this instance owns: a repo emptied by mistake
     /// (a bad merge, a wrong branch, a force-push) must not delete the fleet. `allowEmptyPrune` lets it through.
-    func refuseEmptyRepo(files: [String: Data], snapshot: RepoSnapshot) async throws {
+    func refuseEmptyRepo(snapshot: RepoSnapshot) async throws {
         guard let hub, !configuration.allowEmptyPrune, snapshot.apps.isEmpty else { return }
         let reason: String
-        if !files.keys.contains(where: { $0.hasPrefix(RepoLayout.appsDirectory + "/") }) {
+        if !snapshot.hasAppsFolder {
             reason = "the tree has no \(RepoLayout.appsDirectory)/ folder"
         } else if snapshot.invalidApps.isEmpty {
             reason = "\(RepoLayout.appsDirectory)/ holds no app"
@@ -38,6 +38,7 @@ extension Reconciler {
     ) throws -> [String: Data?] {
         var desired: [String: Data] = [:]
         var works: [String: Value] = [:]  // rendered path → ManifestWork Placer renders (not a human's)
+        var renderKeys: [String: String] = [:]  // rendered path → what its work is a function of (cacheable apps)
         var owned: Set<String> = []
         for decision in decisions {
             let app = decision.app.name
@@ -69,11 +70,40 @@ extension Reconciler {
                 } else {
                     works[renderedPath] = ManifestBuilder.manifestWork(
                         app: decision.app, cluster: cluster, decisionID: decision.decisionID)
+                    if let appKey = snapshot.appKeys[app] {
+                        renderKeys[renderedPath] = IncrementalState.renderKey(
+                            appKey: appKey, cluster: cluster, decisionID: decision.decisionID)
+                    }
                 }
             }
         }
-        handOverPending = Self.handOver(&works, existing: existing)
-        for (path, work) in works { desired[path] = Data(try YAMLRenderer.render(work).utf8) }
+        // Works rendered before from the same app files, cluster and decision, committed as rendered: their bytes
+        // are those a render would give, so they are kept without rendering (and without parsing the hand-over's
+        // committed copy). Any other work is rendered, and remembered when no hand-over amended it.
+        var unchanged: [String: Data] = [:]
+        for (path, key) in renderKeys {
+            guard let seen = incremental.renderedWorks[path], seen.key == key, let bytes = existing[path],
+                Digest.sha256(bytes) == seen.digest
+            else { continue }
+            unchanged[path] = bytes
+        }
+        var amended: Set<String> = []
+        handOverPending = Self.handOver(
+            &works, existing: existing, committedAsBuilt: Set(unchanged.keys), amended: &amended)
+        var rendered: [String: IncrementalState.RenderedWork] = [:]
+        for (path, work) in works {
+            if !amended.contains(path), let bytes = unchanged[path] {
+                desired[path] = bytes
+                if let key = renderKeys[path] { rendered[path] = .init(key: key, digest: Digest.sha256(bytes)) }
+                continue
+            }
+            let bytes = Data(try YAMLRenderer.render(work).utf8)
+            desired[path] = bytes
+            if !amended.contains(path), let key = renderKeys[path] {
+                rendered[path] = .init(key: key, digest: Digest.sha256(bytes))
+            }
+        }
+        incremental.renderedWorks = rendered
         owned.formUnion(prune)
         var changes: [String: Data?] = [:]
         for (path, data) in desired where existing[path] != data { changes[path] = data }
@@ -101,10 +131,25 @@ extension Reconciler {
     ///   - existing: the committed files at the tip (their `rendered/` is what the hub was given).
     /// - Returns: whether a hand-over is under way (the next reconcile must render again to finish it).
     static func handOver(_ works: inout [String: Value], existing: [String: Data]) -> Bool {
+        var amended: Set<String> = []
+        return handOver(&works, existing: existing, committedAsBuilt: [], amended: &amended)
+    }
+
+    /// ``handOver(_:existing:)``, told which committed works are known to be exactly the work built now (rendered
+    /// from it and committed unchanged), so their committed copy need not be parsed.
+    /// - Parameters:
+    ///   - committedAsBuilt: rendered paths whose committed bytes are the render of `works[path]` as given.
+    ///   - amended: receives the paths whose work the hand-over changed.
+    static func handOver(
+        _ works: inout [String: Value], existing: [String: Data], committedAsBuilt: Set<String>,
+        amended: inout Set<String>
+    ) -> Bool {
+        let built = works
         func manifests(_ work: Value?) -> [Value] { work?["spec"]?["workload"]?["manifests"]?.arrayValue ?? [] }
         func identities(_ work: Value?) -> Set<String> { Set(manifests(work).map(ManifestAppParser.identity(of:))) }
         func committed(_ path: String) -> Value? {
-            existing[path].flatMap { try? YAMLLoader.load($0, file: path).first?.value }
+            if committedAsBuilt.contains(path) { return built[path] }
+            return existing[path].flatMap { try? YAMLLoader.load($0, file: path).first?.value }
         }
         // Who ships each object in the new works, and whether they already did in the committed ones.
         var gainers: [String: [(path: String, cluster: String)]] = [:]  // identity → works gaining it now
@@ -162,6 +207,7 @@ extension Reconciler {
             }
             work = work.setting("spec", to: spec)
             works[path] = work
+            amended.insert(path)
         }
         return pending
     }

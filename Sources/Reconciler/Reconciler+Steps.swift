@@ -16,10 +16,14 @@ struct ReconcileContext: Sendable {
     var retryFromFetch = false
 
     var tip: ObjectID?
-    var files: [String: Data] = [:]
     var snapshot: RepoSnapshot?
-    /// Placement files at the tip (their content is a decision input: a human's revert or pin).
-    var placementFiles: [String: Data] = [:]
+    /// Placer's outputs at the tip (`placements/` and `rendered/`, path → bytes), read when a decision needs them:
+    /// from the tree when the tip was loaded, from Git when the tip's snapshot was reused.
+    var outputs: [String: Data]?
+    /// Digest of the placement files at the tip (their content is a decision input: a human's revert or pin).
+    var placementDigest = ""
+    /// Whether this reconcile is a full pass (every cache forgotten first; ``IncrementalState``).
+    var fullPass = false
     var worldDigest = ""
     var inputsDigest = ""
     var prune: [String] = []
@@ -231,30 +235,93 @@ extension Reconciler {
     static let loaderQueue = BlockingQueue(label: "placer.loader")
 
     /// load: the tree at the tip (symlinks, LFS pointers, submodules checked) into a snapshot.
+    ///
+    /// Incremental (``IncrementalState``): the tip loaded last time is not read again; a new tip is read whole but
+    /// only apps and placement files whose content changed are parsed. A full pass (the first reconcile, every
+    /// ``ReconcilerConfiguration/fullPassIntervalSeconds``, a change under `policies/`) forgets the caches first.
     /// - Throws: ``ReconcileError/inputs(_:)`` when the repo-wide inputs (policy, inventory) are broken.
     func load(_ context: inout ReconcileContext) async throws {
         let tip = try context.require(context.tip, "a tip")
+        let now = configuration.now()
+        if let last = incremental.lastFullPass, now.timeIntervalSince(last) < configuration.fullPassIntervalSeconds {
+            context.fullPass = false
+        } else {
+            startFullPass(at: now, &context)
+        }
+        if let loaded = incremental.loaded, loaded.tip == tip {
+            // The tip loaded last time: its parse, without reading a blob.
+            context.snapshot = loaded.snapshot
+            context.placementDigest = loaded.placementDigest
+            incremental.incrementalPasses += context.fullPass ? 0 : 1
+            return
+        }
         let tree = RepoTree(
             gitFiles: try await repository.files(at: tip), submodules: try await repository.submodulePaths(at: tip))
         let files = tree.readableFiles
+        let policyDigest = Digest.sha256(files: files.filter { $0.key.hasPrefix(RepoLayout.policiesDirectory + "/") })
+        if !context.fullPass, let loaded = incremental.loaded, loaded.snapshot.policyDigest != policyDigest {
+            startFullPass(at: now, &context)  // a policy change reaches every decision: decide it all afresh
+        }
         // Loading may run `kubectl kustomize` (a child process): off the cooperative pool.
         let presets = configuration.presets
-        let snapshot = try await Self.loaderQueue.run { RepoLoader.load(tree: tree, presets: presets) }
+        let cache = incremental.parsed
+        let (snapshot, parsed) = try await Self.loaderQueue.run {
+            var cache = cache
+            let snapshot = RepoLoader.load(tree: tree, presets: presets, cache: &cache)
+            return (snapshot, cache)
+        }
+        incremental.parsed = parsed
+        if !context.fullPass { incremental.incrementalPasses += 1 }
+        logger.debug(
+            "loaded the app repo",
+            metadata: [
+                "revision": "\(tip.hex)", "pass": "\(context.fullPass ? "full" : "incremental")",
+                "parsed": "\(parsed.misses)", "reused": "\(parsed.hits)",
+            ])
         if !snapshot.repoErrors.isEmpty {
+            incremental.loaded = nil
             if configuration.logsInputErrors {
                 for error in snapshot.repoErrors { logger.error("\(error.description)") }
             }
             throw ReconcileError.inputs(snapshot.repoErrors.map(\.description))
         }
-        context.files = files
+        let outputs = files.filter { RepoLayout.isOutput($0.key) }
+        context.outputs = outputs
+        context.placementDigest = Self.placementDigest(outputs)
+        incremental.loaded = IncrementalState.LoadedTip(
+            tip: tip, snapshot: snapshot, placementDigest: context.placementDigest)
         context.snapshot = snapshot
+    }
+
+    /// Forgets the incremental caches: this reconcile reads, parses and renders everything.
+    private func startFullPass(at now: Date, _ context: inout ReconcileContext) {
+        incremental.reset()
+        incremental.lastFullPass = now
+        incremental.fullPasses += 1
+        context.fullPass = true
+    }
+
+    /// Digest of the files under `placements/` among `files` (a decision input).
+    static func placementDigest(_ files: [String: Data]) -> String {
+        Digest.sha256(files: files.filter { $0.key.hasPrefix(RepoLayout.placementsDirectory + "/") })
+    }
+
+    /// Placer's outputs at the tip (`placements/`, `rendered/`), read from Git when the load reused the snapshot.
+    func outputs(_ context: inout ReconcileContext) async throws -> [String: Data] {
+        if let outputs = context.outputs { return outputs }
+        let tip = try context.require(context.tip, "a tip")
+        let tree = RepoTree(
+            gitFiles: try await repository.files(at: tip, under: RepoLayout.outputDirectories), submodules: [])
+        let outputs = tree.readableFiles
+        context.outputs = outputs
+        return outputs
     }
 
     /// observe: the ``FleetObserver``'s one pass over the inventory, the hub's ManagedClusters and
     /// AddOnPlacementScores, and telemetry; the inputs digest of the world.
     func observe(_ context: inout ReconcileContext) async throws {
         var snapshot = try context.require(context.snapshot, "a snapshot")
-        try await refuseEmptyRepo(files: context.files, snapshot: snapshot)
+        try await refuseEmptyRepo(snapshot: snapshot)
         let observation: FleetObservation
         do {
             observation = try await observer.observe(inventory: snapshot.clusters, now: configuration.now())
@@ -277,10 +344,8 @@ extension Reconciler {
                         "\(cluster.name):\(cluster.available):\(cluster.cpuCores):\(cluster.memoryBytes):\(labels):\(scores.joined(separator: ";")):\(cluster.expiredAddOnScores.sorted())"
                 }.joined(separator: ",").utf8))
         // Placement files count too: a human's revert, pin or deletion of one is a decision input.
-        context.placementFiles = context.files.filter { $0.key.hasPrefix(RepoLayout.placementsDirectory + "/") }
         context.worldDigest = snapshot.inputsDigest + inventoryDigest
-        context.inputsDigest = Digest.sha256(
-            Data((context.worldDigest + Digest.sha256(files: context.placementFiles)).utf8))
+        context.inputsDigest = Digest.sha256(Data((context.worldDigest + context.placementDigest).utf8))
         context.snapshot = snapshot
     }
 
@@ -304,6 +369,7 @@ extension Reconciler {
         // decides: nothing moves on fallback data alone (DependencyHealth said so once when the outage began).
         let liveTelemetry = telemetry != nil && !health.isDown(.prometheus)
         guard context.force || liveTelemetry || context.inputsDigest != lastDecisionInputs else { return }
+        _ = try await outputs(&context)  // render compares with them
         // The stability state from before a restart or a change of leader, read once.
         if let restored = await status.restoreStabilityOnce() { stability = restored }
         if configuration.logsInputErrors {
@@ -365,15 +431,16 @@ extension Reconciler {
         }
         let decisions = context.decisions
         let honoured = Set(context.authors.filter(\.value.honoured).keys)
+        let existing = try context.require(context.outputs, "the outputs at the tip")
         let changes = try render(
-            decisions, prune: context.prune, snapshot: snapshot, existing: context.files, humanDecided: honoured)
+            decisions, prune: context.prune, snapshot: snapshot, existing: existing, humanDecided: honoured)
         let message = CommitMessage.make(
             decisions: decisions, changes: changes, pruned: context.prune, inputsDigest: context.inputsDigest,
             revision: tip.hex, template: configuration.messageTemplate, branch: configuration.branch,
             mode: configuration.mode.rawValue, clusters: snapshot.clusters, pinned: context.pinned,
             learned: context.learnedForecasts, policy: snapshot.policy)
         // After Placer's own commit lands, its new placement files are not a new input.
-        var committedPlacements = context.placementFiles
+        var committedPlacements = existing.filter { $0.key.hasPrefix(RepoLayout.placementsDirectory + "/") }
         for (path, data) in changes where path.hasPrefix(RepoLayout.placementsDirectory + "/") {
             committedPlacements[path] = data
         }

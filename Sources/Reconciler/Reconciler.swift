@@ -63,6 +63,9 @@ public actor Reconciler {
     /// Whether the Git remote, the hub and Prometheus answer: fed by the ports and the telemetry collector, read by
     /// the console's banner and the decide step (no decision on fallback data alone while Prometheus is down).
     public nonisolated let health: DependencyHealth
+    /// Parsed apps, the last loaded tip and the rendered works' fingerprints, kept between reconciles so a reconcile
+    /// parses and renders only what changed (``IncrementalState``).
+    var incremental = IncrementalState()
 
     /// Creates a reconciler over the two ports.
     /// - Parameters:

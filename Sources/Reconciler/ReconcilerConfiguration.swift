@@ -61,6 +61,12 @@ public struct ReconcilerConfiguration: Sendable {
     public var stateName: String?
     /// The clock (injected so tests can move time); used for AddOnPlacementScore validity and commit dates.
     public var now: @Sendable () -> Date = { Date() }
+    /// Seconds between full passes, in which the reconciler forgets its parsed apps and rendered ManifestWorks and
+    /// reads, parses and renders the whole repo again (`--full-pass-interval`; 3600 by default). Between them a
+    /// reconcile parses only the apps and placement files whose content changed and renders only ManifestWorks
+    /// whose app, cluster or decision changed; the result is byte-identical either way. A full pass also happens
+    /// on start and whenever `policies/` changes. 0 makes every reconcile a full pass.
+    public var fullPassIntervalSeconds: Double = 3600
 
     /// Where placement commits go.
     public enum Mode: String, Sendable, CaseIterable {

@@ -10,6 +10,7 @@ struct BenchCommand: ParsableCommand {
         subcommands: [
             YAMLBench.self, DecideBench.self, QualityBench.self, ForecastBench.self, FederatedBench.self, GitBench.self,
             ConsoleBench.self, ReliabilityBench.self, SoakBench.self, ScaleBench.self,
+            ReconcileBench.self,
         ])
 }
 

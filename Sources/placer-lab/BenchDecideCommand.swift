@@ -29,6 +29,12 @@ struct DecideBench: ParsableCommand {
     @Flag(help: "Skip the 10,000 × 1,000 rows (for debug builds).")
     var small = false
 
+    @Flag(
+        help:
+            "One-app mode: only the rows of one app decided against a placed fleet (fresh index, index preparation, reused index)."
+    )
+    var oneApp = false
+
     @Flag(help: "Measure PDLC's gap to the exact optimum on small tight instances instead of timing.")
     var optimum = false
 
@@ -94,7 +100,35 @@ struct DecideBench: ParsableCommand {
                             stability: StabilityState(), nowSeconds: 0, detail: .full
                         ).decisions.filter { $0.cluster != nil }.count
                     })
+                // What a reconcile keeps between cycles: the fleet prepared once, then one app decided against it.
+                var prepared: PreparedFleet?
+                rows.append(
+                    measure("prepare fleet index (once)", fleet.apps.count, fleet.clusters.count) {
+                        prepared = engine.prepare(clusters: fleet.clusters, policy: policy, apps: fleet.apps)
+                        return 0
+                    })
+                if let prepared {
+                    rows.append(
+                        measure("one-app decision, reused index", 1, fleet.clusters.count) {
+                            engine.decide(
+                                apps: [first.app], fleet: prepared, fixed: fixed, stability: StabilityState(),
+                                nowSeconds: 0, detail: .full
+                            ).decisions.filter { $0.cluster != nil }.count
+                        })
+                }
             }
+        }
+        if oneApp {
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+                Console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                return
+            }
+            Console.print("placer-lab bench decide --one-app --seed \(seed) --runs \(runs)\(small ? " --small" : "")")
+            Console.print(DecideRow.header)
+            for row in rows { Console.print(row.line) }
+            return
         }
         // Last, since the heap it grows is kept by the allocator and would mask the other rows' peaks.
         let smallFleet = SyntheticFleet.generate(apps: 1_000, clusters: 100, seed: seed)

@@ -28,6 +28,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Poll interval (e.g. 30s, 2m).")
     var interval: IntervalArgument = IntervalArgument(seconds: 30)
 
+    @Option(
+        help:
+            "How often a reconcile forgets its parsed apps and rendered ManifestWorks and re-reads the whole repo (e.g. 1h); between full passes only what changed is parsed and rendered, with the same result."
+    )
+    var fullPassInterval: IntervalArgument = IntervalArgument(seconds: 3600)
+
     @Flag(inversion: .prefixedEnableDisable, help: "Reconcile only while holding the leader Lease on the hub.")
     var leaderElection = true
 
@@ -58,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = try repo.configuration(commit: commit, pushes: true)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
+        configuration.fullPassIntervalSeconds = fullPassInterval.seconds
         // One view of the dependencies for the watcher, the loop, the console and /metrics: one line per outage.
         let health = DependencyHealth(metrics: prometheus.metrics, now: configuration.now)
         let watcher = ClusterInventoryWatcher(hub: client, health: health)
