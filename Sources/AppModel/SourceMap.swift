@@ -6,12 +6,15 @@
 /// each node's label (`key` joined by `.`, `[index]`), so its cost is O(nodes) and it happens only on findings.
 /// An alias's entry stands for its anchor's subtree: paths under an alias resolve to the anchored nodes' marks.
 public final class SourceMap: Sendable {
-    /// How a node hangs from its parent: a mapping key, a sequence index, or not on any path (a mapping key
-    /// itself, or a `<<` merge source, whose fields have no position of their own).
+    /// How a node hangs from its parent: a mapping key, a sequence index, not on any path (a scalar mapping key,
+    /// or a `<<` merge source, whose fields have no position of their own), or at its parent's path without a
+    /// position of its own (a collection used as a key: its fields sit under the mapping's path, `[0]` for the
+    /// first item of `? [a, b]` at the root, as the node-tree loader recorded them).
     enum Label: Sendable {
         case key(String)
         case index(Int)
         case hidden
+        case transparent
     }
 
     struct Entry: Sendable {
@@ -66,7 +69,9 @@ public final class SourceMap: Sendable {
             let owner = entries[node].alias >= 0 ? Int(entries[node].alias) : node
             var child = Int(firstChild[owner])
             while child >= 0 {
-                if let length = match(entries[child].label, at: matched, in: target) {
+                if case .transparent = entries[child].label {
+                    visit(child, matched: matched, depth: depth + 1)
+                } else if let length = match(entries[child].label, at: matched, in: target) {
                     if length == target.count {
                         found = SourcePosition(line: Int(entries[child].line), column: Int(entries[child].column))
                     }
@@ -82,7 +87,7 @@ public final class SourceMap: Sendable {
     /// The length of `target` matched after appending `label` to a path that matched `matched` bytes.
     private func match(_ label: Label, at matched: Int, in target: [UInt8]) -> Int? {
         switch label {
-        case .hidden:
+        case .hidden, .transparent:
             return nil
         case let .key(key):
             var position = matched

@@ -247,7 +247,13 @@ final class YAMLEventBuilder {
         let tag = scalarTag()
         let value: Value
         var text: String?
-        if tag == nil, plain {
+        if inKey, tag == nil || tag == "!" {
+            // Inside a collection used as a key, the composer's duplicate check resolved every untagged scalar's
+            // tag to `str` before conversion, so they read as strings (`? {a: }` has the key `{"a":""}`).
+            let string = scalarText()
+            text = string
+            value = .string(string)
+        } else if tag == nil, plain {
             value = Self.resolvePlain(UnsafeBufferPointer(start: data.value, count: data.length))
         } else if data.quoted_implicit == 1 {
             let string = scalarText()
@@ -275,9 +281,14 @@ final class YAMLEventBuilder {
 
     /// Whether ``YAML11Lint`` can flag this plain scalar: only booleans and numbers (as YAML 1.1 reads them) and
     /// sexagesimal-looking text (with a `:`) can read differently under YAML 1.2.
+    /// `true` and `false` read the same under both, and so do decimal integers without a leading zero or `_`.
     private static func mayLint(_ value: Value, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch value {
-        case .bool, .number: return true
+        case let .bool(flag):
+            return !bytes.elementsEqual((flag ? "true" : "false").utf8)
+        case .number:
+            guard let first = bytes.first, first >= UInt8(ascii: "1"), first <= UInt8(ascii: "9") else { return true }
+            return !bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
         case .string: return bytes.contains(UInt8(ascii: ":"))
         default: return false
         }
@@ -344,11 +355,15 @@ final class YAMLEventBuilder {
             let rawTag = scalarTag()
             // A key's duplicate check resolves an untagged, quoted or `!` key's tag to `str` (kept here as `nil`).
             let tag = rawTag == "!" || rawTag == Self.strTag ? nil : rawTag
-            let text = scalarText()
-            let value =
-                plain
-                ? Self.resolvePlain(UnsafeBufferPointer(start: data.value, count: data.length))
-                : ScalarResolver.resolve(text, tag: tag ?? Self.strTag, plain: false)
+            let value: Value
+            let text: String
+            if plain {
+                value = Self.resolvePlain(UnsafeBufferPointer(start: data.value, count: data.length))
+                if case let .string(string) = value { text = string } else { text = scalarText() }
+            } else {
+                text = scalarText()
+                value = ScalarResolver.resolve(text, tag: tag ?? Self.strTag, plain: false)
+            }
             if let anchor = Self.string(data.anchor) {
                 let index = Int32(entries.count)
                 entries.append(SourceMap.Entry(parent: parent, alias: -1, line: line, column: column, label: .hidden))
@@ -361,7 +376,7 @@ final class YAMLEventBuilder {
             return Key(
                 value: value, raw: text, tag: tag, merge: plain && text == "<<", line: line, column: column)
         case YAML_ALIAS_EVENT:
-            let anchor = try alias(parent: parent, label: .hidden)
+            let anchor = try alias(parent: parent, label: .transparent)
             if let text = anchor.scalarText {
                 let value = anchor.plain ? ScalarResolver.resolve(text, tag: "", plain: true) : anchor.value
                 return Key(
@@ -370,7 +385,7 @@ final class YAMLEventBuilder {
             }
             return Key(value: anchor.value, raw: nil, tag: nil, merge: false, line: anchor.line, column: anchor.column)
         default:
-            let value = try node(parent: parent, label: .hidden, inKey: true)
+            let value = try node(parent: parent, label: .transparent, inKey: true)
             return Key(value: value, raw: nil, tag: nil, merge: false, line: line, column: column)
         }
     }
