@@ -244,6 +244,10 @@ final class YAMLEventBuilder {
         entries.append(SourceMap.Entry(parent: parent, alias: -1, line: line, column: column, label: label))
         weight += 1
         let plain = data.style == YAML_PLAIN_SCALAR_STYLE
+        if data.quoted_implicit == 1, data.anchor == nil {
+            // Quoted without a tag: a string, never linted (the common case after plain scalars).
+            return .string(scalarText())
+        }
         let tag = scalarTag()
         let value: Value
         var text: String?
@@ -311,14 +315,21 @@ final class YAMLEventBuilder {
         case UInt8(ascii: "~"), UInt8(ascii: "n"), UInt8(ascii: "N"), UInt8(ascii: "y"), UInt8(ascii: "Y"),
             UInt8(ascii: "t"), UInt8(ascii: "T"), UInt8(ascii: "f"), UInt8(ascii: "F"), UInt8(ascii: "o"),
             UInt8(ascii: "O"):
-            // null, Null, NULL, ~ and the YAML 1.1 booleans are at most five bytes.
-            if bytes.count > 5 { return .string(String(decoding: bytes, as: UTF8.self)) }
+            // Only `~`, the null words and the YAML 1.1 booleans (at most five bytes) are not strings here.
+            if bytes.count <= 5, let word = words.first(where: { $0.0.elementsEqual(bytes) }) { return word.1 }
+            return .string(String(decoding: bytes, as: UTF8.self))
         default:
             return .string(String(decoding: bytes, as: UTF8.self))
         }
         let text = String(decoding: bytes, as: UTF8.self)
         return ScalarResolver.resolvePlain(text) ?? .string(text)
     }
+
+    /// The plain words that are not strings: `~` and the null words, and the YAML 1.1 booleans in their three
+    /// spellings (``ScalarResolver``'s table).
+    private static let words: [([UInt8], Value)] =
+        [("~", Value.null), ("null", .null), ("Null", .null), ("NULL", .null)].map { (Array($0.0.utf8), $0.1) }
+        + ScalarResolver.booleans.sorted { $0.key < $1.key }.map { (Array($0.key.utf8), Value.bool($0.value)) }
 
     /// Bytes that can occur in a YAML 1.1 integer or float: digits, hex letters, signs, `.`, `_`, `x`, `o`.
     private static func isNumberByte(_ byte: UInt8) -> Bool {
