@@ -53,6 +53,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // AppModel reads and writes YAML through libyaml: the copy Yams embeds (module CYaml, reached through the
+        // Yams product; OCMClient links Yams anyway), so one libyaml is linked, not two with clashing symbols.
         .target(
             name: "AppModel",
             dependencies: [
@@ -210,7 +212,10 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "AppModelTests", dependencies: ["AppModel", "PlacerTestSupport"], exclude: ["Golden"]),
+            name: "AppModelTests",
+            // Yams: the node-tree loader and renderer of before issue 15, kept as the event builder's oracle.
+            dependencies: ["AppModel", "PlacerCore", "PlacerTestSupport", .product(name: "Yams", package: "Yams")],
+            exclude: ["Golden"]),
         .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel", "PlacerCore"]),
         .testTarget(
             name: "LearningTests",

@@ -97,7 +97,7 @@ extension FolderValidator {
     static func withoutControllerTemplates(_ document: YAMLDocument, kind: String) -> YAMLDocument {
         guard kind == "ApplicationSet", let spec = document.value["spec"] else { return document }
         let value = document.value.setting("spec", to: spec.removing("template").removing("templatePatch"))
-        return YAMLDocument(file: document.file, value: value, positions: document.positions)
+        return YAMLDocument(file: document.file, value: value, sourceMap: document.sourceMap)
     }
 
     /// Whether a document is kustomize's own configuration (`Kustomization` or `Component`), not an object.

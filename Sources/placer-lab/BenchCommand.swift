@@ -15,16 +15,23 @@ struct BenchCommand: ParsableCommand {
 }
 
 /// `placer-lab bench yaml`: YAMLLoader throughput against libyaml's raw event parse of the same bytes.
+///
+/// Two inputs: one large multi-document CRD bundle, and the example repo's app files loaded one file at a time
+/// (what a reconcile does with an app repo: many small files, so per-file costs count).
 struct YAMLBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "yaml",
-        abstract: "Load throughput (MB/s) of a large multi-document CRD bundle, beside libyaml's raw event parse.")
+        abstract:
+            "Load throughput (MB/s) of a large CRD bundle and of app files, beside libyaml's raw event parse.")
 
     @Option(help: "YAML file to load (default: OCM's CRDs from ../shared/reference/ocm/crds, repeated to --lines).")
     var file: String?
 
     @Option(help: "Target size of the generated bundle, in lines.")
     var lines = 30_000
+
+    @Option(help: "Copies of the example repo's app files in the app-file run (0 skips it).")
+    var appCopies = 100
 
     @Option(help: "Timed runs of each parser; the best run counts.")
     var runs = 5
@@ -45,6 +52,38 @@ struct YAMLBench: ParsableCommand {
             String(format: "YAMLLoader (Placer):     %8.2f ms  %7.2f MB/s", placer * 1000, megabytes / placer))
         Console.print(String(format: "libyaml events (raw):    %8.2f ms  %7.2f MB/s", raw * 1000, megabytes / raw))
         Console.print(String(format: "ratio Placer / raw:      %8.3f", raw / placer))
+        guard appCopies > 0 else { return }
+        let apps = try appFiles()
+        let files = (0..<appCopies).flatMap { _ in apps }
+        let bytes = files.reduce(0) { $0 + $1.count }
+        var appDocuments = 0
+        let placerApps = try best {
+            appDocuments = 0
+            for file in files { appDocuments += try YAMLLoader.load(file, file: "app.yaml").count }
+        }
+        var appEvents = 0
+        let rawApps = try best {
+            appEvents = 0
+            for file in files { appEvents += try Self.rawEventCount(file) }
+        }
+        let appMegabytes = Double(bytes) / 1_000_000
+        Console.print(
+            "app files: \(files.count) files (example-repo/apps × \(appCopies)), \(bytes) bytes, "
+                + "\(appDocuments) documents, \(appEvents) libyaml events, each file loaded on its own")
+        Console.print(
+            String(
+                format: "YAMLLoader (Placer):     %8.2f ms  %7.2f MB/s", placerApps * 1000, appMegabytes / placerApps))
+        Console.print(
+            String(format: "libyaml events (raw):    %8.2f ms  %7.2f MB/s", rawApps * 1000, appMegabytes / rawApps))
+        Console.print(String(format: "ratio Placer / raw:      %8.3f", rawApps / placerApps))
+    }
+
+    /// The example repo's YAML files under `apps/`, in path order.
+    private func appFiles() throws -> [Data] {
+        guard let tree = SourceTree.locate() else { throw CommandFailure("cannot find Placer's source tree") }
+        let files = try RepoFiles.read(directory: tree.exampleRepo)
+        return files.filter { $0.key.hasPrefix("apps/") && $0.key.hasSuffix(".yaml") }.sorted { $0.key < $1.key }
+            .map(\.value)
     }
 
     /// The best wall time of `runs` runs, in seconds.
