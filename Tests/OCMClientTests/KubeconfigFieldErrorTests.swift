@@ -114,8 +114,8 @@ import Testing
         }
     }
 
-    /// Found while writing the fuzz target (fuzz/regressions/kubeconfig/billion-laughs.yaml): nine levels of nine aliases stand for
-    /// 387 million nodes; the reader refused nothing and expanded them all. Now it stops with a line.
+    /// Seen while writing the fuzz target (fuzz/regressions/kubeconfig/billion-laughs.yaml): nine levels of nine
+    /// aliases stand for 387 million nodes, and the reader expanded them all. Now it stops with a line.
     @Test func aBillionLaughsKubeconfigIsRefusedWithALine() throws {
         var text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
         var previous = "a"
