@@ -24,6 +24,26 @@ import FuzzTargets
         return 0
     }
 
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func runFuzzerDriver(
+        _ argc: UnsafeMutablePointer<Int32>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
+    ) -> Int32
+
+    /// The entry point SwiftPM's debug build links as `main` (it renames an executable's `main` to
+    /// `<module>_main` so tests can import the module): hands over to libFuzzer's driver.
+    @_cdecl("placer_fuzz_main")
+    public func fuzzMain(
+        _ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
+    ) -> Int32 {
+        var count = argc
+        var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
+        return runFuzzerDriver(&count, &arguments) { bytes, size in
+            fuzzerTestOneInput(bytes ?? UnsafePointer(bitPattern: 1)!, size)
+        }
+    }
+
     /// libFuzzer's per-input hook: an invariant violation aborts, so libFuzzer saves the input as a crash.
     @_cdecl("LLVMFuzzerTestOneInput")
     public func fuzzerTestOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> Int32 {
