@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import EdgeSim
 import Foundation
 import NIOCore
 import PlacerTestSupport
