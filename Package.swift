@@ -190,6 +190,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The parsers' fuzz targets and their invariants (docs/benchmarks.md, "Fuzzing"); linked by placer-fuzz and
+        // the regression tests only, never by `placer`.
+        .target(name: "FuzzTargets", dependencies: ["AppModel", "OCMClient", "Dashboard"]),
+        // libFuzzer's driver when built by scripts/fuzz.sh (`-sanitize=fuzzer`); a replayer of saved inputs
+        // otherwise. Not a product: `swift build` builds it, nothing ships it.
+        .executableTarget(name: "placer-fuzz", dependencies: ["FuzzTargets"]),
         // Helpers shared by the test targets (polling, hubs, log capture, child processes); tests only.
         .target(
             name: "PlacerTestSupport",
@@ -264,6 +270,7 @@ let package = Package(
                 "PlacerFakes",
             ]
         ),
+        .testTarget(name: "FuzzRegressionTests", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "PlacerCLITests",
             dependencies: ["PlacerCLI", "AppModel", "PlacerTestSupport"]

@@ -45,7 +45,8 @@ enum ConfigNode: Equatable, Sendable {
         }
         do {
             guard let root = try Yams.compose(yaml: text) else { return .mapping([]) }
-            return convert(root)
+            var budget = max(maxExpandedNodes, data.count)
+            return try convert(root, budget: &budget)
         } catch let error as YamlError {
             switch error {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
@@ -58,12 +59,31 @@ enum ConfigNode: Equatable, Sendable {
         }
     }
 
-    private static func convert(_ node: Node) -> ConfigNode {
+    /// The most nodes a small kubeconfig may expand to through anchors and aliases (or its byte count, when
+    /// larger: without aliases every node takes at least one byte).
+    static let maxExpandedNodes = 250_000
+
+    /// Converts Yams' tree. Aliases share nodes, but each one stands for a copy: a few hundred bytes of nested
+    /// aliases (a "billion laughs" document) would expand to billions of nodes, so conversion stops at `budget`.
+    /// - Throws: ``KubeconfigError/syntax(line:message:)`` past the budget, at the node where it ran out.
+    private static func convert(_ node: Node, budget: inout Int) throws -> ConfigNode {
+        budget -= 1
+        guard budget >= 0 else {
+            throw KubeconfigError.syntax(
+                line: node.mark?.line ?? 1,
+                message: "the document expands to too many nodes through anchors and aliases (excessive aliasing)")
+        }
         switch node {
         case .mapping(let mapping):
-            return .mapping(mapping.map { (convert($0.key).string ?? "", convert($0.value)) })
+            var pairs: [(String, ConfigNode)] = []
+            for (key, value) in mapping {
+                pairs.append((try convert(key, budget: &budget).string ?? "", try convert(value, budget: &budget)))
+            }
+            return .mapping(pairs)
         case .sequence(let sequence):
-            return .sequence(sequence.map(convert))
+            var items: [ConfigNode] = []
+            for item in sequence { items.append(try convert(item, budget: &budget)) }
+            return .sequence(items)
         case .scalar, .alias:
             return .scalar(node.null == nil ? node.string ?? "" : "")
         }

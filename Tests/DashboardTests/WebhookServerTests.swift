@@ -263,6 +263,37 @@ import Testing
         #expect(await server.trigger.pendingReasons.isEmpty)
     }
 
+    @Test func replayedDeliveriesAre409AndTriggerOnce() async throws {
+        let server = try await RunningServer.start(secret: secret, logs: logs)
+        let body = githubPush(after: sha("a1"), commits: [appCommit("a1")])
+        let signature = WebhookVerifier.signature(provider: .github, secret: secret, body: body)
+        func deliver(_ payload: [UInt8], id: String, signature: String) async throws -> Reply {
+            try await post(
+                server.baseURL + "/hooks/github",
+                headers: [("X-GitHub-Event", "push"), ("X-GitHub-Delivery", id), ("X-Hub-Signature-256", signature)],
+                body: payload)
+        }
+        // A forged delivery under the id first: refused, and it does not make the real one look replayed.
+        let forged = try await deliver(body, id: "d-1", signature: "sha256=" + String(repeating: "00", count: 32))
+        let first = try await deliver(body, id: "d-1", signature: signature)
+        let sameID = try await deliver(body, id: "d-1", signature: signature)
+        let freshIDSameBody = try await deliver(body, id: "d-2", signature: signature)
+        let other = githubPush(after: sha("a2"), commits: [appCommit("a2")])
+        let sameIDOtherBody = try await deliver(
+            other, id: "d-1", signature: WebhookVerifier.signature(provider: .github, secret: secret, body: other))
+        let gitlabBody = gitlabPush(after: sha("a3"), commits: [appCommit("a3")])
+        let gitlabFirst = try await gitlab(server, gitlabBody)
+        let gitlabAgain = try await gitlab(server, gitlabBody)
+        await server.stop()
+        #expect(forged.status == 401)
+        #expect(first.status == 202)
+        #expect([sameID, freshIDSameBody, sameIDOtherBody, gitlabAgain].map(\.status) == [409, 409, 409, 409])
+        #expect(sameID.body.contains("X-GitHub-Delivery"))
+        #expect(gitlabFirst.status == 202)
+        #expect(
+            await server.trigger.pendingReasons == ["github push a100000 to main", "gitlab push a300000 to main"])
+    }
+
     @Test func healthAndReadiness() async throws {
         let server = try await RunningServer.start(secret: secret, logs: logs)
         let health = try await get(server.baseURL + "/healthz")

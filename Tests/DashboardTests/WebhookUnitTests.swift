@@ -152,4 +152,21 @@ import Testing
             #expect(throws: ListenAddressError.invalid(bad)) { try ListenAddress.parse(bad) }
         }
     }
+
+    @Test func theDeliveryMemoryIsBoundedAndForgetsTheOldest() {
+        let memory = DeliveryMemory(capacity: 3)
+        let body = { (index: Int) in Array("body-\(index)".utf8) }
+        for index in 0..<10 {
+            #expect(memory.admit(provider: .github, id: "id-\(index)", body: body(index)) == .fresh)
+        }
+        #expect(memory.rememberedIDs == 3)
+        #expect(memory.rememberedBodies == 3)
+        #expect(memory.admit(provider: .github, id: "id-9", body: body(99)) == .replayedID("id-9"))
+        #expect(memory.admit(provider: .github, id: "id-new", body: body(8)) == .replayedBody)
+        #expect(memory.admit(provider: .github, id: nil, body: body(7)) == .replayedBody)
+        // The oldest were forgotten; another provider's same id and body are its own.
+        #expect(memory.admit(provider: .github, id: "id-0", body: body(0)) == .fresh)
+        #expect(memory.admit(provider: .gitea, id: "id-9", body: body(9)) == .fresh)
+        #expect(memory.rememberedIDs == 3)
+    }
 }

@@ -113,4 +113,26 @@ import Testing
             }
         }
     }
+
+    /// Seen while writing the fuzz target (fuzz/regressions/kubeconfig/billion-laughs.yaml): nine levels of nine
+    /// aliases stand for 387 million nodes, and the reader expanded them all. Now it stops with a line.
+    @Test func aBillionLaughsKubeconfigIsRefusedWithALine() throws {
+        var text = "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
+        var previous = "a"
+        for name in ["b", "c", "d", "e", "f", "g", "h", "i"] {
+            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]\n"
+            previous = name
+        }
+        do {
+            _ = try Kubeconfig(parsing: Data(text.utf8))
+            Issue.record("a billion laughs kubeconfig was accepted")
+        } catch let error as KubeconfigError {
+            guard case .syntax(let line, let message) = error else {
+                Issue.record("unexpected error \(error)")
+                return
+            }
+            #expect(line >= 1)
+            #expect(message.contains("excessive aliasing"))
+        }
+    }
 }

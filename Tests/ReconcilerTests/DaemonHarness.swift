@@ -8,6 +8,11 @@ extension FactoryFixture {
     /// (passed the client and the log's URL) or its error, kills the daemon and shuts the client down.
     /// - Throws: what starting the process or `body` throws.
     func withDaemon(_ arguments: [String], _ body: (HTTPClient, URL) async throws -> Void) async throws {
+        try await withDaemon(arguments) { client, log, _ in try await body(client, log) }
+    }
+
+    /// As ``withDaemon(_:_:)``, also passing the daemon's process id (to measure it from outside).
+    func withDaemon(_ arguments: [String], _ body: (HTTPClient, URL, Int32) async throws -> Void) async throws {
         let log = folder.appendingPathComponent("run.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         let process = try ChildProcess(
@@ -21,7 +26,7 @@ extension FactoryFixture {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { process.kill9() }
         do {
-            try await body(client, log)
+            try await body(client, log, process.pid)
         } catch {
             try? await client.shutdown()
             throw error

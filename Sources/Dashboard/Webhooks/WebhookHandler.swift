@@ -8,7 +8,8 @@ import Reconciler
 ///
 /// Answers 202 when a reconcile was requested, 200 with `{"status":"ignored","reason":…}` when the delivery
 /// needs none (another branch, Placer's own commits, a non-push event; GitHub's `ping` gets `pong`), 401 when
-/// the signature or token is missing or wrong, 400 for a missing event header or a malformed payload, and 413
+/// the signature or token is missing or wrong, 409 for a replay of an authenticated delivery (its delivery id or
+/// its body seen recently, ``DeliveryMemory``), 400 for a missing event header or a malformed payload, and 413
 /// for a body above ``DashboardConfiguration/maxBodyBytes``. The body is authenticated before it is parsed,
 /// and nothing from an unauthenticated request is acted on. Logs carry the provider, event, ref and commit,
 /// never a header value or the body (old Gitea payloads even carried the secret in a `secret` field).
@@ -18,6 +19,7 @@ struct WebhookHandler: Sendable {
     let filter: WebhookFilter
     let trigger: ReconcileTrigger
     let maxBodyBytes: Int
+    let deliveries: DeliveryMemory
     let logger: Logger
     /// Counts every answer by provider, status code and result (``PlacerMetrics/webhookAnswered(provider:code:result:)``).
     let metrics: PlacerMetrics
@@ -31,6 +33,7 @@ struct WebhookHandler: Sendable {
         filter = configuration.filter
         self.trigger = trigger
         maxBodyBytes = configuration.maxBodyBytes
+        deliveries = configuration.deliveries
         self.logger = logger
         self.metrics = metrics
     }
@@ -53,6 +56,16 @@ struct WebhookHandler: Sendable {
         guard verifier.isAuthentic(authentication: header(request, provider.authenticationHeader), body: bytes) else {
             logger.warning("webhook rejected: signature or token missing or wrong", metadata: metadata)
             return reply(.unauthorized, "\(provider.authenticationHeader) missing or wrong")
+        }
+        // Only after authentication: a request without the secret must not fill the memory.
+        switch deliveries.admit(provider: provider, id: header(request, provider.deliveryHeader), body: bytes) {
+        case .fresh: break
+        case .replayedID:
+            logger.warning("webhook rejected: replayed delivery id", metadata: metadata)
+            return reply(.conflict, "delivery already received (same \(provider.deliveryHeader))")
+        case .replayedBody:
+            logger.warning("webhook rejected: replayed payload", metadata: metadata)
+            return reply(.conflict, "delivery already received (same payload)")
         }
         guard let event = header(request, provider.eventHeader) else {
             return reply(.badRequest, "\(provider.eventHeader) missing")
@@ -98,6 +111,7 @@ struct WebhookHandler: Sendable {
         case .unauthorized: result = "unauthorized"
         case .badRequest: result = "bad_request"
         case .contentTooLarge: result = "too_large"
+        case .conflict: result = "replayed"
         default: result = status ?? code.reasonPhrase.lowercased()
         }
         metrics.webhookAnswered(provider: provider.name, code: code.code, result: result)

@@ -40,6 +40,16 @@ public enum WebhookProvider: String, Sendable, CaseIterable {
         }
     }
 
+    /// The header naming the delivery: a GUID the host keeps when it redelivers (GitHub `X-GitHub-Delivery`,
+    /// GitLab `X-Gitlab-Event-UUID`, Gitea and Forgejo `X-Gitea-Delivery`). Not covered by the signature.
+    public var deliveryHeader: String {
+        switch self {
+        case .github: "X-GitHub-Delivery"
+        case .gitlab: "X-Gitlab-Event-UUID"
+        case .gitea: "X-Gitea-Delivery"
+        }
+    }
+
     /// The most commits the host lists in one push payload (GitHub and GitLab: 20, newest kept by GitLab;
     /// Gitea: the instance's `[ui] FEED_MAX_COMMIT_NUM`, 5 by default, go-gitea/gitea#21379). A list this long may
     /// be truncated.
