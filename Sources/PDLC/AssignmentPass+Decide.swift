@@ -48,7 +48,7 @@ extension AssignmentPass {
                 policy: policy)
             decision.cluster = chosen
             if let candidate = decision.candidates.first(where: { $0.cluster == chosen }) {
-                let why = topReasons(candidate, details: decision.details, weights: weightsByName)
+                let why = Self.topReasons(candidate, details: decision.details, weights: weightsByName)
                 decision.reasons.insert(contentsOf: why, at: 0)
             }
             if chosen == best.cluster, !decision.held {
@@ -152,7 +152,7 @@ extension AssignmentPass {
     }
 
     /// The chosen cluster's criteria, strongest weighted contribution first (top two).
-    private func topReasons(
+    static func topReasons(
         _ candidate: PlacementRecord.Candidate, details: [String: [String: String]], weights: [String: Double]
     ) -> [String] {
         let ranked = candidate.scores.sorted {

@@ -175,6 +175,17 @@ extension PlacementEngine {
             if let name = target, let c = base.clusterIndex[name], let score = scoreTable[a][c] {
                 changed.reasons.append("score \(Format.trim(score, digits: 1)) on \(name)")
             }
+            // The cluster's own top reasons lead, as on the heuristic path (after a move's cause, which leads there
+            // too): the next evaluation, which keeps the app there through the heuristic, then gives the same first
+            // reason, so the published PlacementDecision does not churn between the two paths.
+            if let name = target, let candidate = decision.candidates.first(where: { $0.cluster == name }) {
+                let weights = Dictionary(
+                    uniqueKeysWithValues: zip(scores.map(\.name), effectiveWeights(for: decision.app, policy: policy)))
+                let moved = previous != nil && previous != target
+                changed.reasons.insert(
+                    contentsOf: AssignmentPass.topReasons(candidate, details: decision.details, weights: weights),
+                    at: moved ? 1 : 0)
+            }
             decisions[a] = changed
         }
     }
