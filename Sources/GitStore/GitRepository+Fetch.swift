@@ -22,6 +22,9 @@ extension GitRepository {
                 try LibGit2.check(
                     git_fetch_options_init(&options, UInt32(GIT_FETCH_OPTIONS_VERSION)), "git_fetch_options_init")
                 options.download_tags = GIT_REMOTE_DOWNLOAD_TAGS_NONE
+                // Placer reads the tracking ref, never FETCH_HEAD: not writing it means a process killed mid-fetch
+                // cannot leave a FETCH_HEAD.lock behind in the cache (found by the crash suite).
+                options.update_fetchhead = 0
                 try withRemoteSession(url: url, context: "cannot fetch '\(branch)' from \(url)") { session in
                     session.install(in: &options.callbacks)
                     try GitRepository.withStringArray(["+\(remoteRef):\(trackingRef)"]) { refspecs in
