@@ -145,46 +145,23 @@ public enum PlacementOptimum {
         guard !apps.isEmpty else { return ([:], 0, 0, true) }
         let scores = pairScores(apps: apps, clusters: clusters, policy: policy, engine: engine)
         let keep = 1 - policy.reservePercent / 100
-        var model = MILPModel()
-        var pairs: [(app: Int, cluster: Int, column: Int)] = []
-        var cpuRows = Array(repeating: (columns: [Int](), coefficients: [Double]()), count: clusters.count)
-        var memoryRows = cpuRows
+        var program = AssignmentProgram(apps: apps.count, clusters: clusters.count)
         for (a, app) in apps.enumerated() {
-            var columns: [Int] = []
             for c in clusters.indices {
                 guard let score = scores[a][c] else { continue }
-                let column = model.addColumn(.init(objective: 100 + score))
-                pairs.append((a, c, column))
-                columns.append(column)
-                cpuRows[c].columns.append(column)
-                cpuRows[c].coefficients.append(app.cpuCores)
-                memoryRows[c].columns.append(column)
-                memoryRows[c].coefficients.append(app.memoryBytes / 1_073_741_824)
+                program.addPair(
+                    app: a, cluster: c, objective: 100 + score, cpuCores: app.cpuCores, memoryBytes: app.memoryBytes)
             }
-            if columns.count > 1 {
-                model.addRow(
-                    .init(
-                        columns: columns, coefficients: Array(repeating: 1, count: columns.count), sense: .lessOrEqual,
-                        rhs: 1))
-            }
+            program.closeApp(a)
         }
-        guard !pairs.isEmpty else { return ([:], 0, 0, true) }
-        for c in clusters.indices where !cpuRows[c].columns.isEmpty {
-            model.addRow(
-                .init(
-                    columns: cpuRows[c].columns, coefficients: cpuRows[c].coefficients, sense: .lessOrEqual,
-                    rhs: clusters[c].cpuCores * keep + 1e-9))
-            model.addRow(
-                .init(
-                    columns: memoryRows[c].columns, coefficients: memoryRows[c].coefficients, sense: .lessOrEqual,
-                    rhs: (clusters[c].memoryBytes * keep + 1) / 1_073_741_824))
-        }
-        let result = try CBCSolver.solve(model, wallCapSeconds: budgetSeconds)
+        guard !program.model.columns.isEmpty else { return ([:], 0, 0, true) }
+        program.addCapacityRows(
+            cpuCores: clusters.map { $0.cpuCores * keep + 1e-9 },
+            memoryGiB: clusters.map { ($0.memoryBytes * keep + 1) / AssignmentProgram.bytesPerGiB })
+        let result = try CBCSolver.solve(program.model, wallCapSeconds: budgetSeconds)
         var assignment: [String: String] = [:]
         if let values = result.values {
-            for pair in pairs where values[pair.column] > 0.5 {
-                assignment[apps[pair.app].name] = clusters[pair.cluster].name
-            }
+            for (a, c) in program.assignment(values) { assignment[apps[a].name] = clusters[c].name }
         }
         let n = Double(apps.count)
         let objective = (result.objective ?? 0) / n

@@ -15,24 +15,21 @@ struct AssignmentMILP {
     /// Points added to an app's placement value per QoS class (Gold, Silver, BestEffort).
     static let qosBonus = [20.0, 10.0, 0.0]
 
-    struct Pair {
-        var cluster: Int
-        var score: Double
-        var column: Int
-    }
-
-    /// Per app (index into `apps`), the admitted pairs with their column; empty for fixed apps.
-    var pairs: [[Pair]]
+    /// The assignment columns and rows (``AssignmentProgram``); fixed apps have no pairs.
+    private var program: AssignmentProgram
     var apps: [Application]
     /// Apps not modelled (pinned, or kept by the heuristic where no filter admits them): their cluster index.
     var fixed: [Int: Int]
-    var model = MILPModel()
+    /// The program so far, for the solver and the objective of a start.
+    var model: MILPModel { program.model }
 
-    /// Builds the program for `apps` over `state` (whose capacity already holds `fixedOn`).
+    /// Builds the program for `apps` over `state`; the `fixed` apps' requests are taken from their clusters' free
+    /// capacity first.
     /// - Parameters:
     ///   - scores: per app, admitted cluster index → PDLC's total on the base state.
     ///   - current: per app, the cluster index it runs on now (nil: new).
-    ///   - movable: whether a move of the app counts against `maxMoves` (its current cluster is still admitted).
+    ///   - maxMoves: moves allowed in this evaluation (nil: no limit), counted over apps whose current cluster is
+    ///     still admitted.
     ///   - onlyCurrent: apps confined to their current cluster (in cooldown).
     ///   - migrationCost: points a move costs; `qos`: whether to add ``qosBonus``.
     ///   - approved: per app, a move the heuristic's stability rules already approved (its target): free of
@@ -43,50 +40,32 @@ struct AssignmentMILP {
     ) {
         self.apps = apps
         self.fixed = fixed
-        pairs = Array(repeating: [], count: apps.count)
+        program = AssignmentProgram(apps: apps.count, clusters: state.clusterList.count)
         var freeCPU = state.clusterList.indices.map { state.freeCPUCores(at: $0) }
         var freeMemory = state.clusterList.indices.map { state.freeMemoryBytes(at: $0) }
         for (a, c) in fixed {
             freeCPU[c] -= apps[a].cpuCores
             freeMemory[c] -= apps[a].memoryBytes
         }
-        var cpuRows = Array(repeating: (columns: [Int](), coefficients: [Double]()), count: state.clusterList.count)
-        var memoryRows = cpuRows
         var moveColumns: [Int] = []
         for (a, app) in apps.enumerated() where fixed[a] == nil {
             let value = 100 + (qos ? Self.qosBonus[min(2, app.qosClass.rank)] : 0)
             for c in scores[a].keys.sorted() {
                 if onlyCurrent.contains(a), c != current[a] { continue }
                 let moves = current[a] != nil && c != current[a] && c != approved[a]
-                let score = scores[a][c] ?? 0
-                let column = model.addColumn(.init(objective: value + score - (moves ? migrationCost : 0)))
-                pairs[a].append(Pair(cluster: c, score: score, column: column))
-                cpuRows[c].columns.append(column)
-                cpuRows[c].coefficients.append(app.cpuCores)
-                memoryRows[c].columns.append(column)
-                memoryRows[c].coefficients.append(app.memoryBytes)
+                let column = program.addPair(
+                    app: a, cluster: c, objective: value + (scores[a][c] ?? 0) - (moves ? migrationCost : 0),
+                    cpuCores: app.cpuCores, memoryBytes: app.memoryBytes)
                 if moves, let home = current[a], scores[a][home] != nil { moveColumns.append(column) }
             }
-            if pairs[a].count > 1 {
-                model.addRow(
-                    .init(
-                        columns: pairs[a].map(\.column), coefficients: Array(repeating: 1, count: pairs[a].count),
-                        sense: .lessOrEqual, rhs: 1))
-            }
+            program.closeApp(a)
         }
-        for c in state.clusterList.indices where !cpuRows[c].columns.isEmpty {
-            // Memory in GiB keeps the coefficients near the cpu row's scale.
-            model.addRow(
-                .init(
-                    columns: cpuRows[c].columns, coefficients: cpuRows[c].coefficients, sense: .lessOrEqual,
-                    rhs: max(0, freeCPU[c]) + 1e-9))
-            model.addRow(
-                .init(
-                    columns: memoryRows[c].columns, coefficients: memoryRows[c].coefficients.map { $0 / 1_073_741_824 },
-                    sense: .lessOrEqual, rhs: max(0, freeMemory[c] + 1) / 1_073_741_824))
-        }
+        // The 1e-9 and the extra byte keep a cluster filled exactly to its capacity feasible despite rounding.
+        program.addCapacityRows(
+            cpuCores: freeCPU.map { max(0, $0) + 1e-9 },
+            memoryGiB: freeMemory.map { max(0, $0 + 1) / AssignmentProgram.bytesPerGiB })
         if let maxMoves, !moveColumns.isEmpty {
-            model.addRow(
+            program.model.addRow(
                 .init(
                     columns: moveColumns, coefficients: Array(repeating: 1, count: moveColumns.count),
                     sense: .lessOrEqual, rhs: Double(max(0, maxMoves))))
@@ -96,9 +75,10 @@ struct AssignmentMILP {
     /// Requires at least `count` apps of QoS rank `rank` placed (fixed apps not counted): the heuristic's
     /// per-class counts, so the exact step never trades a higher class for more apps of a lower one.
     mutating func requirePlaced(atLeast count: Int, rank: Int) {
+        let pairs = program.pairs
         let columns = pairs.indices.filter { apps[$0].qosClass.rank == rank }.flatMap { pairs[$0].map(\.column) }
         guard count > 0, !columns.isEmpty else { return }
-        model.addRow(
+        program.model.addRow(
             .init(
                 columns: columns, coefficients: Array(repeating: 1, count: columns.count), sense: .greaterOrEqual,
                 rhs: Double(count)))
@@ -108,17 +88,13 @@ struct AssignmentMILP {
     func vector(_ assignment: [Int: Int]) -> [Double] {
         var values = Array(repeating: 0.0, count: model.columns.count)
         for (a, c) in assignment {
-            if let pair = pairs[a].first(where: { $0.cluster == c }) { values[pair.column] = 1 }
+            if let pair = program.pairs[a].first(where: { $0.cluster == c }) { values[pair.column] = 1 }
         }
         return values
     }
 
     /// The assignment a solution vector encodes (app index → cluster index), fixed apps included.
     func assignment(_ values: [Double]) -> [Int: Int] {
-        var result = fixed
-        for (a, list) in pairs.enumerated() {
-            if let pair = list.first(where: { values[$0.column] > 0.5 }) { result[a] = pair.cluster }
-        }
-        return result
+        fixed.merging(program.assignment(values)) { _, solved in solved }
     }
 }

@@ -7,12 +7,16 @@ import Foundation
 public struct MILPModel: Sendable {
     /// One variable.
     public struct Column: Sendable {
+        /// Lower bound (−∞ allowed).
         public var lower: Double
+        /// Upper bound (+∞ allowed).
         public var upper: Double
         /// Objective coefficient (the model is maximised).
         public var objective: Double
+        /// Whether the value must be a whole number.
         public var integer: Bool
 
+        /// A column; the default is a 0/1 variable.
         public init(lower: Double = 0, upper: Double = 1, objective: Double, integer: Bool = true) {
             self.lower = lower
             self.upper = upper
@@ -23,12 +27,17 @@ public struct MILPModel: Sendable {
 
     /// One linear constraint over column indices.
     public struct Row: Sendable {
+        /// `≤`, `≥` or `=` the right-hand side.
         public enum Sense: Sendable { case lessOrEqual, greaterOrEqual, equal }
+        /// Column indices, each at most once.
         public var columns: [Int]
+        /// One coefficient per entry of `columns`.
         public var coefficients: [Double]
         public var sense: Sense
+        /// The right-hand side.
         public var rhs: Double
 
+        /// A row `Σ coefficients[k] × x[columns[k]] (sense) rhs`.
         public init(columns: [Int], coefficients: [Double], sense: Sense, rhs: Double) {
             self.columns = columns
             self.coefficients = coefficients
@@ -37,9 +46,12 @@ public struct MILPModel: Sendable {
         }
     }
 
+    /// The variables, by index.
     public var columns: [Column] = []
+    /// The constraints.
     public var rows: [Row] = []
 
+    /// A model from its columns and rows (both may be added later).
     public init(columns: [Column] = [], rows: [Row] = []) {
         self.columns = columns
         self.rows = rows
@@ -52,6 +64,7 @@ public struct MILPModel: Sendable {
         return columns.count - 1
     }
 
+    /// Adds a constraint.
     public mutating func addRow(_ row: Row) { rows.append(row) }
 
     /// Objective value of `values` (one per column).
@@ -123,6 +136,7 @@ public struct MILPResult: Sendable {
         case infeasible
         case noSolution = "no solution"
     }
+    /// How the solve ended.
     public var status: Status
     /// The best solution found (one value per column, integers rounded), when there is one.
     public var values: [Double]?
@@ -149,7 +163,9 @@ public struct MILPResult: Sendable {
 
 /// A model refused before solving, or a solver failure.
 public enum MILPError: Error, CustomStringConvertible, Equatable {
+    /// The model or a solve parameter is refused before CBC sees it; the text names the first fault.
     case malformed(String)
+    /// CBC could not be started or abandoned the search.
     case solverFailed(String)
 
     public var description: String {

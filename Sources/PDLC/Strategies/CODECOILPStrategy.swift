@@ -46,47 +46,28 @@ public struct CODECOILPStrategy: PlacementStrategy {
             return app.cpuCores * measured / requested[c]
         }
         let loads = apps.map(load)
-        var model = MILPModel()
-        var columns: [[(cluster: Int, column: Int)]] = Array(repeating: [], count: apps.count)
-        var cpuRows = Array(repeating: (columns: [Int](), coefficients: [Double]()), count: fleet.count)
-        var memoryRows = cpuRows
+        var program = AssignmentProgram(apps: apps.count, clusters: fleet.count)
         for (a, app) in apps.enumerated() {
             for (c, cluster) in fleet.enumerated() where Self.admits(app, cluster) {
                 let latency = Self.worstLatency(app, cluster) ?? 0
                 let price = cluster.telemetry?.energyCostPerCoreHour ?? cluster.energyCostPerCoreHour
-                let column = model.addColumn(.init(objective: 1000 - latency - greenness * price * loads[a] * 100))
-                columns[a].append((c, column))
-                cpuRows[c].columns.append(column)
-                cpuRows[c].coefficients.append(loads[a])
-                memoryRows[c].columns.append(column)
-                memoryRows[c].coefficients.append(app.memoryBytes / 1_073_741_824)
+                program.addPair(
+                    app: a, cluster: c, objective: 1000 - latency - greenness * price * loads[a] * 100,
+                    cpuCores: loads[a], memoryBytes: app.memoryBytes)
             }
-            if columns[a].count > 1 {
-                model.addRow(
-                    .init(
-                        columns: columns[a].map(\.column), coefficients: Array(repeating: 1, count: columns[a].count),
-                        sense: .lessOrEqual, rhs: 1))
-            }
+            program.closeApp(a)
         }
-        guard !model.columns.isEmpty else { return [:] }
-        for c in fleet.indices where !cpuRows[c].columns.isEmpty {
-            model.addRow(
-                .init(
-                    columns: cpuRows[c].columns, coefficients: cpuRows[c].coefficients, sense: .lessOrEqual,
-                    rhs: fleet[c].cpuCores))
-            model.addRow(
-                .init(
-                    columns: memoryRows[c].columns, coefficients: memoryRows[c].coefficients, sense: .lessOrEqual,
-                    rhs: fleet[c].memoryBytes / 1_073_741_824))
-        }
+        guard !program.model.columns.isEmpty else { return [:] }
+        program.addCapacityRows(
+            cpuCores: fleet.map(\.cpuCores), memoryGiB: fleet.map { $0.memoryBytes / AssignmentProgram.bytesPerGiB })
         // Channels: forbid the cluster pairs whose link breaks the channel's delay or bandwidth.
         let byName = Dictionary(
             apps.enumerated().flatMap { [($1.name, $0), ($1.appName, $0)] }, uniquingKeysWith: { a, _ in a })
         for (a, app) in apps.enumerated() {
             for channel in app.peerChannels {
                 guard let b = byName[channel.app], b != a else { continue }
-                for (c1, x1) in columns[a] {
-                    for (c2, x2) in columns[b] where c1 != c2 {
+                for (c1, x1) in program.pairs[a] {
+                    for (c2, x2) in program.pairs[b] where c1 != c2 {
                         let link = fleet[c1]
                         let delay =
                             link.telemetry?.latencyMilliseconds[fleet[c2].zone] ?? link.latency(to: fleet[c2].zone)
@@ -97,21 +78,18 @@ public struct CODECOILPStrategy: PlacementStrategy {
                                 bandwidth.map { $0 * 1_000_000 < min } ?? false
                             } ?? false
                         if tooSlow || tooThin {
-                            model.addRow(.init(columns: [x1, x2], coefficients: [1, 1], sense: .lessOrEqual, rhs: 1))
+                            program.model.addRow(
+                                .init(columns: [x1, x2], coefficients: [1, 1], sense: .lessOrEqual, rhs: 1))
                         }
                     }
                 }
             }
         }
-        guard let result = try? CBCSolver.solve(model, nodeLimit: nodeLimit, wallCapSeconds: wallCapSeconds),
+        guard let result = try? CBCSolver.solve(program.model, nodeLimit: nodeLimit, wallCapSeconds: wallCapSeconds),
             let values = result.values
         else { return [:] }
         var placement: [String: String] = [:]
-        for (a, app) in apps.enumerated() {
-            if let chosen = columns[a].first(where: { values[$0.column] > 0.5 }) {
-                placement[app.name] = fleet[chosen.cluster].name
-            }
-        }
+        for (a, c) in program.assignment(values) { placement[apps[a].name] = fleet[c].name }
         return placement
     }
 

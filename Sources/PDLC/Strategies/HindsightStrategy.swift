@@ -47,10 +47,7 @@ public struct HindsightStrategy: PlacementStrategy {
         let fleet = clusters.sorted { $0.name < $1.name }
         let up = fleet.map { oracle.isUp(cluster: $0.name, from: from, to: to) }
         let demand = apps.map { oracle.peakDemand(app: $0.name, from: from, to: to) }
-        var model = MILPModel()
-        var columns: [[(cluster: Int, column: Int)]] = Array(repeating: [], count: apps.count)
-        var cpuRows = Array(repeating: (columns: [Int](), coefficients: [Double]()), count: fleet.count)
-        var memoryRows = cpuRows
+        var program = AssignmentProgram(apps: apps.count, clusters: fleet.count)
         for (a, app) in apps.enumerated() {
             for (c, cluster) in fleet.enumerated() where up[c] {
                 guard !cluster.taints.contains(where: { $0.effect == "NoSelect" }),
@@ -63,41 +60,23 @@ public struct HindsightStrategy: PlacementStrategy {
                 }
                 let moves = current[app.name].map { $0 != cluster.name } ?? false
                 let energy = cluster.energyCostPerCoreHour * demand[a]
-                let column = model.addColumn(.init(objective: 1000 - (moves ? 1 : 0) - 0.01 * energy))
-                columns[a].append((c, column))
-                cpuRows[c].columns.append(column)
-                cpuRows[c].coefficients.append(demand[a])
-                memoryRows[c].columns.append(column)
-                memoryRows[c].coefficients.append(app.memoryBytes / 1_073_741_824)
+                program.addPair(
+                    app: a, cluster: c, objective: 1000 - (moves ? 1 : 0) - 0.01 * energy, cpuCores: demand[a],
+                    memoryBytes: app.memoryBytes)
             }
-            if columns[a].count > 1 {
-                model.addRow(
-                    .init(
-                        columns: columns[a].map(\.column), coefficients: Array(repeating: 1, count: columns[a].count),
-                        sense: .lessOrEqual, rhs: 1))
-            }
+            program.closeApp(a)
         }
-        for c in fleet.indices where !cpuRows[c].columns.isEmpty {
-            model.addRow(
-                .init(
-                    columns: cpuRows[c].columns, coefficients: cpuRows[c].coefficients, sense: .lessOrEqual,
-                    rhs: fleet[c].cpuCores))
-            model.addRow(
-                .init(
-                    columns: memoryRows[c].columns, coefficients: memoryRows[c].coefficients, sense: .lessOrEqual,
-                    rhs: fleet[c].memoryBytes / 1_073_741_824))
-        }
+        program.addCapacityRows(
+            cpuCores: fleet.map(\.cpuCores), memoryGiB: fleet.map { $0.memoryBytes / AssignmentProgram.bytesPerGiB })
         var placement: [String: String] = [:]
         var freeCPU = fleet.map(\.cpuCores)
-        if !model.columns.isEmpty,
-            let result = try? CBCSolver.solve(model, nodeLimit: nodeLimit, wallCapSeconds: wallCapSeconds),
+        if !program.model.columns.isEmpty,
+            let result = try? CBCSolver.solve(program.model, nodeLimit: nodeLimit, wallCapSeconds: wallCapSeconds),
             let values = result.values
         {
-            for (a, app) in apps.enumerated() {
-                if let chosen = columns[a].first(where: { values[$0.column] > 0.5 }) {
-                    placement[app.name] = fleet[chosen.cluster].name
-                    freeCPU[chosen.cluster] -= demand[a]
-                }
+            for (a, c) in program.assignment(values) {
+                placement[apps[a].name] = fleet[c].name
+                freeCPU[c] -= demand[a]
             }
         }
         let index = Dictionary(fleet.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
