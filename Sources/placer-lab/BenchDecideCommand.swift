@@ -119,15 +119,7 @@ struct DecideBench: ParsableCommand {
             }
         }
         if oneApp {
-            if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-                Console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-                return
-            }
-            Console.print("placer-lab bench decide --one-app --seed \(seed) --runs \(runs)\(small ? " --small" : "")")
-            Console.print(DecideRow.header)
-            for row in rows { Console.print(row.line) }
+            try report(rows)
             return
         }
         // Last, since the heap it grows is kept by the allocator and would mask the other rows' peaks.
@@ -138,13 +130,15 @@ struct DecideBench: ParsableCommand {
                     $0.cluster != nil
                 }.count
             })
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            Console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-            return
-        }
-        Console.print("placer-lab bench decide --seed \(seed) --runs \(runs)\(small ? " --small" : "")")
+        try report(rows)
+    }
+
+    /// Prints `rows` as JSON with `--json`, else the command line and the table (one line a row).
+    private func report(_ rows: [DecideRow]) throws {
+        if json { return try BenchRun.printJSON(rows) }
+        Console.print(
+            "placer-lab bench decide\(oneApp ? " --one-app" : "") --seed \(seed) --runs \(runs)\(small ? " --small" : "")"
+        )
         Console.print(DecideRow.header)
         for row in rows { Console.print(row.line) }
     }
@@ -346,9 +340,7 @@ enum OptimumGapReport {
                 violations: violations[name] ?? 0, unplaced: unplaced[name] ?? 0, overfull: overfull[name] ?? 0)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            Console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            try BenchRun.printJSON(rows)
             return
         }
         Console.print(

@@ -90,9 +90,7 @@ struct FederatedBench: ParsableCommand {
             noiseMultipliers: Dictionary(uniqueKeysWithValues: multipliers.map { (Self.format($0.key), $0.value) }),
             modes: results)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            try BenchRun.printJSON(report)
         } else {
             for line in report.table(order: modes.map(\.0)) { Console.print(line) }
         }

@@ -43,9 +43,7 @@ struct ForecastBench: ParsableCommand {
             }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            Console.print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            try BenchRun.printJSON(results)
             return
         }
         for line in Self.table(results, order: order) { Console.print(line) }

@@ -3,7 +3,6 @@ import ArgumentParser
 import EdgeSim
 import Foundation
 import GitStore
-import Logging
 import PlacerCLI
 
 /// `placer-lab bench git`: Git costs at fleet scale, over a real `git daemon` on 127.0.0.1.
@@ -30,18 +29,9 @@ struct GitBench: AsyncParsableCommand {
     var applyRuns = 10
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
-        let folder = URL(
-            fileURLWithPath: workdir
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "placer-bench-git-\(UUID().uuidString)"
-                ).path)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { if workdir == nil { try? FileManager.default.removeItem(at: folder) } }
+        BenchRun.bootstrapLogging(level: .warning)
+        let folder = try BenchRun.folder(workdir: workdir, name: "placer-bench-git")
+        defer { BenchRun.removeTemporary(folder, workdir: workdir) }
         guard let tree = SourceTree.locate() else {
             throw CommandFailure("cannot find Placer's source tree (example-repo)")
         }
@@ -50,13 +40,10 @@ struct GitBench: AsyncParsableCommand {
             throw CommandFailure("example-repo/apps/fleet-manager/app.yaml is missing")
         }
 
-        var files = example.filter { !$0.key.hasPrefix("apps/") && !RepoLayout.isOutput($0.key) }
-        for index in 0..<apps {
-            let name = String(format: "app-%05d", index)
-            files["apps/\(name)/app.yaml"] = Data(template.replacingOccurrences(of: "fleet-manager", with: name).utf8)
-        }
+        let files = example.filter { !$0.key.hasPrefix("apps/") && !RepoLayout.isOutput($0.key) }
+            .merging(BenchRepo.apps(apps) { template.replacingOccurrences(of: "fleet-manager", with: $0) }) { $1 }
         let inputBytes = files.values.reduce(0) { $0 + $1.count }
-        let human = GitSignature(name: "Bench", email: "bench@placer.dev", date: Date())
+        let human = BenchRepo.human
         let bare = try GitRepository.initBare(at: folder.appendingPathComponent("apps.git").path)
         let seedTime = try timed {
             _ = try bare.commit(
@@ -124,7 +111,6 @@ struct GitBench: AsyncParsableCommand {
         var fetchOne: [Double] = []
         var commitOne: [Double] = []
         var pushOne: [Double] = []
-        var current = commit
         for run in 0..<max(1, runs) {
             guard let humanTip = try humanClone.fetch(branch: "main"),
                 let edit = try humanClone.commit(
@@ -147,12 +133,10 @@ struct GitBench: AsyncParsableCommand {
                 })
             guard let next else { throw CommandFailure("one-app commit changed nothing") }
             pushOne.append(try timed { try cache.push(next, toBranch: "main") })
-            current = next
         }
-        _ = current
-        rows.append(("fetch one new commit (median)", median(fetchOne), "\(runs) runs"))
-        rows.append(("commit one app's move (median)", median(commitOne), "\(runs) runs"))
-        rows.append(("push it (median)", median(pushOne), "\(runs) runs"))
+        rows.append(("fetch one new commit (median)", BenchRun.median(fetchOne), "\(runs) runs"))
+        rows.append(("commit one app's move (median)", BenchRun.median(commitOne), "\(runs) runs"))
+        rows.append(("push it (median)", BenchRun.median(pushOne), "\(runs) runs"))
 
         if applyRuns > 0 {
             let latencies = try await PushToApplyBench.measure(
@@ -161,7 +145,7 @@ struct GitBench: AsyncParsableCommand {
             let sorted = latencies.sorted()
             rows.append(
                 (
-                    "push → webhook → commit → apply (median)", median(latencies),
+                    "push → webhook → commit → apply (median)", BenchRun.median(latencies),
                     "demo repo, \(latencies.count) image updates of the digital twin"
                 ))
             rows.append(
@@ -182,10 +166,5 @@ struct GitBench: AsyncParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    }
-
-    private func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 }

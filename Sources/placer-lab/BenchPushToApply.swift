@@ -5,7 +5,6 @@ import EdgeSim
 import Foundation
 import GitStore
 import Logging
-import NIOCore
 import OCMClient
 import PlacerCLI
 import Reconciler
@@ -18,13 +17,10 @@ import ServiceLifecycle
 enum PushToApplyBench {
     /// Latencies in seconds, one per run.
     static func measure(runs: Int, exampleRepo: String, presets: String, folder: URL) async throws -> [Double] {
-        let bare = try GitRepository.initBare(at: folder.appendingPathComponent("demo.git").path)
         let files = try RepoFiles.read(directory: exampleRepo)
         let human = GitSignature(name: "Factory Engineer", email: "engineer@factory.example", date: Date())
-        _ = try bare.commit(
-            parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
-            message: "demo\n", updateRef: "refs/heads/main")
-        try bare.setHead(branch: "main")
+        try BenchRepo.seedBare(
+            at: folder.appendingPathComponent("demo.git").path, files: files, message: "demo\n", author: human)
         let daemon = try GitDaemon(baseDirectory: folder.path)
         defer { daemon.stop() }
         let url = daemon.url(repository: "demo.git")
@@ -62,13 +58,7 @@ enum PushToApplyBench {
         let humanClone = try GitRepository.openCache(at: folder.appendingPathComponent("human").path, remoteURL: url)
         var latencies: [Double] = []
         do {
-            // Wait for the webhook server to answer.
-            for _ in 0..<100 {
-                var probe = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
-                probe.method = .GET
-                if (try? await http.execute(probe, timeout: .seconds(1)).status.code) == 200 { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
+            try await BenchWebhook.waitUntilHealthy(http: http, port: port, attempts: 100)
             for run in 0..<runs {
                 guard let tip = try humanClone.fetch(branch: "main"),
                     let twin = try humanClone.files(at: tip, under: ["apps/digital-twin"])["apps/digital-twin/app.yaml"]
@@ -87,21 +77,9 @@ enum PushToApplyBench {
                         message: "twin engine \(image)\n")
                 else { throw CommandFailure("the edit changed nothing") }
                 try humanClone.push(commit, toBranch: "main")
-                let body = """
-                    {"ref":"refs/heads/main","before":"\(tip.hex)","after":"\(commit.hex)","commits":[{"id":"\(commit.hex)",\
-                    "message":"twin engine","author":{"name":"Factory Engineer","email":"engineer@factory.example"},\
-                    "added":[],"removed":[],"modified":["apps/digital-twin/app.yaml"]}],"head_commit":{"id":"\(commit.hex)"}}
-                    """
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/hooks/github")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.headers.add(name: "X-GitHub-Event", value: "push")
-                request.headers.add(
-                    name: "X-Hub-Signature-256",
-                    value: WebhookVerifier.signature(provider: .github, secret: webhookSecret, body: Data(body.utf8)))
-                request.body = .bytes(ByteBuffer(string: body))
-                let status = try await http.execute(request, timeout: .seconds(5)).status.code
-                guard status == 202 else { throw CommandFailure("webhook answered \(status)") }
+                try await BenchWebhook.postPush(
+                    http: http, port: port, secret: webhookSecret, before: tip, after: commit,
+                    modified: "apps/digital-twin/app.yaml", message: "twin engine", author: human)
                 var applied = false
                 for _ in 0..<3000 {
                     let works = await hub.objects("manifestworks")

@@ -154,13 +154,10 @@ struct QualityBench: ParsableCommand {
             Console.print()
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
             if seeds == 1 && scenario != "all" {
-                let object = (report[scenario] ?? [:]).mapValues { $0[0] }
-                Console.print(String(decoding: try encoder.encode(object), as: UTF8.self))
+                try BenchRun.printJSON((report[scenario] ?? [:]).mapValues { $0[0] })
             } else {
-                Console.print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                try BenchRun.printJSON(report)
             }
         }
     }

@@ -3,7 +3,6 @@ import ArgumentParser
 import EdgeSim
 import Foundation
 import GitStore
-import Logging
 import PlacerCLI
 import Reconciler
 
@@ -45,18 +44,9 @@ struct ReconcileBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
-        let folder = URL(
-            fileURLWithPath: workdir
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "placer-bench-reconcile-\(UUID().uuidString)"
-                ).path)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { if workdir == nil { try? FileManager.default.removeItem(at: folder) } }
+        BenchRun.bootstrapLogging(level: .warning)
+        let folder = try BenchRun.folder(workdir: workdir, name: "placer-bench-reconcile")
+        defer { BenchRun.removeTemporary(folder, workdir: workdir) }
         guard let tree = SourceTree.locate() else {
             throw CommandFailure("cannot find Placer's source tree (example-repo)")
         }
@@ -67,12 +57,10 @@ struct ReconcileBench: AsyncParsableCommand {
         var rows: [ReconcileRow] = []
         for (mode, interval) in [("incremental", 3600.0), ("full every pass", 0.0)] {
             let name = mode == "incremental" ? "incremental" : "full"
-            let bare = try GitRepository.initBare(at: folder.appendingPathComponent("\(name).git").path)
-            let human = GitSignature(name: "Bench", email: "bench@placer.dev", date: Date())
-            _ = try bare.commit(
-                parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
-                message: "\(apps) apps over \(clusters) clusters\n", updateRef: "refs/heads/main")
-            try bare.setHead(branch: "main")
+            let human = BenchRepo.human
+            try BenchRepo.seedBare(
+                at: folder.appendingPathComponent("\(name).git").path, files: files,
+                message: "\(apps) apps over \(clusters) clusters\n", author: human)
             var configuration = ReconcilerConfiguration(
                 repoURL: daemon.url(repository: "\(name).git"), branch: "main",
                 cacheDirectory: folder.appendingPathComponent("\(name)-cache").path, presets: presets)
@@ -102,14 +90,12 @@ struct ReconcileBench: AsyncParsableCommand {
             rows.append(
                 ReconcileRow(
                     mode: mode, apps: apps, clusters: clusters, coldSeconds: cold.wall, coldCPUSeconds: cold.cpu,
-                    idleSeconds: Self.median(idle.map(\.wall)), idleCPUSeconds: Self.median(idle.map(\.cpu)),
+                    idleSeconds: BenchRun.median(idle.map(\.wall)), idleCPUSeconds: BenchRun.median(idle.map(\.cpu)),
                     editSeconds: edit.wall, editCPUSeconds: edit.cpu, afterEditIdleSeconds: after.wall,
                     residentMebibytes: Memory.residentBytes() / 1_048_576))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            Console.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            try BenchRun.printJSON(rows)
             return
         }
         Console.print("placer-lab bench reconcile --apps \(apps) --clusters \(clusters) --polls \(polls)")
@@ -130,15 +116,14 @@ struct ReconcileBench: AsyncParsableCommand {
             files["clusters/\(name).yaml"] = Data(
                 cluster.replacingOccurrences(of: "name: factory-dc", with: "name: \(name)").utf8)
         }
-        for index in 0..<apps {
-            let name = String(format: "app-%05d", index)
-            files["apps/\(name)/app.yaml"] = Data(app.replacingOccurrences(of: "fleet-manager", with: name).utf8)
-        }
-        return files
+        return files.merging(BenchRepo.apps(apps) { app.replacingOccurrences(of: "fleet-manager", with: $0) }) { $1 }
     }
 
+    /// One timed step: wall-clock and CPU seconds.
     struct Measurement {
+        /// Wall-clock seconds (monotonic).
         var wall: Double
+        /// CPU seconds of this process, user + system.
         var cpu: Double
     }
 
@@ -151,16 +136,12 @@ struct ReconcileBench: AsyncParsableCommand {
             wall: Double(DispatchTime.now().uptimeNanoseconds - wall) / 1e9, cpu: cpuSeconds() - cpu)
     }
 
+    /// This process's CPU seconds so far, user + system (getrusage(RUSAGE_SELF)).
     static func cpuSeconds() -> Double {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 }
 

@@ -65,9 +65,7 @@ struct ReliabilityBench: AsyncParsableCommand {
         }
         await world.stop()
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            Console.print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try BenchRun.printJSON(result, pretty: false)
         } else {
             Self.printSummary(result)
         }

@@ -6,7 +6,6 @@ import EdgeSim
 import Foundation
 import GitStore
 import Logging
-import NIOCore
 import OCMClient
 import PlacerCLI
 import Reconciler
@@ -44,30 +43,18 @@ struct ScaleBench: AsyncParsableCommand {
     var workdir: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .error
-            return handler
-        }
-        let folder = URL(
-            fileURLWithPath: workdir
-                ?? FileManager.default.temporaryDirectory.appendingPathComponent(
-                    "placer-bench-scale-\(UUID().uuidString)"
-                ).path)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { if workdir == nil { try? FileManager.default.removeItem(at: folder) } }
+        BenchRun.bootstrapLogging(level: .error)
+        let folder = try BenchRun.folder(workdir: workdir, name: "placer-bench-scale")
+        defer { BenchRun.removeTemporary(folder, workdir: workdir) }
         guard let tree = SourceTree.locate() else {
             throw CommandFailure("cannot find Placer's source tree (example-repo)")
         }
         var rows: [(String, String, String)] = []
         let files = try Self.generate(apps: apps, clusters: clusters, example: tree.exampleRepo)
         let inputBytes = files.values.reduce(0) { $0 + $1.count }
-        let human = GitSignature(name: "Bench", email: "bench@placer.dev", date: Date())
-        let bare = try GitRepository.initBare(at: folder.appendingPathComponent("apps.git").path)
-        _ = try bare.commit(
-            parent: nil, changes: files.mapValues { Optional($0) }, author: human, committer: human,
-            message: "\(apps) apps over \(clusters) clusters\n", updateRef: "refs/heads/main")
-        try bare.setHead(branch: "main")
+        try BenchRepo.seedBare(
+            at: folder.appendingPathComponent("apps.git").path, files: files,
+            message: "\(apps) apps over \(clusters) clusters\n", author: BenchRepo.human)
         let daemon = try GitDaemon(baseDirectory: folder.path)
         defer { daemon.stop() }
         let url = daemon.url(repository: "apps.git")
@@ -142,7 +129,7 @@ struct ScaleBench: AsyncParsableCommand {
         let idleSteps = await reconciler.lastStepDurations().map { "\($0.step) \(Self.ms($0.seconds))" }
         rows.append(
             (
-                "idle cycle (median of \(idleTimes.count))", Self.ms(Self.median(idleTimes)),
+                "idle cycle (median of \(idleTimes.count))", Self.ms(BenchRun.median(idleTimes)),
                 "last: " + idleSteps.joined(separator: ", ")
             ))
         rows.append(
@@ -150,7 +137,7 @@ struct ScaleBench: AsyncParsableCommand {
                 "hub requests per idle cycle (max)", "\(idleRequests.max() ?? 0)",
                 idleDetail.isEmpty
                     ? "watches stay open: \(cache.hub.informers.count)"
-                    : idleDetail.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                    : Self.describe(idleDetail)
             ))
         let idleRSS = Self.memory()
 
@@ -168,7 +155,7 @@ struct ScaleBench: AsyncParsableCommand {
             app: target)
         rows.append(
             (
-                "push → ManifestWork changed, webhook (median of \(webhook.count))", Self.ms(Self.median(webhook)),
+                "push → ManifestWork changed, webhook (median of \(webhook.count))", Self.ms(BenchRun.median(webhook)),
                 "max \(Self.ms(webhook.max() ?? 0)); poll interval 1 h"
             ))
         let polled = try await Self.pushRuns(
@@ -177,7 +164,7 @@ struct ScaleBench: AsyncParsableCommand {
             app: target)
         rows.append(
             (
-                "push → ManifestWork changed, poll (median of \(polled.count))", Self.ms(Self.median(polled)),
+                "push → ManifestWork changed, poll (median of \(polled.count))", Self.ms(BenchRun.median(polled)),
                 "max \(Self.ms(polled.max() ?? 0)); poll interval \(pollInterval) s, no webhook"
             ))
         let peak = Self.memory()
@@ -230,14 +217,7 @@ struct ScaleBench: AsyncParsableCommand {
         let running = Task { try await group.run() }
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         defer { running.cancel() }
-        if webhook {
-            for _ in 0..<200 {
-                var probe = HTTPClientRequest(url: "http://127.0.0.1:\(port)/healthz")
-                probe.method = .GET
-                if (try? await http.execute(probe, timeout: .seconds(1)).status.code) == 200 { break }
-                try await Task.sleep(for: .milliseconds(50))
-            }
-        }
+        if webhook { try await BenchWebhook.waitUntilHealthy(http: http, port: port, attempts: 200) }
         // Let the loop's first pass (started with the service) finish.
         try await Task.sleep(for: .seconds(1))
         var latencies: [Double] = []
@@ -250,30 +230,19 @@ struct ScaleBench: AsyncParsableCommand {
                 throw CommandFailure("\(path) has no image tag")
             }
             let image = "/\(app):\(tag).\(run).0"
+            let author = BenchRepo.human
             let edited = text.replacingCharacters(in: range, with: image)
             let start = ContinuousClock.now
             guard
                 let commit = try human.commit(
-                    parent: tip, changes: [path: Data(edited.utf8)], author: human.signatureForBench,
-                    committer: human.signatureForBench, message: "\(app) \(image)\n")
+                    parent: tip, changes: [path: Data(edited.utf8)], author: author, committer: author,
+                    message: "\(app) \(image)\n")
             else { throw CommandFailure("the edit changed nothing") }
             try human.push(commit, toBranch: "main")
             if webhook {
-                let body = """
-                    {"ref":"refs/heads/main","before":"\(tip.hex)","after":"\(commit.hex)","commits":[{"id":"\(commit.hex)",\
-                    "message":"bench","author":{"name":"Bench","email":"bench@placer.dev"},\
-                    "added":[],"removed":[],"modified":["\(path)"]}],"head_commit":{"id":"\(commit.hex)"}}
-                    """
-                var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/hooks/github")
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: "application/json")
-                request.headers.add(name: "X-GitHub-Event", value: "push")
-                request.headers.add(
-                    name: "X-Hub-Signature-256",
-                    value: WebhookVerifier.signature(provider: .github, secret: secret, body: Data(body.utf8)))
-                request.body = .bytes(ByteBuffer(string: body))
-                let status = try await http.execute(request, timeout: .seconds(5)).status.code
-                guard status == 202 else { throw CommandFailure("webhook answered \(status)") }
+                try await BenchWebhook.postPush(
+                    http: http, port: port, secret: secret, before: tip, after: commit, modified: path,
+                    message: "bench", author: author)
             }
             var applied = false
             let deadline = ContinuousClock.now + .seconds(max(60, intervalSeconds * 3 + 60))
@@ -288,7 +257,7 @@ struct ScaleBench: AsyncParsableCommand {
             }
             guard applied else { throw CommandFailure("run \(run): the change was not applied in time") }
             let elapsed = ContinuousClock.now - start
-            latencies.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            latencies.append(BenchRun.seconds(elapsed))
             // Let the loop go idle again before the next push.
             try await Task.sleep(for: .milliseconds(500))
         }
@@ -335,44 +304,40 @@ struct ScaleBench: AsyncParsableCommand {
         }
         let app = template.replacingOccurrences(
             of: "placer.dev/user-zones: hall-1,hall-2,hall-3", with: "placer.dev/user-zones: plant")
-        for index in 0..<apps {
-            let name = String(format: "app-%05d", index)
-            // Object names carry the app's, so no two apps define the same object on a cluster.
-            let text = app.replacingOccurrences(of: "fleet-manager", with: name)
-                .replacingOccurrences(of: "fleet-api", with: "\(name)-api")
-                .replacingOccurrences(of: "order-db", with: "\(name)-db")
-            files["apps/\(name)/app.yaml"] = Data(text.utf8)
-        }
-        return files
+        // Object names carry the app's, so no two apps define the same object on a cluster.
+        return files.merging(
+            BenchRepo.apps(apps) { name in
+                app.replacingOccurrences(of: "fleet-manager", with: name)
+                    .replacingOccurrences(of: "fleet-api", with: "\(name)-api")
+                    .replacingOccurrences(of: "order-db", with: "\(name)-db")
+            }
+        ) { $1 }
     }
 
     // MARK: Helpers
 
+    /// Wall seconds `body` took (monotonic clock).
     static func seconds(_ body: () async throws -> Void) async throws -> Double {
         let start = ContinuousClock.now
         try await body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return BenchRun.seconds(ContinuousClock.now - start)
     }
 
+    /// Wall seconds `body` took (monotonic clock), for synchronous work.
     static func secondsSync(_ body: () throws -> Void) throws -> Double {
         let start = ContinuousClock.now
         try body()
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return BenchRun.seconds(ContinuousClock.now - start)
     }
 
+    /// `seconds` as milliseconds with one decimal, e.g. `12.3`.
     static func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
 
-    static func ms(_ duration: Duration) -> String {
-        ms(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
-    }
+    /// `duration` as milliseconds with one decimal, e.g. `12.3`.
+    static func ms(_ duration: Duration) -> String { ms(BenchRun.seconds(duration)) }
 
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-    }
-
+    /// Hub request counts (`verb resource`, e.g. `list manifestworks`, → requests) as `key count` pairs sorted by key,
+    /// comma-separated.
     static func describe(_ counts: [String: Int]) -> String {
         counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
@@ -395,12 +360,5 @@ struct ScaleBench: AsyncParsableCommand {
         try process.run()
         process.waitUntilExit()
         return process.terminationStatus
-    }
-}
-
-extension GitRepository {
-    /// The bench's human author.
-    fileprivate var signatureForBench: GitSignature {
-        GitSignature(name: "Bench", email: "bench@placer.dev", date: Date())
     }
 }

@@ -143,16 +143,14 @@ struct SoakBench: AsyncParsableCommand {
         if deterministic == false {
             failures.append("a second world made different commits (\(firstDifference ?? "different count"))")
         }
-        let seconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let seconds = BenchRun.seconds(wall)
         let result = Result(
             simulatedDays: days, reconciles: steps, placerCommits: commits.count, wallSeconds: seconds,
             samples: samples, rssGrowthLastHalfMegabytes: growth, fdGrowthLastHalf: fdGrowth,
             threadGrowthLastHalf: threadGrowth, deterministic: deterministic, verifiedCommits: verified,
             failures: failures)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-            Console.print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            try BenchRun.printJSON(result)
         } else {
             Self.printSummary(result)
         }

@@ -45,13 +45,9 @@ final class ReliabilityWorld: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         barePath = folder.appendingPathComponent("app-repo.git").path
         cachePath = folder.appendingPathComponent("cache").path
-        let bare = try GitRepository.initBare(at: barePath)
         var files = try RepoFiles.read(directory: exampleRepo)
         files["NOTES.md"] = Data("# Shift notes\n".utf8)
-        _ = try bare.commit(
-            parent: nil, changes: files.mapValues { Optional($0) }, author: Self.human, committer: Self.human,
-            message: "Factory apps\n", updateRef: "refs/heads/main")
-        try bare.setHead(branch: "main")
+        try BenchRepo.seedBare(at: barePath, files: files, message: "Factory apps\n", author: Self.human)
         daemon = try GitDaemon(baseDirectory: folder.path)
         repoURL = daemon.url(repository: "app-repo.git")
         hub = EdgeSimHub(

@@ -47,12 +47,9 @@ final class SoakWorld: @unchecked Sendable {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let files = try RepoFiles.read(directory: tree.exampleRepo)
         clusters = RepoLoader.load(files: files).clusters
-        let bare = try GitRepository.initBare(at: folder.appendingPathComponent("app-repo.git").path)
-        let signature = GitSignature(name: "Factory Engineer", email: "engineer@factory.example", date: Self.epoch)
-        _ = try bare.commit(
-            parent: nil, changes: files.mapValues { Optional($0) }, author: signature, committer: signature,
-            message: "Factory apps\n", updateRef: "refs/heads/main")
-        try bare.setHead(branch: "main")
+        try BenchRepo.seedBare(
+            at: folder.appendingPathComponent("app-repo.git").path, files: files, message: "Factory apps\n",
+            author: GitSignature(name: "Factory Engineer", email: "engineer@factory.example", date: Self.epoch))
         daemon = try GitDaemon(baseDirectory: folder.path)
         let repoURL = daemon.url(repository: "app-repo.git")
         human = try GitRepository.openCache(at: folder.appendingPathComponent("human").path, remoteURL: repoURL)
