@@ -36,8 +36,11 @@ let package = Package(
             pkgConfig: "cbc",
             providers: [.apt(["coinor-libcbc-dev"])]
         ),
-        // The bottom of the module table: small value types every other target may use (DESIGN.md §3), and
-        // PlacerMetrics over the swift-metrics API (the Prometheus backend is bootstrapped by the binaries).
+        // The bottom of the module table: small value types every other target may use (DESIGN.md §3),
+        // PlacerMetrics over the swift-metrics API (the Prometheus backend is bootstrapped by the binaries), and the
+        // two cross-cutting pieces the ports and the loop share: DependencyHealth (outage state, logged through
+        // swift-log, the API package of DESIGN.md §4, no backend) and Failpoint (crash-test hooks, inert unless
+        // PLACER_FAILPOINTS is set). No I/O beyond a log line; PDLC stays free of Git, HTTP and files.
         .target(
             name: "PlacerCore",
             dependencies: [

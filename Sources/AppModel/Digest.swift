@@ -10,8 +10,14 @@ public enum Digest {
 
     /// Hex SHA-256 of the files' paths and contents, in path order.
     public static func sha256(files: [String: Data]) -> String {
+        sha256(paths: Array(files.keys), in: files)
+    }
+
+    /// Hex SHA-256 of the files at `paths` among `files`: each path, NUL, its bytes (none when `files` lacks it),
+    /// NUL, in path order. ``sha256(files:)`` of the same files, without building a filtered dictionary.
+    public static func sha256(paths: [String], in files: [String: Data]) -> String {
         var hasher = SHA256()
-        for path in files.keys.sorted() {
+        for path in paths.sorted() {
             hasher.update(data: Data(path.utf8))
             hasher.update(data: Data([0]))
             if let data = files[path] { hasher.update(data: data) }

@@ -1,10 +1,9 @@
-import Crypto
 import Foundation
 
 /// Parsed apps and placement records kept between loads of the app repo, keyed by the content of their files,
 /// so a reconcile parses only what changed since the last one.
 ///
-/// An app's key is the SHA-256 of its folder's files (paths and bytes, in path order, after the tree's symlinks
+/// An app's key is the SHA-256 of its folder's files (``Digest/sha256(paths:in:)``, after the tree's symlinks
 /// were followed): the same files always give the same parse, so a cached entry is exactly what a fresh parse
 /// would return (apps, errors and warnings alike), whichever commit the files came from. Git's blob ids are the
 /// same idea; hashing the bytes Placer actually read also covers symlinks followed into another folder. Apps
@@ -49,16 +48,4 @@ public struct ParsedAppCache: Sendable {
 
     mutating func hit() { hits += 1 }
     mutating func miss() { misses += 1 }
-
-    /// Hex SHA-256 of the files at `paths` (path, NUL, bytes, NUL, in path order; ``Digest/sha256(files:)``).
-    static func key(paths: [String], files: [String: Data]) -> String {
-        var hasher = SHA256()
-        for path in paths.sorted() {
-            hasher.update(data: Data(path.utf8))
-            hasher.update(data: Data([0]))
-            if let data = files[path] { hasher.update(data: data) }
-            hasher.update(data: Data([0]))
-        }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
 }

@@ -141,7 +141,7 @@ public enum RepoLoader {
             let kustomized = paths.contains {
                 KustomizeRenderer.fileNames.contains(String($0.dropFirst(folder.count + 1)))
             }
-            let key = kustomized ? nil : ParsedAppCache.key(paths: paths, files: files)
+            let key = kustomized ? nil : Digest.sha256(paths: paths, in: files)
             if let key, let entry = cache.apps[name], entry.key == key {
                 // The same files as a load before: the same parse (app or errors, and its warnings).
                 cache.hit()

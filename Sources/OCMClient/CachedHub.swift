@@ -168,7 +168,7 @@ public final class CachedHub: Hub, Sendable {
 
     public func create(_ kind: ResourceKind, namespace: String?, body: Data) async throws -> Data {
         let stored = try await base.create(kind, namespace: namespace, body: body)
-        await record(kind, stored)
+        await record(kind, stored, head: Informer.head(of: stored))
         return stored
     }
 
@@ -176,14 +176,9 @@ public final class CachedHub: Hub, Sendable {
         _ kind: ResourceKind, namespace: String?, name: String, propagationPolicy: PropagationPolicy?
     ) async throws {
         let key = Self.key(kind, namespace, name)
-        state.withLockedValue { $0.inFlight[key, default: 0] += 1 }
-        defer {
-            state.withLockedValue {
-                $0.inFlight[key, default: 1] -= 1
-                if $0.inFlight[key] == 0 { $0.inFlight[key] = nil }
-            }
+        try await inFlight(key) {
+            try await base.delete(kind, namespace: namespace, name: name, propagationPolicy: propagationPolicy)
         }
-        try await base.delete(kind, namespace: namespace, name: name, propagationPolicy: propagationPolicy)
         state.withLockedValue { _ = $0.written.removeValue(forKey: key) }
         for informer in informers where informer.kind == kind && covers(informer, namespace) {
             await informer.forget(namespace: namespace, name: name)
@@ -196,6 +191,19 @@ public final class CachedHub: Hub, Sendable {
         _ kind: ResourceKind, _ namespace: String?, _ name: String, _ write: () async throws -> Data
     ) async throws -> Data {
         let key = Self.key(kind, namespace, name)
+        return try await inFlight(key) {
+            let stored = try await write()
+            // The stored object's metadata, decoded once for the generation and every cache that records it.
+            let head = Informer.head(of: stored)
+            state.withLockedValue { $0.written[key] = head?.generation ?? 0 }
+            await record(kind, stored, head: head)
+            return stored
+        }
+    }
+
+    /// Runs `body` with `key` marked in flight, so the watch event of this process's own write is not reported as
+    /// a foreign change.
+    private func inFlight<T>(_ key: String, _ body: () async throws -> T) async throws -> T {
         state.withLockedValue { $0.inFlight[key, default: 0] += 1 }
         defer {
             state.withLockedValue {
@@ -203,17 +211,13 @@ public final class CachedHub: Hub, Sendable {
                 if $0.inFlight[key] == 0 { $0.inFlight[key] = nil }
             }
         }
-        let stored = try await write()
-        let generation = Informer.head(of: stored)?.generation ?? 0
-        state.withLockedValue { $0.written[key] = generation }
-        await record(kind, stored)
-        return stored
+        return try await body()
     }
 
-    private func record(_ kind: ResourceKind, _ stored: Data) async {
-        let namespace = Informer.head(of: stored)?.namespace
-        for informer in informers where informer.kind == kind && covers(informer, namespace) {
-            await informer.record(stored)
+    private func record(_ kind: ResourceKind, _ stored: Data, head: WatchEvent.Metadata?) async {
+        guard let head else { return }
+        for informer in informers where informer.kind == kind && covers(informer, head.namespace) {
+            await informer.record(stored, head: head)
         }
     }
 

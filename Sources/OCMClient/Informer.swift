@@ -90,9 +90,11 @@ public actor Informer {
     /// - Throws: `CancellationError` once cancelled.
     public func run() async throws {
         var failures = 0
+        // The hub's address for a watch error's text (a WATCH line names server and path, as the client's do).
+        let server = (hub as? KubeClient)?.server ?? ""
         while !Task.isCancelled {
             var reflector = Reflector(
-                hub: hub, retryPolicy: retryPolicy, logger: logger, server: kind.plural, kind: kind,
+                hub: hub, retryPolicy: retryPolicy, logger: logger, server: server, kind: kind,
                 namespace: namespace, labelSelector: labelSelector, limit: nil, timeoutSeconds: timeoutSeconds)
             do {
                 try await reflector.run { event in await self.apply(event) }
@@ -164,6 +166,11 @@ public actor Informer {
     /// version. An object that no longer matches the selector is dropped.
     public func record(_ data: Data) {
         guard let head = Self.head(of: data) else { return }
+        record(data, head: head)
+    }
+
+    /// ``record(_:)`` with the object's metadata already decoded (``CachedHub`` decodes it once per write).
+    func record(_ data: Data, head: WatchEvent.Metadata) {
         let key = Self.key(head.namespace, head.name ?? "")
         if let held = objects[key], Self.isOlder(head.resourceVersion, than: held.resourceVersion) { return }
         if requirements.matches(head.labels ?? [:]) {

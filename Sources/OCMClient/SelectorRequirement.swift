@@ -1,7 +1,7 @@
 import Foundation
 
 /// An equality-based Kubernetes label selector (`key=value`, `key==value`, `key!=value`, `key`, `!key`,
-/// comma-separated, all must hold), evaluated on the client side by ``Informer`` and ``CachedHub``.
+/// comma-separated, all must hold), evaluated on the client side by ``Informer``, ``CachedHub`` and the fake hub.
 ///
 /// Source: "Labels and Selectors", Kubernetes documentation (equality-based requirements). Set-based
 /// requirements (`in`, `notin`) are not parsed: ``parse(_:)`` returns nil and the caller asks the server instead.
@@ -12,6 +12,13 @@ public struct LabelSelectorRequirements: Sendable, Hashable {
         case notEquals(String, String)
         case exists(String)
         case notExists(String)
+
+        /// The label key the requirement is about.
+        public var key: String {
+            switch self {
+            case let .equals(key, _), let .notEquals(key, _), let .exists(key), let .notExists(key): key
+            }
+        }
     }
 
     /// Every requirement (all must hold).
@@ -23,22 +30,26 @@ public struct LabelSelectorRequirements: Sendable, Hashable {
     }
 
     /// Parses `selector`.
-    /// - Returns: nil for a set-based or malformed selector; an empty set of requirements for nil or "".
+    /// - Returns: nil for a set-based or malformed selector (a term with an empty key); an empty set of requirements
+    ///   for nil or "".
     public static func parse(_ selector: String?) -> LabelSelectorRequirements? {
         var result = Set<Requirement>()
         for raw in (selector ?? "").split(separator: ",") {
             let part = raw.trimmingCharacters(in: .whitespaces)
             if part.isEmpty { continue }
             if part.contains(" ") || part.contains("(") { return nil }
+            let requirement: Requirement
             if let range = part.range(of: "!=") {
-                result.insert(.notEquals(String(part[..<range.lowerBound]), String(part[range.upperBound...])))
+                requirement = .notEquals(String(part[..<range.lowerBound]), String(part[range.upperBound...]))
             } else if let range = part.range(of: "==") ?? part.range(of: "=") {
-                result.insert(.equals(String(part[..<range.lowerBound]), String(part[range.upperBound...])))
+                requirement = .equals(String(part[..<range.lowerBound]), String(part[range.upperBound...]))
             } else if part.hasPrefix("!") {
-                result.insert(.notExists(String(part.dropFirst())))
+                requirement = .notExists(String(part.dropFirst()))
             } else {
-                result.insert(.exists(part))
+                requirement = .exists(part)
             }
+            if requirement.key.isEmpty { return nil }
+            result.insert(requirement)
         }
         return LabelSelectorRequirements(requirements: result)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -71,7 +72,7 @@ public struct FailpointSyntaxError: Error, CustomStringConvertible, Sendable {
 /// `error`, `delay(200ms)` (`ms` or `s`) or `off`. Without `@n` the action runs on every hit; with it, only on the
 /// n-th hit (1-based), so a crash can land on a later reconcile of the same process and an error or delay
 /// happens once.
-public final class Failpoints: @unchecked Sendable {
+public final class Failpoints: Sendable {
     /// The environment variable read once at start.
     public static let environmentVariable = "PLACER_FAILPOINTS"
     /// The exit status of a `crash` failpoint (distinct from a Swift trap's and a signal's).
@@ -91,8 +92,8 @@ public final class Failpoints: @unchecked Sendable {
 
     /// Each armed point's action and the one hit it acts on (nil: every hit).
     public let armed: [Failpoint: (action: FailpointAction, onlyHit: Int?)]
-    private var hits: [Failpoint: Int] = [:]
-    private let lock = NSLock()
+    /// Hits counted so far, of the points armed for one hit only.
+    private let hits = Mutex<[Failpoint: Int]>([:])
 
     /// Parses a `PLACER_FAILPOINTS` value.
     /// - Throws: ``FailpointSyntaxError`` naming the term for an unknown point, action or count.
@@ -143,7 +144,7 @@ public final class Failpoints: @unchecked Sendable {
     func fire(_ point: Failpoint) async throws {
         guard let (action, onlyHit) = armed[point] else { return }
         if let onlyHit {
-            let count = lock.withLock {
+            let count = hits.withLock { hits in
                 hits[point, default: 0] += 1
                 return hits[point, default: 0]
             }

@@ -76,11 +76,10 @@ public actor FakeHub: Hub {
         _ kind: ResourceKind, namespace: String?, labelSelector: String?, limit: Int?
     ) async throws -> ListPage {
         try checkReachable("LIST")
-        let selector = try LabelRequirement.parse(labelSelector ?? "")
-        let items = objects(kind, namespace: namespace).filter { object in
-            let labels = Self.labels(of: object)
-            return selector.allSatisfy { $0.matches(labels) }
+        guard let selector = LabelSelectorRequirements.parse(labelSelector) else {
+            throw SelectorError(selector: labelSelector ?? "")
         }
+        let items = objects(kind, namespace: namespace).filter { selector.matches(Self.labels(of: $0)) }
         return ListPage(items: items.map { $0.canonicalJSONData() }, resourceVersion: String(resourceVersion))
     }
 
@@ -235,4 +234,10 @@ public actor FakeHub: Hub {
         if path.count == 1 { return setting(object, first, value) }
         return setting(object, first, setting(object[first] ?? .object([]), path: Array(path.dropFirst()), value))
     }
+}
+
+/// A label selector the fake cannot parse (a set-based one, or a term with an empty key).
+struct SelectorError: Error, CustomStringConvertible {
+    var selector: String
+    var description: String { "invalid label selector: \(selector)" }
 }

@@ -18,38 +18,36 @@ import ServiceLifecycle
 public struct HubCache: Service {
     /// The caching hub to hand to the ``Reconciler``.
     public let hub: CachedHub
-    let logger: Logger
 
     /// - Parameters:
     ///   - client: the real hub (a ``KubeClient``).
     ///   - configuration: the instance (owner selector) and decision namespace.
     ///   - metrics: where hub writes are timed.
-    ///   - health: told whether each hub request was answered (the outage gauge and log lines).
-    ///   - timeoutSeconds: how long each WATCH request lasts; nil for 5–10 minutes.
+    ///   - health: told whether each request sent to the hub (the writes, and reads no cache answered) was answered
+    ///     (the outage gauge and log lines); share the reconciler's, since a ``Reconciler`` handed a ``CachedHub``
+    ///     does not wrap it again.
+    ///   - logger: where the informers log a LIST or WATCH that failed for good (they then list again).
     public init(
         client: any Hub, configuration: ReconcilerConfiguration, metrics: PlacerMetrics = PlacerMetrics(),
-        health: DependencyHealth? = nil, timeoutSeconds: Int? = nil, logger: Logger = Logger(label: "placer.hubcache")
+        health: DependencyHealth? = nil, logger: Logger = Logger(label: "placer.hubcache")
     ) {
         let base = MeteredHub(base: client, metrics: metrics, health: health)
         var informers = [
             Informer(
                 hub: client, kind: .manifestWork, labelSelector: Ownership.selector(instance: configuration.instance),
-                timeoutSeconds: timeoutSeconds, logger: logger),
-            Informer(hub: client, kind: .managedCluster, timeoutSeconds: timeoutSeconds, logger: logger),
-            Informer(hub: client, kind: .addOnPlacementScore, timeoutSeconds: timeoutSeconds, logger: logger),
+                logger: logger),
+            Informer(hub: client, kind: .managedCluster, logger: logger),
+            Informer(hub: client, kind: .addOnPlacementScore, logger: logger),
         ]
         if let namespace = configuration.decisionNamespace {
             informers += [
-                Informer(
-                    hub: client, kind: .placement, namespace: namespace, timeoutSeconds: timeoutSeconds,
-                    logger: logger),
+                Informer(hub: client, kind: .placement, namespace: namespace, logger: logger),
                 Informer(
                     hub: client, kind: .placementDecision, namespace: namespace,
-                    indexedLabels: [DecisionPublisher.placementLabel], timeoutSeconds: timeoutSeconds, logger: logger),
+                    indexedLabels: [DecisionPublisher.placementLabel], logger: logger),
             ]
         }
         self.hub = CachedHub(base: base, informers: informers)
-        self.logger = logger
     }
 
     /// Asks `trigger` for a reconcile whenever someone else edits or deletes an object this instance wrote

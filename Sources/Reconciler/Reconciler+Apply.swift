@@ -36,13 +36,11 @@ extension Reconciler {
         let foreignChanges = cached?.foreignChangeCount() ?? 0
         let memo = applyMemo
         let unchanged =
-            if let memo, cached != nil, memo.revision == revision, memo.foreignChanges == foreignChanges,
-                ContinuousClock.now - memo.comparedAt < Self.fullCompareInterval
-            {
-                true
-            } else {
-                false
-            }
+            cached != nil
+            && memo.map {
+                $0.revision == revision && $0.foreignChanges == foreignChanges
+                    && ContinuousClock.now - $0.comparedAt < Self.fullCompareInterval
+            } ?? false
         var desired: [DesiredWork]
         var conflicts: [String: String] = [:]  // app → why its ManifestWork was not written
         if unchanged, let memo {

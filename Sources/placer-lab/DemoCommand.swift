@@ -7,6 +7,7 @@ import GitStore
 import Logging
 import OCMClient
 import PlacerCLI
+import PlacerCore
 import Reconciler
 import ServiceLifecycle
 
@@ -81,11 +82,14 @@ struct DemoCommand: AsyncParsableCommand {
         let configuration = ReconcilerConfiguration(
             repoURL: cloneURL, branch: "main", cacheDirectory: work.appendingPathComponent("cache").path,
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
-        let watcher = ClusterInventoryWatcher(hub: client)
+        // One view of the dependencies for the watcher, the cache's writes and the loop, as `placer run` has.
+        let health = DependencyHealth(metrics: prometheus.metrics, now: configuration.now)
+        let watcher = ClusterInventoryWatcher(hub: client, health: health)
         // Informer caches: until they run (the first reconcile below) reads go to the hub itself.
-        let cache = HubCache(client: client, configuration: configuration, metrics: prometheus.metrics)
+        let cache = HubCache(client: client, configuration: configuration, metrics: prometheus.metrics, health: health)
         let reconciler = try Reconciler(
-            configuration: configuration, hub: cache.hub, inventoryWatcher: watcher, metrics: prometheus.metrics)
+            configuration: configuration, hub: cache.hub, inventoryWatcher: watcher, metrics: prometheus.metrics,
+            health: health)
 
         Console.print("Placer demo: AGV flexible factory (3 halls, factory data centre, regional cloud)\n")
         do {
