@@ -221,29 +221,26 @@ struct YAMLEmitter {
             output.append(0x20)
             column += 1
         }
-        var index = 0
-        var breaks = false
-        while index < bytes.count {
-            if bytes[index] == 0x20 {
-                index = write(bytes, at: index)
-            } else if ScalarAnalysis.isBreak(bytes, index) {
-                if !breaks, bytes[index] == 0x0A { putBreak() }
-                index = writeBreak(bytes, at: index)
-                indention = true
-                breaks = true
-            } else {
-                if breaks { writeIndent() }
-                index = write(bytes, at: index)
-                indention = false
-                breaks = false
-            }
-        }
+        writeRun(bytes, doubling: nil)
         whitespace = false
         indention = false
     }
 
     private mutating func writeSingleQuoted(_ bytes: [UInt8]) {
         writeIndicator("'", needWhitespace: true, isWhitespace: false, isIndention: false)
+        if writeRun(bytes, doubling: UInt8(ascii: "'")) { writeIndent() }
+        writeIndicator("'", needWhitespace: false, isWhitespace: false, isIndention: false)
+        whitespace = false
+        indention = false
+    }
+
+    /// The character loop that emitter.c's `yaml_emitter_write_plain` and `yaml_emitter_write_single_quoted` share
+    /// (without line folding: the best width is unlimited): spaces and other characters are copied, a run of breaks
+    /// is written as breaks then an indent before the next character, and `doubling` (`'` when single-quoted) is
+    /// written twice.
+    /// - Returns: whether `bytes` ended in a run of breaks (the single-quoted writer then indents its closing quote).
+    @discardableResult
+    private mutating func writeRun(_ bytes: [UInt8], doubling: UInt8?) -> Bool {
         var index = 0
         var breaks = false
         while index < bytes.count {
@@ -256,8 +253,8 @@ struct YAMLEmitter {
                 breaks = true
             } else {
                 if breaks { writeIndent() }
-                if bytes[index] == UInt8(ascii: "'") {
-                    output.append(UInt8(ascii: "'"))
+                if let doubling, bytes[index] == doubling {
+                    output.append(doubling)
                     column += 1
                 }
                 index = write(bytes, at: index)
@@ -265,10 +262,7 @@ struct YAMLEmitter {
                 breaks = false
             }
         }
-        if breaks { writeIndent() }
-        writeIndicator("'", needWhitespace: false, isWhitespace: false, isIndention: false)
-        whitespace = false
-        indention = false
+        return breaks
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
