@@ -380,22 +380,21 @@ struct YAMLEmitter {
     }
 }
 
-/// yaml_emitter_analyze_scalar: which styles can carry a scalar's text unchanged.
+/// yaml_emitter_analyze_scalar: which styles can carry a scalar's text unchanged. Only the block-context answers
+/// are kept (``YAMLEmitter`` writes every scalar at flow level 0), so the flow indicators and `flow_plain_allowed`
+/// are not tracked.
 struct ScalarAnalysis {
     var multiline = false
-    var flowPlainAllowed = true
     var blockPlainAllowed = true
     var singleQuotedAllowed = true
     var blockAllowed = true
 
     init(_ bytes: [UInt8]) {
         if bytes.isEmpty {
-            flowPlainAllowed = false
             blockAllowed = false
             return
         }
         var blockIndicators = false
-        var flowIndicators = false
         var lineBreaks = false
         var specialCharacters = false
         var leadingSpace = false
@@ -408,7 +407,6 @@ struct ScalarAnalysis {
         var previousBreak = false
         if bytes.starts(with: Array("---".utf8)) || bytes.starts(with: Array("...".utf8)) {
             blockIndicators = true
-            flowIndicators = true
         }
         var precededByWhitespace = true
         var followedByWhitespace = Self.isBlankZ(bytes, Self.width(bytes[0]))
@@ -421,31 +419,17 @@ struct ScalarAnalysis {
                     UInt8(ascii: "}"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"),
                     UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"),
                     UInt8(ascii: "`"):
-                    flowIndicators = true
                     blockIndicators = true
-                case UInt8(ascii: "?"), UInt8(ascii: ":"):
-                    flowIndicators = true
+                case UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: "-"):
                     if followedByWhitespace { blockIndicators = true }
-                case UInt8(ascii: "-"):
-                    if followedByWhitespace {
-                        flowIndicators = true
-                        blockIndicators = true
-                    }
                 default: break
                 }
             } else {
                 switch byte {
-                case UInt8(ascii: ","), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
-                    UInt8(ascii: "}"):
-                    flowIndicators = true
                 case UInt8(ascii: ":"):
-                    flowIndicators = true
                     if followedByWhitespace { blockIndicators = true }
                 case UInt8(ascii: "#"):
-                    if precededByWhitespace {
-                        flowIndicators = true
-                        blockIndicators = true
-                    }
+                    if precededByWhitespace { blockIndicators = true }
                 default: break
                 }
             }
@@ -477,27 +461,18 @@ struct ScalarAnalysis {
             }
         }
         multiline = lineBreaks
-        if leadingSpace || leadingBreak || trailingSpace || trailingBreak {
-            flowPlainAllowed = false
-            blockPlainAllowed = false
-        }
+        if leadingSpace || leadingBreak || trailingSpace || trailingBreak { blockPlainAllowed = false }
         if trailingSpace { blockAllowed = false }
         if breakSpace {
-            flowPlainAllowed = false
             blockPlainAllowed = false
             singleQuotedAllowed = false
         }
         if spaceBreak || specialCharacters {
-            flowPlainAllowed = false
             blockPlainAllowed = false
             singleQuotedAllowed = false
             blockAllowed = false
         }
-        if lineBreaks {
-            flowPlainAllowed = false
-            blockPlainAllowed = false
-        }
-        if flowIndicators { flowPlainAllowed = false }
+        if lineBreaks { blockPlainAllowed = false }
         if blockIndicators { blockPlainAllowed = false }
     }
 
