@@ -5,11 +5,11 @@
 #
 # Builds placer-fuzz into .build-fuzz/ (its own scratch path, so the ordinary build is untouched), seeds each target
 # from the repo (example-repo, fuzz/regressions, fuzz/seeds) and ../shared/corpus when present, and runs libFuzzer
-# with a per-input timeout of 30 s (the instrumented debug build takes about 11 s to refuse the billion-laughs
-# regression input, which the YAML loader expands to its 250,000-node bound first). Any crash, hang or invariant violation fails the script and leaves the input in
-# .build-fuzz/findings/<target>/ (copy it to fuzz/regressions/<target>/ once fixed). The new corpus each run
+# with a per-input timeout of 30 s (set when the node-tree YAML loader, instrumented debug, took about 11 s to refuse
+# the billion-laughs regression input). Any crash, hang or invariant violation fails the script and leaves the input
+# in .build-fuzz/findings/<target>/ (copy it to fuzz/regressions/<target>/ once fixed). The new corpus each run
 # grows is kept in .build-fuzz/corpus/<target>/ for the next run. Prints one summary line per target:
-# `fuzz <target>: <execs> execs in <s> s, cov <edges>, ft <features>, corpus <n>, crashes <n>`.
+# `fuzz <target>: <execs> execs (<n>/s) in <s> s, cov <edges>, ft <features>, corpus <n>, findings <n>, exit <code>`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-60}"

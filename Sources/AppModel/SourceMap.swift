@@ -28,23 +28,15 @@ public final class SourceMap: Sendable {
         var label: Label
     }
 
+    /// One entry per node in document order; the root is entry 0.
     let entries: [Entry]
-    /// Positions given as a table (``YAMLDocument/init(file:value:positions:lints:)``).
-    let table: [String: SourcePosition]?
 
     init(entries: [Entry]) {
         self.entries = entries
-        self.table = nil
-    }
-
-    init(table: [String: SourcePosition]) {
-        self.entries = []
-        self.table = table
     }
 
     /// The position of exactly `path`, or `nil` when no node has that path.
     func exactPosition(of path: String) -> SourcePosition? {
-        if let table { return table[path] }
         guard let root = entries.first else { return nil }
         if path.isEmpty { return SourcePosition(line: Int(root.line), column: Int(root.column)) }
         // Children lists, in document order.

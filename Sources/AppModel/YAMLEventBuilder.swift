@@ -162,8 +162,7 @@ final class YAMLEventBuilder {
             let anchor = Self.string(event.pointee.data.sequence_start.anchor)
             let line = startLine
             let column = startColumn
-            let index = Int32(entries.count)
-            entries.append(SourceMap.Entry(parent: parent, alias: -1, line: line, column: column, label: label))
+            let index = record(parent: parent, label: label, line: line, column: column)
             let before = weight
             weight += 1
             var items: [Value] = []
@@ -185,6 +184,12 @@ final class YAMLEventBuilder {
             // libyaml emits only nodes here; anything else is a bug in it, reported rather than trapped.
             throw ModelError(file: file, line: Int(startLine), column: Int(startColumn), message: "invalid YAML event")
         }
+    }
+
+    /// Appends the source-map entry of a node that is not an alias; returns its index.
+    private func record(parent: Int32, label: SourceMap.Label, line: Int32, column: Int32) -> Int32 {
+        entries.append(SourceMap.Entry(parent: parent, alias: -1, line: line, column: column, label: label))
+        return Int32(entries.count - 1)
     }
 
     private func define(
@@ -240,8 +245,7 @@ final class YAMLEventBuilder {
         let data = event.pointee.data.scalar
         let line = startLine
         let column = startColumn
-        let index = Int32(entries.count)
-        entries.append(SourceMap.Entry(parent: parent, alias: -1, line: line, column: column, label: label))
+        let index = record(parent: parent, label: label, line: line, column: column)
         weight += 1
         let plain = data.style == YAML_PLAIN_SCALAR_STYLE
         if data.quoted_implicit == 1, data.anchor == nil {
@@ -376,8 +380,7 @@ final class YAMLEventBuilder {
                 value = ScalarResolver.resolve(text, tag: tag ?? Self.strTag, plain: false)
             }
             if let anchor = Self.string(data.anchor) {
-                let index = Int32(entries.count)
-                entries.append(SourceMap.Entry(parent: parent, alias: -1, line: line, column: column, label: .hidden))
+                let index = record(parent: parent, label: .hidden, line: line, column: column)
                 // Used as a value, an anchored key reads as the string it was checked as (its tag resolved to `str`).
                 let anchored = tag.map { ScalarResolver.resolve(text, tag: $0, plain: plain) } ?? .string(text)
                 define(
@@ -405,8 +408,7 @@ final class YAMLEventBuilder {
         let anchor = Self.string(event.pointee.data.mapping_start.anchor)
         let line = startLine
         let column = startColumn
-        let index = Int32(entries.count)
-        entries.append(SourceMap.Entry(parent: parent, alias: -1, line: line, column: column, label: label))
+        let index = record(parent: parent, label: label, line: line, column: column)
         let before = weight
         weight += 1
         let logStart = keyLog.count

@@ -13,11 +13,6 @@ public struct YAMLDocument: Sendable {
     /// between YAML 1.1 and YAML 1.2 (``YAML11Lint``), in source order.
     public let lints: [ModelError]
 
-    /// A document whose positions are given as a table keyed by field path.
-    public init(file: String, value: Value, positions: [String: SourcePosition], lints: [ModelError] = []) {
-        self.init(file: file, value: value, sourceMap: SourceMap(table: positions), lints: lints)
-    }
-
     /// A document with the positions the loader recorded.
     public init(file: String, value: Value, sourceMap: SourceMap, lints: [ModelError] = []) {
         self.file = file

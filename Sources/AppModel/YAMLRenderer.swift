@@ -221,29 +221,26 @@ struct YAMLEmitter {
             output.append(0x20)
             column += 1
         }
-        var index = 0
-        var breaks = false
-        while index < bytes.count {
-            if bytes[index] == 0x20 {
-                index = write(bytes, at: index)
-            } else if ScalarAnalysis.isBreak(bytes, index) {
-                if !breaks, bytes[index] == 0x0A { putBreak() }
-                index = writeBreak(bytes, at: index)
-                indention = true
-                breaks = true
-            } else {
-                if breaks { writeIndent() }
-                index = write(bytes, at: index)
-                indention = false
-                breaks = false
-            }
-        }
+        writeRun(bytes, doubling: nil)
         whitespace = false
         indention = false
     }
 
     private mutating func writeSingleQuoted(_ bytes: [UInt8]) {
         writeIndicator("'", needWhitespace: true, isWhitespace: false, isIndention: false)
+        if writeRun(bytes, doubling: UInt8(ascii: "'")) { writeIndent() }
+        writeIndicator("'", needWhitespace: false, isWhitespace: false, isIndention: false)
+        whitespace = false
+        indention = false
+    }
+
+    /// The character loop that emitter.c's `yaml_emitter_write_plain` and `yaml_emitter_write_single_quoted` share
+    /// (without line folding: the best width is unlimited): spaces and other characters are copied, a run of breaks
+    /// is written as breaks then an indent before the next character, and `doubling` (`'` when single-quoted) is
+    /// written twice.
+    /// - Returns: whether `bytes` ended in a run of breaks (the single-quoted writer then indents its closing quote).
+    @discardableResult
+    private mutating func writeRun(_ bytes: [UInt8], doubling: UInt8?) -> Bool {
         var index = 0
         var breaks = false
         while index < bytes.count {
@@ -256,8 +253,8 @@ struct YAMLEmitter {
                 breaks = true
             } else {
                 if breaks { writeIndent() }
-                if bytes[index] == UInt8(ascii: "'") {
-                    output.append(UInt8(ascii: "'"))
+                if let doubling, bytes[index] == doubling {
+                    output.append(doubling)
                     column += 1
                 }
                 index = write(bytes, at: index)
@@ -265,10 +262,7 @@ struct YAMLEmitter {
                 breaks = false
             }
         }
-        if breaks { writeIndent() }
-        writeIndicator("'", needWhitespace: false, isWhitespace: false, isIndention: false)
-        whitespace = false
-        indention = false
+        return breaks
     }
 
     private static let hexDigits = Array("0123456789ABCDEF".utf8)
@@ -386,22 +380,21 @@ struct YAMLEmitter {
     }
 }
 
-/// yaml_emitter_analyze_scalar: which styles can carry a scalar's text unchanged.
+/// yaml_emitter_analyze_scalar: which styles can carry a scalar's text unchanged. Only the block-context answers
+/// are kept (``YAMLEmitter`` writes every scalar at flow level 0), so the flow indicators and `flow_plain_allowed`
+/// are not tracked.
 struct ScalarAnalysis {
     var multiline = false
-    var flowPlainAllowed = true
     var blockPlainAllowed = true
     var singleQuotedAllowed = true
     var blockAllowed = true
 
     init(_ bytes: [UInt8]) {
         if bytes.isEmpty {
-            flowPlainAllowed = false
             blockAllowed = false
             return
         }
         var blockIndicators = false
-        var flowIndicators = false
         var lineBreaks = false
         var specialCharacters = false
         var leadingSpace = false
@@ -414,7 +407,6 @@ struct ScalarAnalysis {
         var previousBreak = false
         if bytes.starts(with: Array("---".utf8)) || bytes.starts(with: Array("...".utf8)) {
             blockIndicators = true
-            flowIndicators = true
         }
         var precededByWhitespace = true
         var followedByWhitespace = Self.isBlankZ(bytes, Self.width(bytes[0]))
@@ -427,31 +419,17 @@ struct ScalarAnalysis {
                     UInt8(ascii: "}"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"),
                     UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"),
                     UInt8(ascii: "`"):
-                    flowIndicators = true
                     blockIndicators = true
-                case UInt8(ascii: "?"), UInt8(ascii: ":"):
-                    flowIndicators = true
+                case UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: "-"):
                     if followedByWhitespace { blockIndicators = true }
-                case UInt8(ascii: "-"):
-                    if followedByWhitespace {
-                        flowIndicators = true
-                        blockIndicators = true
-                    }
                 default: break
                 }
             } else {
                 switch byte {
-                case UInt8(ascii: ","), UInt8(ascii: "?"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"),
-                    UInt8(ascii: "}"):
-                    flowIndicators = true
                 case UInt8(ascii: ":"):
-                    flowIndicators = true
                     if followedByWhitespace { blockIndicators = true }
                 case UInt8(ascii: "#"):
-                    if precededByWhitespace {
-                        flowIndicators = true
-                        blockIndicators = true
-                    }
+                    if precededByWhitespace { blockIndicators = true }
                 default: break
                 }
             }
@@ -483,27 +461,18 @@ struct ScalarAnalysis {
             }
         }
         multiline = lineBreaks
-        if leadingSpace || leadingBreak || trailingSpace || trailingBreak {
-            flowPlainAllowed = false
-            blockPlainAllowed = false
-        }
+        if leadingSpace || leadingBreak || trailingSpace || trailingBreak { blockPlainAllowed = false }
         if trailingSpace { blockAllowed = false }
         if breakSpace {
-            flowPlainAllowed = false
             blockPlainAllowed = false
             singleQuotedAllowed = false
         }
         if spaceBreak || specialCharacters {
-            flowPlainAllowed = false
             blockPlainAllowed = false
             singleQuotedAllowed = false
             blockAllowed = false
         }
-        if lineBreaks {
-            flowPlainAllowed = false
-            blockPlainAllowed = false
-        }
-        if flowIndicators { flowPlainAllowed = false }
+        if lineBreaks { blockPlainAllowed = false }
         if blockIndicators { blockPlainAllowed = false }
     }
 

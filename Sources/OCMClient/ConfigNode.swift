@@ -60,7 +60,9 @@ enum ConfigNode: Equatable, Sendable {
     }
 
     /// The most nodes a small kubeconfig may expand to through anchors and aliases (or its byte count, when
-    /// larger: without aliases every node takes at least one byte).
+    /// larger: without aliases every node takes at least one byte). The same figure as AppModel's
+    /// `YAMLLoader.maxExpandedNodes`, kept apart on purpose: OCMClient does not link AppModel, and this reader counts
+    /// every node of Yams' tree where the loader counts only what aliases stand for.
     static let maxExpandedNodes = 250_000
 
     /// Converts Yams' tree. Aliases share nodes, but each one stands for a copy: a few hundred bytes of nested
