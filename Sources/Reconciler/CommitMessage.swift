@@ -44,7 +44,8 @@ public enum CommitMessage {
 
     /// The subject line: what moved where and why for one change (`placer: move digital-twin: regional-cloud →
     /// factory-dc (latency 3 ms to hall-2 within 10 ms budget)`), the changes by name for up to three
-    /// (`placer: move a: x → y; place b on z; prune c`), and counts beyond (`placer: place 9 apps, move 1`).
+    /// (`placer: move a: x → y; place b on z; prune c`), and counts by kind beyond (`placer: place 9 apps, move 1`,
+    /// `placer: update 7 apps`).
     /// A pinned app's re-render says so, so a reviewer does not mistake it for Placer's choice.
     static func summary(changed: [AppDecision], pruned: [String], pinned: Set<String>) -> String {
         func part(_ decision: AppDecision, withReason: Bool) -> String {
@@ -69,11 +70,30 @@ public enum CommitMessage {
             return "placer: "
                 + (changed.map { part($0, withReason: false) } + pruned.map { "prune \($0)" }).joined(separator: "; ")
         }
-        let moved = changed.filter(\.moves)
-        var summary = "placer: place \(changed.count) app\(changed.count == 1 ? "" : "s")"
-        if !moved.isEmpty { summary += ", move \(moved.count)" }
-        if !pruned.isEmpty { summary += ", prune \(pruned.count)" }
-        return summary
+        // Counted by kind, so a pass that only refreshed the records of apps that stay put does not read as placing
+        // them ("placer: update 7 apps", not "placer: place 7 apps").
+        var counts: [(verb: String, count: Int)] = [
+            ("place", 0), ("move", 0), ("update", 0), ("re-render", 0), ("unplace", 0), ("prune", pruned.count),
+        ]
+        for decision in changed {
+            let kind: Int
+            if decision.cluster == nil {
+                kind = 4
+            } else if decision.moves {
+                kind = 1
+            } else if pinned.contains(decision.app.name) {
+                kind = 3
+            } else if decision.previousCluster == decision.cluster {
+                kind = 2
+            } else {
+                kind = 0
+            }
+            counts[kind].count += 1
+        }
+        let parts = counts.filter { $0.count > 0 }.enumerated().map { index, part in
+            index == 0 ? "\(part.verb) \(part.count) app\(part.count == 1 ? "" : "s")" : "\(part.verb) \(part.count)"
+        }
+        return "placer: " + parts.joined(separator: ", ")
     }
 
     /// The value of the `Placer-Privacy:` trailer when a learned forecast weighed in a move: a moved app whose
