@@ -94,6 +94,21 @@ enum CrashInvariants {
         return (violations, placerCommits)
     }
 
+    /// Waits, up to 60 s, until no `git gc --auto` runs in the remote. `git receive-pack` starts one after a push
+    /// (`receive.autoGc`) and it detaches, so it can still be packing loose objects and deleting them while the
+    /// checks run: `git fsck` then misses objects it just listed and `gc.log.lock` looks left behind. Neither is
+    /// Placer's doing (seed 20261206, trial 528). Git holds `gc.pid` while a gc runs and `gc.log.lock` while a
+    /// detached one logs (git's builtin/gc.c).
+    static func awaitRemoteAutoGC(_ world: ReliabilityWorld) async throws {
+        let markers = ["gc.pid", "gc.log.lock"].map { "\(world.barePath)/\($0)" }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while markers.contains(where: { FileManager.default.fileExists(atPath: $0) }),
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     /// `git fsck` is clean on the remote and on the daemon's cache.
     static func fsck(_ world: ReliabilityWorld) throws -> [String] {
         var violations: [String] = []

@@ -178,6 +178,7 @@ final class CrashSuite {
         consecutiveCrashes = 0
         if trial > 0 { result.convergenceSeconds.append((ContinuousClock.now - pushed) / .seconds(1)) }
         var violations = try CrashInvariants.history(world, humans: human.commits).violations
+        try await CrashInvariants.awaitRemoteAutoGC(world)
         violations += try CrashInvariants.fsck(world)
         // A lock seen at two checks in a row, with a converged pass between, was left behind.
         let locks = CrashInvariants.locks(world)
