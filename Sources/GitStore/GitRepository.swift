@@ -23,6 +23,9 @@ public final class GitRepository: @unchecked Sendable {
     public let path: String
     /// How fetch and push authenticate; read and written under `lock`.
     private var storedCredentials: GitCredentials
+    /// Remote `origin` as looked up once, never connected: each fetch and push works on a copy
+    /// (``withOrigin(_:)``). Read and written under `lock`.
+    var originTemplate: OpaquePointer?
 
     private init(handle: OpaquePointer, path: String, credentials: GitCredentials = .none) {
         self.handle = handle
@@ -51,6 +54,7 @@ public final class GitRepository: @unchecked Sendable {
     var credentialsLocked: GitCredentials { storedCredentials }
 
     deinit {
+        git_remote_free(originTemplate)
         git_repository_free(handle)
     }
 
@@ -121,6 +125,8 @@ public final class GitRepository: @unchecked Sendable {
 
     /// Makes remote `origin` point at `url`, creating it with the default fetch refspec if missing.
     private func configureOrigin(url: String) throws {
+        git_remote_free(originTemplate)
+        originTemplate = nil
         var remote: OpaquePointer?
         let found = try LibGit2.checkFound(git_remote_lookup(&remote, handle, "origin"), "git_remote_lookup")
         if found {

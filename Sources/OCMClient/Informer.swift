@@ -49,7 +49,8 @@ public actor Informer {
     /// label key → value → object keys, for ``indexedLabels``.
     private var index: [String: [String: Set<String>]] = [:]
     private var synced = false
-    private var syncWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Callers of ``waitUntilSynced()`` by id, so a cancelled one can be resumed alone.
+    private var syncWaiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     /// How many complete lists were taken (1 after the first sync; more after each 410).
     public private(set) var lists = 0
     private var onChange: (@Sendable (Change) -> Void)?
@@ -118,10 +119,30 @@ public actor Informer {
     /// Whether the first LIST has completed.
     public var isSynced: Bool { synced }
 
-    /// Returns once the first LIST has completed (or at once if it has).
+    /// Returns once the first LIST has completed (or at once if it has), or once the calling task is cancelled.
+    ///
+    /// Cancellable because ``CachedHub/run()`` waits on it in a child task: an informer cancelled before its first
+    /// LIST (a SIGTERM early in `placer run`, a hub that never answered) would otherwise hold that task group, and
+    /// with it the daemon's graceful shutdown, forever.
     public func waitUntilSynced() async {
         if synced { return }
-        await withCheckedContinuation { syncWaiters.append($0) }
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // Checked on the actor: a cancel before this point resumes here, one after it through `onCancel`.
+                if synced || Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    syncWaiters[id] = continuation
+                }
+            }
+        } onCancel: {
+            Task { await self.resumeSyncWaiter(id) }
+        }
+    }
+
+    private func resumeSyncWaiter(_ id: UUID) {
+        syncWaiters.removeValue(forKey: id)?.resume()
     }
 
     /// One object's JSON.
@@ -215,8 +236,8 @@ public actor Informer {
                 for (key, entry) in old where fresh[key] == nil { onChange(change(.deleted, key: key, entry: entry)) }
             }
             synced = true
-            let waiters = syncWaiters
-            syncWaiters = []
+            let waiters = syncWaiters.values
+            syncWaiters = [:]
             for waiter in waiters { waiter.resume() }
         case let .changed(event):
             guard let name = event.metadata.name else { return }

@@ -228,7 +228,7 @@ extension Reconciler {
         return entries
     }
 
-    /// One commit with its unified diff against its first parent.
+    /// One commit with its unified diff against its first parent (Secret values masked: ``shownPatch(base:changes:under:)``).
     /// - Parameter id: full id or unique prefix (≥ 7 hex digits) of a commit on the tracked branch.
     /// - Throws: ``ConsoleActionError/noSuchCommit(_:)``; `GitError` when it cannot be read.
     public func commitDetail(_ id: String) async throws -> (commit: PlacementCommit, diff: String) {
@@ -245,7 +245,7 @@ extension Reconciler {
         let after = try await repository.files(at: commit, under: nil)
         var changes: [String: Data?] = [:]
         for path in paths { changes[path] = after[path]?.data }
-        let diff = try await repository.patch(base: parent, changes: changes, under: [])
+        let diff = try await shownPatch(base: parent, changes: changes, under: [])
         let lines = info.message.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         let entry = PlacementCommit(
             commit: commit.hex, subject: lines.first.map(String.init) ?? "",

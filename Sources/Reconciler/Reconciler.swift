@@ -156,13 +156,14 @@ public actor Reconciler {
     public func currentPolicy() -> PlacementPolicy? { lastPolicy }
 
     /// Decides and renders without committing or applying.
-    /// - Returns: the unified diff of `placements/` and `rendered/` against the branch tip, the message the commit
-    ///   would carry (empty when nothing changes), and the report.
+    /// - Returns: the unified diff of `placements/` and `rendered/` against the branch tip (Secret values masked:
+    ///   ``shownPatch(base:changes:under:)``), the message the commit would carry (empty when nothing changes), and
+    ///   the report.
     public func plan() async throws -> (diff: String, summary: String, report: ReconcileReport) {
         let tip = try await fetchTip()
         lastDecisionInputs = nil
         let plan = try await makePlan(at: tip)
-        let diff = try await repository.patch(base: tip, changes: plan.changes, under: RepoLayout.outputDirectories)
+        let diff = try await shownPatch(base: tip, changes: plan.changes, under: RepoLayout.outputDirectories)
         let summary = plan.changes.isEmpty ? "" : plan.commitMessage
         return (diff, summary, plan.report(revision: tip.hex, commit: nil, applied: [], deleted: []))
     }

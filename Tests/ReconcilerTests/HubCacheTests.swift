@@ -2,7 +2,9 @@ import AppModel
 import EdgeSim
 import Foundation
 import OCMClient
+import PlacerFakes
 import PlacerTestSupport
+import Synchronization
 import Testing
 
 @testable import Reconciler
@@ -218,5 +220,27 @@ import Testing
             #expect(held == ["a-2"])
             #expect((hub.requests.snapshot()["list managedclusters"] ?? 0) >= 2)
         }
+    }
+
+    /// A cache cancelled before its first LIST ends: `placer run` got SIGTERM while the informers were still
+    /// listing (issue 17's intermittent hang at after-fetch without leader election). The child task of
+    /// `CachedHub.run` that waits for a selected informer's first sync used to wait on a continuation nothing
+    /// resumed, so the task group, the cache service and the daemon's graceful shutdown never ended.
+    @Test func aCacheCancelledBeforeItsFirstListStops() async throws {
+        let hub = FakeHub()
+        await hub.failNext(1_000_000)  // an unreachable hub: the first LIST never completes
+        let informer = Informer(hub: hub, kind: .manifestWork, labelSelector: "placer.dev/owner=test")
+        let cached = CachedHub(base: hub, informers: [informer])
+        let ended = Mutex(false)
+        let running = Task {
+            _ = try? await cached.run()
+            ended.withLock { $0 = true }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(await !informer.isSynced)
+        running.cancel()
+        // Polled rather than awaited, so a regression fails here instead of hanging the suite.
+        for _ in 0..<200 where !ended.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(ended.withLock { $0 }, "CachedHub.run did not end 10 s after it was cancelled")
     }
 }
