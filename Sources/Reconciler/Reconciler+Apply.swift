@@ -136,14 +136,9 @@ extension Reconciler {
             var deleted: [String] = []
             var blockedMoves: [String: (why: String, oldCluster: String)] = [:]  // app → why its old work stays
             // Only this instance's works: another instance's (or an unlabelled legacy one) is never pruned.
-            let owned = try await hub.list(
-                .manifestWork, namespace: nil, labelSelector: Ownership.selector(instance: configuration.instance)
-            )
-            .compactMap { try? ManifestWorkObject.decode($0) }
+            let owned = try await ownedWorks(hub)
             var leaving: [(namespace: String, name: String)] = []
-            for live in owned {
-                guard let namespace = live.metadata.namespace else { continue }
-                let name = live.metadata.name
+            for (namespace, name) in owned {
                 let key = "\(namespace)/\(name)"
                 if wanted.contains(key) || conflicts[name] != nil { continue }
                 // Make-before-break: the old work stays until its replacement is available.
@@ -176,6 +171,7 @@ extension Reconciler {
                 let key = "\(namespace)/\(name)"
                 try await hub.delete(.manifestWork, namespace: namespace, name: name)
                 lastApplied[key] = nil
+                workStates[key] = nil
                 deleted.append(key)
                 logger.info("deleted ManifestWork", metadata: ["app": "\(name)", "cluster": "\(namespace)"])
             }
@@ -234,6 +230,22 @@ extension Reconciler {
             throw ReconcileError.hubUnreachable(detail: error.description)
         }
         return report
+    }
+
+    /// The namespace and name of every ManifestWork this instance owns on the hub: from the cache's keys when it
+    /// covers them (nothing decoded), else listed.
+    func ownedWorks(_ hub: any Hub) async throws -> [(namespace: String, name: String)] {
+        let selector = Ownership.selector(instance: configuration.instance)
+        if let cached = hub as? CachedHub, let versions = await cached.versions(.manifestWork, labelSelector: selector)
+        {
+            return versions.keys.sorted().compactMap { key in
+                let parts = key.split(separator: "/", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+            }
+        }
+        return try await hub.list(.manifestWork, namespace: nil, labelSelector: selector)
+            .compactMap { try? ManifestWorkObject.decode($0) }
+            .compactMap { live in live.metadata.namespace.map { ($0, live.metadata.name) } }
     }
 
     /// How long an unchanged revision goes without a full comparison against the cached works: edits that bump
@@ -358,13 +370,28 @@ extension Reconciler {
         let deadline = Date().addingTimeInterval(waitSeconds)
         var result: [String: WorkState] = [:]
         var pending = works  // settled works (available or failed) are not read again while others settle
+        let cached = hub as? CachedHub
+        let selector = Ownership.selector(instance: configuration.instance)
         while true {
+            // A work whose cached resourceVersion is the one its state was last read at has that state still
+            // (status updates change the resourceVersion), so an idle pass decodes no work.
+            let versions = await cached?.versions(.manifestWork, labelSelector: selector)
             for work in pending {
+                let key = "\(work.cluster)/\(work.app)"
+                if let version = versions?[key], let known = workStates[key], known.version == version {
+                    result[work.app] = known.state
+                    continue
+                }
                 guard let data = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app),
                     let object = try? ManifestWorkObject.decode(data)
                 else {
                     result[work.app] = .progressing
                     continue
+                }
+                defer {
+                    if let version = object.metadata.resourceVersion, let state = result[work.app] {
+                        workStates[key] = (version, state)
+                    }
                 }
                 let generation = object.metadata.generation
                 let conditions = object.status?.conditions ?? []
