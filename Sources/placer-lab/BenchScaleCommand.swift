@@ -245,10 +245,10 @@ struct ScaleBench: AsyncParsableCommand {
         readiness.markReconciled()
         var quiet = Logger(label: "placer.bench")
         quiet.logLevel = .critical
-        let passes = Mutex(0)
+        let passes = PassCount()
         let loop = ReconcileService(
             reconciler: reconciler, intervalSeconds: intervalSeconds, trigger: webhook ? trigger : nil, logger: quiet,
-            onReport: { _ in passes.withLock { $0 += 1 } })
+            onReport: { _ in passes.add() })
         var services: [any Service] = [loop]
         if webhook {
             services.append(
@@ -282,7 +282,7 @@ struct ScaleBench: AsyncParsableCommand {
                 let image = "/\(app):\(tag).\(run).0"
                 let author = BenchRepo.human
                 let edited = text.replacingCharacters(in: range, with: image)
-                let passesBefore = passes.withLock { $0 }
+                let passesBefore = passes.value
                 let start = ContinuousClock.now
                 guard
                     let commit = try human.commit(
@@ -325,11 +325,18 @@ struct ScaleBench: AsyncParsableCommand {
         }
     }
 
+    /// How many passes a loop has finished (its `onReport` counts them).
+    final class PassCount: Sendable {
+        private let count = Mutex(0)
+        var value: Int { count.withLock { $0 } }
+        func add() { count.withLock { $0 += 1 } }
+    }
+
     /// Waits until the loop has reported more than `count` passes.
     /// - Throws: ``CommandFailure`` after `timeoutSeconds`.
-    static func waitForPass(after count: Int, passes: Mutex<Int>, timeoutSeconds: Double) async throws {
+    static func waitForPass(after count: Int, passes: PassCount, timeoutSeconds: Double) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
-        while passes.withLock({ $0 }) <= count {
+        while passes.value <= count {
             guard ContinuousClock.now < deadline else {
                 throw CommandFailure("the daemon loop finished no reconcile within \(Int(timeoutSeconds)) s")
             }
