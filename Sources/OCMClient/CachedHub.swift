@@ -141,6 +141,20 @@ public final class CachedHub: Hub, Sendable {
         return try await base.listAll(kind, namespace: namespace, labelSelector: labelSelector, limit: limit)
     }
 
+    /// The cached objects of `kind` in every namespace that `labelSelector` selects, as `namespace/name` →
+    /// `metadata.resourceVersion`, without decoding any: which objects exist and which changed since a caller last
+    /// read them.
+    /// - Returns: nil when no synced informer of `kind` covers every namespace with a selector no narrower than
+    ///   `labelSelector` (ask ``listAll(_:namespace:labelSelector:limit:)`` then).
+    public func versions(_ kind: ResourceKind, labelSelector: String?) async -> [String: String]? {
+        guard let wanted = LabelSelectorRequirements.parse(labelSelector) else { return nil }
+        for informer in informers
+        where informer.kind == kind && informer.namespace == nil && wanted.isNarrower(than: informer.requirements) {
+            if let versions = await informer.versions(selector: wanted) { return versions }
+        }
+        return nil
+    }
+
     public func watch(
         _ kind: ResourceKind, namespace: String?, labelSelector: String?, resourceVersion: String?,
         timeoutSeconds: Int?, allowBookmarks: Bool

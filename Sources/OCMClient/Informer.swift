@@ -172,6 +172,18 @@ public actor Informer {
             .map(\.1.data)
     }
 
+    /// The key (`namespace/name`, `/name` for a cluster-scoped object) and `metadata.resourceVersion` (empty when
+    /// it has none) of each held object `selector` selects: what a caller needs to tell which objects changed
+    /// without decoding any.
+    /// - Returns: nil until synced.
+    public func versions(selector: LabelSelectorRequirements) -> [String: String]? {
+        guard synced else { return nil }
+        var result: [String: String] = [:]
+        result.reserveCapacity(objects.count)
+        for (key, entry) in objects where selector.matches(entry.labels) { result[key] = entry.resourceVersion ?? "" }
+        return result
+    }
+
     /// Each held object's namespace, name and `metadata.generation` (0 when it has none).
     public func generations() -> [(String?, String, Int)] {
         objects.map { key, entry in

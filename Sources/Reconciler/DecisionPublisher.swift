@@ -44,17 +44,27 @@ struct DecisionPublisher {
     }
 
     /// Publishes `placements` (app → cluster and top reason) and removes Placer's Placements of apps not listed.
+    /// - Parameters:
+    ///   - placements: every app's decision (the fleet Placement is derived from all of them).
+    ///   - changed: the apps whose own Placement and decisions are written (nil: all); the others are known to stand
+    ///     as published.
+    ///   - pruneStale: whether Placer's Placements of apps not in `placements` are looked for and removed.
     /// - Returns: the names of PlacementDecisions written.
-    func publish(_ placements: [String: Decision]) async throws -> [String] {
+    func publish(
+        _ placements: [String: Decision], only changed: Set<String>? = nil, pruneStale: Bool = true
+    ) async throws -> [String] {
         var written: [String] = []
         var fleet: [String: [String]] = [:]  // cluster → every app it runs, sorted
         for (app, decision) in placements.sorted(by: { $0.key < $1.key }) {
-            written += try await publish(placement: app, decisions: [decision])
+            if changed?.contains(app) ?? true {
+                written += try await publish(placement: app, decisions: [decision])
+            }
             fleet[decision.cluster, default: []].append(app)
         }
         written += try await publish(
             placement: fleetPlacement,
             decisions: fleet.map { Decision(cluster: $0.key, reason: "runs \($0.value.joined(separator: ", "))") })
+        guard pruneStale else { return written }
         let keep = Set(placements.keys).union([fleetPlacement])
         for item in try await hub.list(
             .placement, namespace: namespace, labelSelector: Ownership.selector(instance: instance))

@@ -15,6 +15,14 @@ extension Reconciler {
         var comparedAt: ContinuousClock.Instant
     }
 
+    /// What the last publish of PlacementDecisions wrote (app → decision), with the cache's count of foreign
+    /// changes then and the time of the last full publish.
+    struct PublishMemo: Sendable {
+        var placements: [String: DecisionPublisher.Decision]
+        var foreignChanges: Int
+        var comparedAt: ContinuousClock.Instant
+    }
+
     /// A ManifestWork as committed under `rendered/`.
     struct DesiredWork {
         var cluster: String
@@ -34,25 +42,46 @@ extension Reconciler {
         // Read from the caches once they have listed; until then (a hub slow to answer) the hub is asked directly.
         if let cached { _ = await cached.waitUntilSynced(timeout: .seconds(30)) }
         let foreignChanges = cached?.foreignChangeCount() ?? 0
-        let memo = applyMemo
-        let unchanged =
-            cached != nil
-            && memo.map {
-                $0.revision == revision && $0.foreignChanges == foreignChanges
-                    && ContinuousClock.now - $0.comparedAt < Self.fullCompareInterval
-            } ?? false
+        // The last comparison still holds for every work Git did not change since: no watch event said anyone else
+        // changed a work, and the periodic full comparison is not due.
+        let memo = applyMemo.flatMap {
+            cached != nil && $0.foreignChanges == foreignChanges
+                && ContinuousClock.now - $0.comparedAt < Self.fullCompareInterval ? $0 : nil
+        }
+        let unchanged = memo?.revision == revision
         var desired: [DesiredWork]
+        var compare: [DesiredWork]  // the works to compare with the hub (and write where they differ)
         var conflicts: [String: String] = [:]  // app → why its ManifestWork was not written
-        if unchanged, let memo {
-            // The same revision, already compared, and no watch event since said anyone else changed a work.
+        var fullCompare = false
+        if let memo, unchanged {
+            // The same revision, already compared.
             desired = memo.works.map { DesiredWork(cluster: $0.cluster, app: $0.app, value: .null) }
+            compare = []
             conflicts = memo.conflicts
+        } else if let memo, let since = ObjectID(hex: memo.revision),
+            let changed = try? await repository.changedPaths(from: since, to: revisionID)
+        {
+            // A new revision: only the rendered files it changed are read and compared (a push of one app costs
+            // one work, not the fleet); the others stand as compared then.
+            let prefix = RepoLayout.renderedDirectory + "/"
+            let paths = Set(changed.filter { $0.hasPrefix(prefix) })
+            compare = paths.isEmpty ? [] : try await desiredWorks(at: revisionID, paths: paths.sorted())
+            let touched = paths.compactMap { Self.work(ofRenderedPath: $0) }
+            let touchedKeys = Set(touched.map { "\($0.cluster)/\($0.app)" })
+            let touchedApps = Set(touched.map(\.app))
+            desired =
+                memo.works.filter { !touchedKeys.contains("\($0.cluster)/\($0.app)") }
+                .map { DesiredWork(cluster: $0.cluster, app: $0.app, value: .null) } + compare
+            conflicts = memo.conflicts.filter { !touchedApps.contains($0.key) }
         } else {
             desired = try await desiredWorks(at: revisionID)
+            compare = desired
+            fullCompare = true
         }
+        lastApplyCompared = compare.count
         var applied: [String] = []
         do {
-            for work in desired where !unchanged {
+            for work in compare {
                 let key = "\(work.cluster)/\(work.app)"
                 let digest = Digest.sha256(work.value.canonicalJSONData())
                 let live = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app)
@@ -95,9 +124,11 @@ extension Reconciler {
             }
             desired.removeAll { conflicts[$0.app] != nil }
             if !unchanged {
+                // A partial comparison keeps the time of the last full one, so the full one still comes when due.
                 applyMemo = ApplyMemo(
                     revision: revision, works: desired.map { ($0.cluster, $0.app) }, conflicts: conflicts,
-                    foreignChanges: foreignChanges, comparedAt: ContinuousClock.now)
+                    foreignChanges: foreignChanges,
+                    comparedAt: fullCompare ? ContinuousClock.now : memo?.comparedAt ?? ContinuousClock.now)
             }
             var states = try await readStatus(
                 desired, waitSeconds: applied.isEmpty ? 0 : configuration.statusWaitSeconds)
@@ -105,14 +136,9 @@ extension Reconciler {
             var deleted: [String] = []
             var blockedMoves: [String: (why: String, oldCluster: String)] = [:]  // app → why its old work stays
             // Only this instance's works: another instance's (or an unlabelled legacy one) is never pruned.
-            let owned = try await hub.list(
-                .manifestWork, namespace: nil, labelSelector: Ownership.selector(instance: configuration.instance)
-            )
-            .compactMap { try? ManifestWorkObject.decode($0) }
+            let owned = try await ownedWorks(hub)
             var leaving: [(namespace: String, name: String)] = []
-            for live in owned {
-                guard let namespace = live.metadata.namespace else { continue }
-                let name = live.metadata.name
+            for (namespace, name) in owned {
                 let key = "\(namespace)/\(name)"
                 if wanted.contains(key) || conflicts[name] != nil { continue }
                 // Make-before-break: the old work stays until its replacement is available.
@@ -145,6 +171,7 @@ extension Reconciler {
                 let key = "\(namespace)/\(name)"
                 try await hub.delete(.manifestWork, namespace: namespace, name: name)
                 lastApplied[key] = nil
+                workStates[key] = nil
                 deleted.append(key)
                 logger.info("deleted ManifestWork", metadata: ["app": "\(name)", "cluster": "\(namespace)"])
             }
@@ -179,12 +206,46 @@ extension Reconciler {
                     let running = blockedMoves[work.app]?.oldCluster ?? work.cluster
                     placements[work.app] = .init(cluster: running, reason: reasons[work.app] ?? "")
                 }
-                report.publishedDecisions = try await publisher.publish(placements)
+                // Like the works: what was published stands while no watch event said someone else changed it and
+                // the periodic full comparison is not due, so only changed decisions are published.
+                let published = publishMemo.flatMap {
+                    cached != nil && $0.foreignChanges == foreignChanges
+                        && ContinuousClock.now - $0.comparedAt < Self.fullCompareInterval ? $0 : nil
+                }
+                if let published, published.placements == placements {
+                    report.publishedDecisions = []
+                } else {
+                    let changed = published.map { memo in
+                        Set(placements.filter { memo.placements[$0.key] != $0.value }.map(\.key))
+                    }
+                    let removed = published.map { !Set($0.placements.keys).isSubset(of: placements.keys) } ?? true
+                    report.publishedDecisions = try await publisher.publish(
+                        placements, only: changed, pruneStale: removed)
+                    publishMemo = PublishMemo(
+                        placements: placements, foreignChanges: foreignChanges,
+                        comparedAt: published?.comparedAt ?? ContinuousClock.now)
+                }
             }
         } catch let error as KubeError {
             throw ReconcileError.hubUnreachable(detail: error.description)
         }
         return report
+    }
+
+    /// The namespace and name of every ManifestWork this instance owns on the hub: from the cache's keys when it
+    /// covers them (nothing decoded), else listed.
+    func ownedWorks(_ hub: any Hub) async throws -> [(namespace: String, name: String)] {
+        let selector = Ownership.selector(instance: configuration.instance)
+        if let cached = hub as? CachedHub, let versions = await cached.versions(.manifestWork, labelSelector: selector)
+        {
+            return versions.keys.sorted().compactMap { key in
+                let parts = key.split(separator: "/", maxSplits: 1)
+                return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+            }
+        }
+        return try await hub.list(.manifestWork, namespace: nil, labelSelector: selector)
+            .compactMap { try? ManifestWorkObject.decode($0) }
+            .compactMap { live in live.metadata.namespace.map { ($0, live.metadata.name) } }
     }
 
     /// How long an unchanged revision goes without a full comparison against the cached works: edits that bump
@@ -230,24 +291,32 @@ extension Reconciler {
 
     static let eventKind = ResourceKind(group: "", version: "v1", plural: "events", kind: "Event", namespaced: true)
 
-    func desiredWorks(at revision: ObjectID) async throws -> [DesiredWork] {
-        let files = try await repository.files(at: revision, under: [RepoLayout.renderedDirectory])
+    /// The ManifestWorks committed under `rendered/` at `revision`, sorted by path; with `paths`, only those
+    /// files (a path with nothing at `revision` is left out).
+    func desiredWorks(at revision: ObjectID, paths: [String]? = nil) async throws -> [DesiredWork] {
+        let files = try await repository.files(at: revision, under: paths ?? [RepoLayout.renderedDirectory])
         var works: [DesiredWork] = []
         for (path, file) in files.sorted(by: { $0.key < $1.key }) {
-            let parts = path.split(separator: "/")
-            guard parts.count == 3, path.hasSuffix(".yaml") else { continue }
+            guard let (cluster, app) = Self.work(ofRenderedPath: path) else { continue }
             do {
                 guard let document = try YAMLLoader.load(file.data, file: path).first else { continue }
                 // The owner label is the applier's identity, not the repo's content, so it is added here, not
                 // committed: the same rendered/ applied by two instances (two branches) stays two owners' works.
                 let value = Ownership.stamp(
                     document.value, instance: configuration.instance, source: configuration.source)
-                works.append(DesiredWork(cluster: String(parts[1]), app: String(parts[2].dropLast(5)), value: value))
+                works.append(DesiredWork(cluster: cluster, app: app, value: value))
             } catch {
                 logger.error("skipping unreadable rendered file: \(error)")
             }
         }
         return works
+    }
+
+    /// The cluster and app of a rendered ManifestWork's path (`rendered/CLUSTER/APP.yaml`); nil for any other path.
+    static func work(ofRenderedPath path: String) -> (cluster: String, app: String)? {
+        let parts = path.split(separator: "/")
+        guard parts.count == 3, parts[0] == RepoLayout.renderedDirectory, path.hasSuffix(".yaml") else { return nil }
+        return (String(parts[1]), String(parts[2].dropLast(5)))
     }
 
     /// Whether the hub's object already carries the committed labels, annotations and spec (no write needed).
@@ -300,13 +369,29 @@ extension Reconciler {
         guard let hub else { return [:] }
         let deadline = Date().addingTimeInterval(waitSeconds)
         var result: [String: WorkState] = [:]
+        var pending = works  // settled works (available or failed) are not read again while others settle
+        let cached = hub as? CachedHub
+        let selector = Ownership.selector(instance: configuration.instance)
         while true {
-            for work in works {
+            // A work whose cached resourceVersion is the one its state was last read at has that state still
+            // (status updates change the resourceVersion), so an idle pass decodes no work.
+            let versions = await cached?.versions(.manifestWork, labelSelector: selector)
+            for work in pending {
+                let key = "\(work.cluster)/\(work.app)"
+                if let version = versions?[key], let known = workStates[key], known.version == version {
+                    result[work.app] = known.state
+                    continue
+                }
                 guard let data = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app),
                     let object = try? ManifestWorkObject.decode(data)
                 else {
                     result[work.app] = .progressing
                     continue
+                }
+                defer {
+                    if let version = object.metadata.resourceVersion, let state = result[work.app] {
+                        workStates[key] = (version, state)
+                    }
                 }
                 let generation = object.metadata.generation
                 let conditions = object.status?.conditions ?? []
@@ -322,7 +407,8 @@ extension Reconciler {
                     result[work.app] = .progressing
                 }
             }
-            if !result.values.contains(.progressing) || Date() >= deadline { return result }
+            pending.removeAll { result[$0.app] != .progressing }
+            if pending.isEmpty || Date() >= deadline { return result }
             try await Task.sleep(for: .milliseconds(100))
         }
     }

@@ -34,6 +34,15 @@ public actor Reconciler {
     /// What the last apply compared against the hub (``ApplyMemo``): an unchanged revision with no drift since is
     /// not compared again, so an idle reconcile costs no hub request and no rendered-file parse.
     var applyMemo: ApplyMemo?
+    /// What the last apply published as PlacementDecisions (``PublishMemo``): unchanged decisions are not
+    /// published again.
+    var publishMemo: PublishMemo?
+    /// How many ManifestWorks the last apply compared with the hub (all of them on a full comparison, the changed
+    /// ones on a new revision, none on an unchanged one).
+    var lastApplyCompared = 0
+    /// Each ManifestWork's state as last read from the hub (`cluster/app` → the resourceVersion read and the
+    /// state), so a work whose cached version did not move is not decoded again.
+    var workStates: [String: (version: String, state: WorkState)] = [:]
     /// Wall time of each sub-step of the last reconcile, by ``ReconcileStep`` raw value (for `bench scale`).
     var stepDurations: [String: Duration] = [:]
     /// Which commit gave each placement file its content (Placer's or a human's), cached across reconciles.

@@ -10,15 +10,17 @@ import OCMClient
 import PlacerCLI
 import Reconciler
 import ServiceLifecycle
+import Synchronization
 
 /// `placer-lab bench scale`: the real reconcile loop at fleet scale against the emulated hub (issue 15).
 ///
 /// Generates an app repo of `--apps` CodecoApps over `--clusters` EdgeClusters behind a real `git daemon`, seeds an
-/// HTTPS EdgeSim hub with the ManagedClusters, and runs Placer's reconciler over its informer caches
-/// (``HubCache``) in this process. It prints, beside the floor measured in the same run (`git clone` of the repo
-/// and libyaml's raw event parse of the same bytes): the cold reconcile and its sub-steps, idle cycles (time and
-/// hub requests, counted by the hub per verb and resource), push → ManifestWork changed through the webhook and
-/// through polling, and the process's peak RSS. Hub and daemon share the process: RSS and CPU include the hub's.
+/// HTTPS EdgeSim hub in a child process (``ScaleHub``: `placer-lab hub`) with the ManagedClusters, and runs
+/// Placer's reconciler over its informer caches (``HubCache``) in this process. It prints, beside the floor
+/// measured in the same run (`git clone` of the repo and libyaml's raw event parse of the same bytes): the cold
+/// reconcile and its sub-steps, idle cycles (time and hub requests, counted by the hub per verb and resource),
+/// push → ManifestWork changed through the webhook and through polling (each through a ``ReconcileService`` loop),
+/// and the daemon's RSS (this process's; the hub's is printed apart).
 struct ScaleBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scale",
@@ -30,14 +32,17 @@ struct ScaleBench: AsyncParsableCommand {
     @Option(help: "Clusters in the generated inventory (and ManagedClusters on the hub).")
     var clusters = 100
 
-    @Option(help: "Idle reconciles timed after the cold one.")
-    var idleCycles = 5
+    @Option(help: "Idle reconciles timed after the cold one (the daemon's RSS is read after them).")
+    var idleCycles = 8
 
     @Option(help: "Push-to-apply runs, each through the webhook and through polling.")
     var pushRuns = 3
 
     @Option(help: "Poll interval of the poll-only push runs, in seconds.")
     var pollInterval = 2.0
+
+    @Option(help: "Longest wait for one push to be applied (or for a loop's pass), in seconds.")
+    var pushTimeout = 600.0
 
     @Option(help: "Working folder (default: a new temporary folder, removed afterwards).")
     var workdir: String?
@@ -49,7 +54,7 @@ struct ScaleBench: AsyncParsableCommand {
         guard let tree = SourceTree.locate() else {
             throw CommandFailure("cannot find Placer's source tree (example-repo)")
         }
-        var rows: [(String, String, String)] = []
+        var rows = Rows()
         let files = try Self.generate(apps: apps, clusters: clusters, example: tree.exampleRepo)
         let inputBytes = files.values.reduce(0) { $0 + $1.count }
         try BenchRepo.seedBare(
@@ -73,16 +78,17 @@ struct ScaleBench: AsyncParsableCommand {
         rows.append(("floor: git clone", Self.ms(clone), "\(files.count) files, \(inputBytes / 1000) kB"))
         rows.append(("floor: libyaml raw parse of the same bytes", Self.ms(rawParse), "\(events) events"))
 
-        // The hub, in this process: HTTPS, the ManagedClusters seeded.
-        let hub = EdgeSimHub(
-            configuration: HubConfiguration(agentDelay: .milliseconds(50)),
-            tls: try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]))
-        try await hub.start()
-        defer { Task { await hub.stop() } }
-        let inventory = RepoLoader.load(files: files.filter { $0.key.hasPrefix("clusters/") }).clusters
-        for cluster in inventory { try await hub.seed(ManagedClusterFactory.make(from: cluster)) }
-        let kubeconfig = folder.appendingPathComponent("hub.kubeconfig").path
-        try hub.writeKubeconfig(to: kubeconfig)
+        // The hub, in a child process (`placer-lab hub`): HTTPS, the ManagedClusters seeded. This process's memory
+        // is then the daemon's (and the bench's small driver), the child's the hub's.
+        let clustersFolder = folder.appendingPathComponent("inventory")
+        try FileManager.default.createDirectory(
+            at: clustersFolder.appendingPathComponent("clusters"), withIntermediateDirectories: true)
+        for (path, data) in files where path.hasPrefix("clusters/") {
+            try data.write(to: clustersFolder.appendingPathComponent(path))
+        }
+        let hub = try await ScaleHub(folder: folder, clustersFrom: clustersFolder.path, agentDelayMilliseconds: 50)
+        defer { hub.stop() }
+        let kubeconfig = hub.kubeconfig
         let baselineRSS = Self.memory()
 
         let client = try KubeClient(kubeconfig: try Kubeconfig.load(path: kubeconfig), fieldManager: "placer")
@@ -92,16 +98,17 @@ struct ScaleBench: AsyncParsableCommand {
         configuration.statusWaitSeconds = 30
         let cache = HubCache(client: client, configuration: configuration)
         let caching = Task { try await cache.hub.run() }
+        defer { caching.cancel() }
         let syncStart = ContinuousClock.now
         await cache.hub.waitUntilSynced()
         rows.append(("informer caches synced (empty hub)", Self.ms(ContinuousClock.now - syncStart), "5 LISTs"))
         let reconciler = try Reconciler(configuration: configuration, hub: cache.hub)
 
         // Cold: fetch → applied (every ManifestWork written and reported Available).
-        var before = hub.requests.snapshot()
+        var before = try await hub.requests()
         var report: ReconcileReport?
         let cold = try await Self.seconds { report = try await reconciler.reconcileOnce() }
-        let coldRequests = hub.requests.since(before)
+        let coldRequests = ScaleHub.since(before, try await hub.requests())
         rows.append(
             (
                 "cold reconcile (fetch → applied)", Self.ms(cold),
@@ -120,9 +127,9 @@ struct ScaleBench: AsyncParsableCommand {
         var idleRequests: [Int] = []
         var idleDetail: [String: Int] = [:]
         for _ in 0..<max(1, idleCycles) {
-            before = hub.requests.snapshot()
+            before = try await hub.requests()
             idleTimes.append(try await Self.seconds { _ = try await reconciler.reconcileOnce() })
-            let sent = hub.requests.since(before)
+            let sent = ScaleHub.since(before, try await hub.requests())
             idleRequests.append(sent.values.reduce(0, +))
             idleDetail.merge(sent, uniquingKeysWith: +)
         }
@@ -140,8 +147,9 @@ struct ScaleBench: AsyncParsableCommand {
                     : Self.describe(idleDetail)
             ))
         let idleRSS = Self.memory()
+        let idleHub = hub.memory()
 
-        // Push → ManifestWork changed.
+        // Push → ManifestWork changed, each through a daemon loop as `placer run` wires it.
         let target = "app-00000"
         guard
             let work = try await client.list(.manifestWork, namespace: nil).compactMap({
@@ -150,29 +158,32 @@ struct ScaleBench: AsyncParsableCommand {
         else { throw CommandFailure("\(target) has no ManifestWork after the cold reconcile") }
         let humanClone = try GitRepository.openCache(at: folder.appendingPathComponent("human").path, remoteURL: url)
         let webhook = try await Self.pushRuns(
-            runs: pushRuns, tag: "3", webhook: true, intervalSeconds: 3600, reconciler: reconciler,
-            configuration: configuration, cache: cache, client: client, human: humanClone, cluster: cluster,
-            app: target)
-        rows.append(
-            (
-                "push → ManifestWork changed, webhook (median of \(webhook.count))", Self.ms(BenchRun.median(webhook)),
-                "max \(Self.ms(webhook.max() ?? 0)); poll interval 1 h"
-            ))
+            runs: pushRuns, tag: "3", webhook: true, intervalSeconds: 3600, timeoutSeconds: pushTimeout,
+            reconciler: reconciler, configuration: configuration, cache: cache, client: client, human: humanClone,
+            cluster: cluster, app: target)
+        rows.append(Self.pushRow("webhook", webhook, notes: "poll interval 1 h"))
         let polled = try await Self.pushRuns(
-            runs: pushRuns, tag: "4", webhook: false, intervalSeconds: pollInterval, reconciler: reconciler,
-            configuration: configuration, cache: cache, client: client, human: humanClone, cluster: cluster,
-            app: target)
-        rows.append(
-            (
-                "push → ManifestWork changed, poll (median of \(polled.count))", Self.ms(BenchRun.median(polled)),
-                "max \(Self.ms(polled.max() ?? 0)); poll interval \(pollInterval) s, no webhook"
-            ))
+            runs: pushRuns, tag: "4", webhook: false, intervalSeconds: pollInterval, timeoutSeconds: pushTimeout,
+            reconciler: reconciler, configuration: configuration, cache: cache, client: client, human: humanClone,
+            cluster: cluster, app: target)
+        rows.append(Self.pushRow("poll", polled, notes: "poll interval \(pollInterval) s, no webhook"))
         let peak = Self.memory()
+        let hubPeak = hub.memory()
         rows.append(
             (
-                "peak RSS of the process (daemon + hub)", "\(peak.hwm / 1024) MiB",
-                "VmRSS: \(baselineRSS.rss / 1024) MiB with the hub seeded, \(coldRSS.rss / 1024) after cold, "
-                    + "\(idleRSS.rss / 1024) after idle, \(peak.rss / 1024) at the end"
+                "daemon RSS after the \(idleTimes.count + 2) reconciles above", "\(idleRSS.rss / 1024) MiB",
+                "this process (the reconciler, its informer caches, libgit2; not the hub): "
+                    + "\(baselineRSS.rss / 1024) MiB at start, \(coldRSS.rss / 1024) after cold"
+            ))
+        rows.append(
+            (
+                "daemon peak RSS (VmHWM)", "\(peak.hwm / 1024) MiB",
+                "\(peak.rss / 1024) MiB at the end, after \(webhook.count + polled.count) pushes"
+            ))
+        rows.append(
+            (
+                "hub (child process) RSS, for reference", "\(idleHub.rss / 1024) MiB",
+                "the EdgeSim hub's: peak \(hubPeak.hwm / 1024) MiB"
             ))
         caching.cancel()
         try? await client.shutdown()
@@ -182,17 +193,49 @@ struct ScaleBench: AsyncParsableCommand {
                 + "--push-runs \(pushRuns) --poll-interval \(pollInterval)")
         Console.print("| figure | value (ms unless stated) | notes |")
         Console.print("|---|---:|---|")
-        for (figure, value, notes) in rows { Console.print("| \(figure) | \(value) | \(notes) |") }
+        for (figure, value, notes) in rows.all { Console.print("| \(figure) | \(value) | \(notes) |") }
         Console.print("hub requests during the cold reconcile: \(Self.describe(coldRequests))")
     }
 
-    /// Push-to-apply latencies in seconds: each run edits the target app's image tag as a human, pushes it (and
+    /// The table's rows (figure, value, notes); each is also written to standard error as it is measured, so a run
+    /// stopped part-way still shows what it measured.
+    struct Rows {
+        var all: [(String, String, String)] = []
+
+        mutating func append(_ row: (String, String, String)) {
+            all.append(row)
+            FileHandle.standardError.write(Data("| \(row.0) | \(row.1) | \(row.2) |\n".utf8))
+        }
+    }
+
+    /// A table row for push runs: the median latency, the max, and the sub-steps of the median run's reconcile.
+    static func pushRow(_ how: String, _ runs: [PushRun], notes: String) -> (String, String, String) {
+        let sorted = runs.sorted { $0.seconds < $1.seconds }
+        let middle = sorted.isEmpty ? nil : sorted[(sorted.count - 1) / 2]
+        let steps = middle?.steps.map { "\($0.step) \(ms($0.seconds))" }.joined(separator: ", ") ?? ""
+        return (
+            "push → ManifestWork changed, \(how) (median of \(runs.count))", ms(middle?.seconds ?? 0),
+            "max \(ms(sorted.last?.seconds ?? 0)); \(notes); its reconcile: \(steps)"
+        )
+    }
+
+    /// One push-to-apply run: the latency in seconds, and the sub-steps of the reconcile that applied it.
+    struct PushRun {
+        var seconds: Double
+        var steps: [(step: String, seconds: Double)]
+    }
+
+    /// Push-to-apply runs of one daemon loop: each run edits the target app's image tag as a human, pushes it (and
     /// posts a GitHub push webhook when `webhook`), and stops the clock when the hub's ManifestWork carries it.
+    ///
+    /// The loop is a ``ReconcileService`` (with the webhook server and trigger when `webhook`), as `placer run`
+    /// wires it; pushes start only once its first pass has finished, and each next one once the pass that applied
+    /// the last has finished, so a run measures a push to an idle daemon.
     static func pushRuns(
-        runs: Int, tag: String, webhook: Bool, intervalSeconds: Double, reconciler: Reconciler,
-        configuration: ReconcilerConfiguration, cache: HubCache, client: KubeClient, human: GitRepository,
-        cluster: String, app: String
-    ) async throws -> [Double] {
+        runs: Int, tag: String, webhook: Bool, intervalSeconds: Double, timeoutSeconds: Double,
+        reconciler: Reconciler, configuration: ReconcilerConfiguration, cache: HubCache, client: KubeClient,
+        human: GitRepository, cluster: String, app: String
+    ) async throws -> [PushRun] {
         guard runs > 0 else { return [] }
         let secret = try WebhookSecret("bench-webhook-secret")
         let port = try FreePort.find()
@@ -201,9 +244,11 @@ struct ScaleBench: AsyncParsableCommand {
         let readiness = ReadinessState()
         readiness.markReconciled()
         var quiet = Logger(label: "placer.bench")
-        quiet.logLevel = .error
+        quiet.logLevel = .critical
+        let passes = PassCount()
         let loop = ReconcileService(
-            reconciler: reconciler, intervalSeconds: intervalSeconds, trigger: webhook ? trigger : nil, logger: quiet)
+            reconciler: reconciler, intervalSeconds: intervalSeconds, trigger: webhook ? trigger : nil, logger: quiet,
+            onReport: { _ in passes.add() })
         var services: [any Service] = [loop]
         if webhook {
             services.append(
@@ -216,55 +261,87 @@ struct ScaleBench: AsyncParsableCommand {
         let group = ServiceGroup(configuration: .init(services: services, logger: quiet))
         let running = Task { try await group.run() }
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        defer { running.cancel() }
-        if webhook { try await BenchWebhook.waitUntilHealthy(http: http, port: port, attempts: 200) }
-        // Let the loop's first pass (started with the service) finish.
-        try await Task.sleep(for: .seconds(1))
-        var latencies: [Double] = []
-        let path = "apps/\(app)/app.yaml"
-        for run in 0..<runs {
-            guard let tip = try human.fetch(branch: "main"), let file = try human.files(at: tip, under: [path])[path]
-            else { throw CommandFailure("\(path) is missing") }
-            let text = String(decoding: file.data, as: UTF8.self)
-            guard let range = text.range(of: #"/\#(app):[0-9.]+"#, options: .regularExpression) else {
-                throw CommandFailure("\(path) has no image tag")
-            }
-            let image = "/\(app):\(tag).\(run).0"
-            let author = BenchRepo.human
-            let edited = text.replacingCharacters(in: range, with: image)
-            let start = ContinuousClock.now
-            guard
-                let commit = try human.commit(
-                    parent: tip, changes: [path: Data(edited.utf8)], author: author, committer: author,
-                    message: "\(app) \(image)\n")
-            else { throw CommandFailure("the edit changed nothing") }
-            try human.push(commit, toBranch: "main")
-            if webhook {
-                try await BenchWebhook.postPush(
-                    http: http, port: port, secret: secret, before: tip, after: commit, modified: path,
-                    message: "bench", author: author)
-            }
-            var applied = false
-            let deadline = ContinuousClock.now + .seconds(max(60, intervalSeconds * 3 + 60))
-            while ContinuousClock.now < deadline {
-                if let data = try await client.get(.manifestWork, namespace: cluster, name: app),
-                    String(decoding: data, as: UTF8.self).contains(image)
-                {
-                    applied = true
-                    break
-                }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-            guard applied else { throw CommandFailure("run \(run): the change was not applied in time") }
-            let elapsed = ContinuousClock.now - start
-            latencies.append(BenchRun.seconds(elapsed))
-            // Let the loop go idle again before the next push.
-            try await Task.sleep(for: .milliseconds(500))
+        func stop() async {
+            running.cancel()
+            _ = try? await running.value
+            try? await http.shutdown()
         }
-        running.cancel()
-        _ = try? await running.value
-        try? await http.shutdown()
-        return latencies
+        do {
+            if webhook { try await BenchWebhook.waitUntilHealthy(http: http, port: port, attempts: 200) }
+            try await waitForPass(after: 0, passes: passes, timeoutSeconds: timeoutSeconds)
+            var results: [PushRun] = []
+            let path = "apps/\(app)/app.yaml"
+            for run in 0..<runs {
+                guard let tip = try human.fetch(branch: "main"),
+                    let file = try human.files(at: tip, under: [path])[path]
+                else { throw CommandFailure("\(path) is missing") }
+                let text = String(decoding: file.data, as: UTF8.self)
+                guard let range = text.range(of: #"/\#(app):[0-9.]+"#, options: .regularExpression) else {
+                    throw CommandFailure("\(path) has no image tag")
+                }
+                let image = "/\(app):\(tag).\(run).0"
+                let author = BenchRepo.human
+                let edited = text.replacingCharacters(in: range, with: image)
+                let passesBefore = passes.value
+                let start = ContinuousClock.now
+                guard
+                    let commit = try human.commit(
+                        parent: tip, changes: [path: Data(edited.utf8)], author: author, committer: author,
+                        message: "\(app) \(image)\n")
+                else { throw CommandFailure("the edit changed nothing") }
+                try human.push(commit, toBranch: "main")
+                if webhook {
+                    try await BenchWebhook.postPush(
+                        http: http, port: port, secret: secret, before: tip, after: commit, modified: path,
+                        message: "bench", author: author)
+                }
+                var applied = false
+                let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+                while ContinuousClock.now < deadline {
+                    if let data = try await client.get(.manifestWork, namespace: cluster, name: app),
+                        String(decoding: data, as: UTF8.self).contains(image)
+                    {
+                        applied = true
+                        break
+                    }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                guard applied else {
+                    throw CommandFailure(
+                        "run \(run): the change was not applied within \(Int(timeoutSeconds)) s (--push-timeout)")
+                }
+                let elapsed = BenchRun.seconds(ContinuousClock.now - start)
+                // The pass that applied it still reads status and publishes decisions: let it finish, so the next
+                // push finds the daemon idle and its sub-steps can be read.
+                try await waitForPass(after: passesBefore, passes: passes, timeoutSeconds: timeoutSeconds)
+                results.append(PushRun(seconds: elapsed, steps: await reconciler.lastStepDurations()))
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            await stop()
+            return results
+        } catch {
+            await stop()
+            throw error
+        }
+    }
+
+    /// How many passes a loop has finished (its `onReport` counts them).
+    final class PassCount: Sendable {
+        private let count = Mutex(0)
+        var value: Int { count.withLock { $0 } }
+        func add() { count.withLock { $0 += 1 } }
+    }
+
+    /// Waits until the loop has reported more than `count` passes.
+    /// - Throws: ``CommandFailure`` after `timeoutSeconds`.
+    static func waitForPass(after count: Int, passes: PassCount, timeoutSeconds: Double) async throws {
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeoutSeconds * 1000))
+        while passes.value <= count {
+            guard ContinuousClock.now < deadline else {
+                throw CommandFailure("the daemon loop finished no reconcile within \(Int(timeoutSeconds)) s")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 
     /// The generated repo: example-repo's policy, `clusters` EdgeClusters in one site, and `apps` copies of the
@@ -343,8 +420,11 @@ struct ScaleBench: AsyncParsableCommand {
     }
 
     /// This process's VmRSS and VmHWM (peak) from /proc/self/status, in KiB (0 where unreadable).
-    static func memory() -> (rss: Int, hwm: Int) {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+    static func memory() -> (rss: Int, hwm: Int) { memory(of: "/proc/self/status") }
+
+    /// VmRSS and VmHWM (peak) from a `/proc/PID/status` file, in KiB (0 where unreadable).
+    static func memory(of statusFile: String) -> (rss: Int, hwm: Int) {
+        guard let text = try? String(contentsOfFile: statusFile, encoding: .utf8) else { return (0, 0) }
         func field(_ name: String) -> Int {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return 0 }
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0

@@ -30,6 +30,13 @@ struct HubCommand: AsyncParsableCommand {
     @Option(help: "How long the simulated work agent takes to report a ManifestWork applied (e.g. 100ms).")
     var agentDelay: IntervalArgument = IntervalArgument(seconds: 0.1)
 
+    @Option(
+        help: ArgumentHelp(
+            "On SIGUSR1, write the hub's request counts (JSON: verb and resource → count) to this file.",
+            discussion: "Written whole (a temporary file renamed), so a reader never sees half of it; for "
+                + "`placer-lab bench scale`, which runs the hub in a child process."))
+    var requestsFile: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -49,6 +56,9 @@ struct HubCommand: AsyncParsableCommand {
             configuration: HubConfiguration(
                 port: port, agentDelay: .milliseconds(Int(agentDelay.seconds * 1000)), anonymousReads: !tls),
             tls: tls ? try HubTLS(dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"]) : nil)
+        // Before the kubeconfig is written: a parent that saw it may signal at once.
+        let dump = requestsFile.map { Self.dumpRequestsOnSIGUSR1(hub.requests, to: $0) }
+        defer { dump?.cancel() }
         try await hub.start()
         do {
             if let clustersFrom {
@@ -75,5 +85,22 @@ struct HubCommand: AsyncParsableCommand {
                 logger: Logger(label: "placer-lab.hub")))
         try await group.run()
         await hub.stop()
+    }
+
+    /// Writes `counter`'s snapshot as JSON (`{"verb resource": count}`, keys sorted) to `path` on every SIGUSR1,
+    /// through a temporary file renamed over it.
+    /// - Returns: the signal source; cancel it to stop.
+    static func dumpRequestsOnSIGUSR1(_ counter: RequestCounter, to path: String) -> any DispatchSourceSignal {
+        signal(SIGUSR1, SIG_IGN)  // the dispatch source, not the default action (exit), handles it
+        let source = DispatchSource.makeSignalSource(signal: SIGUSR1, queue: .global())
+        source.setEventHandler {
+            guard let data = try? JSONSerialization.data(withJSONObject: counter.snapshot(), options: [.sortedKeys])
+            else { return }
+            let temporary = path + ".tmp"
+            guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
+            _ = rename(temporary, path)
+        }
+        source.resume()
+        return source
     }
 }

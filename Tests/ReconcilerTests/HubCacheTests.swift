@@ -49,6 +49,40 @@ import Testing
         }
     }
 
+    @Test func aPushOfOneAppComparesOnlyItsWorkAndAnAppRemovedIsStillPruned() async throws {
+        try await withFactory { factory in
+            try await Self.withCachedPlacer(factory) { placer, _ in
+                _ = try await placer.reconcileOnce()
+                #expect(await placer.lastApplyCompared > 1)
+                _ = try await placer.reconcileOnce()  // settles status written after the first pass
+                #expect(await placer.lastApplyCompared == 0)
+                try factory.humanEdit("apps/fleet-manager/app.yaml", message: "fleet-manager 2.15.0\n") {
+                    $0.replacingOccurrences(of: "fleet-manager:2.14.0", with: "fleet-manager:2.15.0")
+                }
+                let pushed = try await placer.reconcileOnce()
+                // One rendered file changed: one work read from Git and compared, not the fleet.
+                #expect(await placer.lastApplyCompared == 1)
+                #expect(pushed.applied.count == 1 && pushed.applied.first?.hasSuffix("/fleet-manager") == true)
+                let cluster = try #require(pushed.applied.first?.split(separator: "/").first.map(String.init))
+                let live = try #require(
+                    try await factory.client.get(.manifestWork, namespace: cluster, name: "fleet-manager"))
+                #expect(String(decoding: live, as: UTF8.self).contains("fleet-manager:2.15.0"))
+                #expect(pushed.apps.allSatisfy { $0.phase == .ready }, "\(pushed.apps.map { ($0.app, $0.phase) })")
+
+                // An app removed from Git leaves the hub on the same partial path.
+                let before = await factory.works().keys.filter { $0.hasSuffix("/batch-analytics") }
+                #expect(before.count == 1)
+                let removed = Dictionary(
+                    uniqueKeysWithValues: try factory.files().keys.filter { $0.hasPrefix("apps/batch-analytics/") }
+                        .map { ($0, Data?.none) })
+                _ = try factory.humanPush(removed, message: "retire batch-analytics\n")
+                let pruned = try await placer.reconcileOnce()
+                #expect(pruned.deleted.contains { $0.hasSuffix("/batch-analytics") }, "\(pruned.deleted)")
+                #expect(await factory.works().keys.filter { $0.hasSuffix("/batch-analytics") }.isEmpty)
+            }
+        }
+    }
+
     @Test func aManifestWorkEditedByAnotherIsRepairedFromItsWatchEvent() async throws {
         try await withFactory { factory in
             try await Self.withCachedPlacer(factory) { placer, cache in
