@@ -27,11 +27,10 @@ struct AssignmentPass {
         self.scratch = scratch
     }
 
-    /// Filters and scores every cluster for `app` into `scratch` (feasible indices, per-plugin values, totals).
+    /// Filters and scores every candidate cluster (``PlacementEngine/candidates(for:state:into:)``) for `app` into `scratch` (feasible indices, per-plugin values, totals).
     /// - Returns: the weights used, aligned with the engine's score plugins.
     mutating func evaluate(_ prepared: PreparedApp, state: CycleState) -> [Double] {
-        scratch.feasible.removeAll(keepingCapacity: true)
-        scratch.feasible.append(contentsOf: 0..<state.clusterList.count)
+        engine.candidates(for: prepared, state: state, into: &scratch.feasible)
         for filter in engine.filters {
             var verdicts = FilterVerdicts(plugin: filter.name, explains: false, reusing: Self.take(&scratch.refused))
             filter.filter(prepared, candidates: scratch.feasible, state: state, verdicts: &verdicts)

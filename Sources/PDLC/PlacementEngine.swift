@@ -50,6 +50,11 @@ public struct PlacementEngine: Sendable {
     /// that cluster's measured use (the measurement may still contain the app: apply delay plus the metric's
     /// rate window), so the next evaluations do not shed a second app for load that already left.
     public var saturationSettleSeconds = 300.0
+    /// Whether each app is filtered only over the clusters the fleet's ``CandidateIndex`` admits for its latency
+    /// budget and cluster selector (the same decisions, fewer clusters visited), or over every cluster.
+    public var prunesCandidates = true
+    /// Which filters the ``CandidateIndex`` may stand for: those this engine runs.
+    let pruningFilters: (latency: Bool, selector: Bool)
 
     /// - Parameters:
     ///   - filters: the filters in the order they run.
@@ -58,6 +63,9 @@ public struct PlacementEngine: Sendable {
         self.filters = filters
         self.scores = scores
         normalizers = scores.map { $0 as? any NormalizeScorePlugin }
+        pruningFilters = (
+            filters.contains { $0 is LatencyBudgetFilter }, filters.contains { $0 is ClusterSelectorFilter }
+        )
         var seen = Set<String>()
         let plugins: [any PlacementPlugin] = (filters as [any PlacementPlugin]) + (scores as [any PlacementPlugin])
         preFilters = plugins.compactMap { $0 as? any PreFilterPlugin }.filter { seen.insert("f:" + $0.name).inserted }

@@ -115,6 +115,14 @@ struct DecideBench: ParsableCommand {
                                 nowSeconds: 0, detail: .full
                             ).decisions.filter { $0.cluster != nil }.count
                         })
+                    // The same without the explanation of every refused cluster (top candidates only).
+                    rows.append(
+                        measure("one-app, reused index, summary", 1, fleet.clusters.count) {
+                            engine.decide(
+                                apps: [first.app], fleet: prepared, fixed: fixed, stability: StabilityState(),
+                                nowSeconds: 0, detail: .summary
+                            ).decisions.filter { $0.cluster != nil }.count
+                        })
                 }
             }
         }
@@ -182,12 +190,12 @@ struct DecideRow: Encodable {
     var peakRSSMebibytes: Double
     var growthMebibytes: Double
 
-    static let header = "case                              apps  clusters   placed      time   peak RSS   growth"
+    static let header = "case                              apps  clusters   placed       time   peak RSS   growth"
 
     var line: String {
         name.padding(toLength: 32, withPad: " ", startingAt: 0)
             + String(
-                format: "%6d %9d %8d %8.3f s %7.0f MiB %5.0f MiB", apps, clusters, placed, seconds, peakRSSMebibytes,
+                format: "%6d %9d %8d %9.4f s %7.0f MiB %5.0f MiB", apps, clusters, placed, seconds, peakRSSMebibytes,
                 growthMebibytes)
     }
 }

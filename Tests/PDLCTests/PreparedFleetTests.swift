@@ -1,5 +1,6 @@
 import AppModel
 import Foundation
+import PlacerCore
 import Testing
 
 @testable import PDLC
@@ -56,5 +57,86 @@ import Testing
         let reused = engine.decide(apps: [stranger], fleet: prepared, stability: StabilityState(), nowSeconds: 0)
         #expect(
             try PlacementEngineTests.fingerprint(fresh.decisions) == PlacementEngineTests.fingerprint(reused.decisions))
+    }
+
+    /// A random fleet and apps with what the candidate index prunes on varied: budgets on every class, unknown
+    /// latencies, selectors on present, absent and mixed labels.
+    static func randomWorld(seed: UInt64) -> (apps: [Application], clusters: [ClusterSpec]) {
+        var random = SplitMix64(seed: seed)
+        let appCount = Int.random(in: 1...40, using: &random)
+        let clusterCount = Int.random(in: 1...30, using: &random)
+        var (apps, clusters) = SyntheticFleet.generate(
+            apps: appCount, clusters: clusterCount, seed: seed, capacityRatio: Bool.random(using: &random) ? 1.2 : nil)
+        for c in clusters.indices {
+            // Unknown latencies (the filter refuses them) and a label some selectors ask for.
+            for zone in clusters[c].latencyMilliseconds.keys.sorted() where Int.random(in: 0..<6, using: &random) == 0 {
+                clusters[c].latencyMilliseconds[zone] = nil
+            }
+            if Bool.random(using: &random) { clusters[c].labels["site"] = "s\(Int.random(in: 0..<3, using: &random))" }
+        }
+        for a in apps.indices {
+            switch Int.random(in: 0..<8, using: &random) {
+            case 0: apps[a].latencyBudgetMilliseconds = Double(Int.random(in: 0...90, using: &random))
+            case 1: apps[a].clusterSelector["site"] = "s\(Int.random(in: 0..<4, using: &random))"
+            case 2: apps[a].clusterSelector["nobody-has"] = "x"
+            case 3:
+                apps[a].clusterSelector["site"] = "s1"
+                apps[a].latencyBudgetMilliseconds = Double(Int.random(in: 1...40, using: &random))
+            case 4: apps[a].userZones.append("z\(Int.random(in: 0..<3, using: &random))")
+            default: break
+            }
+        }
+        return (apps, clusters)
+    }
+
+    @Test(arguments: Array(UInt64(1)...UInt64(40)))
+    func prunedCandidatesGiveTheUnprunedDecisions(seed: UInt64) throws {
+        let world = Self.randomWorld(seed: seed)
+        let policy = try Fixtures.exampleSnapshot().policy
+        var unpruned = engine
+        unpruned.prunesCandidates = false
+        let pruned = engine.decide(apps: world.apps, clusters: world.clusters, policy: policy)
+        let full = unpruned.decide(apps: world.apps, clusters: world.clusters, policy: policy)
+        #expect(try PlacementEngineTests.fingerprint(pruned) == PlacementEngineTests.fingerprint(full))
+        // One app against the prepared fleet, the others held, in both detail levels.
+        let prepared = engine.prepare(clusters: world.clusters, policy: policy, apps: world.apps)
+        let preparedUnpruned = unpruned.prepare(clusters: world.clusters, policy: policy, apps: world.apps)
+        for decision in pruned.prefix(3) {
+            let fixed = pruned.filter { $0.app.name != decision.app.name }.compactMap { other in
+                other.cluster.map {
+                    FixedPlacement(
+                        app: other.app.name, cluster: $0, cpuCores: other.app.cpuCores,
+                        memoryBytes: other.app.memoryBytes)
+                }
+            }
+            for detail in [DecisionDetail.full, .summary] {
+                let one = engine.decide(
+                    apps: [decision.app], fleet: prepared, fixed: fixed, stability: StabilityState(), nowSeconds: 0,
+                    detail: detail)
+                let reference = unpruned.decide(
+                    apps: [decision.app], fleet: preparedUnpruned, fixed: fixed, stability: StabilityState(),
+                    nowSeconds: 0, detail: detail)
+                #expect(
+                    try PlacementEngineTests.fingerprint(one.decisions)
+                        == PlacementEngineTests.fingerprint(reference.decisions), "\(decision.app.name)")
+            }
+        }
+    }
+
+    @Test func theIndexVisitsOnlyClustersWithinBudget() throws {
+        let fleet = SyntheticFleet.generate(apps: 200, clusters: 200, seed: 11)
+        let policy = try Fixtures.exampleSnapshot().policy
+        let state = engine.cycleState(clusters: fleet.clusters, policy: policy, apps: fleet.apps)
+        let gold = try #require(fleet.apps.first { $0.latencyBudgetMilliseconds.map { $0 < 15 } ?? false })
+        let prepared = state.prepare(gold)
+        var candidates: [Int] = []
+        engine.candidates(for: prepared, state: state, into: &candidates)
+        let budget = try #require(gold.latencyBudgetMilliseconds)
+        let admitted = (0..<state.clusterList.count).filter { c in
+            prepared.userZones.allSatisfy { state.fleet.latency(c, $0) <= budget }
+        }
+        #expect(candidates.count < state.clusterList.count / 2)
+        #expect(Set(admitted).isSubset(of: Set(candidates)))
+        #expect(candidates == candidates.sorted())
     }
 }

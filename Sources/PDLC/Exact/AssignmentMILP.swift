@@ -84,6 +84,14 @@ struct AssignmentMILP {
                 rhs: Double(count)))
     }
 
+    /// An upper bound of the program's optimum: each app on its best pair (or none when every pair is worth
+    /// less than nothing), capacity, move and class rows dropped.
+    func relaxationBound() -> Double {
+        program.pairs.reduce(0) { sum, list in
+            sum + max(0, list.map { model.columns[$0.column].objective }.max() ?? 0)
+        }
+    }
+
     /// The column vector of an assignment (app index → cluster index); pairs without a column are left out.
     func vector(_ assignment: [Int: Int]) -> [Double] {
         var values = Array(repeating: 0.0, count: model.columns.count)

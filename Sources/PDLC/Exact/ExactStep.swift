@@ -106,10 +106,20 @@ extension PlacementEngine {
             program.requirePlaced(atLeast: placed, rank: rank)
         }
         let heuristicValue = program.model.objective(of: start)
+        // Without the capacity, move and class rows each app takes its best pair: when the heuristic's assignment
+        // reaches that bound (an uncongested fleet, a one-app decision), it is optimal and CBC could only confirm
+        // it. The solver's start-up is most of a one-app decision's cost.
+        if heuristicValue >= program.relaxationBound() - 1e-9, program.model.isFeasible(start) {
+            report.gapPercent = 0
+            report.note = "exact step: the heuristic's assignment is proven optimal (every app on its best pair)"
+            return
+        }
         let result: MILPResult
         do {
+            // The heuristic's assignment as CBC's start: its incumbent from the first node.
             result = try CBCSolver.solve(
-                program.model, nodeLimit: policy.exactNodeLimit, wallCapSeconds: policy.exactWallCapMilliseconds / 1000)
+                program.model, nodeLimit: policy.exactNodeLimit, wallCapSeconds: policy.exactWallCapMilliseconds / 1000,
+                start: start)
         } catch {
             report.note = "exact step skipped: \(error)"
             return

@@ -195,11 +195,15 @@ public enum CBCSolver {
     ///     has ``MILPResult/wallClockReached`` set and status ``MILPResult/Status/wallClock`` (unless proven
     ///     optimal), so a caller that needs determinism can refuse it.
     ///   - relativeGap: stop once the proven gap is at most this fraction (0: prove optimality).
+    ///   - start: a solution to start from (one value per column, every column given), e.g. a heuristic's
+    ///     assignment; ignored unless ``MILPModel/isFeasible(_:tolerance:)`` holds for it. CBC then never returns
+    ///     anything worse, and prunes with its objective from the first node.
     /// - Returns: status, solution, objective, bound and node count.
     /// - Throws: ``MILPError/malformed(_:)`` for a model ``MILPModel/validate()`` refuses, a negative node limit or
     ///   a cap ≤ 0; ``MILPError/solverFailed(_:)`` when CBC abandons the search.
     public static func solve(
-        _ model: MILPModel, nodeLimit: Int? = nil, wallCapSeconds: Double, relativeGap: Double = 0
+        _ model: MILPModel, nodeLimit: Int? = nil, wallCapSeconds: Double, relativeGap: Double = 0,
+        start: [Double]? = nil
     ) throws -> MILPResult {
         try model.validate()
         guard wallCapSeconds > 0, wallCapSeconds.isFinite else {
@@ -254,9 +258,15 @@ public enum CBCSolver {
         Cbc_setMaximumSeconds(cbc, wallCapSeconds)
         Cbc_setParameter(cbc, "seconds", String(format: "%.3f", wallCapSeconds))
         Cbc_setAllowableFractionGap(cbc, max(0, relativeGap))
-        // No MIP start (`Cbc_setMIPStartI`): CBC 2.10.8 matches a start by column names, and on a model loaded
-        // without names it raised "Illegal index N in ClpModel::getColumnName", which its C API catches and
-        // prints. Callers compare the solver's answer with their own start instead.
+        // A MIP start, every column given (a partial start leaves CBC an LP to complete it). CBC 2.10.8's default
+        // preprocessing (`sos`) adds a column the start's name matching then indexes past ("Illegal index N in
+        // ClpModel::getColumnName", caught and printed by its C API, and the solve abandoned); plain
+        // preprocessing (`on`) does not, so a start switches to it.
+        if let start, start.count == n, model.isFeasible(start) {
+            Cbc_setParameter(cbc, "preprocess", "on")
+            let columns = (0..<Int32(n)).map { $0 }
+            Cbc_setMIPStartI(cbc, Int32(n), columns, start)
+        }
         let began = DispatchTime.now().uptimeNanoseconds
         _ = Cbc_solve(cbc)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9

@@ -44,6 +44,8 @@ public struct FleetIndex: Sendable {
     public let hasForecasts: Bool
     /// Whether any cluster has a measured or forecast load (``loadCPUCores``, ``loadMemoryBytes``).
     public let hasLoad: Bool
+    /// The clusters by latency to each zone and by label, for pruning an app's candidates before filtering.
+    public let candidates: CandidateIndex
 
     /// - Parameters:
     ///   - clusters: the inventory in name order.
@@ -106,6 +108,7 @@ public struct FleetIndex: Sendable {
         hasBandwidth = bandwidth.contains { !$0.isNaN }
         hasForecasts = forecastCPUCores.contains { !$0.isNaN } || forecastMemoryBytes.contains { !$0.isNaN }
         hasLoad = loadCPUCores.contains { !$0.isNaN } || loadMemoryBytes.contains { !$0.isNaN }
+        candidates = CandidateIndex(clusters: clusters, latency: latency, zoneCount: zones.count)
     }
 
     /// Latency from cluster `c` to zone `z` in ms; `nan` when unknown.

@@ -94,6 +94,7 @@ public struct PluginRegistry: Sendable {
         engine.retryPasses = base.retryPasses
         engine.retryPairLimit = base.retryPairLimit
         engine.saturationSettleSeconds = base.saturationSettleSeconds
+        engine.prunesCandidates = base.prunesCandidates
         return engine
     }
 
