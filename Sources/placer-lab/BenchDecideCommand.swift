@@ -107,20 +107,17 @@ struct DecideBench: ParsableCommand {
                         prepared = engine.prepare(clusters: fleet.clusters, policy: policy, apps: fleet.apps)
                         return 0
                     })
-                if let prepared {
+                // Summary: the same without the explanation of every refused cluster (top candidates only).
+                let details: [(String, DecisionDetail)] = [
+                    ("one-app decision, reused index", .full), ("one-app, reused index, summary", .summary),
+                ]
+                for (label, detail) in details {
+                    guard let prepared else { break }
                     rows.append(
-                        measure("one-app decision, reused index", 1, fleet.clusters.count) {
+                        measure(label, 1, fleet.clusters.count) {
                             engine.decide(
                                 apps: [first.app], fleet: prepared, fixed: fixed, stability: StabilityState(),
-                                nowSeconds: 0, detail: .full
-                            ).decisions.filter { $0.cluster != nil }.count
-                        })
-                    // The same without the explanation of every refused cluster (top candidates only).
-                    rows.append(
-                        measure("one-app, reused index, summary", 1, fleet.clusters.count) {
-                            engine.decide(
-                                apps: [first.app], fleet: prepared, fixed: fixed, stability: StabilityState(),
-                                nowSeconds: 0, detail: .summary
+                                nowSeconds: 0, detail: detail
                             ).decisions.filter { $0.cluster != nil }.count
                         })
                 }
