@@ -420,6 +420,10 @@ final class YAMLEventBuilder {
             try advance()
             if event.pointee.type == YAML_MAPPING_END_EVENT { break }
             let key = try key(parent: index)
+            // A collection key is compared by its JSON text, which walks every aliased copy: past the expansion
+            // bound the document is refused anyway, so refuse it now rather than write out each huge key (a 339-byte
+            // input of alias keys took 15 s; fuzz/regressions/yaml/alias-keys-past-the-bound.yaml).
+            if key.value.scalarText == nil, key.value != .null, expanded > limit, let deferred { throw deferred }
             let text = key.value.scalarText ?? (key.value == .null ? "null" : key.value.canonicalJSON())
             // Earlier key with the same resolved text, by scan while the mapping is small, by table once large.
             var earlier: Int?
