@@ -17,6 +17,8 @@ import CYaml
 final class YAMLEventBuilder {
     private let file: String
     private let limit: Int
+    /// Bytes of JSON text a collection used as a mapping key may take (64 KiB).
+    static let collectionKeyLimit = 65_536
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let event: UnsafeMutablePointer<yaml_event_t>
     private var hasEvent = false
@@ -425,6 +427,16 @@ final class YAMLEventBuilder {
             // input of alias keys took 15 s; fuzz/regressions/yaml/alias-keys-past-the-bound.yaml).
             if key.value.scalarText == nil, key.value != .null, expanded > limit, let deferred { throw deferred }
             let text = key.value.scalarText ?? (key.value == .null ? "null" : key.value.canonicalJSON())
+            // A collection key is held as its JSON text, so a key nested in a key is escaped once more at each level
+            // and the text doubles per level: 200 nested `{` (330 bytes) ran for minutes (fuzz, codecoapp target;
+            // fuzz/regressions/yaml/nested-collection-keys.yaml). Bounding each key's text bounds the work.
+            if key.value.scalarText == nil, key.value != .null, text.utf8.count > Self.collectionKeyLimit {
+                throw ModelError(
+                    file: file, line: Int(key.line), column: Int(key.column),
+                    message:
+                        "a collection used as a mapping key is more than \(Self.collectionKeyLimit / 1024) KiB once "
+                        + "written out (keys nested in keys)")
+            }
             // Earlier key with the same resolved text, by scan while the mapping is small, by table once large.
             var earlier: Int?
             if let table = lookup {
