@@ -112,6 +112,23 @@ final class FactoryFixture: @unchecked Sendable {
         return try humanPush([path: Data(edited.utf8)], message: message)
     }
 
+    /// A reviewer merges `branch` into main with a merge commit, as a pull request would, from a clone of their
+    /// own, and pushes it.
+    /// - Throws: `FixtureError` when the clone, the merge or the push fails.
+    func reviewerMerges(_ branch: String = "placer/proposals") async throws {
+        let clone = folder.appendingPathComponent("review-\(UUID().uuidString)").path
+        _ = try await runProgram("/usr/bin/git", ["clone", "-q", barePath, clone])
+        let merge = try await runProgram(
+            "/usr/bin/git",
+            [
+                "-C", clone, "-c", "user.name=Reviewer", "-c", "user.email=review@factory.example",
+                "merge", "--no-ff", "-q", "-m", "Merge \(branch)", "origin/\(branch)",
+            ])
+        guard merge.status == 0 else { throw FixtureError("the reviewer's merge failed: \(merge.output)") }
+        let push = try await runProgram("/usr/bin/git", ["-C", clone, "push", "-q", "origin", "HEAD:main"])
+        guard push.status == 0 else { throw FixtureError("the reviewer's push failed: \(push.output)") }
+    }
+
     /// ManifestWorks on the hub as "namespace/name" → resourceVersion.
     func works() async -> [String: String] {
         var result: [String: String] = [:]

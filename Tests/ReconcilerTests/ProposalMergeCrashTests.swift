@@ -36,17 +36,7 @@ struct ProposalMergeCrashTests {
             #expect(await factory.works().isEmpty, "a proposal applies nothing before its merge")
 
             // The reviewer merges the proposal, as a pull request would.
-            let clone = factory.folder.appendingPathComponent("review").path
-            _ = try await runProgram("/usr/bin/git", ["clone", "-q", factory.barePath, clone])
-            let merge = try await runProgram(
-                "/usr/bin/git",
-                [
-                    "-C", clone, "-c", "user.name=Reviewer", "-c", "user.email=review@factory.example",
-                    "merge", "--no-ff", "-q", "-m", "Merge placer/proposals", "origin/placer/proposals",
-                ])
-            #expect(merge.status == 0, "\(merge.output)")
-            #expect(
-                try await runProgram("/usr/bin/git", ["-C", clone, "push", "-q", "origin", "HEAD:main"]).status == 0)
+            try await factory.reviewerMerges()
             let reviewed = try await git(factory, ["rev-parse", "main"]).trimmingCharacters(in: .whitespacesAndNewlines)
 
             // The next pass sees the merge and crashes before deleting the branch.

@@ -48,17 +48,7 @@ import Testing
             #expect(await factory.works().isEmpty)
 
             // The reviewer merges the proposal (a merge commit, as a pull request would).
-            let clone = factory.folder.appendingPathComponent("review").path
-            _ = try await runProgram("/usr/bin/git", ["clone", "-q", factory.barePath, clone])
-            let merge = try await runProgram(
-                "/usr/bin/git",
-                [
-                    "-C", clone, "-c", "user.name=Reviewer", "-c", "user.email=review@factory.example",
-                    "merge", "--no-ff", "-q", "-m", "Merge placer/proposals", "origin/placer/proposals",
-                ])
-            #expect(merge.status == 0, "\(merge.output)")
-            #expect(
-                try await runProgram("/usr/bin/git", ["-C", clone, "push", "-q", "origin", "HEAD:main"]).status == 0)
+            try await factory.reviewerMerges()
 
             let merged = try await placer.reconcileOnce()
             #expect(merged.commit == nil && merged.proposal == nil)
