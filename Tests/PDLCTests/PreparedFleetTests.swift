@@ -9,6 +9,16 @@ import Testing
 @Suite struct PreparedFleetTests {
     let engine = PlacementEngine.standard()
 
+    /// Every placed app of `decisions` but `app`, as capacity held while `app` is decided alone.
+    static func othersHeld(_ decisions: [AppDecision], except app: String) -> [FixedPlacement] {
+        decisions.filter { $0.app.name != app }.compactMap { other in
+            other.cluster.map {
+                FixedPlacement(
+                    app: other.app.name, cluster: $0, cpuCores: other.app.cpuCores, memoryBytes: other.app.memoryBytes)
+            }
+        }
+    }
+
     @Test func oneAppDecisionsOnAPreparedFleetEqualFreshOnes() throws {
         let fleet = SyntheticFleet.generate(apps: 60, clusters: 40, seed: 7)
         let policy = try Fixtures.exampleSnapshot().policy
@@ -20,13 +30,7 @@ import Testing
         #expect(prepared.covers(fleet.apps))
         // Each app decided alone, every other app's capacity held, with and without the prepared index.
         for decision in placed.prefix(12) {
-            let fixed = placed.filter { $0.app.name != decision.app.name }.compactMap { other in
-                other.cluster.map {
-                    FixedPlacement(
-                        app: other.app.name, cluster: $0, cpuCores: other.app.cpuCores,
-                        memoryBytes: other.app.memoryBytes)
-                }
-            }
+            let fixed = Self.othersHeld(placed, except: decision.app.name)
             let fresh = engine.decide(
                 apps: [decision.app], clusters: fleet.clusters, policy: policy, fixed: fixed,
                 stability: StabilityState(), nowSeconds: 0)
@@ -102,13 +106,7 @@ import Testing
         let prepared = engine.prepare(clusters: world.clusters, policy: policy, apps: world.apps)
         let preparedUnpruned = unpruned.prepare(clusters: world.clusters, policy: policy, apps: world.apps)
         for decision in pruned.prefix(3) {
-            let fixed = pruned.filter { $0.app.name != decision.app.name }.compactMap { other in
-                other.cluster.map {
-                    FixedPlacement(
-                        app: other.app.name, cluster: $0, cpuCores: other.app.cpuCores,
-                        memoryBytes: other.app.memoryBytes)
-                }
-            }
+            let fixed = Self.othersHeld(pruned, except: decision.app.name)
             for detail in [DecisionDetail.full, .summary] {
                 let one = engine.decide(
                     apps: [decision.app], fleet: prepared, fixed: fixed, stability: StabilityState(), nowSeconds: 0,
