@@ -19,6 +19,11 @@ final class YAMLEventBuilder {
     private let limit: Int
     /// Bytes of JSON text a collection used as a mapping key may take (64 KiB).
     static let collectionKeyLimit = 65_536
+    /// Collections one inside another a document may hold (128 levels; the deepest file in ../shared/corpus has 10).
+    /// The builder recurses once per level, at up to about 9 KiB of stack per level in an instrumented debug build:
+    /// libyaml's own bound (1,000 levels) let 946 nested `{` overflow an 8 MiB stack (fuzz, yaml and codecoapp
+    /// targets; fuzz/regressions/yaml/nested-flow-mapping-keys.yaml).
+    static let nestingLimit = 128
     private let parser: UnsafeMutablePointer<yaml_parser_t>
     private let event: UnsafeMutablePointer<yaml_event_t>
     private var hasEvent = false
@@ -59,6 +64,8 @@ final class YAMLEventBuilder {
     private var expanded = 0
     /// The first error of this document found after composing (see the type's notes), thrown at its end.
     private var deferred: ModelError?
+    /// Collections open around the current event.
+    private var depth = 0
 
     static let strTag = "tag:yaml.org,2002:str"
 
@@ -164,6 +171,8 @@ final class YAMLEventBuilder {
             let anchor = Self.string(event.pointee.data.sequence_start.anchor)
             let line = startLine
             let column = startColumn
+            try enterCollection(line: line, column: column)
+            defer { depth -= 1 }
             let index = record(parent: parent, label: label, line: line, column: column)
             let before = weight
             weight += 1
@@ -185,6 +194,17 @@ final class YAMLEventBuilder {
         default:
             // libyaml emits only nodes here; anything else is a bug in it, reported rather than trapped.
             throw ModelError(file: file, line: Int(startLine), column: Int(startColumn), message: "invalid YAML event")
+        }
+    }
+
+    /// Counts one more collection open; throws ``ModelError`` at the collection's position past ``nestingLimit``.
+    private func enterCollection(line: Int32, column: Int32) throws {
+        depth += 1
+        if depth > Self.nestingLimit {
+            depth -= 1
+            throw ModelError(
+                file: file, line: Int(line), column: Int(column),
+                message: "collections are nested more than \(Self.nestingLimit) levels deep")
         }
     }
 
@@ -410,6 +430,8 @@ final class YAMLEventBuilder {
         let anchor = Self.string(event.pointee.data.mapping_start.anchor)
         let line = startLine
         let column = startColumn
+        try enterCollection(line: line, column: column)
+        defer { depth -= 1 }
         let index = record(parent: parent, label: label, line: line, column: column)
         let before = weight
         weight += 1

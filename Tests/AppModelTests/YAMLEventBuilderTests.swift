@@ -208,6 +208,23 @@ import Testing
         }
     }
 
+    @Test func collectionsNestedPastTheLimitAreRefusedWhereTheyPassIt() throws {
+        let limit = YAMLEventBuilder.nestingLimit
+        // Block mappings as values, exactly at the limit: loads.
+        var text = ""
+        for level in 0..<limit { text += String(repeating: " ", count: level) + "k:\n" }
+        let deepest = try loadYAML(text, file: "deep.yaml")
+        #expect(deepest.first?.value != nil)
+        // Flow sequences one past the limit, and flow mappings as keys (the fuzz input's shape): refused at the
+        // collection that passes it, on line 1 at the column of its opening bracket.
+        for (open, close) in [("[", "]"), ("{", "}")] {
+            let yaml = String(repeating: open, count: limit + 1) + String(repeating: close, count: limit + 1) + "\n"
+            let error = try #require(modelError { try loadYAML(yaml, file: "deep.yaml") }, "\(open)")
+            #expect(error.file == "deep.yaml" && error.line == 1 && error.column == limit + 1, "\(error)")
+            #expect(error.message.contains("nested more than \(limit) levels"), "\(error)")
+        }
+    }
+
     @Test func anAliasToAnEarlierDocumentsAnchorResolves() throws {
         let documents = try loadYAML("a: &x {k: v}\n---\nb: *x\n")
         #expect(documents[1].value["b"]?["k"] == .string("v"))
