@@ -368,7 +368,10 @@ extension Reconciler {
         // Prometheus is down the metrics are fallbacks (hub, inventory), so only a change of Git or the inventory
         // decides: nothing moves on fallback data alone (DependencyHealth said so once when the outage began).
         let liveTelemetry = telemetry != nil && !health.isDown(.prometheus)
-        guard context.force || liveTelemetry || context.inputsDigest != lastDecisionInputs else { return }
+        guard context.force || liveTelemetry || context.inputsDigest != lastDecisionInputs else {
+            context.snapshot = Self.refusing(lastConflicts, in: snapshot)
+            return
+        }
         _ = try await outputs(&context)  // render compares with them
         // The stability state from before a restart or a change of leader, read once.
         if let restored = await status.restoreStabilityOnce() { stability = restored }
@@ -402,15 +405,15 @@ extension Reconciler {
         }
         // Two apps on one cluster defining the same object: the later by name keeps its last placement, Invalid.
         let conflicts = Self.sharedObjectConflicts(decisions)
+        if !context.force { lastConflicts = conflicts }
         if !conflicts.isEmpty {
-            var updated = snapshot
-            for (app, errors) in conflicts {
-                updated.invalidApps[app] = errors
-                if configuration.logsInputErrors { for error in errors { logger.error("\(error.description)") } }
+            if configuration.logsInputErrors {
+                for error in conflicts.sorted(by: { $0.key < $1.key }).flatMap(\.value) {
+                    logger.error("\(error.description)")
+                }
             }
-            updated.apps.removeAll { conflicts[$0.name] != nil }
             decisions.removeAll { conflicts[$0.app.name] != nil }
-            context.snapshot = updated
+            context.snapshot = Self.refusing(conflicts, in: snapshot)
         }
         context.pinned = Set(current.filter { $0.value.pinned && $0.value.cluster != nil }.keys)
         context.decided = true
@@ -474,6 +477,15 @@ extension Reconciler {
             if handOverPending { lastDecisionInputs = nil }  // finish the hand-over on the next pass
         }
         context.plan = plan
+    }
+
+    /// `snapshot` with the conflicting apps (``sharedObjectConflicts(_:)``) moved from its apps to its invalid apps.
+    static func refusing(_ conflicts: [String: [ModelError]], in snapshot: RepoSnapshot) -> RepoSnapshot {
+        guard !conflicts.isEmpty else { return snapshot }
+        var updated = snapshot
+        for (app, errors) in conflicts { updated.invalidApps[app] = errors }
+        updated.apps.removeAll { conflicts[$0.name] != nil }
+        return updated
     }
 
     /// Objects two apps would put on one cluster: identity is API group, kind, namespace, name and the target

@@ -25,6 +25,10 @@ public actor Reconciler {
     let logger: Logger
     /// Digest of the inputs (repo inputs and inventory) of the last decision, so an unchanged world is not re-decided.
     var lastDecisionInputs: String?
+    /// The apps the last decision refused for sharing an object with another app
+    /// (``sharedObjectConflicts(_:)``), with their errors: a pass that skips deciding (same inputs) refuses them
+    /// again, so their status does not read Ready between decisions.
+    var lastConflicts: [String: [ModelError]] = [:]
     /// Whether the last render left an object hand-over between two apps half done (``handOver(_:existing:)``):
     /// the next reconcile renders again to finish it, even with unchanged inputs.
     var handOverPending = false

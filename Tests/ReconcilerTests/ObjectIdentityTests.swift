@@ -58,6 +58,16 @@ import Testing
                     .first { $0[path: "metadata.name"]?.stringValue == "fleet-manager" })
             let kinds = fleet[path: "spec.workload.manifests"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
             #expect(kinds.contains("ConfigMap"))
+
+            // Passes that decide nothing new keep the conflict: the broker stays Invalid with the same reason,
+            // its Ready condition does not flap back to True between decisions.
+            for _ in 0..<2 {
+                let again = try await placer.reconcileOnce()
+                #expect(!again.decided)
+                let status = try #require(again.apps.first { $0.app == "mqtt-broker" })
+                #expect(status.phase == .invalid && status.reason == broker.reason, "\(status)")
+                #expect(status.conditions.first { $0.type == "Ready" }?.status == .false, "\(status.conditions)")
+            }
         }
     }
 
