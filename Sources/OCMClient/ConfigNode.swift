@@ -44,8 +44,9 @@ enum ConfigNode: Equatable, Sendable {
             throw KubeconfigError.syntax(line: 1, message: "the file is not UTF-8 text")
         }
         do {
-            guard let root = try Yams.compose(yaml: text) else { return .mapping([]) }
             var budget = max(maxExpandedNodes, data.count)
+            try AliasExpansion.check(text, budget: budget)
+            guard let root = try Yams.compose(yaml: text) else { return .mapping([]) }
             return try convert(root, budget: &budget)
         } catch let error as YamlError {
             switch error {

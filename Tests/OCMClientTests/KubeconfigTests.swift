@@ -114,6 +114,29 @@ import Testing
         #expect(line >= 2)
     }
 
+    /// Aliases used as mapping keys stand for their whole value: refused from the events at the alias that passes
+    /// the bound (line 6: a5's second alias brings the count past 250,000), before the composer would hash the
+    /// keys' trees (fuzz, kubeconfig target: 16–21 s for such inputs; fuzz/regressions/kubeconfig/alias-keys.yaml).
+    @Test func aliasKeysPastTheBoundAreRefusedWhereTheyPassIt() throws {
+        var lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...7 {
+            lines.append(
+                "a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        lines.append("k: {*a7 : 1, *a6 : 2}")
+        let error = #expect(throws: KubeconfigError.self) {
+            try ConfigNode.parse(Data(lines.joined(separator: "\n").utf8))
+        }
+        guard case .syntax(let line, let message) = error else {
+            Issue.record("expected a syntax error, got \(String(describing: error))")
+            return
+        }
+        #expect(line == 6 && message.contains("excessive aliasing"), "\(line): \(message)")
+        // Within the bound, aliases (as keys too) still read as the values they stand for.
+        let fine = try ConfigNode.parse(Data("a: &a {x: 1}\nb: *a\nc: {*a : 2}\n".utf8))
+        #expect(fine["b"] == .mapping([("x", .scalar("1"))]))
+    }
+
     @Test func readsJSONKubeconfigs() throws {
         let json = """
             {"apiVersion":"v1","kind":"Config","current-context":"c",
