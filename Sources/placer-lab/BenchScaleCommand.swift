@@ -44,6 +44,9 @@ struct ScaleBench: AsyncParsableCommand {
     @Option(help: "Longest wait for one push to be applied (or for a loop's pass), in seconds.")
     var pushTimeout = 600.0
 
+    @Option(help: "The most hub writes in flight at once while applying (`placer run --hub-writes`; 1: one at a time).")
+    var hubWrites = 16
+
     @Option(help: "Working folder (default: a new temporary folder, removed afterwards).")
     var workdir: String?
 
@@ -91,11 +94,14 @@ struct ScaleBench: AsyncParsableCommand {
         let kubeconfig = hub.kubeconfig
         let baselineRSS = Self.memory()
 
-        let client = try KubeClient(kubeconfig: try Kubeconfig.load(path: kubeconfig), fieldManager: "placer")
+        let client = try KubeClient(
+            kubeconfig: try Kubeconfig.load(path: kubeconfig), fieldManager: "placer",
+            maxConnections: max(32, hubWrites + 16))
         var configuration = ReconcilerConfiguration(
             repoURL: url, branch: "main", cacheDirectory: folder.appendingPathComponent("cache").path,
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
         configuration.statusWaitSeconds = 30
+        configuration.hubWriteConcurrency = max(hubWrites, 1)
         let cache = HubCache(client: client, configuration: configuration)
         let caching = Task { try await cache.hub.run() }
         defer { caching.cancel() }
@@ -118,6 +124,9 @@ struct ScaleBench: AsyncParsableCommand {
             ))
         for (step, seconds) in await reconciler.lastStepDurations() {
             rows.append(("  cold: \(step)", Self.ms(seconds), ""))
+        }
+        for (phase, seconds) in await reconciler.lastApplyPhases() {
+            rows.append(("    cold apply: \(phase)", Self.ms(seconds), "at most \(hubWrites) hub writes in flight"))
         }
         let coldRSS = Self.memory()
         _ = try await reconciler.reconcileOnce()  // settles status written after the first pass
@@ -190,7 +199,7 @@ struct ScaleBench: AsyncParsableCommand {
 
         Console.print(
             "placer-lab bench scale --apps \(apps) --clusters \(clusters) --idle-cycles \(idleCycles) "
-                + "--push-runs \(pushRuns) --poll-interval \(pollInterval)")
+                + "--push-runs \(pushRuns) --poll-interval \(pollInterval) --hub-writes \(hubWrites)")
         Console.print("| figure | value (ms unless stated) | notes |")
         Console.print("|---|---:|---|")
         for (figure, value, notes) in rows.all { Console.print("| \(figure) | \(value) | \(notes) |") }
