@@ -35,7 +35,8 @@ enum BoundedTasks {
                 }
             }
             while next < min(max(limit, 1), items.count) { start(&group) }
-            while let (index, outcome) = await group.next() {
+            while let finished = await group.next() {
+                let (index, outcome) = finished
                 outcomes[index] = outcome
                 if case let .failure(error) = outcome, stopsOthers(error) { stopped = true }
                 if Task.isCancelled { stopped = true }

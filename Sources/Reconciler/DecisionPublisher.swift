@@ -64,8 +64,8 @@ struct DecisionPublisher: Sendable {
         // One app's Placement and decisions depend on nothing of another app's: bounded concurrent writes, the
         // names taken in app order. The first failure is reported once every started app has finished.
         let publishing = sorted.filter { changed?.contains($0.key) ?? true }
-        var written = try await BoundedTasks.values(publishing, limit: concurrency) { app, decision in
-            try await publish(placement: app, decisions: [decision])
+        var written = try await BoundedTasks.values(publishing, limit: concurrency) { entry in
+            try await publish(placement: entry.key, decisions: [entry.value])
         }.flatMap { $0 }
         written += try await publish(
             placement: fleetPlacement,
