@@ -47,6 +47,12 @@ struct ScaleBench: AsyncParsableCommand {
     @Option(help: "Working folder (default: a new temporary folder, removed afterwards).")
     var workdir: String?
 
+    @Flag(
+        help:
+            "Explain every decision of every reconcile in full, as before incremental passes explained only the decisions whose record they rewrite (for the before/after figure)."
+    )
+    var explainEveryDecision = false
+
     func run() async throws {
         BenchRun.bootstrapLogging(level: .error)
         let folder = try BenchRun.folder(workdir: workdir, name: "placer-bench-scale")
@@ -96,6 +102,7 @@ struct ScaleBench: AsyncParsableCommand {
             repoURL: url, branch: "main", cacheDirectory: folder.appendingPathComponent("cache").path,
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
         configuration.statusWaitSeconds = 30
+        configuration.explainsEveryDecision = explainEveryDecision
         let cache = HubCache(client: client, configuration: configuration)
         let caching = Task { try await cache.hub.run() }
         defer { caching.cancel() }
