@@ -409,7 +409,7 @@ extension Reconciler {
                         of: decision, committed: placements[app],
                         hasFile: existing[RepoLayout.placementPath(app: app)] != nil)
                 })
-        let decisions = outcome.decisions
+        var decisions = outcome.decisions
         if !context.force { stability = outcome.stability }
         // Two apps on one cluster defining the same object: the later by name keeps its last placement, Invalid.
         let conflicts = Self.sharedObjectConflicts(decisions)
