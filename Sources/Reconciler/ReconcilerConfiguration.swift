@@ -72,6 +72,11 @@ public struct ReconcilerConfiguration: Sendable {
     /// whose app, cluster or decision changed; the result is byte-identical either way. A full pass also happens
     /// on start and whenever `policies/` changes. 0 makes every reconcile a full pass.
     public var fullPassIntervalSeconds: Double = 3600
+    /// Whether every decision of every reconcile is explained in full, as a full pass does. Off (the default), an
+    /// incremental pass explains in full only the decisions whose `placements/` record it rewrites (the same
+    /// commits, statuses and stability; the console explains the others on demand); on, for measuring the
+    /// difference (`placer-lab bench scale --explain-every-decision`).
+    public var explainsEveryDecision = false
 
     /// Where placement commits go.
     public enum Mode: String, Sendable, CaseIterable {

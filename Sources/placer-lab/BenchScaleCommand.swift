@@ -50,6 +50,12 @@ struct ScaleBench: AsyncParsableCommand {
     @Option(help: "Working folder (default: a new temporary folder, removed afterwards).")
     var workdir: String?
 
+    @Flag(
+        help:
+            "Explain every decision of every reconcile in full, as before incremental passes explained only the decisions whose record they rewrite (for the before/after figure)."
+    )
+    var explainEveryDecision = false
+
     func run() async throws {
         BenchRun.bootstrapLogging(level: .error)
         let folder = try BenchRun.folder(workdir: workdir, name: "placer-bench-scale")
@@ -102,6 +108,7 @@ struct ScaleBench: AsyncParsableCommand {
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
         configuration.statusWaitSeconds = 30
         configuration.hubWriteConcurrency = max(hubWrites, 1)
+        configuration.explainsEveryDecision = explainEveryDecision
         let cache = HubCache(client: client, configuration: configuration)
         let caching = Task { try await cache.hub.run() }
         defer { caching.cancel() }

@@ -2,6 +2,7 @@ import AppModel
 import EdgeSim
 import Foundation
 import GitStore
+import PDLC
 import PlacerCore
 import Testing
 
@@ -12,6 +13,35 @@ import Testing
 /// edits, one reconciler each; after every step both branch tips must be the same commit, so Placer's commits are
 /// byte-identical (tree, message, parents, dates). A failure names the seed; `PLACER_PROPERTY_SEED` replays it.
 @Suite struct IncrementalReconcileTests {
+    /// Everything a decision's full explanation holds, for comparing the two paths' console views.
+    struct Explanation: Equatable {
+        var cluster: String?
+        var outcome: PlacementOutcome
+        var reasons: [String]
+        var candidates: [PlacementRecord.Candidate]
+        var details: [String: [String: String]]
+        var rejected: [PlacementRecord.Rejection]
+        var verdicts: [String: [FilterStatus]]
+        var inputs: [String: [DecisionInput]]
+        var fallbacks: [String: [String]]
+        var forecasts: [String: [LoadForecast]]
+        var fullyExplained: Bool
+
+        init(_ decision: AppDecision) {
+            cluster = decision.cluster
+            outcome = decision.outcome
+            reasons = decision.reasons
+            candidates = decision.candidates
+            details = decision.details
+            rejected = decision.rejected
+            verdicts = decision.verdicts
+            inputs = decision.inputs
+            fallbacks = decision.fallbacks
+            forecasts = decision.forecasts
+            fullyExplained = decision.fullyExplained
+        }
+    }
+
     /// Edits a human may push, drawn at random.
     enum Edit: CaseIterable {
         case cpu, addApp, removeApp, breakApp, fixApp, renameFile, policy, inventory, pinPlacement, nothing
@@ -65,6 +95,7 @@ import Testing
                     at: folder.appendingPathComponent("\(name)-human").path, remoteURL: configuration.repoURL))
         }
         var broken: [String: Data] = [:]  // app file → its last good bytes
+        var standingSeen = 0  // decisions the incremental path explained only as far as their standing needs
         var log: [String] = []
         for step in 0...steps {
             var outcomes: [String] = []
@@ -81,7 +112,19 @@ import Testing
                 tips[0] == tips[1] && outcomes[0] == outcomes[1],
                 "seed \(seed), step \(step) after \(log.joined(separator: ", ")): incremental \(outcomes[0]), full \(outcomes[1])"
             )
-            guard tips[0] == tips[1], let tip = tips[0], step < steps else { break }
+            guard tips[0] == tips[1], let tip = tips[0] else { break }
+            // An incremental pass explains in full only the decisions whose record it rewrites; the console explains
+            // any other on demand, exactly as the full path explained it.
+            let reference = await reconcilers[1].consoleView()?.decisions ?? [:]
+            let standing = await reconcilers[0].consoleView()?.decisions.values.filter { !$0.fullyExplained }.count ?? 0
+            standingSeen += standing
+            for app in reference.keys.sorted() {
+                let explained = await reconcilers[0].consoleView(explaining: app)?.decisions[app]
+                #expect(
+                    explained.map(Explanation.init) == reference[app].map(Explanation.init),
+                    "seed \(seed), step \(step) after \(log.joined(separator: ", ")): \(app) explained differently")
+            }
+            guard step < steps else { break }
             // The next edit, the same on both repos (same parent, tree, message and dates: the same commit).
             let current = try editors[0].files(at: tip).mapValues(\.data)
             let (changes, label) = Self.edit(
@@ -101,6 +144,8 @@ import Testing
         let counts = await reconcilers[0].incrementalCounts()
         // The start is a full pass, and so is every policy edit; the other reconciles are incremental.
         #expect(counts.fullPasses >= 1 && counts.incrementalPasses > 0, "seed \(seed): \(counts)")
+        // Incremental passes that decided explained most decisions only as far as their standing needs.
+        #expect(standingSeen > 0 || counts.incrementalPasses < 4, "seed \(seed): no standing decision seen")
         let full = await reconcilers[1].incrementalCounts()
         #expect(full.incrementalPasses == 0, "seed \(seed): \(full)")
     }
