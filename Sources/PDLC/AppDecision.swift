@@ -122,6 +122,9 @@ public enum DecisionPath: String, Sendable, Hashable {
     case heuristic
     /// The heuristic, improved by exchange moves (one placed app out for two unplaced in).
     case exchange
+    /// The local search on the exact step's program (``LocalSearch``): better than the heuristic, and CBC found
+    /// nothing better within its node limit (or was stopped by its wall-clock cap).
+    case localSearch = "local-search"
     /// The exact step: CBC's MILP solution, better than the heuristic's within the node limit (or proven optimal).
     case exact
 }

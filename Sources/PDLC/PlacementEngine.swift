@@ -46,6 +46,11 @@ public struct PlacementEngine: Sendable {
     /// the heuristic path (with exchange moves up to ``retryPairLimit``). The policy's
     /// ``PlacementPolicy/exactNodeLimit`` bounds its work, ``PlacementPolicy/exactWallCapMilliseconds`` its time.
     public var exactPairLimit = 20_000
+    /// Improving moves the exact step's local search (``LocalSearch``) may make per evaluation before CBC runs
+    /// (0 turns it off). A move count, not a time, so the decision depends on the inputs only; it runs on the
+    /// evaluations the exact step models (at most ``exactPairLimit`` pairs), each round costing about
+    /// apps² + apps × clusters × unplaced move checks.
+    public var localSearchMoveLimit = 2000
     /// Seconds after PDLC moved an app off a saturated cluster during which the app's requests are deducted from
     /// that cluster's measured use (the measurement may still contain the app: apply delay plus the metric's
     /// rate window), so the next evaluations do not shed a second app for load that already left.
