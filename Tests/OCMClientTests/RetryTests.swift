@@ -46,7 +46,8 @@ import Testing
         #expect(body.map { String(decoding: $0, as: UTF8.self) } == Self.work)
         #expect(server.requests.count == 2)
         #expect(elapsed >= .seconds(1), "Retry-After: 1 is honoured")
-        #expect(elapsed < .seconds(3))
+        // Far below a misread header (a minute, an hour), with room for a loaded CI machine (6.9 s seen at load 10).
+        #expect(elapsed < .seconds(15))
     }
 
     @Test func serverErrorsAreRetriedUntilTheyPass() async throws {
