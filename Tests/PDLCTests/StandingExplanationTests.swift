@@ -1,6 +1,7 @@
 import AppModel
 import Foundation
 import PlacerCore
+import PlacerTestSupport
 import Testing
 
 @testable import PDLC
@@ -36,27 +37,6 @@ import Testing
             decisionID = decision.decisionID
             path = decision.path
             solverNote = decision.solverNote
-        }
-    }
-
-    /// Everything a full explanation holds.
-    struct Full: Equatable {
-        var standing: Standing
-        var details: [String: [String: String]]
-        var rejected: [PlacementRecord.Rejection]
-        var verdicts: [String: [FilterStatus]]
-        var inputs: [String: [DecisionInput]]
-        var fallbacks: [String: [String]]
-        var forecasts: [String: [LoadForecast]]
-
-        init(_ decision: AppDecision) {
-            standing = Standing(decision)
-            details = decision.details
-            rejected = decision.rejected
-            verdicts = decision.verdicts
-            inputs = decision.inputs
-            fallbacks = decision.fallbacks
-            forecasts = decision.forecasts
         }
     }
 
@@ -108,7 +88,7 @@ import Testing
             let needed = asked.contains(mine.app.name) || mine.cluster != mine.previousCluster
             #expect(!needed || mine.fullyExplained, "seed \(seed): \(mine.app.name) needed its full explanation")
             if mine.fullyExplained {
-                #expect(Full(mine) == Full(reference), "seed \(seed): \(mine.app.name)")
+                #expect(ExplainedDecision(mine) == ExplainedDecision(reference), "seed \(seed): \(mine.app.name)")
             } else {
                 // The texts it has are the full decision's, for the clusters its reasons can name.
                 for (cluster, texts) in mine.details { #expect(reference.details[cluster] == texts, "seed \(seed)") }
@@ -134,7 +114,7 @@ import Testing
         #expect(explained.isSuperset(of: asked) && explained.count < fleet.apps.count / 2, "\(explained.count)")
         for decision in standing.decisions where decision.fullyExplained {
             let reference = try #require(full.decisions[app: decision.app.name])
-            #expect(Full(decision) == Full(reference), "\(decision.app.name)")
+            #expect(ExplainedDecision(decision) == ExplainedDecision(reference), "\(decision.app.name)")
         }
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import GitStore
 import PDLC
 import PlacerCore
+import PlacerTestSupport
 import Testing
 
 @testable import Reconciler
@@ -13,35 +14,6 @@ import Testing
 /// edits, one reconciler each; after every step both branch tips must be the same commit, so Placer's commits are
 /// byte-identical (tree, message, parents, dates). A failure names the seed; `PLACER_PROPERTY_SEED` replays it.
 @Suite struct IncrementalReconcileTests {
-    /// Everything a decision's full explanation holds, for comparing the two paths' console views.
-    struct Explanation: Equatable {
-        var cluster: String?
-        var outcome: PlacementOutcome
-        var reasons: [String]
-        var candidates: [PlacementRecord.Candidate]
-        var details: [String: [String: String]]
-        var rejected: [PlacementRecord.Rejection]
-        var verdicts: [String: [FilterStatus]]
-        var inputs: [String: [DecisionInput]]
-        var fallbacks: [String: [String]]
-        var forecasts: [String: [LoadForecast]]
-        var fullyExplained: Bool
-
-        init(_ decision: AppDecision) {
-            cluster = decision.cluster
-            outcome = decision.outcome
-            reasons = decision.reasons
-            candidates = decision.candidates
-            details = decision.details
-            rejected = decision.rejected
-            verdicts = decision.verdicts
-            inputs = decision.inputs
-            fallbacks = decision.fallbacks
-            forecasts = decision.forecasts
-            fullyExplained = decision.fullyExplained
-        }
-    }
-
     /// Edits a human may push, drawn at random.
     enum Edit: CaseIterable {
         case cpu, addApp, removeApp, breakApp, fixApp, renameFile, policy, inventory, pinPlacement, nothing
@@ -121,7 +93,7 @@ import Testing
             for app in reference.keys.sorted() {
                 let explained = await reconcilers[0].consoleView(explaining: app)?.decisions[app]
                 #expect(
-                    explained.map(Explanation.init) == reference[app].map(Explanation.init),
+                    explained.map(ExplainedDecision.init) == reference[app].map(ExplainedDecision.init),
                     "seed \(seed), step \(step) after \(log.joined(separator: ", ")): \(app) explained differently")
             }
             guard step < steps else { break }
