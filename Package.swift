@@ -203,7 +203,7 @@ let package = Package(
         .target(
             name: "PlacerTestSupport",
             dependencies: [
-                "EdgeSim", "OCMClient", "Telemetry",
+                "AppModel", "EdgeSim", "OCMClient", "PDLC", "Telemetry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/PlacerTestSupport"
@@ -225,7 +225,7 @@ let package = Package(
             // Yams: the node-tree loader and renderer of before issue 15, kept as the event builder's oracle.
             dependencies: ["AppModel", "PlacerCore", "PlacerTestSupport", .product(name: "Yams", package: "Yams")],
             exclude: ["Golden"]),
-        .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel", "PlacerCore"]),
+        .testTarget(name: "PDLCTests", dependencies: ["PDLC", "AppModel", "PlacerCore", "PlacerTestSupport"]),
         .testTarget(
             name: "LearningTests",
             dependencies: [

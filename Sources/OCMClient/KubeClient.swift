@@ -42,11 +42,14 @@ public final class KubeClient: Sendable {
     ///   - connectTimeout: how long one connection attempt may take (default 3 s). A refused connection fails
     ///     at once and is retried by `retryPolicy`.
     ///   - retryPolicy: retries of transient failures (default ``RetryPolicy/default``: within 5 s).
+    ///   - maxConnections: the most HTTP/1.1 connections kept to the hub (default 32). Every open watch holds one
+    ///     (an informer per collection), and the reconciler's apply keeps up to its `hubWriteConcurrency` (16)
+    ///     writes in flight, each on its own connection; requests beyond this wait for a free connection.
     ///   - logger: request logs at debug level (method, path, status; never credentials).
     /// - Throws: ``KubeconfigError`` for a server URL that is not http(s) or unusable PEM data.
     public init(
         kubeconfig: Kubeconfig, fieldManager: String = "placer", requestTimeout: TimeAmount = .seconds(30),
-        connectTimeout: TimeAmount = .seconds(3), retryPolicy: RetryPolicy = .default,
+        connectTimeout: TimeAmount = .seconds(3), retryPolicy: RetryPolicy = .default, maxConnections: Int = 32,
         logger: Logger = Logger(label: "placer.ocmclient")
     ) throws {
         var server = kubeconfig.server
@@ -69,6 +72,8 @@ public final class KubeClient: Sendable {
         configuration.dnsOverride = TLSSettings.dnsOverride(for: kubeconfig)
         // Connection failures surface at once; `RetryPolicy` alone decides about retries and bounds their time.
         configuration.connectionPool.retryConnectionEstablishment = false
+        // AsyncHTTPClient's default of 8 would leave three for writes beside the informers' five watches.
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(maxConnections, 1)
         httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -36,6 +36,12 @@ public struct AppDecision: Sendable {
     /// What the exact step did this evaluation (solver status, gap, why its answer was or was not used), for
     /// `explain`; `nil` when it did not run.
     public var solverNote: String?
+    /// Whether the decision carries its full explanation (``DecisionDetail/full``: every listed cluster's texts,
+    /// filter verdicts, inputs and forecasts). `false` for a ``DecisionDetail/summary`` decision and for one a
+    /// reconcile explained only as far as its standing needs (the cluster, outcome, reasons, every candidate with
+    /// every score and the names of the refused clusters are then those of a full decision; texts of other
+    /// clusters, verdicts, inputs and forecasts are left out).
+    public var fullyExplained = true
 
     /// Whether a better cluster was found but stability (count, cooldown, move limit) kept the app where it is.
     public var held: Bool { outcome == .heldByHysteresis }
@@ -116,6 +122,9 @@ public enum DecisionPath: String, Sendable, Hashable {
     case heuristic
     /// The heuristic, improved by exchange moves (one placed app out for two unplaced in).
     case exchange
+    /// The local search on the exact step's program (``LocalSearch``): better than the heuristic, and CBC found
+    /// nothing better within its node limit (or was stopped by its wall-clock cap).
+    case localSearch = "local-search"
     /// The exact step: CBC's MILP solution, better than the heuristic's within the node limit (or proven optimal).
     case exact
 }

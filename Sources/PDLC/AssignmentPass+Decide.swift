@@ -2,7 +2,40 @@ import AppModel
 
 extension AssignmentPass {
     /// Decides `app`, applies stability, builds its explanation and consumes its capacity in `state`.
+    ///
+    /// With ``explainsFully`` set (and ``detail`` `.full`), the app is first decided with its standing explanation
+    /// only: every candidate with every score (as in full), every refused cluster's name, and the texts of just the
+    /// clusters the decision can name (the best and the current one: its reasons and its current cluster's
+    /// refusal are those of a full decision). When ``explainsFully`` asks for more, the same decision is made again
+    /// in full from the same state, stability entry and move budget: the cluster, outcome, stability and every
+    /// text a full decision would carry, because the choice never reads an explanation text.
     mutating func decideOne(_ app: Application, state: inout CycleState, current: PlacementRecord?) -> AppDecision {
+        var decision: AppDecision
+        if detail == .full, let explainsFully, !forcedFull.contains(app.name) {
+            let entry = stability.apps[app.name]
+            let moves = movesLeft
+            standing = true
+            decision = decideAlone(app, state: state, current: current)
+            standing = false
+            if explainsFully(decision) {
+                stability.apps[app.name] = entry
+                movesLeft = moves
+                decision = decideAlone(app, state: state, current: current)
+            }
+        } else {
+            decision = decideAlone(app, state: state, current: current)
+        }
+        if let cluster = decision.cluster {
+            state.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: cluster)
+            state.arrive(app, on: cluster)
+            state.record(app, on: cluster)
+        }
+        return decision
+    }
+
+    /// Decides `app` against `state` and applies stability (``stability``, ``movesLeft``), without consuming its
+    /// capacity.
+    private mutating func decideAlone(_ app: Application, state: CycleState, current: PlacementRecord?) -> AppDecision {
         let prepared = state.prepare(app)
         let weights = evaluate(prepared, state: state)
         let policy = state.policy
@@ -10,6 +43,7 @@ extension AssignmentPass {
         let previousIndex = prepared.currentIndex
         let previousPosition = previousIndex.flatMap { position(of: $0) }
         let ranked = detail == .full ? rankAll() : best(max(1, policy.topCandidates))
+        let full = detail == .full && !standing
 
         // Which clusters the decision lists: everything feasible (full) or the top few plus the current one.
         var listed = ranked
@@ -17,10 +51,14 @@ extension AssignmentPass {
         var decision = AppDecision(
             app: app, cluster: nil, previousCluster: previous, candidates: [], details: [:], rejected: [], reasons: [],
             policyDigest: policy.digest)
-        let explained = explain(prepared, listed: listed, weights: weights, state: state, into: &decision)
+        decision.fullyExplained = full
+        // Standing: texts only for the clusters the decision can choose (the best, or the current one it keeps).
+        let texted = standing ? [ranked.first, previousPosition].compactMap { $0 } : nil
+        let explained = explain(
+            prepared, listed: listed, texted: texted, weights: weights, state: state, into: &decision)
         decision.candidates = explained
         decision.rejected = rejections(prepared, previousIndex: previousIndex, state: state, into: &decision)
-        if detail == .full {
+        if full {
             for name in Set(decision.candidates.map(\.cluster) + (previous.map { [$0] } ?? [])) {
                 if let cluster = state.clusters[name] { describeInputs(of: cluster, into: &decision) }
             }
@@ -74,11 +112,6 @@ extension AssignmentPass {
             }
             entry.challenger = nil
             entry.wins = 0
-        }
-        if let cluster = decision.cluster {
-            state.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: cluster)
-            state.arrive(app, on: cluster)
-            state.record(app, on: cluster)
         }
         return decision
     }

@@ -2,33 +2,41 @@ import AppModel
 
 extension AssignmentPass {
     /// The listed feasible clusters as candidates (best first), with each plugin's explanation in `details`
-    /// and, in full detail, every filter's verdict.
+    /// (in full detail; standing: only for the positions in `texted`) and, in full detail, every filter's verdict.
     func explain(
-        _ prepared: PreparedApp, listed: [Int], weights: [Double], state: CycleState, into decision: inout AppDecision
+        _ prepared: PreparedApp, listed: [Int], texted: [Int]? = nil, weights: [Double], state: CycleState,
+        into decision: inout AppDecision
     ) -> [PlacementRecord.Candidate] {
         var candidates: [PlacementRecord.Candidate] = []
         candidates.reserveCapacity(listed.count)
-        // Full detail: each plugin's explanations of the listed clusters, through the same code that scored them.
+        // Full detail: each plugin's explanations of the listed clusters, through the same code that scored them (a
+        // cluster's text depends on that cluster alone, so explaining fewer clusters gives the same texts).
         var texts: [[String]] = []
+        var textAt: [Int: Int] = [:]  // position in the feasible list → index into each plugin's texts
         if detail == .full {
-            let clusters = listed.map { scratch.feasible[$0] }
+            let explained = texted.map { wanted in listed.filter { wanted.contains($0) } } ?? listed
+            for (i, k) in explained.enumerated() { textAt[k] = i }
+            let clusters = explained.map { scratch.feasible[$0] }
             texts = engine.scores.map { plugin in
                 var sink = ScoreSink(explains: true)
                 plugin.score(prepared, clusters: clusters, state: state, into: &sink)
                 return sink.details
             }
         }
-        for (i, k) in listed.enumerated() {
+        for k in listed {
             let c = scratch.feasible[k]
             let cluster = state.clusterList[c]
             var values: [String: Double] = [:]
             var details: [String: String] = [:]
+            let text = textAt[k]
             for (p, plugin) in engine.scores.enumerated() where !scratch.values[p].isEmpty {
                 values[plugin.name] = scratch.values[p][k]
-                if detail == .full { details[plugin.name] = texts[p][i] }
+                if let text { details[plugin.name] = texts[p][text] }
             }
-            if detail == .full { decision.details[cluster.name] = details }
-            if detail == .full { decision.verdicts[cluster.name] = engine.filters.map { .feasible($0.name) } }
+            if text != nil { decision.details[cluster.name] = details }
+            if detail == .full && !standing {
+                decision.verdicts[cluster.name] = engine.filters.map { .feasible($0.name) }
+            }
             candidates.append(.init(cluster: cluster.name, total: scratch.totals[k], scores: values))
         }
         return candidates.sorted { ($1.total, $0.cluster) < ($0.total, $1.cluster) }
@@ -49,9 +57,12 @@ extension AssignmentPass {
         }
         return refused.map { c in
             let cluster = state.clusterList[c]
+            // Standing: the names of the refused clusters (whether the feasible set changed), and the reasons of the
+            // current one only (a move's or a pin's explanation reads them).
+            if standing && c != previousIndex { return PlacementRecord.Rejection(cluster: cluster.name, reasons: []) }
             var statuses = engine.filters.map { $0.status(prepared, at: c, state: state) }
             if c == previousIndex, let evacuation = evacuate[prepared.app.name] { statuses.append(evacuation.status) }
-            if detail == .full { decision.verdicts[cluster.name] = statuses }
+            if detail == .full && !standing { decision.verdicts[cluster.name] = statuses }
             // The texts are built here, where the record shows them.
             let reasons = statuses.flatMap { $0.rejections.map(\.description) }
             return PlacementRecord.Rejection(cluster: cluster.name, reasons: reasons)

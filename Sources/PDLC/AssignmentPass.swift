@@ -12,12 +12,23 @@ struct AssignmentPass {
     /// Apps moved off their saturated home this evaluation (the home is refused for them), by app name.
     var evacuate: [String: Evacuation]
     var scratch: Scratch
+    /// With ``detail`` `.full`, which apps are first decided with only the explanation their standing needs
+    /// (``decideOne(_:state:current:)``) and explained in full only when this says their decision needs it;
+    /// `nil`: every app in full.
+    let explainsFully: ((AppDecision) -> Bool)?
+    /// Apps explained in full whatever ``explainsFully`` says (a later step changed their decision).
+    let forcedFull: Set<String>
+    /// Whether the app being decided gets the standing explanation only (see ``decideOne(_:state:current:)``).
+    var standing = false
     private var weightCache: [String: [Double]] = [:]
 
     init(
         engine: PlacementEngine, detail: DecisionDetail, nowSeconds: Double, stability: StabilityState, movesLeft: Int,
-        evacuate: [String: Evacuation] = [:], scratch: Scratch
+        evacuate: [String: Evacuation] = [:], scratch: Scratch, explainsFully: ((AppDecision) -> Bool)? = nil,
+        forcedFull: Set<String> = []
     ) {
+        self.explainsFully = explainsFully
+        self.forcedFull = forcedFull
         self.evacuate = evacuate
         self.engine = engine
         self.detail = detail

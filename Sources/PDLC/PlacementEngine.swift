@@ -33,7 +33,7 @@ public struct PlacementEngine: Sendable {
     /// Weights the profile gives score plugins (by name), for QoS classes and performance profiles whose weight
     /// table does not name them.
     public var profileWeights: [String: Double] = [:]
-    /// Where ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:)`` finds the plugins a
+    /// Where ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:explainingFully:)`` finds the plugins a
     /// policy's profile names.
     public var registry: PluginRegistry = .standard
     /// Apps left unplaced that the repair pass tries to place per cycle.
@@ -46,6 +46,11 @@ public struct PlacementEngine: Sendable {
     /// the heuristic path (with exchange moves up to ``retryPairLimit``). The policy's
     /// ``PlacementPolicy/exactNodeLimit`` bounds its work, ``PlacementPolicy/exactWallCapMilliseconds`` its time.
     public var exactPairLimit = 20_000
+    /// Improving moves the exact step's local search (``LocalSearch``) may make per evaluation before CBC runs
+    /// (0 turns it off). A move count, not a time, so the decision depends on the inputs only; it runs on the
+    /// evaluations the exact step models (at most ``exactPairLimit`` pairs), each round costing about
+    /// apps² + apps × clusters × unplaced move checks.
+    public var localSearchMoveLimit = 2000
     /// Seconds after PDLC moved an app off a saturated cluster during which the app's requests are deducted from
     /// that cluster's measured use (the measurement may still contain the app: apply delay plus the metric's
     /// rate window), so the next evaluations do not shed a second app for load that already left.
@@ -118,24 +123,31 @@ public struct PlacementEngine: Sendable {
     ///   - stability: the state the previous evaluation returned (a fresh one the first time).
     ///   - nowSeconds: the caller's clock in seconds, for cooldowns.
     ///   - detail: how much explanation to build.
+    ///   - explainingFully: with `detail` `.full`, which decisions need their full explanation; the others carry
+    ///     their standing explanation only (``AppDecision/fullyExplained`` false: the same cluster, outcome,
+    ///     reasons, candidates with every score, and refused clusters by name as a full decision, without the other
+    ///     clusters' texts, the verdicts, inputs and forecasts). Asked of each decision as first made and again of
+    ///     the final one (after repair and the exact step); a decision it asks for, or one a later step changed, is
+    ///     explained in full by deciding again with it in full (the choices never read a text, so they are the
+    ///     same). `nil`: every decision in full. A reconcile asks for the decisions whose record it rewrites.
     /// - Returns: one decision per app in priority order (QoS class, then name), and the stability state for the
     ///   next evaluation (entries only for the apps given).
     public func decide(
         apps: [Application], clusters: [ClusterSpec], policy: PlacementPolicy,
         current: [String: PlacementRecord] = [:], fixed: [FixedPlacement] = [], stability: StabilityState,
-        nowSeconds: Double, detail: DecisionDetail = .full
+        nowSeconds: Double, detail: DecisionDetail = .full, explainingFully: ((AppDecision) -> Bool)? = nil
     ) -> DecisionOutcome {
         if let profile = policy.profile, let configured = try? registry.engine(for: profile, base: self) {
             var unprofiled = policy
             unprofiled.profile = nil
             return configured.decide(
                 apps: apps, clusters: clusters, policy: unprofiled, current: current, fixed: fixed,
-                stability: stability,
-                nowSeconds: nowSeconds, detail: detail)
+                stability: stability, nowSeconds: nowSeconds, detail: detail, explainingFully: explainingFully)
         }
         return decide(
             apps: apps, base: cycleState(clusters: clusters, policy: policy, apps: apps), current: current,
-            fixed: fixed, stability: stability, nowSeconds: nowSeconds, detail: detail)
+            fixed: fixed, stability: stability, nowSeconds: nowSeconds, detail: detail,
+            explainingFully: explainingFully)
     }
 
     /// The fleet's cycle state (``FleetIndex`` and every plugin's PreFilter and PreScore state) for decisions
@@ -158,7 +170,7 @@ public struct PlacementEngine: Sendable {
     }
 
     /// Decides `apps` against a prepared fleet: the same decisions as
-    /// ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:)`` with `fleet`'s clusters and
+    /// ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:explainingFully:)`` with `fleet`'s clusters and
     /// policy, without rebuilding the fleet's index (the one-app decision of a reconcile, a what-if). An app
     /// naming a zone the preparation does not know falls back to a fresh preparation.
     /// - Parameters:
@@ -169,7 +181,7 @@ public struct PlacementEngine: Sendable {
     ///   - stability: the state the previous evaluation returned.
     ///   - nowSeconds: the caller's clock in seconds, for cooldowns.
     ///   - detail: how much explanation to build.
-    /// - Returns: as ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:)``.
+    /// - Returns: as ``decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:explainingFully:)``.
     public func decide(
         apps: [Application], fleet: PreparedFleet, current: [String: PlacementRecord] = [:],
         fixed: [FixedPlacement] = [], stability: StabilityState, nowSeconds: Double, detail: DecisionDetail = .full
@@ -190,11 +202,41 @@ public struct PlacementEngine: Sendable {
             detail: detail)
     }
 
-    /// The decision proper, from a cycle state with nothing consumed yet.
+    /// The decision proper, from a cycle state with nothing consumed yet; with `explainingFully`, decided again
+    /// with the apps a final decision needs in full (at most twice, then everything in full).
     private func decide(
         apps: [Application], base: CycleState, current: [String: PlacementRecord], fixed: [FixedPlacement],
-        stability: StabilityState, nowSeconds: Double, detail: DecisionDetail
+        stability: StabilityState, nowSeconds: Double, detail: DecisionDetail,
+        explainingFully: ((AppDecision) -> Bool)? = nil
     ) -> DecisionOutcome {
+        guard detail == .full, let explainingFully else {
+            return decideOnce(
+                apps: apps, base: base, current: current, fixed: fixed, stability: stability, nowSeconds: nowSeconds,
+                detail: detail, explaining: nil
+            ).outcome
+        }
+        var forced = Set<String>()
+        for _ in 0..<3 {
+            let (outcome, missing) = decideOnce(
+                apps: apps, base: base, current: current, fixed: fixed, stability: stability, nowSeconds: nowSeconds,
+                detail: detail, explaining: (explainingFully, forced))
+            if missing.isEmpty { return outcome }
+            forced.formUnion(missing)
+        }
+        return decideOnce(
+            apps: apps, base: base, current: current, fixed: fixed, stability: stability, nowSeconds: nowSeconds,
+            detail: detail, explaining: nil
+        ).outcome
+    }
+
+    /// Which decisions are explained in full: those `wants` asks for, and the apps in `forced`.
+    typealias Explaining = (wants: (AppDecision) -> Bool, forced: Set<String>)
+
+    /// One decision of every app; `missing`: the apps whose final decision needs its full explanation and lacks it.
+    private func decideOnce(
+        apps: [Application], base: CycleState, current: [String: PlacementRecord], fixed: [FixedPlacement],
+        stability: StabilityState, nowSeconds: Double, detail: DecisionDetail, explaining: Explaining?
+    ) -> (outcome: DecisionOutcome, missing: Set<String>) {
         var base = base
         for (name, record) in current { if let cluster = record.cluster { base.currentCluster[name] = cluster } }
         for hold in fixed { base.consume(cpuCores: hold.cpuCores, memoryBytes: hold.memoryBytes, on: hold.cluster) }
@@ -209,27 +251,28 @@ public struct PlacementEngine: Sendable {
         // left out of the next round's choice (at most three rounds; without saturation there is one).
         var excluded = Set<String>()
         var outcome = DecisionOutcome(decisions: [], stability: stability)
+        var missing = Set<String>()
         for round in 0..<3 {
             let plan = saturationPlan(
                 apps: apps, state: base, current: current, stability: stability, nowSeconds: nowSeconds,
                 excluding: excluded)
-            outcome = decideRound(
+            (outcome, missing) = decideRound(
                 apps: apps, base: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: detail,
-                evacuate: plan)
+                evacuate: plan, explaining: explaining)
             let stuck = outcome.decisions.filter {
                 plan[$0.app.name] != nil && ($0.cluster == nil || $0.cluster == $0.previousCluster)
             }.map(\.app.name)
             if stuck.isEmpty || round == 2 { break }
             excluded.formUnion(stuck)
         }
-        return outcome
+        return (outcome, missing)
     }
 
     /// One evaluation with the saturation evacuations `evacuate` fixed: passes, retries, repair, stability.
     private func decideRound(
         apps: [Application], base: CycleState, current: [String: PlacementRecord], stability: StabilityState,
-        nowSeconds: Double, detail: DecisionDetail, evacuate: [String: Evacuation]
-    ) -> DecisionOutcome {
+        nowSeconds: Double, detail: DecisionDetail, evacuate: [String: Evacuation], explaining: Explaining?
+    ) -> (outcome: DecisionOutcome, missing: Set<String>) {
         let ordered = apps.sorted { ($0.qosClass.rank, $0.name) < ($1.qosClass.rank, $1.name) }
         // Passes explain nothing; the winning order is replayed with the detail asked for at the end (same choices).
         var best = pass(
@@ -279,9 +322,10 @@ public struct PlacementEngine: Sendable {
         if detail == .full {
             best = pass(
                 winner, state: base, current: current, stability: stability, nowSeconds: nowSeconds, detail: detail,
-                evacuate: evacuate)
+                evacuate: evacuate, explaining: explaining)
         }
         var decisions = best.decisions
+        let passChose = explaining == nil ? [:] : Dictionary(decisions.map { ($0.app.name, $0.cluster) }) { a, _ in a }
         repair(&decisions, state: &best.state, detail: detail)
         var stabilityAfter = best.stability
         improve(
@@ -291,19 +335,28 @@ public struct PlacementEngine: Sendable {
         decisions.sort { position[$0.app.name, default: 0] < position[$1.app.name, default: 0] }
         var next = StabilityState()
         for app in apps { if let entry = stabilityAfter.apps[app.name] { next.apps[app.name] = entry } }
-        return DecisionOutcome(decisions: decisions, stability: next)
+        // A decision repair or the exact step changed reads texts of clusters its standing explanation left out.
+        var missing = Set<String>()
+        if let explaining {
+            for decision in decisions where !decision.fullyExplained {
+                let changed = passChose[decision.app.name].map { $0 != decision.cluster } ?? true
+                if changed || explaining.wants(decision) { missing.insert(decision.app.name) }
+            }
+        }
+        return (DecisionOutcome(decisions: decisions, stability: next), missing)
     }
 
     /// One greedy pass over the apps in `order`.
     private func pass(
         _ order: [Application], state: CycleState, current: [String: PlacementRecord], stability: StabilityState,
-        nowSeconds: Double, detail: DecisionDetail, evacuate: [String: Evacuation]
+        nowSeconds: Double, detail: DecisionDetail, evacuate: [String: Evacuation], explaining: Explaining? = nil
     ) -> PassResult {
         var state = state
         var walk = AssignmentPass(
             engine: self, detail: detail, nowSeconds: nowSeconds, stability: stability,
             movesLeft: state.policy.maxMovesPerCycle, evacuate: evacuate,
-            scratch: Scratch(clusterCount: state.clusterList.count, plugins: scores.count))
+            scratch: Scratch(clusterCount: state.clusterList.count, plugins: scores.count),
+            explainsFully: explaining?.wants, forcedFull: explaining?.forced ?? [])
         var decisions: [AppDecision] = []
         decisions.reserveCapacity(order.count)
         for app in order { decisions.append(walk.decideOne(app, state: &state, current: current[app.name])) }

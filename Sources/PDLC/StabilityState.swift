@@ -2,7 +2,7 @@
 /// current one, how many evaluations in a row it has won, and when the app last moved.
 ///
 /// The engine stays pure: callers pass the state in and keep the one returned
-/// (``PlacementEngine/decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:)``).
+/// (``PlacementEngine/decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:explainingFully:)``).
 public struct StabilityState: Sendable, Codable, Hashable {
     /// One app's memory.
     public struct Entry: Sendable, Codable, Hashable {

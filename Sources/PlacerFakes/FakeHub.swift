@@ -10,6 +10,10 @@ import OCMClient
 /// mutations (apply, status apply, create, delete) so a test can assert that an unchanged world writes nothing;
 /// ``failNext(_:)`` makes calls throw as an unreachable hub does. `watch` yields an ADDED event for each current
 /// object, then finishes.
+///
+/// With ``writeDelay`` set, each write waits that long before it takes effect, so concurrent writers overlap (the
+/// actor is re-entered while one waits): ``maxWritesInFlight`` then tells how many a caller had in flight at once,
+/// and ``writeLog`` the order in which writes took effect.
 public actor FakeHub: Hub {
     private struct Key: Hashable, Comparable {
         var plural: String
@@ -27,6 +31,15 @@ public actor FakeHub: Hub {
     public var workAgent: Bool
     /// Mutations served (apply, status apply, create, delete of an existing object).
     public private(set) var writes = 0
+    /// How long each write (apply, status apply, create, delete) waits before it takes effect; nil: none.
+    public var writeDelay: Duration?
+    /// Writes started and not yet finished.
+    public private(set) var writesInFlight = 0
+    /// The most writes in flight at once so far.
+    public private(set) var maxWritesInFlight = 0
+    /// Every write in the order it took effect: `VERB plural namespace/name` (VERB is APPLY, STATUS, CREATE or
+    /// DELETE; the namespace is empty for cluster-scoped kinds).
+    public private(set) var writeLog: [String] = []
 
     /// - Parameter workAgent: mark applied ManifestWorks Available at their generation.
     public init(workAgent: Bool = true) {
@@ -51,6 +64,25 @@ public actor FakeHub: Hub {
 
     /// Makes the next `count` calls throw ``KubeError`` `.unreachable`.
     public func failNext(_ count: Int) { failures = count }
+
+    /// Objects (by name) whose server-side apply is refused with 422 Invalid, as an admission webhook refusing one
+    /// object would; other objects are written as usual.
+    public private(set) var rejectedNames: Set<String> = []
+
+    /// Sets ``rejectedNames``.
+    public func rejectApplies(named names: Set<String>) { rejectedNames = names }
+
+    /// Sets ``writeDelay``.
+    public func setWriteDelay(_ delay: Duration?) { writeDelay = delay }
+
+    /// Counts one write in flight for its wait (``writeDelay``), then logs it as taking effect.
+    private func writing(_ verb: String, _ kind: ResourceKind, _ namespace: String?, _ name: String) async {
+        writesInFlight += 1
+        maxWritesInFlight = max(maxWritesInFlight, writesInFlight)
+        if let writeDelay { try? await Task.sleep(for: writeDelay) }
+        writesInFlight -= 1
+        writeLog.append("\(verb) \(kind.plural) \(namespace ?? "")/\(name)")
+    }
 
     /// Replaces a stored object's `status` (as an agent would), bumping its resourceVersion; not counted in
     /// ``writes``. Nothing happens when the object does not exist.
@@ -109,6 +141,13 @@ public actor FakeHub: Hub {
         _ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool
     ) async throws -> Data {
         try checkReachable("PATCH")
+        await writing("APPLY", kind, namespace, name)
+        guard !rejectedNames.contains(name) else {
+            throw KubeError(
+                kind: .status, statusCode: 422, reason: "Invalid",
+                message: "\(kind.plural) \"\(name)\" is invalid (fake)",
+                request: "PATCH", server: "fake")
+        }
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
         var intent = try Value.parseJSON(body, file: "apply")
         if let status = objects[key]?["status"] { intent = Self.setting(intent, "status", status) }
@@ -126,6 +165,7 @@ public actor FakeHub: Hub {
         _ kind: ResourceKind, namespace: String?, name: String, body: Data, force: Bool
     ) async throws -> Data {
         try checkReachable("PATCH")
+        await writing("STATUS", kind, namespace, name)
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
         guard let object = objects[key] else { throw notFound(kind, name) }
         let status = try Value.parseJSON(body, file: "status")["status"] ?? .object([])
@@ -147,6 +187,7 @@ public actor FakeHub: Hub {
             name = prefix + String(resourceVersion + 1)
             object = Self.setting(object, path: ["metadata", "name"], .string(name))
         }
+        await writing("CREATE", kind, namespace, name)
         let key = Key(plural: kind.plural, namespace: namespace ?? "", name: name)
         guard objects[key] == nil else {
             throw KubeError(
@@ -165,6 +206,7 @@ public actor FakeHub: Hub {
         _ kind: ResourceKind, namespace: String?, name: String, propagationPolicy: PropagationPolicy?
     ) async throws {
         try checkReachable("DELETE")
+        await writing("DELETE", kind, namespace, name)
         if objects.removeValue(forKey: Key(plural: kind.plural, namespace: namespace ?? "", name: name)) != nil {
             writes += 1
         }

@@ -12,7 +12,10 @@ import PlacerCore
 /// `<app>-decision-<N>` labelled `cluster.open-cluster-management.io/placement=<app>`, owned by the Placement,
 /// holding at most 100 decisions each. The fleet Placement (`fleetPlacement`) lists every cluster that runs
 /// at least one app, its reason naming every app it runs (`runs a, b`). Only changed objects are written.
-struct DecisionPublisher {
+///
+/// Apps are published concurrently, at most ``concurrency`` at once (each app's Placement before its decisions,
+/// a decision's object before its status); the fleet Placement follows them, stale Placements go last.
+struct DecisionPublisher: Sendable {
     /// OCM's per-object limit (`maxNumOfClusterDecisions`).
     static let maxDecisionsPerObject = 100
     static let placementLabel = "cluster.open-cluster-management.io/placement"
@@ -28,6 +31,8 @@ struct DecisionPublisher {
     /// The `placer.dev/source` annotation (repo without credentials, and branch).
     let source: String
     let logger: Logger
+    /// The most apps published at once (``ReconcilerConfiguration/hubWriteConcurrency``).
+    var concurrency = 1
 
     /// One decision: a cluster and why (`reason` is free text; OCM's controller writes "").
     struct Decision: Hashable {
@@ -53,27 +58,28 @@ struct DecisionPublisher {
     func publish(
         _ placements: [String: Decision], only changed: Set<String>? = nil, pruneStale: Bool = true
     ) async throws -> [String] {
-        var written: [String] = []
         var fleet: [String: [String]] = [:]  // cluster → every app it runs, sorted
-        for (app, decision) in placements.sorted(by: { $0.key < $1.key }) {
-            if changed?.contains(app) ?? true {
-                written += try await publish(placement: app, decisions: [decision])
-            }
-            fleet[decision.cluster, default: []].append(app)
-        }
+        let sorted = placements.sorted(by: { $0.key < $1.key })
+        for (app, decision) in sorted { fleet[decision.cluster, default: []].append(app) }
+        // One app's Placement and decisions depend on nothing of another app's: bounded concurrent writes, the
+        // names taken in app order. The first failure is reported once every started app has finished.
+        let publishing = sorted.filter { changed?.contains($0.key) ?? true }
+        var written = try await BoundedTasks.values(publishing, limit: concurrency) { entry in
+            try await publish(placement: entry.key, decisions: [entry.value])
+        }.flatMap { $0 }
         written += try await publish(
             placement: fleetPlacement,
             decisions: fleet.map { Decision(cluster: $0.key, reason: "runs \($0.value.joined(separator: ", "))") })
         guard pruneStale else { return written }
         let keep = Set(placements.keys).union([fleetPlacement])
-        for item in try await hub.list(
-            .placement, namespace: namespace, labelSelector: Ownership.selector(instance: instance))
-        {
-            guard let name = try? Value.parseJSON(item)[path: "metadata.name"]?.stringValue, !keep.contains(name) else {
-                continue
-            }
+        let stale = try await hub.list(
+            .placement, namespace: namespace, labelSelector: Ownership.selector(instance: instance)
+        ).compactMap { item in
+            (try? Value.parseJSON(item)[path: "metadata.name"]?.stringValue).flatMap { $0 }
+        }.filter { !keep.contains($0) }
+        _ = try await BoundedTasks.values(stale, limit: concurrency) { name in
             // Deleting the Placement garbage-collects its decisions through their owner references; delete them
-            // explicitly too, for hubs (and emulators) without a garbage collector.
+            // explicitly too (first), for hubs (and emulators) without a garbage collector.
             for decision in try await hub.list(
                 .placementDecision, namespace: namespace, labelSelector: "\(Self.placementLabel)=\(name)")
             {

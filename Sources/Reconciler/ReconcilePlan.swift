@@ -14,6 +14,8 @@ struct ReconcilePlan: Sendable {
     var inputsDigest: String
     /// Who made each app's current placement (Placer or a human), by app.
     var authorship: [String: PlacementAuthorship] = [:]
+    /// The engine's inputs of ``decisions`` (nil when PDLC did not run).
+    var evaluation: Evaluation?
     /// ``inputsDigest`` as it will read once this plan's commit is on the tracked branch.
     var inputsDigestAfterCommit: String?
     var commit: String?

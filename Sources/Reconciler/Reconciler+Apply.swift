@@ -24,7 +24,7 @@ extension Reconciler {
     }
 
     /// A ManifestWork as committed under `rendered/`.
-    struct DesiredWork {
+    struct DesiredWork: Sendable {
         var cluster: String
         var app: String
         var value: Value
@@ -79,49 +79,44 @@ extension Reconciler {
             fullCompare = true
         }
         lastApplyCompared = compare.count
+        applyPhases = []
+        var phaseStart = ContinuousClock.now
+        func phaseEnds(_ phase: String) {
+            let now = ContinuousClock.now
+            applyPhases.append((phase, now - phaseStart))
+            phaseStart = now
+        }
         var applied: [String] = []
         do {
-            for work in compare {
-                let key = "\(work.cluster)/\(work.app)"
-                let digest = Digest.sha256(work.value.canonicalJSONData())
-                let live = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app)
-                    .flatMap { try? Value.parseJSON($0, file: key) }
-                if let live, case let .foreign(owner) = Ownership.claim(of: live, instance: configuration.instance) {
-                    // Not ours: never overwrite it, and never count it as drift.
-                    conflicts[work.app] = "ManifestWork \(key) is owned by \(owner); not written"
-                    logger.error(
-                        "ManifestWork name taken by another owner; not writing",
-                        metadata: [
-                            "app": "\(work.app)", "cluster": "\(work.cluster)", "owner": "\(owner)",
-                        ])
-                    continue
-                }
-                if let live, Self.matches(live: live, desired: work.value) {
-                    lastApplied[key] = digest
-                    continue
-                }
-                if lastApplied[key] == digest {
-                    // Placer applied exactly this before, so someone changed or deleted it on the hub.
-                    let what = live == nil ? "deleted" : "edited"
-                    metrics.driftCorrected(change: what)
-                    report.events.append(
-                        "drift: ManifestWork \(key) was \(what) on the hub; re-applied revision \(revision.prefix(12))")
-                    logger.warning(
-                        "ManifestWork drifted; correcting",
-                        metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "change": "\(what)"])
-                    await recordEvent(
-                        on: work, reason: "DriftCorrected",
-                        message:
-                            "ManifestWork was \(what) on the hub; Placer re-applied revision \(revision.prefix(12))")
-                }
-                _ = try await hub.apply(
-                    .manifestWork, namespace: work.cluster, name: work.app, body: work.value.canonicalJSONData())
-                lastApplied[key] = digest
-                applied.append(key)
-                logger.info(
-                    "applied ManifestWork",
-                    metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "revision": "\(revision)"])
+            // Each work's comparison and write is independent of the others', so they run concurrently, at most
+            // `hubWriteConcurrency` in flight; the outcomes are taken in Git's order, so the report, the events and
+            // the bookkeeping read as they did one at a time.
+            let items = compare.map { work in (work: work, previous: lastApplied["\(work.cluster)/\(work.app)"]) }
+            let outcomes = await BoundedTasks.run(items, limit: configuration.hubWriteConcurrency) { item in
+                try await self.compareAndWrite(item.work, previousDigest: item.previous, on: hub, revision: revision)
             }
+            for (item, outcome) in zip(items, outcomes) {
+                guard case let .success(result)? = outcome else { continue }
+                let work = item.work
+                let key = "\(work.cluster)/\(work.app)"
+                switch result {
+                case let .conflict(owner):
+                    conflicts[work.app] = "ManifestWork \(key) is owned by \(owner); not written"
+                case let .unchanged(digest):
+                    lastApplied[key] = digest
+                case let .applied(digest, drift):
+                    if let drift {
+                        report.events.append(
+                            "drift: ManifestWork \(key) was \(drift) on the hub; re-applied revision \(revision.prefix(12))"
+                        )
+                    }
+                    lastApplied[key] = digest
+                    applied.append(key)
+                }
+            }
+            // A work that failed stops this reconcile as one failure did when they ran one at a time; the works
+            // written beside it are recorded above first.
+            _ = try BoundedTasks.settle(outcomes)
             desired.removeAll { conflicts[$0.app] != nil }
             if !unchanged {
                 // A partial comparison keeps the time of the last full one, so the full one still comes when due.
@@ -130,8 +125,10 @@ extension Reconciler {
                     foreignChanges: foreignChanges,
                     comparedAt: fullCompare ? ContinuousClock.now : memo?.comparedAt ?? ContinuousClock.now)
             }
+            phaseEnds("works")
             var states = try await readStatus(
                 desired, waitSeconds: applied.isEmpty ? 0 : configuration.statusWaitSeconds)
+            phaseEnds("status")
             let wanted = Set(desired.map { "\($0.cluster)/\($0.app)" })
             var deleted: [String] = []
             var blockedMoves: [String: (why: String, oldCluster: String)] = [:]  // app → why its old work stays
@@ -167,15 +164,23 @@ extension Reconciler {
             if leaving.contains(where: { work in desired.contains { $0.app == work.name } }) {
                 try await Failpoint.moveBeforeDelete.hit()  // a move's new work is applied, its old one not yet gone
             }
-            for (namespace, name) in leaving {
-                let key = "\(namespace)/\(name)"
-                try await hub.delete(.manifestWork, namespace: namespace, name: name)
+            // Prunes come only now, after every new work above was applied (make-before-break), and are
+            // independent of each other: bounded like the writes.
+            let logger = logger
+            let removals = await BoundedTasks.run(leaving, limit: configuration.hubWriteConcurrency) { work in
+                try await hub.delete(.manifestWork, namespace: work.namespace, name: work.name)
+                logger.info("deleted ManifestWork", metadata: ["app": "\(work.name)", "cluster": "\(work.namespace)"])
+            }
+            for (work, outcome) in zip(leaving, removals) {
+                guard case .success? = outcome else { continue }
+                let key = "\(work.namespace)/\(work.name)"
                 lastApplied[key] = nil
                 workStates[key] = nil
                 deleted.append(key)
-                logger.info("deleted ManifestWork", metadata: ["app": "\(name)", "cluster": "\(namespace)"])
             }
+            _ = try BoundedTasks.settle(removals)
             if !deleted.isEmpty { states = try await readStatus(desired, waitSeconds: 0) }
+            phaseEnds("prune")
             for index in report.apps.indices where report.apps[index].phase == .progressing {
                 let app = report.apps[index].app
                 if let conflict = conflicts[app] {
@@ -198,7 +203,8 @@ extension Reconciler {
             if let namespace = configuration.decisionNamespace {
                 let publisher = DecisionPublisher(
                     hub: hub, namespace: namespace, fleetPlacement: configuration.fleetPlacement,
-                    instance: configuration.instance, source: configuration.source, logger: logger)
+                    instance: configuration.instance, source: configuration.source, logger: logger,
+                    concurrency: configuration.hubWriteConcurrency)
                 let reasons = Dictionary(uniqueKeysWithValues: report.apps.map { ($0.app, $0.reason) })
                 var placements: [String: DecisionPublisher.Decision] = [:]
                 for work in desired {
@@ -225,11 +231,62 @@ extension Reconciler {
                         placements: placements, foreignChanges: foreignChanges,
                         comparedAt: published?.comparedAt ?? ContinuousClock.now)
                 }
+                phaseEnds("publish")
             }
         } catch let error as KubeError {
             throw ReconcileError.hubUnreachable(detail: error.description)
         }
         return report
+    }
+
+    /// What comparing one committed ManifestWork with the hub's came to.
+    enum WorkOutcome: Sendable {
+        /// Another owner holds the name: not written, not drift.
+        case conflict(owner: String)
+        /// The hub's already carries the committed intent (its digest).
+        case unchanged(digest: String)
+        /// Written; `drift` is "deleted" or "edited" when the hub's had changed since Placer applied this digest.
+        case applied(digest: String, drift: String?)
+    }
+
+    /// Compares one committed work with the hub's and writes it when it differs: one task of apply's bounded
+    /// group, so it touches no reconciler state but the drift event it records.
+    /// - Parameter previousDigest: the digest Placer last applied for this work (drift when the hub differs).
+    /// - Throws: ``KubeError`` from the hub's read or write.
+    nonisolated func compareAndWrite(
+        _ work: DesiredWork, previousDigest: String?, on hub: any Hub, revision: String
+    ) async throws -> WorkOutcome {
+        let key = "\(work.cluster)/\(work.app)"
+        let body = work.value.canonicalJSONData()
+        let digest = Digest.sha256(body)
+        let live = try await hub.get(.manifestWork, namespace: work.cluster, name: work.app)
+            .flatMap { try? Value.parseJSON($0, file: key) }
+        if let live, case let .foreign(owner) = Ownership.claim(of: live, instance: configuration.instance) {
+            // Not ours: never overwrite it, and never count it as drift.
+            logger.error(
+                "ManifestWork name taken by another owner; not writing",
+                metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "owner": "\(owner)"])
+            return .conflict(owner: owner)
+        }
+        if let live, Self.matches(live: live, desired: work.value) { return .unchanged(digest: digest) }
+        var drift: String?
+        if previousDigest == digest {
+            // Placer applied exactly this before, so someone changed or deleted it on the hub.
+            let what = live == nil ? "deleted" : "edited"
+            drift = what
+            metrics.driftCorrected(change: what)
+            logger.warning(
+                "ManifestWork drifted; correcting",
+                metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "change": "\(what)"])
+            await recordEvent(
+                on: work, reason: "DriftCorrected",
+                message: "ManifestWork was \(what) on the hub; Placer re-applied revision \(revision.prefix(12))")
+        }
+        _ = try await hub.apply(.manifestWork, namespace: work.cluster, name: work.app, body: body)
+        logger.info(
+            "applied ManifestWork",
+            metadata: ["app": "\(work.app)", "cluster": "\(work.cluster)", "revision": "\(revision)"])
+        return .applied(digest: digest, drift: drift)
     }
 
     /// The namespace and name of every ManifestWork this instance owns on the hub: from the cache's keys when it

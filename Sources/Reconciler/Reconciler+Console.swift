@@ -21,6 +21,9 @@ public struct ConsoleView: Sendable {
     public var apps: [String: Application]
     /// Per cluster, what its learning agent published (model, forecast, recent error, ε spent), one line each.
     public var agents: [String: [String]] = [:]
+    /// The engine's inputs of ``decisions``, to explain in full a decision an incremental reconcile explained only
+    /// as far as its standing needs (``Reconciler/consoleView(explaining:)``).
+    var evaluation: Evaluation?
 
     /// - Parameters: as the properties.
     public init(
@@ -151,6 +154,20 @@ extension Reconciler {
     /// The console's view of the last reconcile that ran every sub-step; nil before the first.
     public func consoleView() -> ConsoleView? { lastConsoleView }
 
+    /// The console's view with `app`'s decision explained in full (every cluster's scores with their texts, every
+    /// filter's verdict, the inputs and forecasts it read). An incremental reconcile explains in full only the
+    /// decisions whose record it rewrites; the others are explained here, on demand, by making the same evaluation
+    /// again (the engine is deterministic: the same decisions, now with `app`'s explanation), and kept in the view.
+    public func consoleView(explaining app: String) -> ConsoleView? {
+        guard var view = lastConsoleView, let decision = view.decisions[app], !decision.fullyExplained,
+            let evaluation = view.evaluation, let full = evaluation.fullyExplained(app, engine: engine),
+            full.cluster == decision.cluster
+        else { return lastConsoleView }
+        view.decisions[app] = full
+        lastConsoleView = view
+        return view
+    }
+
     /// Keeps the view of a finished reconcile (decisions only when PDLC ran; else the remembered ones hold).
     func keepConsoleView(
         _ plan: ReconcilePlan, revision: String, authors: [String: PlacementAuthorship],
@@ -165,6 +182,7 @@ extension Reconciler {
             plan.decided
             ? Dictionary(plan.decisions.map { ($0.app.name, $0) }, uniquingKeysWith: { first, _ in first })
             : lastConsoleView?.decisions ?? [:]
+        let evaluation = plan.decided ? plan.evaluation : lastConsoleView?.evaluation
         var authorship = plan.decided ? authors : lastConsoleView?.authorship ?? [:]
         if let commit = plan.commit, let id = ObjectID(hex: commit) {
             // The placement commit just pushed made these apps' current placements (the authorship above was
@@ -181,6 +199,7 @@ extension Reconciler {
         var view = ConsoleView(
             revision: revision, snapshot: plan.snapshot, decisions: decisions, authorship: authorship, drift: drift)
         view.agents = agents
+        view.evaluation = evaluation
         lastConsoleView = view
     }
 

@@ -45,21 +45,16 @@ extension Reconciler {
             owned.insert(app)
             let path = RepoLayout.placementPath(app: app)
             let committed = snapshot.placements[app]
-            let sameFeasibility =
-                committed.map { record in
-                    Set(record.rejected.map(\.cluster)) == Set(decision.rejected.map(\.cluster))
-                        && (record.candidates.isEmpty == decision.candidates.isEmpty)
-                } ?? false
             if humanDecided.contains(app), let bytes = existing[path] {
                 // A human's placement file is theirs: rewriting it would make it Placer's and undo the decision.
                 desired[path] = bytes
-            } else if let committed, committed.decisionID == decision.decisionID, committed.cluster == decision.cluster,
-                sameFeasibility, let bytes = existing[path]
-            {
+            } else if let bytes = existing[path], Self.keepsRecord(of: decision, committed: committed, hasFile: true) {
                 // The same decision over the same feasible clusters: keep its record (and the scores it was made
                 // with) untouched, so one app's change never rewrites the records of apps it did not move.
                 desired[path] = bytes
             } else {
+                // The decide step explained in full every decision whose record is rewritten.
+                assert(decision.fullyExplained, "record of \(app) rendered from a standing explanation")
                 let record = decision.record(top: snapshot.policy.topCandidates, pinned: committed?.pinned ?? false)
                 desired[path] = Data(try YAMLRenderer.render(record.toValue()).utf8)
             }

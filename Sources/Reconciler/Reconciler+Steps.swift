@@ -29,6 +29,8 @@ struct ReconcileContext: Sendable {
     var prune: [String] = []
     var decided = false
     var decisions: [AppDecision] = []
+    /// The engine's inputs of ``decisions``, to explain one of them in full later (``Evaluation``).
+    var evaluation: Evaluation?
     var authors: [String: PlacementAuthorship] = [:]
     /// Apps bound by a pin or a human's placement in this decision.
     var pinned: Set<String> = []
@@ -372,7 +374,7 @@ extension Reconciler {
             context.snapshot = Self.refusing(lastConflicts, in: snapshot)
             return
         }
-        _ = try await outputs(&context)  // render compares with them
+        let existing = try await outputs(&context)  // render compares with them
         // The stability state from before a restart or a change of leader, read once.
         if let restored = await status.restoreStabilityOnce() { stability = restored }
         if configuration.logsInputErrors {
@@ -389,20 +391,29 @@ extension Reconciler {
         let authors = try await placementAuthorship(at: tip, placements: snapshot.placements)
         var current = snapshot.placements
         for (app, author) in authors where author.honoured { current[app]?.pinned = true }
-        let outcome = engine.decide(
-            apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current,
-            fixed: fixed, stability: stability, nowSeconds: configuration.now().timeIntervalSince1970)
+        let evaluation = Evaluation(
+            apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current, fixed: fixed,
+            stability: stability, nowSeconds: configuration.now().timeIntervalSince1970, authors: authors,
+            placements: snapshot.placements)
+        // An incremental pass explains in full only the decisions whose record it rewrites: every other record keeps
+        // its committed bytes, and the commit message, statuses and stability read only what the standing
+        // explanation holds (the same as in full). A full pass (start, policy change, the long interval), `plan`,
+        // `explain` and ``ReconcilerConfiguration/explainsEveryDecision`` explain every decision; the console
+        // explains one on demand (``consoleView(explaining:)``).
+        let placements = snapshot.placements
+        let everyDecision = context.fullPass || context.force || configuration.explainsEveryDecision
+        let outcome = evaluation.decide(
+            engine,
+            explainingFully: everyDecision
+                ? nil
+                : { decision in
+                    let app = decision.app.name
+                    return !Self.keepsRecord(
+                        of: decision, committed: placements[app],
+                        hasFile: existing[RepoLayout.placementPath(app: app)] != nil)
+                })
         var decisions = outcome.decisions
         if !context.force { stability = outcome.stability }
-        for index in decisions.indices {
-            let app = decisions[index].app.name
-            guard let author = authors[app], author.honoured, snapshot.placements[app]?.pinned != true else { continue }
-            // A pinned decision's first reason is the pin's statement: say whose decision it is.
-            if decisions[index].outcome == .pinned, !decisions[index].reasons.isEmpty {
-                decisions[index].reasons[0] =
-                    "kept on \(decisions[index].cluster ?? "-"): \(author.summary); Placer does not move it until apps/\(app)/ changes or the placement says pinned: false"
-            }
-        }
         // Two apps on one cluster defining the same object: the later by name keeps its last placement, Invalid.
         let conflicts = Self.sharedObjectConflicts(decisions)
         if !context.force { lastConflicts = conflicts }
@@ -418,7 +429,18 @@ extension Reconciler {
         context.pinned = Set(current.filter { $0.value.pinned && $0.value.cluster != nil }.keys)
         context.decided = true
         context.decisions = decisions
+        context.evaluation = evaluation
         context.authors = authors
+    }
+
+    /// Whether render keeps the committed record of `decision` as it is: the same decision (id and cluster) over
+    /// the same feasible clusters, with the record's file at the tip. Render rewrites every other record, from the
+    /// decision's full explanation.
+    static func keepsRecord(of decision: AppDecision, committed: PlacementRecord?, hasFile: Bool) -> Bool {
+        guard let committed, hasFile, committed.decisionID == decision.decisionID,
+            committed.cluster == decision.cluster, committed.candidates.isEmpty == decision.candidates.isEmpty
+        else { return false }
+        return Set(committed.rejected.map(\.cluster)) == Set(decision.rejected.map(\.cluster))
     }
 
     /// render: placement records and ManifestWorks as file changes, and the commit message.
@@ -450,6 +472,7 @@ extension Reconciler {
         context.plan = ReconcilePlan(
             snapshot: snapshot, decisions: decisions, changes: changes, commitMessage: message, pruned: context.prune,
             decided: true, inputsDigest: context.inputsDigest, authorship: context.authors,
+            evaluation: context.evaluation,
             inputsDigestAfterCommit: Digest.sha256(
                 Data((context.worldDigest + Digest.sha256(files: committedPlacements)).utf8)))
     }

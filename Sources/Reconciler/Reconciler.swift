@@ -49,6 +49,8 @@ public actor Reconciler {
     var workStates: [String: (version: String, state: WorkState)] = [:]
     /// Wall time of each sub-step of the last reconcile, by ``ReconcileStep`` raw value (for `bench scale`).
     var stepDurations: [String: Duration] = [:]
+    /// Wall time of the parts of the last apply (works, status, prune, publish), in order.
+    var applyPhases: [(phase: String, duration: Duration)] = []
     /// Which commit gave each placement file its content (Placer's or a human's), cached across reconciles.
     let authorship = AuthorshipIndex()
     /// Live cluster metrics (Prometheus, then the hub, then the inventory); nil decides on the inventory alone.
@@ -162,6 +164,15 @@ public actor Reconciler {
             stepDurations[step.rawValue].map {
                 (step: step.rawValue, seconds: Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18)
             }
+        }
+    }
+
+    /// Wall time of the parts of the last apply, in seconds, in order: `works` (compare and write the
+    /// ManifestWorks), `status` (wait for the work agents), `prune` (old works deleted) and `publish` (Placements
+    /// and PlacementDecisions); empty when the last reconcile did not apply.
+    public func lastApplyPhases() -> [(phase: String, seconds: Double)] {
+        applyPhases.map {
+            ($0.phase, Double($0.duration.components.seconds) + Double($0.duration.components.attoseconds) / 1e18)
         }
     }
 

@@ -48,6 +48,11 @@ public struct ReconcilerConfiguration: Sendable {
     public var instance: String
     /// How long to wait for the work agent to report a ManifestWork's status after applying, in seconds.
     public var statusWaitSeconds: Double
+    /// The most hub writes apply keeps in flight at once (`--hub-writes`; 16 by default, at least 1): ManifestWork
+    /// comparisons and writes, one app's Placement and PlacementDecisions, and prunes each run as independent
+    /// tasks of a bounded task group, as a client-go controller runs several workers over its queue. What must
+    /// come first still does: one app's Placement before its decisions, every new work before any prune.
+    public var hubWriteConcurrency: Int = 16
     /// Namespace on the hub for the Placements and PlacementDecisions Placer publishes; `nil` publishes none.
     public var decisionNamespace: String?
     /// Name of the fleet-wide Placement listing every cluster that runs at least one app.
@@ -67,6 +72,11 @@ public struct ReconcilerConfiguration: Sendable {
     /// whose app, cluster or decision changed; the result is byte-identical either way. A full pass also happens
     /// on start and whenever `policies/` changes. 0 makes every reconcile a full pass.
     public var fullPassIntervalSeconds: Double = 3600
+    /// Whether every decision of every reconcile is explained in full, as a full pass does. Off (the default), an
+    /// incremental pass explains in full only the decisions whose `placements/` record it rewrites (the same
+    /// commits, statuses and stability; the console explains the others on demand); on, for measuring the
+    /// difference (`placer-lab bench scale --explain-every-decision`).
+    public var explainsEveryDecision = false
 
     /// Where placement commits go.
     public enum Mode: String, Sendable, CaseIterable {

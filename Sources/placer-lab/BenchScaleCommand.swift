@@ -44,8 +44,17 @@ struct ScaleBench: AsyncParsableCommand {
     @Option(help: "Longest wait for one push to be applied (or for a loop's pass), in seconds.")
     var pushTimeout = 600.0
 
+    @Option(help: "The most hub writes in flight at once while applying (`placer run --hub-writes`; 1: one at a time).")
+    var hubWrites = 16
+
     @Option(help: "Working folder (default: a new temporary folder, removed afterwards).")
     var workdir: String?
+
+    @Flag(
+        help:
+            "Explain every decision of every reconcile in full, as before incremental passes explained only the decisions whose record they rewrite (for the before/after figure)."
+    )
+    var explainEveryDecision = false
 
     func run() async throws {
         BenchRun.bootstrapLogging(level: .error)
@@ -91,11 +100,15 @@ struct ScaleBench: AsyncParsableCommand {
         let kubeconfig = hub.kubeconfig
         let baselineRSS = Self.memory()
 
-        let client = try KubeClient(kubeconfig: try Kubeconfig.load(path: kubeconfig), fieldManager: "placer")
+        let client = try KubeClient(
+            kubeconfig: try Kubeconfig.load(path: kubeconfig), fieldManager: "placer",
+            maxConnections: max(32, hubWrites + 16))
         var configuration = ReconcilerConfiguration(
             repoURL: url, branch: "main", cacheDirectory: folder.appendingPathComponent("cache").path,
             presets: ReconcilerConfiguration.loadPresets(from: tree.presetsDirectory), decisionNamespace: "placer")
         configuration.statusWaitSeconds = 30
+        configuration.hubWriteConcurrency = max(hubWrites, 1)
+        configuration.explainsEveryDecision = explainEveryDecision
         let cache = HubCache(client: client, configuration: configuration)
         let caching = Task { try await cache.hub.run() }
         defer { caching.cancel() }
@@ -107,7 +120,10 @@ struct ScaleBench: AsyncParsableCommand {
         // Cold: fetch → applied (every ManifestWork written and reported Available).
         var before = try await hub.requests()
         var report: ReconcileReport?
+        let (daemonCPU, hubCPU) = (Self.cpuSeconds(ofStat: "/proc/self/stat"), hub.cpuSeconds())
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3)
         let cold = try await Self.seconds { report = try await reconciler.reconcileOnce() }
+        let coldCPU = (Self.cpuSeconds(ofStat: "/proc/self/stat") - daemonCPU, hub.cpuSeconds() - hubCPU)
         let coldRequests = ScaleHub.since(before, try await hub.requests())
         rows.append(
             (
@@ -118,6 +134,15 @@ struct ScaleBench: AsyncParsableCommand {
             ))
         for (step, seconds) in await reconciler.lastStepDurations() {
             rows.append(("  cold: \(step)", Self.ms(seconds), ""))
+        }
+        rows.append(
+            (
+                "  cold: CPU time, daemon / hub child", String(format: "%.1f s / %.1f s", coldCPU.0, coldCPU.1),
+                "of \(String(format: "%.1f", cold)) s wall; load average before: "
+                    + (load?.joined(separator: " ") ?? "?")
+            ))
+        for (phase, seconds) in await reconciler.lastApplyPhases() {
+            rows.append(("    cold apply: \(phase)", Self.ms(seconds), "at most \(hubWrites) hub writes in flight"))
         }
         let coldRSS = Self.memory()
         _ = try await reconciler.reconcileOnce()  // settles status written after the first pass
@@ -190,7 +215,7 @@ struct ScaleBench: AsyncParsableCommand {
 
         Console.print(
             "placer-lab bench scale --apps \(apps) --clusters \(clusters) --idle-cycles \(idleCycles) "
-                + "--push-runs \(pushRuns) --poll-interval \(pollInterval)")
+                + "--push-runs \(pushRuns) --poll-interval \(pollInterval) --hub-writes \(hubWrites)")
         Console.print("| figure | value (ms unless stated) | notes |")
         Console.print("|---|---:|---|")
         for (figure, value, notes) in rows.all { Console.print("| \(figure) | \(value) | \(notes) |") }
@@ -421,6 +446,18 @@ struct ScaleBench: AsyncParsableCommand {
 
     /// This process's VmRSS and VmHWM (peak) from /proc/self/status, in KiB (0 where unreadable).
     static func memory() -> (rss: Int, hwm: Int) { memory(of: "/proc/self/status") }
+
+    /// CPU time (utime + stime) of a process from its `/proc/PID/stat`, in seconds (0 where unreadable).
+    static func cpuSeconds(ofStat statFile: String) -> Double {
+        guard let text = try? String(contentsOfFile: statFile, encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return 0 }
+        // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (user + system) / (ticks > 0 ? ticks : 100)
+    }
 
     /// VmRSS and VmHWM (peak) from a `/proc/PID/status` file, in KiB (0 where unreadable).
     static func memory(of statusFile: String) -> (rss: Int, hwm: Int) {

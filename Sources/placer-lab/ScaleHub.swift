@@ -58,6 +58,9 @@ final class ScaleHub: @unchecked Sendable {
     }
 
     /// The child's VmRSS and VmHWM in KiB (0 when unreadable).
+    /// The hub child's CPU time so far (user + system), in seconds.
+    func cpuSeconds() -> Double { ScaleBench.cpuSeconds(ofStat: "/proc/\(process.processIdentifier)/stat") }
+
     func memory() -> (rss: Int, hwm: Int) {
         ScaleBench.memory(of: "/proc/\(process.processIdentifier)/status")
     }

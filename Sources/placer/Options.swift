@@ -145,11 +145,22 @@ struct HubOptions: ParsableArguments {
     @Option(help: "Hub namespace for the Placements and PlacementDecisions Placer publishes (default: none).")
     var decisionNamespace: String?
 
+    @Option(
+        help:
+            "The most hub writes in flight at once while applying (ManifestWorks, Placements and PlacementDecisions, prunes), each on its own connection."
+    )
+    var hubWrites: Int = 16
+
+    func validate() throws {
+        guard hubWrites >= 1 else { throw ValidationError("--hub-writes must be at least 1") }
+    }
+
     func client() throws -> KubeClient {
         let kubeconfig =
             try hubKubeconfig.map { try Kubeconfig.load(path: $0, context: context) }
             ?? Kubeconfig.load(context: context)
-        return try KubeClient(kubeconfig: kubeconfig, fieldManager: "placer")
+        // The writes' connections beside the informers' watches (one per collection).
+        return try KubeClient(kubeconfig: kubeconfig, fieldManager: "placer", maxConnections: max(32, hubWrites + 16))
     }
 }
 

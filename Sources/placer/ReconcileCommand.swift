@@ -21,6 +21,7 @@ struct ReconcileCommand: AsyncParsableCommand {
         var configuration = try repo.configuration(commit: commit, pushes: true)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
+        configuration.hubWriteConcurrency = hub.hubWrites
         configuration.logsInputErrors = false  // the report below prints each once
         let reconciler = try Reconciler(configuration: configuration, hub: client)
         do {

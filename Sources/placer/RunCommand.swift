@@ -64,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
         var configuration = try repo.configuration(commit: commit, pushes: true)
         configuration.messageTemplate = try commit.messageTemplate()
         configuration.decisionNamespace = hub.decisionNamespace
+        configuration.hubWriteConcurrency = hub.hubWrites
         configuration.fullPassIntervalSeconds = fullPassInterval.seconds
         // One view of the dependencies for the watcher, the loop, the console and /metrics: one line per outage.
         let health = DependencyHealth(metrics: prometheus.metrics, now: configuration.now)

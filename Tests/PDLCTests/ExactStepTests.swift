@@ -74,13 +74,25 @@ import Testing
             current: ["g": currentRecord("g", on: "a")])
         #expect(decisions[app: "g"]?.cluster == "b")
         #expect(decisions[app: "g"]?.outcome == .moved)
-        #expect(decisions[app: "g"]?.reasons.first == "moved from a to b by the exact step (a move costs 20 points)")
+        // The local search's eject move (g out to b, be in on a) reaches it before CBC, which proves it optimal.
+        #expect(decisions[app: "g"]?.reasons.first == "moved from a to b by the local search (a move costs 20 points)")
         #expect(decisions[app: "be"]?.cluster == "a")
-        #expect(decisions.allSatisfy { $0.path == .exact })
+        #expect(decisions.allSatisfy { $0.path == .localSearch && $0.solverGapPercent == 0 })
+        // Without the local search, CBC finds the same move.
+        var solverOnly = PlacementEngine.standard()
+        solverOnly.localSearchMoveLimit = 0
+        let exact = solverOnly.decide(
+            apps: apps, clusters: clusters, policy: policy(weights: ["energy": 1]),
+            current: ["g": currentRecord("g", on: "a")])
+        #expect(exact[app: "g"]?.reasons.first == "moved from a to b by the exact step (a move costs 20 points)")
+        #expect(exact[app: "be"]?.cluster == "a")
+        #expect(exact.allSatisfy { $0.path == .exact })
     }
 
     @Test func theWallClockCapKeepsTheHeuristic() {
-        let engine = PlacementEngine.standard()
+        // The cap alone: without the local search, which would otherwise improve the heuristic before CBC runs.
+        var engine = PlacementEngine.standard()
+        engine.localSearchMoveLimit = 0
         let fleet = SyntheticFleet.generate(apps: 300, clusters: 40, seed: 3, capacityRatio: 1.05, channels: false)
         var off = PlacementPolicy()
         off.exactNodeLimit = 0

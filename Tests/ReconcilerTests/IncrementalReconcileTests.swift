@@ -2,7 +2,9 @@ import AppModel
 import EdgeSim
 import Foundation
 import GitStore
+import PDLC
 import PlacerCore
+import PlacerTestSupport
 import Testing
 
 @testable import Reconciler
@@ -65,6 +67,7 @@ import Testing
                     at: folder.appendingPathComponent("\(name)-human").path, remoteURL: configuration.repoURL))
         }
         var broken: [String: Data] = [:]  // app file → its last good bytes
+        var standingSeen = 0  // decisions the incremental path explained only as far as their standing needs
         var log: [String] = []
         for step in 0...steps {
             var outcomes: [String] = []
@@ -81,7 +84,19 @@ import Testing
                 tips[0] == tips[1] && outcomes[0] == outcomes[1],
                 "seed \(seed), step \(step) after \(log.joined(separator: ", ")): incremental \(outcomes[0]), full \(outcomes[1])"
             )
-            guard tips[0] == tips[1], let tip = tips[0], step < steps else { break }
+            guard tips[0] == tips[1], let tip = tips[0] else { break }
+            // An incremental pass explains in full only the decisions whose record it rewrites; the console explains
+            // any other on demand, exactly as the full path explained it.
+            let reference = await reconcilers[1].consoleView()?.decisions ?? [:]
+            let standing = await reconcilers[0].consoleView()?.decisions.values.filter { !$0.fullyExplained }.count ?? 0
+            standingSeen += standing
+            for app in reference.keys.sorted() {
+                let explained = await reconcilers[0].consoleView(explaining: app)?.decisions[app]
+                #expect(
+                    explained.map(ExplainedDecision.init) == reference[app].map(ExplainedDecision.init),
+                    "seed \(seed), step \(step) after \(log.joined(separator: ", ")): \(app) explained differently")
+            }
+            guard step < steps else { break }
             // The next edit, the same on both repos (same parent, tree, message and dates: the same commit).
             let current = try editors[0].files(at: tip).mapValues(\.data)
             let (changes, label) = Self.edit(
@@ -101,6 +116,8 @@ import Testing
         let counts = await reconcilers[0].incrementalCounts()
         // The start is a full pass, and so is every policy edit; the other reconciles are incremental.
         #expect(counts.fullPasses >= 1 && counts.incrementalPasses > 0, "seed \(seed): \(counts)")
+        // Incremental passes that decided explained most decisions only as far as their standing needs.
+        #expect(standingSeen > 0 || counts.incrementalPasses < 4, "seed \(seed): no standing decision seen")
         let full = await reconcilers[1].incrementalCounts()
         #expect(full.incrementalPasses == 0, "seed \(seed): \(full)")
     }

@@ -56,7 +56,7 @@ extension PlacerConsole {
     /// `GET /apps/<name>`: explain as a page.
     func appPage(_ request: Request, _ identity: Identity, name: String) async throws -> Response {
         let snapshot = await reconciler.status.snapshot()
-        let view = await reconciler.consoleView()
+        let view = await reconciler.consoleView(explaining: name)
         guard let detail = AppDetail.make(app: name, record: snapshot.apps[name], view: view) else {
             throw ConsoleNotFound(what: "no app \(name)")
         }

@@ -167,4 +167,30 @@ public enum PlacementOptimum {
         let objective = (result.objective ?? 0) / n
         return (assignment, objective, max(objective, (result.bound ?? .infinity) / n), result.status == .optimal)
     }
+
+    /// An upper bound of `J*` tighter than the assignment LP's: the packing (Dantzig–Wolfe) form's LP bound by
+    /// column generation (``PackingBound``), started from every single pair and from the clusters' packings in
+    /// `incumbent` (app name → cluster name, e.g. CBC's best assignment). In `J`'s units (per app).
+    /// - Throws: ``MILPError`` when Clp fails.
+    public static func packingBound(
+        apps: [Application], clusters: [ClusterSpec], policy: PlacementPolicy, scores: [[Double?]],
+        incumbent: [String: String] = [:], iterationLimit: Int = 1000
+    ) throws -> (bound: Double, converged: Bool, iterations: Int, columns: Int) {
+        guard !apps.isEmpty else { return (0, true, 0, 0) }
+        let keep = 1 - policy.reservePercent / 100
+        var initial: [Int: [Int]] = [:]
+        for (a, app) in apps.enumerated() {
+            if let name = incumbent[app.name], let c = clusters.firstIndex(where: { $0.name == name }) {
+                initial[c, default: []].append(a)
+            }
+        }
+        // The same capacities and tolerances as ``objective(_:apps:clusters:policy:scores:)``'s check.
+        let result = try PackingBound.compute(
+            values: scores.map { row in row.map { $0.map { 100 + $0 } } }, cpu: apps.map(\.cpuCores),
+            memory: apps.map(\.memoryBytes), cpuCapacity: clusters.map { $0.cpuCores * keep + 1e-9 },
+            memoryCapacity: clusters.map { $0.memoryBytes * keep + 1 },
+            initial: initial.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, iterationLimit: iterationLimit)
+        let n = Double(apps.count)
+        return (result.bound / n, result.converged, result.iterations, result.columns)
+    }
 }

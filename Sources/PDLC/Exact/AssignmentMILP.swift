@@ -22,6 +22,8 @@ struct AssignmentMILP {
     var fixed: [Int: Int]
     /// The program so far, for the solver and the objective of a start.
     var model: MILPModel { program.model }
+    /// Per app index, its pairs: cluster index and column (none for fixed apps).
+    var pairs: [[(cluster: Int, column: Int)]] { program.pairs }
 
     /// Builds the program for `apps` over `state`; the `fixed` apps' requests are taken from their clusters' free
     /// capacity first.

@@ -109,56 +109,112 @@ extension PlacementEngine {
         // Without the capacity, move and class rows each app takes its best pair: when the heuristic's assignment
         // reaches that bound (an uncongested fleet, a one-app decision), it is optimal and CBC could only confirm
         // it. The solver's start-up is most of a one-app decision's cost.
-        if heuristicValue >= program.relaxationBound() - 1e-9, program.model.isFeasible(start) {
+        let relaxation = program.relaxationBound()
+        if heuristicValue >= relaxation - 1e-9, program.model.isFeasible(start) {
             report.gapPercent = 0
             report.note = "exact step: the heuristic's assignment is proven optimal (every app on its best pair)"
             return
         }
+        // The local search on the same program, from the heuristic's assignment; its result, once the filters'
+        // replay admits it, is CBC's start and what stands when CBC finds nothing better.
+        var incumbent = start
+        var incumbentValue = heuristicValue
+        var searchNote: String?
+        if localSearchMoveLimit > 0, program.model.isFeasible(start) {
+            let search = LocalSearch(model: program.model, pairs: program.pairs)
+            var columns: [Int: Int] = [:]
+            for (a, list) in program.pairs.enumerated() {
+                if let pair = list.first(where: { start[$0.column] > 0.5 }) { columns[a] = pair.column }
+            }
+            if let found = search.improve(start: columns, moveLimit: localSearchMoveLimit),
+                found.objective > heuristicValue + 1e-6
+            {
+                var values = Array(repeating: 0.0, count: program.model.columns.count)
+                for j in found.columns.values { values[j] = 1 }
+                let assignment = program.assignment(values)
+                let limit = found.converged ? "a local optimum" : "its limit of \(localSearchMoveLimit) moves"
+                if let refusal = replay(assignment, apps: apps, fixed: fixed, base: base, evacuate: evacuate) {
+                    searchNote = "local search: its assignment failed the filters' replay (\(refusal))"
+                } else if program.model.isFeasible(values) {
+                    incumbent = values
+                    incumbentValue = found.objective
+                    searchNote =
+                        "local search: \(found.moves) moves to \(limit), +"
+                        + "\(Format.trim(found.objective - heuristicValue, digits: 1)) points over the heuristic"
+                    report.path = .localSearch
+                    adopt(
+                        assignment, by: "the local search", decisions: &decisions, base: base, scores: scoreTable,
+                        fixed: fixed, currentIndex: currentIndex, stability: &stability, nowSeconds: nowSeconds)
+                }
+            }
+        }
+        let kept = report.path == .localSearch ? "local search kept" : "heuristic kept"
+        func noted(_ text: String) -> String { searchNote.map { "\($0); \(text)" } ?? text }
+        if incumbentValue >= relaxation - 1e-9 {
+            report.gapPercent = 0
+            report.note = noted("proven optimal (every app on its best pair)")
+            return
+        }
         let result: MILPResult
         do {
-            // The heuristic's assignment as CBC's start: its incumbent from the first node.
+            // The incumbent (heuristic or local search) as CBC's start: its incumbent from the first node.
             result = try CBCSolver.solve(
                 program.model, nodeLimit: policy.exactNodeLimit, wallCapSeconds: policy.exactWallCapMilliseconds / 1000,
-                start: start)
+                start: incumbent)
         } catch {
-            report.note = "exact step skipped: \(error)"
+            report.note = noted("exact step skipped: \(error)")
             return
         }
         let limits = "node limit \(policy.exactNodeLimit)"
         if result.wallClockReached && result.status != .optimal {
             // The cap is a safety net, not a budget: what CBC found by then depends on the machine's load.
-            report.note =
+            report.note = noted(
                 "exact step (CBC): stopped by the wall-clock cap of \(Format.trim(policy.exactWallCapMilliseconds)) ms "
-                + "after \(result.nodes) nodes; heuristic kept"
+                    + "after \(result.nodes) nodes; \(kept)")
             return
         }
-        // The gap of what decides: the solver's bound against the better of its solution and the heuristic's.
-        let decided = max(result.objective ?? heuristicValue, heuristicValue)
+        // The gap of what decides: the solver's bound against the better of its solution and the incumbent's.
+        let decided = max(result.objective ?? incumbentValue, incumbentValue)
         if let bound = result.bound {
             report.gapPercent =
-                result.status == .optimal && (result.objective ?? -.infinity) <= heuristicValue + 1e-6
+                result.status == .optimal && (result.objective ?? -.infinity) <= incumbentValue + 1e-6
                 ? 0 : max(0, 100 * (bound - decided) / max(1, abs(decided)))
         }
         let gapText = report.gapPercent.map { "gap \(Format.trim($0, digits: 2)) %" } ?? "no bound"
+        let whose = report.path == .localSearch ? "the local search's" : "the heuristic's"
         guard let values = result.values, let objective = result.objective else {
-            report.note = "exact step (CBC): \(result.status.rawValue) within \(limits); heuristic kept"
+            report.note = noted("exact step (CBC): \(result.status.rawValue) within \(limits); \(kept)")
             return
         }
-        guard objective > heuristicValue + 1e-6 else {
-            report.note =
+        guard objective > incumbentValue + 1e-6 else {
+            report.note = noted(
                 result.status == .optimal
-                ? "exact step (CBC): the heuristic's assignment is proven optimal"
-                : "exact step (CBC): nothing better than the heuristic within \(limits) (\(gapText))"
+                    ? "exact step (CBC): \(whose) assignment is proven optimal"
+                    : "exact step (CBC): nothing better than \(whose) assignment within \(limits) (\(gapText))")
             return
         }
         let assignment = program.assignment(values)
         if let refusal = replay(assignment, apps: apps, fixed: fixed, base: base, evacuate: evacuate) {
-            report.note = "exact step (CBC): its assignment failed the filters' replay (\(refusal)); heuristic kept"
+            report.note = noted(
+                "exact step (CBC): its assignment failed the filters' replay (\(refusal)); \(kept)")
             return
         }
         report.path = .exact
         let status = result.status == .optimal ? "proven optimal" : "best within \(limits)"
-        report.note = "assignment by the exact step (CBC MILP, \(status), \(gapText))"
+        report.note = noted("assignment by the exact step (CBC MILP, \(status), \(gapText))")
+        adopt(
+            assignment, by: "the exact step", decisions: &decisions, base: base, scores: scoreTable, fixed: fixed,
+            currentIndex: currentIndex, stability: &stability, nowSeconds: nowSeconds)
+    }
+
+    /// Rewrites the decisions of the apps not fixed to `assignment` (app index → cluster index), with reasons
+    /// naming `step`, and records the moves in `stability`.
+    private func adopt(
+        _ assignment: [Int: Int], by step: String, decisions: inout [AppDecision], base: CycleState,
+        scores scoreTable: [[Int: Double]], fixed: [Int: Int], currentIndex: [Int?], stability: inout StabilityState,
+        nowSeconds: Double
+    ) {
+        let policy = base.policy
         for (a, decision) in decisions.enumerated() where fixed[a] == nil {
             let target = assignment[a].map { base.clusterList[$0].name }
             guard target != decision.cluster else { continue }
@@ -168,17 +224,17 @@ extension PlacementEngine {
             let homeAdmitted = currentIndex[a].map { scoreTable[a][$0] != nil } ?? false
             if target == nil {
                 changed.outcome = .unplaced
-                changed.reasons = ["left out by the exact step: capacity goes to apps worth more"]
+                changed.reasons = ["left out by \(step): capacity goes to apps worth more"]
             } else if previous == nil {
                 changed.outcome = .placed
-                changed.reasons = ["placed on \(target!) by the exact step"]
+                changed.reasons = ["placed on \(target!) by \(step)"]
             } else if previous == target {
                 changed.outcome = .kept
-                changed.reasons = ["kept on \(target!) by the exact step"]
+                changed.reasons = ["kept on \(target!) by \(step)"]
             } else {
                 changed.outcome = homeAdmitted ? .moved : .evacuated
                 changed.reasons = [
-                    "moved from \(previous!) to \(target!) by the exact step (a move costs \(Format.trim(policy.migrationCost)) points)"
+                    "moved from \(previous!) to \(target!) by \(step) (a move costs \(Format.trim(policy.migrationCost)) points)"
                 ]
                 stability.apps[decision.app.name] = StabilityState.Entry(lastMoveSeconds: nowSeconds)
             }

@@ -93,6 +93,7 @@ public struct PluginRegistry: Sendable {
         engine.repairLimit = base.repairLimit
         engine.retryPasses = base.retryPasses
         engine.retryPairLimit = base.retryPairLimit
+        engine.localSearchMoveLimit = base.localSearchMoveLimit
         engine.saturationSettleSeconds = base.saturationSettleSeconds
         engine.prunesCandidates = base.prunesCandidates
         return engine

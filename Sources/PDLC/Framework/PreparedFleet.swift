@@ -8,7 +8,7 @@ import AppModel
 /// series); deciding one app against it costs that app's Filter and Score over the candidates. A caller keeps one
 /// while ``matches(clusters:policy:)`` holds (the inventory, its telemetry and the policy are unchanged) and
 /// prepares a new one otherwise. Decisions made against it are the ones
-/// ``PlacementEngine/decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:)`` makes for the same
+/// ``PlacementEngine/decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:explainingFully:)`` makes for the same
 /// apps: PreFilter and PreScore read only the fleet and the policy, never an app (``PreFilterPlugin``), and zone
 /// indices never reach a decision.
 public struct PreparedFleet: Sendable {

@@ -1,0 +1,120 @@
+import AppModel
+import Foundation
+import PlacerCore
+import PlacerTestSupport
+import Testing
+
+@testable import PDLC
+
+/// Deciding with `explainingFully` (standing explanations for the decisions the caller does not ask for in full)
+/// against deciding every decision in full, on random worlds with committed placements, pins, stability memory,
+/// tight capacity (repair and exchange run) and the exact step on or off: the same decisions, the same stability,
+/// and every decision asked for (or changed after the pass) with exactly the full explanation.
+@Suite struct StandingExplanationTests {
+    let engine = PlacementEngine.standard()
+
+    /// What a standing explanation keeps of a full one.
+    struct Standing: Equatable {
+        var app: String
+        var cluster: String?
+        var previousCluster: String?
+        var outcome: PlacementOutcome
+        var reasons: [String]
+        var candidates: [PlacementRecord.Candidate]
+        var refused: [String]
+        var decisionID: String
+        var path: DecisionPath
+        var solverNote: String?
+
+        init(_ decision: AppDecision) {
+            app = decision.app.name
+            cluster = decision.cluster
+            previousCluster = decision.previousCluster
+            outcome = decision.outcome
+            reasons = decision.reasons
+            candidates = decision.candidates
+            refused = decision.rejected.map(\.cluster)
+            decisionID = decision.decisionID
+            path = decision.path
+            solverNote = decision.solverNote
+        }
+    }
+
+    @Test(arguments: Array(UInt64(1)...UInt64(60)))
+    func standingDecisionsEqualFullOnesAndFullOnesAreExact(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed &* 7919)
+        let world = PreparedFleetTests.randomWorld(seed: seed)
+        var policy = try Fixtures.exampleSnapshot().policy
+        if Bool.random(using: &random) { policy.exactNodeLimit = 0 }  // the heuristic alone, as at fleet scale
+        // Only the node limit stops CBC: a wall-clock cap makes two evaluations differ on a loaded machine.
+        policy.exactWallCapMilliseconds = 3_600_000
+        policy.consecutiveEvaluations = Int.random(in: 1...3, using: &random)
+        policy.maxMovesPerCycle = Int.random(in: 1...5, using: &random)
+        policy.cooldownSeconds = Bool.random(using: &random) ? 0 : 600
+        policy.minScoreGain = Double(Int.random(in: 0...15, using: &random))
+        let names = world.clusters.map(\.name) + ["gone-cluster"]
+        var current: [String: PlacementRecord] = [:]
+        var stability = StabilityState()
+        for app in world.apps {
+            if Int.random(in: 0..<4, using: &random) != 0 {
+                let cluster = names[Int.random(in: 0..<names.count, using: &random)]
+                current[app.name] = currentRecord(
+                    app.name, on: cluster, pinned: Int.random(in: 0..<10, using: &random) == 0)
+            }
+            if Int.random(in: 0..<3, using: &random) == 0 {
+                stability.apps[app.name] = StabilityState.Entry(
+                    challenger: names[Int.random(in: 0..<names.count, using: &random)],
+                    wins: Int.random(in: 0...3, using: &random),
+                    lastMoveSeconds: Bool.random(using: &random) ? 900 : nil)
+            }
+        }
+        let asked = Set(world.apps.map(\.name).filter { _ in Int.random(in: 0..<4, using: &random) == 0 })
+        let full = engine.decide(
+            apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
+            nowSeconds: 1000)
+        var askedOf: [String] = []
+        let standing = engine.decide(
+            apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
+            nowSeconds: 1000,
+            explainingFully: { decision in
+                askedOf.append(decision.app.name)
+                // As a reconcile asks: the apps whose record changes (here: a new cluster), and some others.
+                return asked.contains(decision.app.name) || decision.cluster != decision.previousCluster
+            })
+        #expect(standing.stability == full.stability, "seed \(seed)")
+        #expect(standing.decisions.map(Standing.init) == full.decisions.map(Standing.init), "seed \(seed)")
+        #expect(full.decisions.allSatisfy { $0.fullyExplained })
+        for (mine, reference) in zip(standing.decisions, full.decisions) {
+            let needed = asked.contains(mine.app.name) || mine.cluster != mine.previousCluster
+            #expect(!needed || mine.fullyExplained, "seed \(seed): \(mine.app.name) needed its full explanation")
+            if mine.fullyExplained {
+                #expect(ExplainedDecision(mine) == ExplainedDecision(reference), "seed \(seed): \(mine.app.name)")
+            } else {
+                // The texts it has are the full decision's, for the clusters its reasons can name.
+                for (cluster, texts) in mine.details { #expect(reference.details[cluster] == texts, "seed \(seed)") }
+                #expect(mine.verdicts.isEmpty && mine.inputs.isEmpty && mine.forecasts.isEmpty)
+            }
+        }
+        #expect(!askedOf.isEmpty || world.apps.isEmpty)
+    }
+
+    @Test func aLargeFleetExplainsInFullOnlyWhatIsAskedFor() throws {
+        let fleet = SyntheticFleet.generate(apps: 300, clusters: 60, seed: 5)
+        var policy = try Fixtures.exampleSnapshot().policy
+        policy.exactNodeLimit = 0
+        let full = engine.decide(
+            apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0)
+        let asked = Set(fleet.apps.prefix(5).map(\.name))
+        let standing = engine.decide(
+            apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0,
+            explainingFully: { asked.contains($0.app.name) })
+        #expect(standing.decisions.map(Standing.init) == full.decisions.map(Standing.init))
+        let explained = Set(standing.decisions.filter(\.fullyExplained).map(\.app.name))
+        // Repair may change a few more decisions after the pass; those are explained in full too.
+        #expect(explained.isSuperset(of: asked) && explained.count < fleet.apps.count / 2, "\(explained.count)")
+        for decision in standing.decisions where decision.fullyExplained {
+            let reference = try #require(full.decisions[app: decision.app.name])
+            #expect(ExplainedDecision(decision) == ExplainedDecision(reference), "\(decision.app.name)")
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import AppModel
+import PDLC
+
+/// Everything a decision's full explanation holds, as one `Equatable` value: for comparing a decision explained on
+/// demand, or on a faster path, with the same decision from a pass that explained every decision in full.
+public struct ExplainedDecision: Equatable {
+    public var app: String
+    public var cluster: String?
+    public var previousCluster: String?
+    public var outcome: PlacementOutcome
+    public var reasons: [String]
+    public var candidates: [PlacementRecord.Candidate]
+    public var decisionID: String
+    public var path: DecisionPath
+    public var solverNote: String?
+    public var details: [String: [String: String]]
+    public var rejected: [PlacementRecord.Rejection]
+    public var verdicts: [String: [FilterStatus]]
+    public var inputs: [String: [DecisionInput]]
+    public var fallbacks: [String: [String]]
+    public var forecasts: [String: [LoadForecast]]
+    public var fullyExplained: Bool
+
+    public init(_ decision: AppDecision) {
+        app = decision.app.name
+        cluster = decision.cluster
+        previousCluster = decision.previousCluster
+        outcome = decision.outcome
+        reasons = decision.reasons
+        candidates = decision.candidates
+        decisionID = decision.decisionID
+        path = decision.path
+        solverNote = decision.solverNote
+        details = decision.details
+        rejected = decision.rejected
+        verdicts = decision.verdicts
+        inputs = decision.inputs
+        fallbacks = decision.fallbacks
+        forecasts = decision.forecasts
+        fullyExplained = decision.fullyExplained
+    }
+}
