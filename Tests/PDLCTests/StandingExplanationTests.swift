@@ -13,33 +13,6 @@ import Testing
 @Suite struct StandingExplanationTests {
     let engine = PlacementEngine.standard()
 
-    /// What a standing explanation keeps of a full one.
-    struct Standing: Equatable {
-        var app: String
-        var cluster: String?
-        var previousCluster: String?
-        var outcome: PlacementOutcome
-        var reasons: [String]
-        var candidates: [PlacementRecord.Candidate]
-        var refused: [String]
-        var decisionID: String
-        var path: DecisionPath
-        var solverNote: String?
-
-        init(_ decision: AppDecision) {
-            app = decision.app.name
-            cluster = decision.cluster
-            previousCluster = decision.previousCluster
-            outcome = decision.outcome
-            reasons = decision.reasons
-            candidates = decision.candidates
-            refused = decision.rejected.map(\.cluster)
-            decisionID = decision.decisionID
-            path = decision.path
-            solverNote = decision.solverNote
-        }
-    }
-
     @Test(arguments: Array(UInt64(1)...UInt64(60)))
     func standingDecisionsEqualFullOnesAndFullOnesAreExact(seed: UInt64) throws {
         var random = SplitMix64(seed: seed &* 7919)
@@ -82,7 +55,9 @@ import Testing
                 return asked.contains(decision.app.name) || decision.cluster != decision.previousCluster
             })
         #expect(standing.stability == full.stability, "seed \(seed)")
-        #expect(standing.decisions.map(Standing.init) == full.decisions.map(Standing.init), "seed \(seed)")
+        #expect(
+            standing.decisions.map { ExplainedDecision($0).standing }
+                == full.decisions.map { ExplainedDecision($0).standing }, "seed \(seed)")
         #expect(full.decisions.allSatisfy { $0.fullyExplained })
         for (mine, reference) in zip(standing.decisions, full.decisions) {
             let needed = asked.contains(mine.app.name) || mine.cluster != mine.previousCluster
@@ -108,7 +83,9 @@ import Testing
         let standing = engine.decide(
             apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0,
             explainingFully: { asked.contains($0.app.name) })
-        #expect(standing.decisions.map(Standing.init) == full.decisions.map(Standing.init))
+        #expect(
+            standing.decisions.map { ExplainedDecision($0).standing }
+                == full.decisions.map { ExplainedDecision($0).standing })
         let explained = Set(standing.decisions.filter(\.fullyExplained).map(\.app.name))
         // Repair may change a few more decisions after the pass; those are explained in full too.
         #expect(explained.isSuperset(of: asked) && explained.count < fleet.apps.count / 2, "\(explained.count)")

@@ -39,4 +39,18 @@ public struct ExplainedDecision: Equatable {
         forecasts = decision.forecasts
         fullyExplained = decision.fullyExplained
     }
+
+    /// What a standing explanation keeps of this one: everything but the per-cluster details, verdicts, inputs,
+    /// fallbacks and forecasts, and refused clusters by name only.
+    public var standing: ExplainedDecision {
+        var kept = self
+        kept.details = [:]
+        kept.rejected = rejected.map { PlacementRecord.Rejection(cluster: $0.cluster, reasons: []) }
+        kept.verdicts = [:]
+        kept.inputs = [:]
+        kept.fallbacks = [:]
+        kept.forecasts = [:]
+        kept.fullyExplained = false
+        return kept
+    }
 }
