@@ -24,6 +24,7 @@ public enum PackingBound {
         public var masterValue: Double
         /// Whether no packing priced out at the end (then `bound` is the master LP optimum, up to tolerances).
         public var converged: Bool
+        /// Master LP solves done.
         public var iterations: Int
         /// Packings in the master at the end.
         public var columns: Int
