@@ -120,6 +120,17 @@ extension PlacementEngine {
         var incumbent = start
         var incumbentValue = heuristicValue
         var searchNote: String?
+        // The assignment that decides, adopted once when the step ends: the local search's may still give way to
+        // CBC's, and adopting both would leave a move of the first in the stability state (a cooldown) for an app
+        // the second puts back.
+        var winner: (assignment: [Int: Int], step: String)?
+        defer {
+            if let winner {
+                adopt(
+                    winner.assignment, by: winner.step, decisions: &decisions, base: base, scores: scoreTable,
+                    fixed: fixed, currentIndex: currentIndex, stability: &stability, nowSeconds: nowSeconds)
+            }
+        }
         if localSearchMoveLimit > 0, program.model.isFeasible(start) {
             let search = LocalSearch(model: program.model, pairs: program.pairs)
             var columns: [Int: Int] = [:]
@@ -142,9 +153,7 @@ extension PlacementEngine {
                         "local search: \(found.moves) moves to \(limit), +"
                         + "\(Format.trim(found.objective - heuristicValue, digits: 1)) points over the heuristic"
                     report.path = .localSearch
-                    adopt(
-                        assignment, by: "the local search", decisions: &decisions, base: base, scores: scoreTable,
-                        fixed: fixed, currentIndex: currentIndex, stability: &stability, nowSeconds: nowSeconds)
+                    winner = (assignment, "the local search")
                 }
             }
         }
@@ -202,9 +211,7 @@ extension PlacementEngine {
         report.path = .exact
         let status = result.status == .optimal ? "proven optimal" : "best within \(limits)"
         report.note = noted("assignment by the exact step (CBC MILP, \(status), \(gapText))")
-        adopt(
-            assignment, by: "the exact step", decisions: &decisions, base: base, scores: scoreTable, fixed: fixed,
-            currentIndex: currentIndex, stability: &stability, nowSeconds: nowSeconds)
+        winner = (assignment, "the exact step")
     }
 
     /// Rewrites the decisions of the apps not fixed to `assignment` (app index → cluster index), with reasons
