@@ -25,6 +25,9 @@ extension AssignmentPass {
         } else {
             decision = decideAlone(app, state: state, current: current)
         }
+        if trimsToRecord, !forcedFull.contains(app.name) {
+            decision = decision.trimmedToRecord(top: state.policy.topCandidates)
+        }
         if let cluster = decision.cluster {
             state.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: cluster)
             state.arrive(app, on: cluster)

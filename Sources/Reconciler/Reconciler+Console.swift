@@ -156,10 +156,13 @@ extension Reconciler {
 
     /// The console's view with `app`'s decision explained in full (every cluster's scores with their texts, every
     /// filter's verdict, the inputs and forecasts it read). An incremental reconcile explains in full only the
-    /// decisions whose record it rewrites; the others are explained here, on demand, by making the same evaluation
-    /// again (the engine is deterministic: the same decisions, now with `app`'s explanation), and kept in the view.
+    /// decisions whose record it rewrites, and keeps each to its record's clusters
+    /// (``AppDecision/listsEveryCandidate`` false); such a decision is explained here, on demand, by making the same
+    /// evaluation again (the engine is deterministic: the same decisions, now with `app`'s explanation), and kept in
+    /// the view.
     public func consoleView(explaining app: String) -> ConsoleView? {
-        guard var view = lastConsoleView, let decision = view.decisions[app], !decision.fullyExplained,
+        guard var view = lastConsoleView, let decision = view.decisions[app],
+            !decision.fullyExplained || !decision.listsEveryCandidate,
             let evaluation = view.evaluation, let full = evaluation.fullyExplained(app, engine: engine),
             full.cluster == decision.cluster
         else { return lastConsoleView }
@@ -362,7 +365,7 @@ extension Reconciler {
         }
         let outcome = engine.decide(
             apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current, fixed: fixed,
-            stability: stability, nowSeconds: configuration.now().timeIntervalSince1970)
+            stability: stability, nowSeconds: configuration.now().timeIntervalSince1970, trimmingToRecords: true)
         var moves: [WhatIfMove] = []
         for decision in outcome.decisions {
             let before = view.decisions[decision.app.name]?.cluster ?? snapshot.placements[decision.app.name]?.cluster

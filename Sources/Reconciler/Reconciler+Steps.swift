@@ -402,6 +402,8 @@ extension Reconciler {
         // explains one on demand (``consoleView(explaining:)``).
         let placements = snapshot.placements
         let everyDecision = context.fullPass || context.force || configuration.explainsEveryDecision
+        // A reconcile keeps each decision to its record's clusters (the console explains one again when read);
+        // `plan`, `explain` and explainsEveryDecision keep every cluster's explanation.
         let outcome = evaluation.decide(
             engine,
             explainingFully: everyDecision
@@ -411,7 +413,7 @@ extension Reconciler {
                     return !Self.keepsRecord(
                         of: decision, committed: placements[app],
                         hasFile: existing[RepoLayout.placementPath(app: app)] != nil)
-                })
+                }, trimmingToRecords: !context.force && !configuration.explainsEveryDecision)
         var decisions = outcome.decisions
         if !context.force { stability = outcome.stability }
         // Two apps on one cluster defining the same object: the later by name keeps its last placement, Invalid.
