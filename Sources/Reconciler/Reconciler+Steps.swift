@@ -175,10 +175,13 @@ extension Reconciler {
         let plan = try context.require(context.plan, "a plan")
         let now = configuration.now()
         var decisions: [String: LastDecision] = [:]
+        // Once, not per decision: a cold pass at 10,000 apps changes some 20,000 files (each app against every path
+        // cost two minutes).
+        let changedApps = Set(plan.changes.keys.compactMap { Self.appName(ofOutput: $0) })
         for decision in plan.decisions {
             let app = decision.app.name
             var (outcome, reason) = Self.outcome(of: decision, pinned: context.pinned.contains(app))
-            var commit = plan.changes.keys.contains { Self.appName(ofOutput: $0) == app } ? plan.commit : nil
+            var commit = changedApps.contains(app) ? plan.commit : nil
             if let merge = context.awaitingMerge[app] {
                 (outcome, reason) = (.proposed, merge.reason)
                 commit = context.proposal
