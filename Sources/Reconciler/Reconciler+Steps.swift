@@ -360,8 +360,9 @@ extension Reconciler {
     func decide(_ context: inout ReconcileContext) async throws {
         let snapshot = try context.require(context.snapshot, "a snapshot")
         let tip = try context.require(context.tip, "a tip")
-        let prune = snapshot.placements.keys.filter { !snapshot.appDirectories.contains($0) }.sorted()
-        let known = Set(snapshot.placements.keys).union(snapshot.appDirectories).count
+        let directories = Set(snapshot.appDirectories)  // a lookup per placement: 10,000 × 10,000 as an array
+        let prune = snapshot.placements.keys.filter { !directories.contains($0) }.sorted()
+        let known = Set(snapshot.placements.keys).union(directories).count
         if !prune.isEmpty, !configuration.allowMassPrune {
             let share = Double(prune.count) / Double(max(known, 1))
             if share > configuration.maxPruneShare && prune.count > 1 {
