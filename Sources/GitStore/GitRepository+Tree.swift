@@ -56,6 +56,37 @@ extension GitRepository {
         }
     }
 
+    /// The ids of the blobs (or trees) at `paths` in a commit, the tree opened once: what
+    /// ``objectID(at:path:)`` gives per path.
+    ///
+    /// - Parameters:
+    ///   - commit: The commit to look in.
+    ///   - paths: `/`-separated paths; `""` (or `"/"`) names the root tree.
+    /// - Returns: path → id, for the paths where something is.
+    /// - Throws: `GitError` if the commit cannot be read.
+    public func objectIDs(at commit: ObjectID, paths: [String]) throws -> [String: ObjectID] {
+        try withLock {
+            try withTree(ofCommit: commit) { root -> [String: ObjectID] in
+                guard let root else { return [:] }
+                var ids: [String: ObjectID] = [:]
+                ids.reserveCapacity(paths.count)
+                for path in paths {
+                    let normalised = GitRepository.normalisedFolder(path)
+                    if normalised.isEmpty {
+                        if let id = git_tree_id(root) { ids[path] = ObjectID(id) }
+                        continue
+                    }
+                    var entry: OpaquePointer?
+                    let found = try LibGit2.checkFound(
+                        git_tree_entry_bypath(&entry, root, normalised), "git_tree_entry_bypath")
+                    defer { git_tree_entry_free(entry) }
+                    if found, let id = git_tree_entry_id(entry) { ids[path] = ObjectID(id) }
+                }
+                return ids
+            }
+        }
+    }
+
     /// `path` without leading or trailing slashes.
     static func normalisedFolder(_ path: String) -> String {
         path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
