@@ -42,11 +42,14 @@ extension AssignmentPass {
         let previous = current?.cluster
         let previousIndex = prepared.currentIndex
         let previousPosition = previousIndex.flatMap { position(of: $0) }
-        let ranked = detail == .full ? rankAll() : best(max(1, policy.topCandidates))
+        // In full detail every feasible cluster is listed and ``explain`` sorts the candidates (best total first,
+        // ties by name, the cluster list's order), so only the best is picked here; sorting every position first as
+        // well was a sort of 100 clusters per app for nothing.
+        let ranked = best(detail == .full ? 1 : max(1, policy.topCandidates))
         let full = detail == .full && !standing
 
         // Which clusters the decision lists: everything feasible (full) or the top few plus the current one.
-        var listed = ranked
+        var listed = detail == .full ? Array(scratch.totals.indices) : ranked
         if let previousPosition, !listed.contains(previousPosition) { listed.append(previousPosition) }
         var decision = AppDecision(
             app: app, cluster: nil, previousCluster: previous, candidates: [], details: [:], rejected: [], reasons: [],
@@ -177,11 +180,6 @@ extension AssignmentPass {
         }
         decision.outcome = .heldByHysteresis
         return (previous, nil)
-    }
-
-    /// Every feasible position, best total first (ties by cluster name).
-    private func rankAll() -> [Int] {
-        scratch.totals.indices.sorted { (scratch.totals[$1], $0) < (scratch.totals[$0], $1) }
     }
 
     /// The chosen cluster's criteria, strongest weighted contribution first (top two).
