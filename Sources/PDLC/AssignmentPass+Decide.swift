@@ -6,9 +6,9 @@ extension AssignmentPass {
     /// With ``explainsFully`` set (and ``detail`` `.full`), the app is first decided with its standing explanation
     /// only: every candidate with its total (as in full), every refused cluster's name, and the texts and per-plugin
     /// scores of just the clusters the decision can name (the best and the current one: its reasons and its current
-    /// cluster's refusal are those of a full decision). When ``explainsFully`` asks for more, the same decision is made again
-    /// in full from the same state, stability entry and move budget: the cluster, outcome, stability and every
-    /// text a full decision would carry, because the choice never reads an explanation text.
+    /// cluster's refusal are those of a full decision). When ``explainsFully`` asks for more, the same decision is
+    /// made again in full from the same state, stability entry and move budget: the cluster, outcome, stability and
+    /// every text a full decision would carry, because the choice never reads an explanation text or a score.
     mutating func decideOne(_ app: Application, state: inout CycleState, current: PlacementRecord?) -> AppDecision {
         var decision: AppDecision
         if detail == .full, let explainsFully, !forcedFull.contains(app.name) {
