@@ -126,10 +126,11 @@ public struct PlacementEngine: Sendable {
     ///   - explainingFully: with `detail` `.full`, which decisions need their full explanation; the others carry
     ///     their standing explanation only (``AppDecision/fullyExplained`` false: the same cluster, outcome,
     ///     reasons, candidates with their totals, and refused clusters by name as a full decision, without the other
-    ///     clusters' texts and per-plugin scores, the verdicts, inputs and forecasts). Asked of each decision as first made and again of
-    ///     the final one (after repair and the exact step); a decision it asks for, or one a later step changed, is
-    ///     explained in full by deciding again with it in full (the choices never read a text, so they are the
-    ///     same). `nil`: every decision in full. A reconcile asks for the decisions whose record it rewrites.
+    ///     clusters' texts and per-plugin scores, the verdicts, inputs and forecasts). Asked of each decision as
+    ///     first made and again of the final one (after repair and the exact step); a decision it asks for, or one a
+    ///     later step changed, is explained in full by deciding again with it in full (the choices never read a
+    ///     text or a score, so they are the same). `nil`: every decision in full. A reconcile asks for the decisions
+    ///     whose record it rewrites.
     /// - Returns: one decision per app in priority order (QoS class, then name), and the stability state for the
     ///   next evaluation (entries only for the apps given).
     public func decide(
