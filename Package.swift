@@ -36,6 +36,9 @@ let package = Package(
             pkgConfig: "cbc",
             providers: [.apt(["coinor-libcbc-dev"])]
         ),
+        // glibc's <malloc.h> (mallinfo2, malloc_trim, mallopt): PlacerCore's HeapMemory gives freed heap back to
+        // the kernel after a reconcile (issue 15's RSS goal). Part of libc: no package, nothing to link.
+        .systemLibrary(name: "CMalloc"),
         // The bottom of the module table: small value types every other target may use (DESIGN.md §3),
         // PlacerMetrics over the swift-metrics API (the Prometheus backend is bootstrapped by the binaries), and the
         // two cross-cutting pieces the ports and the loop share: DependencyHealth (outage state, logged through
@@ -44,6 +47,7 @@ let package = Package(
         .target(
             name: "PlacerCore",
             dependencies: [
+                "CMalloc",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 // DependencyHealth logs one line per outage state change.
                 .product(name: "Logging", package: "swift-log"),
