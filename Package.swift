@@ -43,7 +43,8 @@ let package = Package(
         // PlacerMetrics over the swift-metrics API (the Prometheus backend is bootstrapped by the binaries), and the
         // two cross-cutting pieces the ports and the loop share: DependencyHealth (outage state, logged through
         // swift-log, the API package of DESIGN.md §4, no backend) and Failpoint (crash-test hooks, inert unless
-        // PLACER_FAILPOINTS is set). No I/O beyond a log line; PDLC stays free of Git, HTTP and files.
+        // PLACER_FAILPOINTS is set). No I/O beyond a log line (and HeapMemory reading /proc/self/statm); PDLC stays
+        // free of Git, HTTP and files.
         .target(
             name: "PlacerCore",
             dependencies: [

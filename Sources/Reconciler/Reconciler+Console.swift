@@ -178,9 +178,14 @@ extension Reconciler {
             let key = event.dropFirst("drift: ManifestWork ".count).split(separator: " ").first ?? ""
             if let app = key.split(separator: "/").last { drift[String(app)] = DriftEvent(at: now, message: event) }
         }
+        // The view keeps every decision in its standing form when it can explain one again
+        // (``consoleView(explaining:)``): a full explanation, some 200 kB per app at 100 clusters, is what a record
+        // needed, not the view.
         let decisions =
             plan.decided
-            ? Dictionary(plan.decisions.map { ($0.app.name, $0) }, uniquingKeysWith: { first, _ in first })
+            ? Dictionary(
+                plan.decisions.map { ($0.app.name, plan.evaluation == nil ? $0 : Self.standingForm(of: $0)) },
+                uniquingKeysWith: { first, _ in first })
             : lastConsoleView?.decisions ?? [:]
         let evaluation = plan.decided ? plan.evaluation : lastConsoleView?.evaluation
         var authorship = plan.decided ? authors : lastConsoleView?.authorship ?? [:]
@@ -201,6 +206,29 @@ extension Reconciler {
         view.agents = agents
         view.evaluation = evaluation
         lastConsoleView = view
+    }
+
+    /// `decision` as an incremental pass explains a decision whose record it keeps (``AppDecision/fullyExplained``
+    /// false): the cluster, outcome, reasons and every candidate with every score as they are; plugin texts only
+    /// for the best candidate and the current cluster, the refused clusters by name with the reasons of the current
+    /// one only; no filter verdicts, inputs, fallbacks or forecasts. What the console's lists read; its app page
+    /// explains the decision in full again from the kept evaluation. A decision already in that form is returned
+    /// as it is.
+    static func standingForm(of decision: AppDecision) -> AppDecision {
+        guard decision.fullyExplained else { return decision }
+        var standing = decision
+        let texted = Set([decision.candidates.first?.cluster, decision.previousCluster].compactMap { $0 })
+        standing.details = decision.details.filter { texted.contains($0.key) }
+        standing.rejected = decision.rejected.map { rejection in
+            rejection.cluster == decision.previousCluster
+                ? rejection : PlacementRecord.Rejection(cluster: rejection.cluster, reasons: [])
+        }
+        standing.verdicts = [:]
+        standing.inputs = [:]
+        standing.fallbacks = [:]
+        standing.forecasts = [:]
+        standing.fullyExplained = false
+        return standing
     }
 
     /// The tracked branch's commits that changed `placements/`, newest first, following first parents.

@@ -417,18 +417,24 @@ extension Reconciler {
             apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current, fixed: fixed,
             stability: stability, nowSeconds: configuration.now().timeIntervalSince1970, authors: authors,
             placements: snapshot.placements)
-        // An incremental pass explains in full only the decisions whose record it rewrites: every other record keeps
-        // its committed bytes, and the commit message, statuses and stability read only what the standing
-        // explanation holds (the same as in full). A full pass (start, policy change, the long interval), `plan`,
-        // `explain` and ``ReconcilerConfiguration/explainsEveryDecision`` explain every decision; the console
-        // explains one on demand (``consoleView(explaining:)``).
+        // A reconcile explains in full only the decisions whose record it rewrites and whose standing explanation
+        // would not write the same record (``standingWritesRecord(of:)``): every other record keeps its committed
+        // bytes, and the commit message, statuses and stability read only what the standing explanation holds (the
+        // same as in full). A full pass (start, policy change, the long interval) rewrites any record, so it asks
+        // only the second question. `plan`, `explain` and ``ReconcilerConfiguration/explainsEveryDecision`` explain
+        // every decision; the console explains one on demand (``consoleView(explaining:)``). Full explanations
+        // (texts of every cluster, verdicts, inputs, forecasts) are some 200 kB per app at 100 clusters: a cold
+        // pass explaining all of them left the daemon's heap fragmented at several times its live size.
         let placements = snapshot.placements
-        let everyDecision = context.fullPass || context.force || configuration.explainsEveryDecision
+        let everyDecision = context.force || configuration.explainsEveryDecision
+        let fullPass = context.fullPass
         let outcome = evaluation.decide(
             engine,
             explainingFully: everyDecision
                 ? nil
                 : { decision in
+                    guard !Self.standingWritesRecord(of: decision) else { return false }
+                    if fullPass { return true }
                     let app = decision.app.name
                     return !Self.keepsRecord(
                         of: decision, committed: placements[app],
@@ -453,6 +459,14 @@ extension Reconciler {
         context.decisions = decisions
         context.evaluation = evaluation
         context.authors = authors
+    }
+
+    /// Whether `decision`'s standing explanation (``AppDecision/fullyExplained`` false) writes the same
+    /// `placements/` record as its full one: it carries the same cluster, reasons and candidates with every score,
+    /// and the reasons of the current cluster's refusal; only other refused clusters' reasons are left out, so the
+    /// records are equal when no cluster but the current one is refused (`ConsoleStandingFormTests`).
+    static func standingWritesRecord(of decision: AppDecision) -> Bool {
+        decision.rejected.allSatisfy { $0.cluster == decision.previousCluster }
     }
 
     /// Whether render keeps the committed record of `decision` as it is: the same decision (id and cluster) over

@@ -186,7 +186,8 @@ struct ScaleBench: AsyncParsableCommand {
         if let heap = HeapMemory.statistics() {
             rows.append(
                 (
-                    "malloc after the idle cycles: live / freed but kept", "\(heap.inUse >> 20) / \(heap.free >> 20) MiB",
+                    "malloc after the idle cycles: live / freed but kept",
+                    "\(heap.inUse >> 20) / \(heap.free >> 20) MiB",
                     "mallinfo2; arenas \(heap.arenas >> 20) MiB, mmapped blocks \(heap.mapped >> 20) MiB; "
                         + "\(await reconciler.heapTrims()) trims after reconciles so far"
                 ))
@@ -204,10 +205,10 @@ struct ScaleBench: AsyncParsableCommand {
 
         // Push → ManifestWork changed, each through a daemon loop as `placer run` wires it.
         let target = "app-00000"
-        guard
-            let work = try await client.list(.manifestWork, namespace: nil).compactMap({
-                try? ManifestWorkObject.decode($0)
-            }).first(where: { $0.metadata.name == target }), let cluster = work.metadata.namespace
+        // Its cluster from the daemon's view, then its work by one GET: listing and decoding every ManifestWork here
+        // (tens of MiB at 1,000 apps) would count in the daemon's peak RSS, which is this process's.
+        guard let cluster = await reconciler.consoleView()?.decisions[target]?.cluster,
+            try await client.get(.manifestWork, namespace: cluster, name: target) != nil
         else { throw CommandFailure("\(target) has no ManifestWork after the cold reconcile") }
         let humanClone = try GitRepository.openCache(at: folder.appendingPathComponent("human").path, remoteURL: url)
         let webhook = try await Self.pushRuns(
