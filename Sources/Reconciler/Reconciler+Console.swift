@@ -178,13 +178,16 @@ extension Reconciler {
             let key = event.dropFirst("drift: ManifestWork ".count).split(separator: " ").first ?? ""
             if let app = key.split(separator: "/").last { drift[String(app)] = DriftEvent(at: now, message: event) }
         }
-        // The view keeps every decision in its standing form when it can explain one again
-        // (``consoleView(explaining:)``): a full explanation, some 200 kB per app at 100 clusters, is what a record
-        // needed, not the view.
+        // The view keeps every decision in its console form when it can explain one again
+        // (``consoleView(explaining:)``): a full explanation (some 200 kB per app at 100 clusters) and every feasible
+        // cluster's scores (apps × clusters) are what a pass needed, not the view.
+        let top = plan.snapshot.policy.topCandidates
         let decisions =
             plan.decided
             ? Dictionary(
-                plan.decisions.map { ($0.app.name, plan.evaluation == nil ? $0 : Self.standingForm(of: $0)) },
+                plan.decisions.map {
+                    ($0.app.name, plan.evaluation == nil ? $0 : Self.consoleForm(of: $0, topCandidates: top))
+                },
                 uniquingKeysWith: { first, _ in first })
             : lastConsoleView?.decisions ?? [:]
         let evaluation = plan.decided ? plan.evaluation : lastConsoleView?.evaluation
@@ -229,6 +232,20 @@ extension Reconciler {
         standing.forecasts = [:]
         standing.fullyExplained = false
         return standing
+    }
+
+    /// What the console view keeps of `decision` between reconciles: its standing form (``standingForm(of:)``) with
+    /// the candidates cut to the policy's `topCandidates` best and the current cluster (what a committed record
+    /// lists, and where the app stays), so the view grows with apps, not apps × clusters. The app page explains
+    /// the decision in full again (every candidate) from the kept evaluation.
+    static func consoleForm(of decision: AppDecision, topCandidates: Int) -> AppDecision {
+        var kept = standingForm(of: decision)
+        let top = max(1, topCandidates)
+        guard kept.candidates.count > top else { return kept }
+        kept.candidates = kept.candidates.enumerated().filter { index, candidate in
+            index < top || candidate.cluster == decision.previousCluster
+        }.map(\.element)
+        return kept
     }
 
     /// The tracked branch's commits that changed `placements/`, newest first, following first parents.

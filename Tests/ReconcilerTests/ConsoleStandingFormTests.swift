@@ -7,10 +7,10 @@ import Testing
 
 @testable import Reconciler
 
-/// The console keeps every decision in its standing form (``Reconciler/standingForm(of:)``), made from the full
-/// decision a full pass committed: it must be exactly the decision the engine makes when asked for the standing
-/// explanation only, so the console's lists read the same whichever path decided, and its app page explains it in
-/// full again. And where the decide step keeps a standing explanation for a record it writes
+/// The console keeps every decision in its console form (``Reconciler/consoleForm(of:topCandidates:)``): the standing
+/// form (``Reconciler/standingForm(of:)``), made from the full decision a full pass committed, which must be exactly
+/// the decision the engine makes when asked for the standing explanation only, with the candidates cut to the
+/// policy's top ones and the current cluster; the app page explains it in full again. And where the decide step keeps a standing explanation for a record it writes
 /// (``Reconciler/standingWritesRecord(of:)``), that record is the full decision's.
 @Suite struct ConsoleStandingFormTests {
     @Test func standingFormOfAFullDecisionIsTheEnginesStandingDecision() throws {
@@ -65,6 +65,17 @@ import Testing
                     "seed \(seed): \(made.app.name)'s standing decision writes another record")
                 recordsFromStanding += 1
             }
+            // The console's form: the standing one with the policy's top candidates and the current cluster only.
+            let shown = Reconciler.consoleForm(of: made, topCandidates: policy.topCandidates)
+            let top = Array(expected.candidates.prefix(policy.topCandidates))
+            let current = expected.candidates.dropFirst(policy.topCandidates).filter {
+                $0.cluster == expected.previousCluster
+            }
+            #expect(shown.candidates == top + current, "seed \(seed): \(made.app.name)")
+            var rest = ExplainedDecision(shown)
+            rest.candidates = expected.candidates
+            #expect(rest == ExplainedDecision(expected), "seed \(seed): \(made.app.name)")
+            #expect(shown.cluster == made.cluster && shown.candidates.first == made.candidates.first)
             // A decision already standing is kept as it is.
             #expect(ExplainedDecision(Reconciler.standingForm(of: expected)) == ExplainedDecision(expected))
         }
