@@ -157,12 +157,21 @@ extension Reconciler {
     /// The console's view with `app`'s decision explained in full (every cluster's scores with their texts, every
     /// filter's verdict, the inputs and forecasts it read). An incremental reconcile explains in full only the
     /// decisions whose record it rewrites; the others are explained here, on demand, by making the same evaluation
-    /// again (the engine is deterministic: the same decisions, now with `app`'s explanation), and kept in the view.
+    /// again (the engine is deterministic: the same decisions, now with `app`'s explanation), and kept in the view
+    /// until another decision is explained.
     public func consoleView(explaining app: String) -> ConsoleView? {
         guard var view = lastConsoleView, let decision = view.decisions[app], !decision.fullyExplained,
             let evaluation = view.evaluation, let full = evaluation.fullyExplained(app, engine: engine),
             full.cluster == decision.cluster
         else { return lastConsoleView }
+        // Only the last decision explained on demand stays explained in the view: browsing every app page must not
+        // bring back the full explanations the view dropped (``consoleForm(of:topCandidates:)``).
+        let explained = view.decisions.filter { $0.value.fullyExplained && $0.key != app }.keys
+        for name in explained {
+            view.decisions[name] = view.decisions[name].map {
+                Self.consoleForm(of: $0, topCandidates: view.snapshot.policy.topCandidates)
+            }
+        }
         view.decisions[app] = full
         lastConsoleView = view
         return view
