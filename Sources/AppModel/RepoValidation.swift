@@ -33,10 +33,11 @@ public struct RepoValidation: Sendable {
             outcomes[app.name] = .place(current: record?.cluster, pinned: record?.pinned ?? false)
         }
         for app in snapshot.invalidApps.keys { outcomes[app] = .invalid(keeps: snapshot.placements[app]?.cluster) }
-        let prune = snapshot.placements.keys.filter { !snapshot.appDirectories.contains($0) }.sorted()
+        let directories = Set(snapshot.appDirectories)  // a lookup per placement: 10,000 × 10,000 as an array
+        let prune = snapshot.placements.keys.filter { !directories.contains($0) }.sorted()
         for app in prune { outcomes[app] = .prune }
         self.outcomes = outcomes
-        let known = Set(snapshot.placements.keys).union(snapshot.appDirectories).count
+        let known = Set(snapshot.placements.keys).union(directories).count
         let share = Double(prune.count) / Double(max(known, 1))
         if !snapshot.repoErrors.isEmpty {
             stop = "a reconcile stops before deciding (the repo errors above); committed placements stay applied"

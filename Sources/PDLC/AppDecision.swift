@@ -42,6 +42,10 @@ public struct AppDecision: Sendable {
     /// every score and the names of the refused clusters are then those of a full decision; texts of other
     /// clusters, verdicts, inputs and forecasts are left out).
     public var fullyExplained = true
+    /// Whether ``candidates`` lists every feasible cluster. `false` for a decision a reconcile kept to its record's
+    /// candidates (``trimmedToRecord(top:)``): the `top` best, the chosen and the current cluster, with their texts,
+    /// verdicts and inputs; ``rejected`` stays whole. The console explains such a decision again when read.
+    public var listsEveryCandidate = true
 
     /// Whether a better cluster was found but stability (count, cooldown, move limit) kept the app where it is.
     public var held: Bool { outcome == .heldByHysteresis }
@@ -56,6 +60,32 @@ public struct AppDecision: Sendable {
     /// The same id means the same decision, so its committed record is kept as it is.
     public var decisionID: String {
         String(Digest.sha256(Data("\(app.sourceDigest):\(policyDigest):\(cluster ?? "-")".utf8)).prefix(16))
+    }
+
+    /// This decision with only what its record and status read, so a reconcile of a large fleet holds a few
+    /// clusters per app instead of every feasible one (10,000 apps × 1,000 clusters: about 2 KB of texts and
+    /// scores per pair in full). Keeps the `top` best candidates (the record's, in order) and those of the chosen
+    /// and the current cluster, and every text, verdict, input, fallback and forecast of those clusters;
+    /// ``rejected``, the reasons and the outcome are untouched, so ``record(top:pinned:)`` is byte-for-byte that of
+    /// the whole decision.
+    public func trimmedToRecord(top: Int) -> AppDecision {
+        var kept = Set(candidates.prefix(max(0, top)).map(\.cluster))
+        if let cluster { kept.insert(cluster) }
+        if let previousCluster { kept.insert(previousCluster) }
+        var trimmed = self
+        trimmed.candidates = candidates.enumerated().filter { $0.offset < top || kept.contains($0.element.cluster) }
+            .map(\.element)
+        trimmed.details = details.filter { kept.contains($0.key) }
+        trimmed.verdicts = verdicts.filter { kept.contains($0.key) }
+        trimmed.inputs = inputs.filter { kept.contains($0.key) }
+        trimmed.fallbacks = fallbacks.filter { kept.contains($0.key) }
+        trimmed.forecasts = forecasts.filter { kept.contains($0.key) }
+        trimmed.listsEveryCandidate =
+            listsEveryCandidate && trimmed.candidates.count == candidates.count
+            && trimmed.details.count == details.count && trimmed.verdicts.count == verdicts.count
+            && trimmed.inputs.count == inputs.count && trimmed.fallbacks.count == fallbacks.count
+            && trimmed.forecasts.count == forecasts.count
+        return trimmed
     }
 
     /// The record Placer commits, listing the `top` best candidates.

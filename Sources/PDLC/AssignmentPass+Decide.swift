@@ -25,6 +25,9 @@ extension AssignmentPass {
         } else {
             decision = decideAlone(app, state: state, current: current)
         }
+        if trimsToRecord, !forcedFull.contains(app.name) {
+            decision = decision.trimmedToRecord(top: state.policy.topCandidates)
+        }
         if let cluster = decision.cluster {
             state.consume(cpuCores: app.cpuCores, memoryBytes: app.memoryBytes, on: cluster)
             state.arrive(app, on: cluster)
@@ -45,13 +48,18 @@ extension AssignmentPass {
         let ranked = detail == .full ? rankAll() : best(max(1, policy.topCandidates))
         let full = detail == .full && !standing
 
-        // Which clusters the decision lists: everything feasible (full) or the top few plus the current one.
+        // Which clusters the decision lists: everything feasible (full) or the top few plus the current one. A
+        // decision trimmed to its record lists only what the trim keeps and the runner-up its reasons name (the
+        // chosen cluster is the best or the current one), so the clusters it drops are never explained.
         var listed = ranked
+        let trimming = trimsToRecord && !forcedFull.contains(app.name)
+        if trimming { listed = Array(ranked.prefix(max(2, policy.topCandidates))) }
         if let previousPosition, !listed.contains(previousPosition) { listed.append(previousPosition) }
         var decision = AppDecision(
             app: app, cluster: nil, previousCluster: previous, candidates: [], details: [:], rejected: [], reasons: [],
             policyDigest: policy.digest)
         decision.fullyExplained = full
+        decision.listsEveryCandidate = !trimming
         // Standing: texts only for the clusters the decision can choose (the best, or the current one it keeps).
         let texted = standing ? [ranked.first, previousPosition].compactMap { $0 } : nil
         let explained = explain(

@@ -62,7 +62,11 @@ extension AssignmentPass {
             if standing && c != previousIndex { return PlacementRecord.Rejection(cluster: cluster.name, reasons: []) }
             var statuses = engine.filters.map { $0.status(prepared, at: c, state: state) }
             if c == previousIndex, let evacuation = evacuate[prepared.app.name] { statuses.append(evacuation.status) }
-            if detail == .full && !standing { decision.verdicts[cluster.name] = statuses }
+            if detail == .full && !standing
+                && (!trimsToRecord || c == previousIndex || forcedFull.contains(prepared.app.name))
+            {
+                decision.verdicts[cluster.name] = statuses
+            }
             // The texts are built here, where the record shows them.
             let reasons = statuses.flatMap { $0.rejections.map(\.description) }
             return PlacementRecord.Rejection(cluster: cluster.name, reasons: reasons)

@@ -18,6 +18,9 @@ struct AssignmentPass {
     let explainsFully: ((AppDecision) -> Bool)?
     /// Apps explained in full whatever ``explainsFully`` says (a later step changed their decision).
     let forcedFull: Set<String>
+    /// Whether each decision is kept to its record's clusters (``AppDecision/trimmedToRecord(top:)``) once made,
+    /// except those of ``forcedFull``.
+    let trimsToRecord: Bool
     /// Whether the app being decided gets the standing explanation only (see ``decideOne(_:state:current:)``).
     var standing = false
     private var weightCache: [String: [Double]] = [:]
@@ -25,8 +28,9 @@ struct AssignmentPass {
     init(
         engine: PlacementEngine, detail: DecisionDetail, nowSeconds: Double, stability: StabilityState, movesLeft: Int,
         evacuate: [String: Evacuation] = [:], scratch: Scratch, explainsFully: ((AppDecision) -> Bool)? = nil,
-        forcedFull: Set<String> = []
+        forcedFull: Set<String> = [], trimsToRecord: Bool = false
     ) {
+        self.trimsToRecord = trimsToRecord
         self.explainsFully = explainsFully
         self.forcedFull = forcedFull
         self.evacuate = evacuate

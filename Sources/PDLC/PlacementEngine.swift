@@ -130,24 +130,31 @@ public struct PlacementEngine: Sendable {
     ///     the final one (after repair and the exact step); a decision it asks for, or one a later step changed, is
     ///     explained in full by deciding again with it in full (the choices never read a text, so they are the
     ///     same). `nil`: every decision in full. A reconcile asks for the decisions whose record it rewrites.
+    ///   - trimmingToRecords: with `detail` `.full`, keep each decision to what its record reads as soon as it is
+    ///     made (``AppDecision/trimmedToRecord(top:)`` with the policy's `topCandidates`), so a large fleet's
+    ///     evaluation never holds every app's explanation of every cluster at once. A decision a later step
+    ///     (repair, exchange, the exact step) moves to a cluster its trimmed explanation left out is decided again
+    ///     in full, then trimmed. Records, reasons and outcomes are those of an untrimmed evaluation.
     /// - Returns: one decision per app in priority order (QoS class, then name), and the stability state for the
     ///   next evaluation (entries only for the apps given).
     public func decide(
         apps: [Application], clusters: [ClusterSpec], policy: PlacementPolicy,
         current: [String: PlacementRecord] = [:], fixed: [FixedPlacement] = [], stability: StabilityState,
-        nowSeconds: Double, detail: DecisionDetail = .full, explainingFully: ((AppDecision) -> Bool)? = nil
+        nowSeconds: Double, detail: DecisionDetail = .full, explainingFully: ((AppDecision) -> Bool)? = nil,
+        trimmingToRecords: Bool = false
     ) -> DecisionOutcome {
         if let profile = policy.profile, let configured = try? registry.engine(for: profile, base: self) {
             var unprofiled = policy
             unprofiled.profile = nil
             return configured.decide(
                 apps: apps, clusters: clusters, policy: unprofiled, current: current, fixed: fixed,
-                stability: stability, nowSeconds: nowSeconds, detail: detail, explainingFully: explainingFully)
+                stability: stability, nowSeconds: nowSeconds, detail: detail, explainingFully: explainingFully,
+                trimmingToRecords: trimmingToRecords)
         }
         return decide(
             apps: apps, base: cycleState(clusters: clusters, policy: policy, apps: apps), current: current,
             fixed: fixed, stability: stability, nowSeconds: nowSeconds, detail: detail,
-            explainingFully: explainingFully)
+            explainingFully: explainingFully, trimmingToRecords: trimmingToRecords)
     }
 
     /// The fleet's cycle state (``FleetIndex`` and every plugin's PreFilter and PreScore state) for decisions
@@ -207,9 +214,9 @@ public struct PlacementEngine: Sendable {
     private func decide(
         apps: [Application], base: CycleState, current: [String: PlacementRecord], fixed: [FixedPlacement],
         stability: StabilityState, nowSeconds: Double, detail: DecisionDetail,
-        explainingFully: ((AppDecision) -> Bool)? = nil
+        explainingFully: ((AppDecision) -> Bool)? = nil, trimmingToRecords: Bool = false
     ) -> DecisionOutcome {
-        guard detail == .full, let explainingFully else {
+        guard detail == .full, explainingFully != nil || trimmingToRecords else {
             return decideOnce(
                 apps: apps, base: base, current: current, fixed: fixed, stability: stability, nowSeconds: nowSeconds,
                 detail: detail, explaining: nil
@@ -219,7 +226,7 @@ public struct PlacementEngine: Sendable {
         for _ in 0..<3 {
             let (outcome, missing) = decideOnce(
                 apps: apps, base: base, current: current, fixed: fixed, stability: stability, nowSeconds: nowSeconds,
-                detail: detail, explaining: (explainingFully, forced))
+                detail: detail, explaining: (explainingFully, forced, trimmingToRecords))
             if missing.isEmpty { return outcome }
             forced.formUnion(missing)
         }
@@ -229,8 +236,9 @@ public struct PlacementEngine: Sendable {
         ).outcome
     }
 
-    /// Which decisions are explained in full: those `wants` asks for, and the apps in `forced`.
-    typealias Explaining = (wants: (AppDecision) -> Bool, forced: Set<String>)
+    /// Which decisions are explained in full: those `wants` asks for (`nil`: all), and the apps in `forced`; with
+    /// `trims`, each decision is kept to its record's clusters once made, except the apps in `forced`.
+    typealias Explaining = (wants: ((AppDecision) -> Bool)?, forced: Set<String>, trims: Bool)
 
     /// One decision of every app; `missing`: the apps whose final decision needs its full explanation and lacks it.
     private func decideOnce(
@@ -335,12 +343,21 @@ public struct PlacementEngine: Sendable {
         decisions.sort { position[$0.app.name, default: 0] < position[$1.app.name, default: 0] }
         var next = StabilityState()
         for app in apps { if let entry = stabilityAfter.apps[app.name] { next.apps[app.name] = entry } }
-        // A decision repair or the exact step changed reads texts of clusters its standing explanation left out.
+        // A decision repair or the exact step changed reads texts of clusters its standing or trimmed explanation
+        // left out.
         var missing = Set<String>()
         if let explaining {
-            for decision in decisions where !decision.fullyExplained {
+            for decision in decisions where !decision.fullyExplained || !decision.listsEveryCandidate {
                 let changed = passChose[decision.app.name].map { $0 != decision.cluster } ?? true
-                if changed || explaining.wants(decision) { missing.insert(decision.app.name) }
+                if changed || (!decision.fullyExplained && explaining.wants?(decision) != false) {
+                    missing.insert(decision.app.name)
+                }
+            }
+            if explaining.trims && missing.isEmpty {
+                let top = base.policy.topCandidates
+                for index in decisions.indices where decisions[index].listsEveryCandidate {
+                    decisions[index] = decisions[index].trimmedToRecord(top: top)
+                }
             }
         }
         return (DecisionOutcome(decisions: decisions, stability: next), missing)
@@ -356,7 +373,8 @@ public struct PlacementEngine: Sendable {
             engine: self, detail: detail, nowSeconds: nowSeconds, stability: stability,
             movesLeft: state.policy.maxMovesPerCycle, evacuate: evacuate,
             scratch: Scratch(clusterCount: state.clusterList.count, plugins: scores.count),
-            explainsFully: explaining?.wants, forcedFull: explaining?.forced ?? [])
+            explainsFully: explaining?.wants ?? nil, forcedFull: explaining?.forced ?? [],
+            trimsToRecord: explaining?.trims ?? false)
         var decisions: [AppDecision] = []
         decisions.reserveCapacity(order.count)
         for app in order { decisions.append(walk.decideOne(app, state: &state, current: current[app.name])) }

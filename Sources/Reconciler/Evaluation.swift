@@ -20,11 +20,15 @@ struct Evaluation: Sendable {
     var placements: [String: PlacementRecord]
 
     /// The engine's decisions, with a human's placement said to be theirs.
-    /// - Parameter explainingFully: as ``PlacementEngine/decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:explainingFully:)``.
-    func decide(_ engine: PlacementEngine, explainingFully: ((AppDecision) -> Bool)?) -> DecisionOutcome {
+    /// - Parameters:
+    ///   - explainingFully: as ``PlacementEngine/decide(apps:clusters:policy:current:fixed:stability:nowSeconds:detail:explainingFully:trimmingToRecords:)``.
+    ///   - trimmingToRecords: as there: decisions kept to their records' clusters (a reconcile's, not `explain`'s).
+    func decide(
+        _ engine: PlacementEngine, explainingFully: ((AppDecision) -> Bool)?, trimmingToRecords: Bool = false
+    ) -> DecisionOutcome {
         var outcome = engine.decide(
             apps: apps, clusters: clusters, policy: policy, current: current, fixed: fixed, stability: stability,
-            nowSeconds: nowSeconds, explainingFully: explainingFully)
+            nowSeconds: nowSeconds, explainingFully: explainingFully, trimmingToRecords: trimmingToRecords)
         for index in outcome.decisions.indices {
             let app = outcome.decisions[index].app.name
             guard let author = authors[app], author.honoured, placements[app]?.pinned != true else { continue }

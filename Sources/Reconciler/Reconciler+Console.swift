@@ -156,22 +156,16 @@ extension Reconciler {
 
     /// The console's view with `app`'s decision explained in full (every cluster's scores with their texts, every
     /// filter's verdict, the inputs and forecasts it read). An incremental reconcile explains in full only the
-    /// decisions whose record it rewrites; the others are explained here, on demand, by making the same evaluation
-    /// again (the engine is deterministic: the same decisions, now with `app`'s explanation), and kept in the view
-    /// until another decision is explained.
+    /// decisions whose record it rewrites, and keeps each to its record's clusters
+    /// (``AppDecision/listsEveryCandidate`` false); such a decision is explained here, on demand, by making the same
+    /// evaluation again (the engine is deterministic: the same decisions, now with `app`'s explanation), and kept in
+    /// the view.
     public func consoleView(explaining app: String) -> ConsoleView? {
-        guard var view = lastConsoleView, let decision = view.decisions[app], !decision.fullyExplained,
+        guard var view = lastConsoleView, let decision = view.decisions[app],
+            !decision.fullyExplained || !decision.listsEveryCandidate,
             let evaluation = view.evaluation, let full = evaluation.fullyExplained(app, engine: engine),
             full.cluster == decision.cluster
         else { return lastConsoleView }
-        // Only the last decision explained on demand stays explained in the view: browsing every app page must not
-        // bring back the full explanations the view dropped (``consoleForm(of:topCandidates:)``).
-        let explained = view.decisions.filter { $0.value.fullyExplained && $0.key != app }.keys
-        for name in explained {
-            view.decisions[name] = view.decisions[name].map {
-                Self.consoleForm(of: $0, topCandidates: view.snapshot.policy.topCandidates)
-            }
-        }
         view.decisions[app] = full
         lastConsoleView = view
         return view
@@ -187,17 +181,9 @@ extension Reconciler {
             let key = event.dropFirst("drift: ManifestWork ".count).split(separator: " ").first ?? ""
             if let app = key.split(separator: "/").last { drift[String(app)] = DriftEvent(at: now, message: event) }
         }
-        // The view keeps every decision in its console form when it can explain one again
-        // (``consoleView(explaining:)``): a full explanation (some 200 kB per app at 100 clusters) and every feasible
-        // cluster's scores (apps × clusters) are what a pass needed, not the view.
-        let top = plan.snapshot.policy.topCandidates
         let decisions =
             plan.decided
-            ? Dictionary(
-                plan.decisions.map {
-                    ($0.app.name, plan.evaluation == nil ? $0 : Self.consoleForm(of: $0, topCandidates: top))
-                },
-                uniquingKeysWith: { first, _ in first })
+            ? Dictionary(plan.decisions.map { ($0.app.name, $0) }, uniquingKeysWith: { first, _ in first })
             : lastConsoleView?.decisions ?? [:]
         let evaluation = plan.decided ? plan.evaluation : lastConsoleView?.evaluation
         var authorship = plan.decided ? authors : lastConsoleView?.authorship ?? [:]
@@ -218,43 +204,6 @@ extension Reconciler {
         view.agents = agents
         view.evaluation = evaluation
         lastConsoleView = view
-    }
-
-    /// `decision` as an incremental pass explains a decision whose record it keeps (``AppDecision/fullyExplained``
-    /// false): the cluster, outcome, reasons and every candidate with every score as they are; plugin texts only
-    /// for the best candidate and the current cluster, the refused clusters by name with the reasons of the current
-    /// one only; no filter verdicts, inputs, fallbacks or forecasts. What the console's lists read; its app page
-    /// explains the decision in full again from the kept evaluation. A decision already in that form is returned
-    /// as it is.
-    static func standingForm(of decision: AppDecision) -> AppDecision {
-        guard decision.fullyExplained else { return decision }
-        var standing = decision
-        let texted = Set([decision.candidates.first?.cluster, decision.previousCluster].compactMap { $0 })
-        standing.details = decision.details.filter { texted.contains($0.key) }
-        standing.rejected = decision.rejected.map { rejection in
-            rejection.cluster == decision.previousCluster
-                ? rejection : PlacementRecord.Rejection(cluster: rejection.cluster, reasons: [])
-        }
-        standing.verdicts = [:]
-        standing.inputs = [:]
-        standing.fallbacks = [:]
-        standing.forecasts = [:]
-        standing.fullyExplained = false
-        return standing
-    }
-
-    /// What the console view keeps of `decision` between reconciles: its standing form (``standingForm(of:)``) with
-    /// the candidates cut to the policy's `topCandidates` best and the current cluster (what a committed record
-    /// lists, and where the app stays), so the view grows with apps, not apps × clusters. The app page explains
-    /// the decision in full again (every candidate) from the kept evaluation.
-    static func consoleForm(of decision: AppDecision, topCandidates: Int) -> AppDecision {
-        var kept = standingForm(of: decision)
-        let top = max(1, topCandidates)
-        guard kept.candidates.count > top else { return kept }
-        kept.candidates = kept.candidates.enumerated().filter { index, candidate in
-            index < top || candidate.cluster == decision.previousCluster
-        }.map(\.element)
-        return kept
     }
 
     /// The tracked branch's commits that changed `placements/`, newest first, following first parents.
@@ -416,7 +365,7 @@ extension Reconciler {
         }
         let outcome = engine.decide(
             apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current, fixed: fixed,
-            stability: stability, nowSeconds: configuration.now().timeIntervalSince1970)
+            stability: stability, nowSeconds: configuration.now().timeIntervalSince1970, trimmingToRecords: true)
         var moves: [WhatIfMove] = []
         for decision in outcome.decisions {
             let before = view.decisions[decision.app.name]?.cluster ?? snapshot.placements[decision.app.name]?.cluster

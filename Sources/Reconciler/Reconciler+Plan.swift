@@ -53,11 +53,8 @@ extension Reconciler {
                 // with) untouched, so one app's change never rewrites the records of apps it did not move.
                 desired[path] = bytes
             } else {
-                // The decide step explained in full every decision whose record is rewritten and whose standing
-                // explanation would write a different one.
-                assert(
-                    decision.fullyExplained || Self.standingWritesRecord(of: decision),
-                    "record of \(app) rendered from a standing explanation that lacks its refusals' reasons")
+                // The decide step explained in full every decision whose record is rewritten.
+                assert(decision.fullyExplained, "record of \(app) rendered from a standing explanation")
                 let record = decision.record(top: snapshot.policy.topCandidates, pinned: committed?.pinned ?? false)
                 desired[path] = Data(try YAMLRenderer.render(record.toValue()).utf8)
             }

@@ -197,10 +197,13 @@ extension Reconciler {
         let plan = try context.require(context.plan, "a plan")
         let now = configuration.now()
         var decisions: [String: LastDecision] = [:]
+        // Once, not per decision: a cold pass at 10,000 apps changes some 20,000 files (each app against every path
+        // cost two minutes).
+        let changedApps = Set(plan.changes.keys.compactMap { Self.appName(ofOutput: $0) })
         for decision in plan.decisions {
             let app = decision.app.name
             var (outcome, reason) = Self.outcome(of: decision, pinned: context.pinned.contains(app))
-            var commit = plan.changes.keys.contains { Self.appName(ofOutput: $0) == app } ? plan.commit : nil
+            var commit = changedApps.contains(app) ? plan.commit : nil
             if let merge = context.awaitingMerge[app] {
                 (outcome, reason) = (.proposed, merge.reason)
                 commit = context.proposal
@@ -379,8 +382,9 @@ extension Reconciler {
     func decide(_ context: inout ReconcileContext) async throws {
         let snapshot = try context.require(context.snapshot, "a snapshot")
         let tip = try context.require(context.tip, "a tip")
-        let prune = snapshot.placements.keys.filter { !snapshot.appDirectories.contains($0) }.sorted()
-        let known = Set(snapshot.placements.keys).union(snapshot.appDirectories).count
+        let directories = Set(snapshot.appDirectories)  // a lookup per placement: 10,000 × 10,000 as an array
+        let prune = snapshot.placements.keys.filter { !directories.contains($0) }.sorted()
+        let known = Set(snapshot.placements.keys).union(directories).count
         if !prune.isEmpty, !configuration.allowMassPrune {
             let share = Double(prune.count) / Double(max(known, 1))
             if share > configuration.maxPruneShare && prune.count > 1 {
@@ -417,29 +421,25 @@ extension Reconciler {
             apps: snapshot.apps, clusters: snapshot.clusters, policy: snapshot.policy, current: current, fixed: fixed,
             stability: stability, nowSeconds: configuration.now().timeIntervalSince1970, authors: authors,
             placements: snapshot.placements)
-        // A reconcile explains in full only the decisions whose record it rewrites and whose standing explanation
-        // would not write the same record (``standingWritesRecord(of:)``): every other record keeps its committed
-        // bytes, and the commit message, statuses and stability read only what the standing explanation holds (the
-        // same as in full). A full pass (start, policy change, the long interval) rewrites any record, so it asks
-        // only the second question. `plan`, `explain` and ``ReconcilerConfiguration/explainsEveryDecision`` explain
-        // every decision; the console explains one on demand (``consoleView(explaining:)``). Full explanations
-        // (texts of every cluster, verdicts, inputs, forecasts) are some 200 kB per app at 100 clusters: a cold
-        // pass explaining all of them left the daemon's heap fragmented at several times its live size.
+        // An incremental pass explains in full only the decisions whose record it rewrites: every other record keeps
+        // its committed bytes, and the commit message, statuses and stability read only what the standing
+        // explanation holds (the same as in full). A full pass (start, policy change, the long interval), `plan`,
+        // `explain` and ``ReconcilerConfiguration/explainsEveryDecision`` explain every decision; the console
+        // explains one on demand (``consoleView(explaining:)``).
         let placements = snapshot.placements
-        let everyDecision = context.force || configuration.explainsEveryDecision
-        let fullPass = context.fullPass
+        let everyDecision = context.fullPass || context.force || configuration.explainsEveryDecision
+        // A reconcile keeps each decision to its record's clusters (the console explains one again when read);
+        // `plan`, `explain` and explainsEveryDecision keep every cluster's explanation.
         let outcome = evaluation.decide(
             engine,
             explainingFully: everyDecision
                 ? nil
                 : { decision in
-                    guard !Self.standingWritesRecord(of: decision) else { return false }
-                    if fullPass { return true }
                     let app = decision.app.name
                     return !Self.keepsRecord(
                         of: decision, committed: placements[app],
                         hasFile: existing[RepoLayout.placementPath(app: app)] != nil)
-                })
+                }, trimmingToRecords: !context.force && !configuration.explainsEveryDecision)
         var decisions = outcome.decisions
         if !context.force { stability = outcome.stability }
         // Two apps on one cluster defining the same object: the later by name keeps its last placement, Invalid.
@@ -459,14 +459,6 @@ extension Reconciler {
         context.decisions = decisions
         context.evaluation = evaluation
         context.authors = authors
-    }
-
-    /// Whether `decision`'s standing explanation (``AppDecision/fullyExplained`` false) writes the same
-    /// `placements/` record as its full one: it carries the same cluster, reasons and candidates with every score,
-    /// and the reasons of the current cluster's refusal; only other refused clusters' reasons are left out, so the
-    /// records are equal when no cluster but the current one is refused (`ConsoleStandingFormTests`).
-    static func standingWritesRecord(of decision: AppDecision) -> Bool {
-        decision.rejected.allSatisfy { $0.cluster == decision.previousCluster }
     }
 
     /// Whether render keeps the committed record of `decision` as it is: the same decision (id and cluster) over

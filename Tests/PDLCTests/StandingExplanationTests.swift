@@ -13,8 +13,15 @@ import Testing
 @Suite struct StandingExplanationTests {
     let engine = PlacementEngine.standard()
 
-    @Test(arguments: Array(UInt64(1)...UInt64(60)))
-    func standingDecisionsEqualFullOnesAndFullOnesAreExact(seed: UInt64) throws {
+    /// A random world with committed placements (some pinned, some on a cluster that is gone), stability memory and
+    /// a random policy; `asked`: apps a caller asks to have explained in full.
+    static func randomScenario(
+        seed: UInt64
+    ) throws -> (
+        world: (apps: [Application], clusters: [ClusterSpec]), policy: PlacementPolicy,
+        current: [String: PlacementRecord], stability: StabilityState,
+        asked: Set<String>
+    ) {
         var random = SplitMix64(seed: seed &* 7919)
         let world = PreparedFleetTests.randomWorld(seed: seed)
         var policy = try Fixtures.exampleSnapshot().policy
@@ -25,6 +32,7 @@ import Testing
         policy.maxMovesPerCycle = Int.random(in: 1...5, using: &random)
         policy.cooldownSeconds = Bool.random(using: &random) ? 0 : 600
         policy.minScoreGain = Double(Int.random(in: 0...15, using: &random))
+        policy.topCandidates = Int.random(in: 1...3, using: &random)
         let names = world.clusters.map(\.name) + ["gone-cluster"]
         var current: [String: PlacementRecord] = [:]
         var stability = StabilityState()
@@ -42,6 +50,12 @@ import Testing
             }
         }
         let asked = Set(world.apps.map(\.name).filter { _ in Int.random(in: 0..<4, using: &random) == 0 })
+        return (world, policy, current, stability, asked)
+    }
+
+    @Test(arguments: Array(UInt64(1)...UInt64(60)))
+    func standingDecisionsEqualFullOnesAndFullOnesAreExact(seed: UInt64) throws {
+        let (world, policy, current, stability, asked) = try Self.randomScenario(seed: seed)
         let full = engine.decide(
             apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
             nowSeconds: 1000)
@@ -92,6 +106,61 @@ import Testing
         for decision in standing.decisions where decision.fullyExplained {
             let reference = try #require(full.decisions[app: decision.app.name])
             #expect(ExplainedDecision(decision) == ExplainedDecision(reference), "\(decision.app.name)")
+        }
+    }
+    /// A reconcile's evaluation keeps each decision to its record's clusters as it is made (cold: every decision in
+    /// full; incremental: standing ones too): the same decisions, stability and records as the untrimmed
+    /// evaluation, and exactly the untrimmed decision's texts for the clusters it keeps.
+    @Test(arguments: Array(UInt64(1)...UInt64(40)))
+    func trimmedDecisionsKeepTheirRecordsExactly(seed: UInt64) throws {
+        let (world, policy, current, stability, asked) = try Self.randomScenario(seed: seed)
+        let full = engine.decide(
+            apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
+            nowSeconds: 1000)
+        let wants: (AppDecision) -> Bool = { asked.contains($0.app.name) || $0.cluster != $0.previousCluster }
+        for explainingFully in [nil, wants] {
+            let trimmed = engine.decide(
+                apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
+                nowSeconds: 1000, explainingFully: explainingFully, trimmingToRecords: true)
+            #expect(trimmed.stability == full.stability, "seed \(seed)")
+            #expect(trimmed.decisions.map(\.app.name) == full.decisions.map(\.app.name), "seed \(seed)")
+            for (mine, reference) in zip(trimmed.decisions, full.decisions) {
+                let expected = reference.trimmedToRecord(top: policy.topCandidates)
+                let record = { (d: AppDecision) in d.record(top: policy.topCandidates, pinned: false) }
+                if mine.fullyExplained {
+                    #expect(ExplainedDecision(mine) == ExplainedDecision(expected), "seed \(seed): \(mine.app.name)")
+                    #expect(record(mine) == record(reference), "seed \(seed): \(mine.app.name)")
+                    // What the trim left out is said (the console then explains it again when read).
+                    #expect(expected.listsEveryCandidate || !mine.listsEveryCandidate, "seed \(seed): \(mine.app.name)")
+                } else {
+                    #expect(explainingFully != nil, "seed \(seed): \(mine.app.name) left standing on a full pass")
+                    #expect(
+                        ExplainedDecision(mine).standing == ExplainedDecision(expected).standing,
+                        "seed \(seed): \(mine.app.name)")
+                }
+                #expect(mine.candidates.count <= policy.topCandidates + 2)
+            }
+        }
+    }
+
+    @Test func aLargeFleetTrimmedHoldsOnlyTheRecordsClusters() throws {
+        let fleet = SyntheticFleet.generate(apps: 300, clusters: 60, seed: 5)
+        var policy = try Fixtures.exampleSnapshot().policy
+        policy.exactNodeLimit = 0
+        let full = engine.decide(
+            apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0)
+        let trimmed = engine.decide(
+            apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0,
+            trimmingToRecords: true)
+        let fullPairs = full.decisions.reduce(0) { $0 + $1.candidates.count + $1.details.count + $1.inputs.count }
+        let keptPairs = trimmed.decisions.reduce(0) { $0 + $1.candidates.count + $1.details.count + $1.inputs.count }
+        // Every app has tens of feasible clusters here; a trimmed decision keeps at most top + 2 of them.
+        #expect(fullPairs > 10 * keptPairs, "\(fullPairs) against \(keptPairs)")
+        #expect(trimmed.decisions.contains { !$0.listsEveryCandidate })
+        for (mine, reference) in zip(trimmed.decisions, full.decisions) {
+            #expect(
+                mine.record(top: policy.topCandidates, pinned: false)
+                    == reference.record(top: policy.topCandidates, pinned: false), "\(mine.app.name)")
         }
     }
 }
