@@ -27,6 +27,11 @@ public protocol GitSource: Sendable {
     /// - Throws: ``GitError`` when the commit cannot be read.
     func objectID(at commit: ObjectID, path: String) async throws -> ObjectID?
 
+    /// The ids of the blobs (or trees) at `paths` in `commit`, in one call: path → id, paths with nothing there
+    /// left out. What ``objectID(at:path:)`` gives per path, without a call (a queue hop) per path.
+    /// - Throws: ``GitError`` when the commit cannot be read.
+    func objectIDs(at commit: ObjectID, paths: [String]) async throws -> [String: ObjectID]
+
     /// The paths whose content or mode differs between two commits (nil = the empty tree), sorted.
     /// - Throws: ``GitError`` when a commit cannot be read.
     func changedPaths(from old: ObjectID?, to new: ObjectID) async throws -> [String]
@@ -63,6 +68,14 @@ public protocol GitSource: Sendable {
 }
 
 extension GitSource {
+    /// ``objectIDs(at:paths:)`` as one ``objectID(at:path:)`` per path (for sources where a call is cheap).
+    /// - Throws: ``GitError`` when the commit cannot be read.
+    public func objectIDs(at commit: ObjectID, paths: [String]) async throws -> [String: ObjectID] {
+        var ids: [String: ObjectID] = [:]
+        for path in paths { ids[path] = try await objectID(at: commit, path: path) }
+        return ids
+    }
+
     /// Every file of `commit`'s tree. - Throws: ``GitError``.
     public func files(at commit: ObjectID) async throws -> [String: TreeFile] {
         try await files(at: commit, under: nil)

@@ -37,6 +37,11 @@ public struct LibGit2Source: GitSource {
         try await queue.run { [repository] in try repository.objectID(at: commit, path: path) }
     }
 
+    /// ``GitSource``'s `objectIDs`, on the libgit2 queue in one call.
+    public func objectIDs(at commit: ObjectID, paths: [String]) async throws -> [String: ObjectID] {
+        try await queue.run { [repository] in try repository.objectIDs(at: commit, paths: paths) }
+    }
+
     /// ``GitSource``'s `changedPaths`, on the libgit2 queue.
     public func changedPaths(from old: ObjectID?, to new: ObjectID) async throws -> [String] {
         try await queue.run { [repository] in try repository.changedPaths(from: old, to: new) }

@@ -39,8 +39,9 @@ public struct AppDecision: Sendable {
     /// Whether the decision carries its full explanation (``DecisionDetail/full``: every listed cluster's texts,
     /// filter verdicts, inputs and forecasts). `false` for a ``DecisionDetail/summary`` decision and for one a
     /// reconcile explained only as far as its standing needs (the cluster, outcome, reasons, every candidate with
-    /// every score and the names of the refused clusters are then those of a full decision; texts of other
-    /// clusters, verdicts, inputs and forecasts are left out).
+    /// its total and the names of the refused clusters are then those of a full decision, and so are the texts and
+    /// per-plugin scores of the clusters its reasons can name, the best and the current one; other clusters' texts
+    /// and scores, verdicts, inputs and forecasts are left out).
     public var fullyExplained = true
     /// Whether ``candidates`` lists every feasible cluster. `false` for a decision a reconcile kept to its record's
     /// candidates (``trimmedToRecord(top:)``): the `top` best, the chosen and the current cluster, with their texts,

@@ -4,11 +4,11 @@ extension AssignmentPass {
     /// Decides `app`, applies stability, builds its explanation and consumes its capacity in `state`.
     ///
     /// With ``explainsFully`` set (and ``detail`` `.full`), the app is first decided with its standing explanation
-    /// only: every candidate with every score (as in full), every refused cluster's name, and the texts of just the
-    /// clusters the decision can name (the best and the current one: its reasons and its current cluster's
-    /// refusal are those of a full decision). When ``explainsFully`` asks for more, the same decision is made again
-    /// in full from the same state, stability entry and move budget: the cluster, outcome, stability and every
-    /// text a full decision would carry, because the choice never reads an explanation text.
+    /// only: every candidate with its total (as in full), every refused cluster's name, and the texts and per-plugin
+    /// scores of just the clusters the decision can name (the best and the current one: its reasons and its current
+    /// cluster's refusal are those of a full decision). When ``explainsFully`` asks for more, the same decision is
+    /// made again in full from the same state, stability entry and move budget: the cluster, outcome, stability and
+    /// every text a full decision would carry, because the choice never reads an explanation text or a score.
     mutating func decideOne(_ app: Application, state: inout CycleState, current: PlacementRecord?) -> AppDecision {
         var decision: AppDecision
         if detail == .full, let explainsFully, !forcedFull.contains(app.name) {
@@ -45,15 +45,19 @@ extension AssignmentPass {
         let previous = current?.cluster
         let previousIndex = prepared.currentIndex
         let previousPosition = previousIndex.flatMap { position(of: $0) }
-        let ranked = detail == .full ? rankAll() : best(max(1, policy.topCandidates))
+        // In full detail every feasible cluster is listed and ``explain`` sorts the candidates (best total first,
+        // ties by name, the cluster list's order), so only the best is picked here; sorting every position first as
+        // well was a sort of 100 clusters per app for nothing.
+        let ranked = best(detail == .full ? 1 : max(1, policy.topCandidates))
         let full = detail == .full && !standing
 
         // Which clusters the decision lists: everything feasible (full) or the top few plus the current one. A
         // decision trimmed to its record lists only what the trim keeps and the runner-up its reasons name (the
         // chosen cluster is the best or the current one), so the clusters it drops are never explained.
-        var listed = ranked
         let trimming = trimsToRecord && !forcedFull.contains(app.name)
-        if trimming { listed = Array(ranked.prefix(max(2, policy.topCandidates))) }
+        var listed =
+            trimming
+            ? best(max(2, policy.topCandidates)) : detail == .full ? Array(scratch.totals.indices) : ranked
         if let previousPosition, !listed.contains(previousPosition) { listed.append(previousPosition) }
         var decision = AppDecision(
             app: app, cluster: nil, previousCluster: previous, candidates: [], details: [:], rejected: [], reasons: [],
@@ -185,11 +189,6 @@ extension AssignmentPass {
         }
         decision.outcome = .heldByHysteresis
         return (previous, nil)
-    }
-
-    /// Every feasible position, best total first (ties by cluster name).
-    private func rankAll() -> [Int] {
-        scratch.totals.indices.sorted { (scratch.totals[$1], $0) < (scratch.totals[$0], $1) }
     }
 
     /// The chosen cluster's criteria, strongest weighted contribution first (top two).

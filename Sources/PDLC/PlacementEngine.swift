@@ -125,11 +125,12 @@ public struct PlacementEngine: Sendable {
     ///   - detail: how much explanation to build.
     ///   - explainingFully: with `detail` `.full`, which decisions need their full explanation; the others carry
     ///     their standing explanation only (``AppDecision/fullyExplained`` false: the same cluster, outcome,
-    ///     reasons, candidates with every score, and refused clusters by name as a full decision, without the other
-    ///     clusters' texts, the verdicts, inputs and forecasts). Asked of each decision as first made and again of
-    ///     the final one (after repair and the exact step); a decision it asks for, or one a later step changed, is
-    ///     explained in full by deciding again with it in full (the choices never read a text, so they are the
-    ///     same). `nil`: every decision in full. A reconcile asks for the decisions whose record it rewrites.
+    ///     reasons, candidates with their totals, and refused clusters by name as a full decision, without the other
+    ///     clusters' texts and per-plugin scores, the verdicts, inputs and forecasts). Asked of each decision as
+    ///     first made and again of the final one (after repair and the exact step); a decision it asks for, or one a
+    ///     later step changed, is explained in full by deciding again with it in full (the choices never read a
+    ///     text or a score, so they are the same). `nil`: every decision in full. A reconcile asks for the decisions
+    ///     whose record it rewrites.
     ///   - trimmingToRecords: with `detail` `.full`, keep each decision to what its record reads as soon as it is
     ///     made (``AppDecision/trimmedToRecord(top:)`` with the policy's `topCandidates`), so a large fleet's
     ///     evaluation never holds every app's explanation of every cluster at once. A decision a later step

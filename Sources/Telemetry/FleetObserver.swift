@@ -24,6 +24,8 @@ public struct FleetObserver: Sendable {
     /// The newest live sample seen per cluster and metric, across passes, so an age keeps growing while a metric
     /// falls back.
     let sampleTimes = SampleTimes()
+    /// The ManagedClusters listed by the last pass, decoded (used when no watched snapshot is given).
+    let decodedClusters = DecodedClusters()
 
     /// - Parameters:
     ///   - hub: the OCM hub.
@@ -62,8 +64,8 @@ public struct FleetObserver: Sendable {
                 FleetInput(name: "ManagedCluster", source: .hubWatch, observedAt: now, ageSeconds: 0, count: live.count)
             )
         } else {
-            for item in try await hub.list(.managedCluster, namespace: nil) {
-                if let cluster = try? ManagedClusterObject.decode(item) { live[cluster.metadata.name] = cluster }
+            for cluster in decodedClusters.decode(try await hub.list(.managedCluster, namespace: nil)) {
+                live[cluster.metadata.name] = cluster
             }
             inputs.append(
                 FleetInput(name: "ManagedCluster", source: .hubList, observedAt: now, ageSeconds: 0, count: live.count))

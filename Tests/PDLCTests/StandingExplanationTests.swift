@@ -79,8 +79,12 @@ import Testing
             if mine.fullyExplained {
                 #expect(ExplainedDecision(mine) == ExplainedDecision(reference), "seed \(seed): \(mine.app.name)")
             } else {
-                // The texts it has are the full decision's, for the clusters its reasons can name.
+                // The texts and scores it has are the full decision's, for the clusters its reasons can name, and
+                // only for those: the others are listed by name and total.
                 for (cluster, texts) in mine.details { #expect(reference.details[cluster] == texts, "seed \(seed)") }
+                #expect(ExplainedDecision(mine).scoresAgree(with: ExplainedDecision(reference)), "seed \(seed)")
+                let scored = Set(mine.candidates.filter { !$0.scores.isEmpty }.map(\.cluster))
+                #expect(scored.isSubset(of: Set(mine.details.keys)), "seed \(seed): \(mine.app.name)")
                 #expect(mine.verdicts.isEmpty && mine.inputs.isEmpty && mine.forecasts.isEmpty)
             }
         }

@@ -41,10 +41,14 @@ public struct ExplainedDecision: Equatable {
     }
 
     /// What a standing explanation keeps of this one: everything but the per-cluster details, verdicts, inputs,
-    /// fallbacks and forecasts, and refused clusters by name only.
+    /// fallbacks and forecasts, refused clusters by name only, and candidates by name and total only (a standing
+    /// decision has the per-plugin scores of the clusters its reasons can name; ``scoresAgree(with:)`` checks them).
     public var standing: ExplainedDecision {
         var kept = self
         kept.details = [:]
+        kept.candidates = candidates.map {
+            PlacementRecord.Candidate(cluster: $0.cluster, total: $0.total, scores: [:])
+        }
         kept.rejected = rejected.map { PlacementRecord.Rejection(cluster: $0.cluster, reasons: []) }
         kept.verdicts = [:]
         kept.inputs = [:]
@@ -52,5 +56,12 @@ public struct ExplainedDecision: Equatable {
         kept.forecasts = [:]
         kept.fullyExplained = false
         return kept
+    }
+
+    /// Whether every candidate that carries per-plugin scores here carries `reference`'s scores for that cluster
+    /// (a standing decision against the full one).
+    public func scoresAgree(with reference: ExplainedDecision) -> Bool {
+        let full = Dictionary(reference.candidates.map { ($0.cluster, $0.scores) }) { first, _ in first }
+        return candidates.allSatisfy { $0.scores.isEmpty || full[$0.cluster] == $0.scores }
     }
 }

@@ -66,6 +66,29 @@ import Testing
         #expect(await hub.writes == 0)
     }
 
+    /// One observer over passes (as the daemon keeps it): a cluster that changed on the hub is seen changed, one that
+    /// went is gone, unchanged ones read the same (the last pass's decoding is reused by their bytes).
+    @Test func laterPassesSeeWhatChangedOnTheHub() async throws {
+        let hub = FakeHub()
+        await hub.seed(ManagedClusterFactory.make(from: Self.cluster("edge-a", cpu: 4)), kind: .managedCluster)
+        await hub.seed(ManagedClusterFactory.make(from: Self.cluster("edge-b")), kind: .managedCluster)
+        let observer = FleetObserver(hub: hub)
+        let inventory = [Self.cluster("edge-a"), Self.cluster("edge-b")]
+        let first = try await observer.observe(inventory: inventory, now: Self.now)
+        #expect(first.clusters.map(\.available) == [true, true])
+        #expect(first.clusters.map(\.cpuCores) == [4, 8])
+        await hub.seed(
+            ManagedClusterFactory.make(from: Self.cluster("edge-a", cpu: 6), available: false), kind: .managedCluster)
+        let second = try await observer.observe(inventory: inventory, now: Self.now)
+        #expect(second.clusters.map(\.available) == [false, true])
+        #expect(second.clusters.map(\.cpuCores) == [6, 8])
+        #expect(second.managedClusters[1] == first.managedClusters[1])
+        try await hub.delete(.managedCluster, namespace: nil, name: "edge-b", propagationPolicy: nil)
+        let third = try await observer.observe(inventory: inventory, now: Self.now)
+        #expect(third.managedClusters.map(\.metadata.name) == ["edge-a"])
+        #expect(third.clusters.map(\.available) == [false, false], "edge-b is no longer registered")
+    }
+
     @Test func aWatchedCacheIsUsedInsteadOfAList() async throws {
         let hub = FakeHub()
         let watched = try ManagedClusterObject.decode(

@@ -50,6 +50,10 @@ struct MeteredGitSource: GitSource {
         try await base.objectID(at: commit, path: path)
     }
 
+    func objectIDs(at commit: ObjectID, paths: [String]) async throws -> [String: ObjectID] {
+        try await base.objectIDs(at: commit, paths: paths)
+    }
+
     func changedPaths(from old: ObjectID?, to new: ObjectID) async throws -> [String] {
         try await base.changedPaths(from: old, to: new)
     }
