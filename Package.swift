@@ -36,14 +36,19 @@ let package = Package(
             pkgConfig: "cbc",
             providers: [.apt(["coinor-libcbc-dev"])]
         ),
+        // glibc's <malloc.h> (mallinfo2, malloc_trim, mallopt): PlacerCore's HeapMemory gives freed heap back to
+        // the kernel after a reconcile (issue 15's RSS goal). Part of libc: no package, nothing to link.
+        .systemLibrary(name: "CMalloc"),
         // The bottom of the module table: small value types every other target may use (DESIGN.md §3),
         // PlacerMetrics over the swift-metrics API (the Prometheus backend is bootstrapped by the binaries), and the
         // two cross-cutting pieces the ports and the loop share: DependencyHealth (outage state, logged through
         // swift-log, the API package of DESIGN.md §4, no backend) and Failpoint (crash-test hooks, inert unless
-        // PLACER_FAILPOINTS is set). No I/O beyond a log line; PDLC stays free of Git, HTTP and files.
+        // PLACER_FAILPOINTS is set). No I/O beyond a log line (and HeapMemory reading /proc/self/statm); PDLC stays
+        // free of Git, HTTP and files.
         .target(
             name: "PlacerCore",
             dependencies: [
+                "CMalloc",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 // DependencyHealth logs one line per outage state change.
                 .product(name: "Logging", package: "swift-log"),

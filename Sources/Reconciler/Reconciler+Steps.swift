@@ -74,6 +74,28 @@ extension Reconciler {
     /// - Returns: what was decided, committed and applied; the apps' phases derived from their conditions.
     /// - Throws: ``ReconcileError`` (repo or hub unreachable, branch missing, push kept failing, mass prune).
     public func reconcileOnce() async throws -> ReconcileReport {
+        // The pass's trees (snapshot, decisions, rendered bytes) are freed when `reconcilePass` returns; give them
+        // back to the kernel if they grew the RSS (``HeapTrimmer``).
+        defer { trimHeap() }
+        return try await reconcilePass()
+    }
+
+    /// After a pass: trims malloc's arenas when the RSS grew past the configured threshold since the last trim.
+    func trimHeap() {
+        guard let threshold = configuration.heapTrimThresholdBytes else { return }
+        heapTrimmer.thresholdBytes = threshold
+        if let (before, after) = heapTrimmer.trimIfGrown() {
+            logger.debug(
+                "heap trimmed after reconcile",
+                metadata: ["rssBeforeMiB": "\(before >> 20)", "rssAfterMiB": "\(after >> 20)"])
+        }
+    }
+
+    /// Heap trims done after reconciles since start (``trimHeap()``; `bench scale` prints it).
+    public func heapTrims() -> Int { heapTrimmer.trims }
+
+    /// One reconcile's work (``reconcileOnce()`` without the heap trim).
+    private func reconcilePass() async throws -> ReconcileReport {
         await status.beginReconcile(at: configuration.now())
         let started = ContinuousClock.now
         stepDurations = [:]

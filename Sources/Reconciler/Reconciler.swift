@@ -81,6 +81,9 @@ public actor Reconciler {
     /// Parsed apps, the last loaded tip and the rendered works' fingerprints, kept between reconciles so a reconcile
     /// parses and renders only what changed (``IncrementalState``).
     var incremental = IncrementalState()
+    /// Gives malloc's freed memory back after a pass that grew the RSS
+    /// (``ReconcilerConfiguration/heapTrimThresholdBytes``).
+    var heapTrimmer = HeapTrimmer()
 
     /// Creates a reconciler over the two ports.
     /// - Parameters:

@@ -77,6 +77,10 @@ public struct ReconcilerConfiguration: Sendable {
     /// commits, statuses and stability; the console explains the others on demand); on, for measuring the
     /// difference (`placer-lab bench scale --explain-every-decision`).
     public var explainsEveryDecision = false
+    /// Growth of the resident set, in bytes, after which a finished reconcile gives malloc's freed memory back to the
+    /// kernel (``HeapTrimmer``, `malloc_trim(0)`); nil never trims (for measuring the difference:
+    /// `placer-lab bench scale --no-heap-trim`). Without it the RSS stays at the peak of the largest pass so far.
+    public var heapTrimThresholdBytes: Int? = 16 << 20
 
     /// Where placement commits go.
     public enum Mode: String, Sendable, CaseIterable {

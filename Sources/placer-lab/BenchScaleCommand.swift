@@ -8,6 +8,7 @@ import GitStore
 import Logging
 import OCMClient
 import PlacerCLI
+import PlacerCore
 import Reconciler
 import ServiceLifecycle
 import Synchronization
@@ -55,6 +56,12 @@ struct ScaleBench: AsyncParsableCommand {
             "Explain every decision of every reconcile in full, as before incremental passes explained only the decisions whose record they rewrite (for the before/after figure)."
     )
     var explainEveryDecision = false
+
+    @Flag(
+        help:
+            "Never give malloc's freed memory back after a reconcile (as before the heap trim; for the before/after RSS figure)."
+    )
+    var noHeapTrim = false
 
     func run() async throws {
         BenchRun.bootstrapLogging(level: .error)
@@ -109,6 +116,7 @@ struct ScaleBench: AsyncParsableCommand {
         configuration.statusWaitSeconds = 30
         configuration.hubWriteConcurrency = max(hubWrites, 1)
         configuration.explainsEveryDecision = explainEveryDecision
+        if noHeapTrim { configuration.heapTrimThresholdBytes = nil }
         let cache = HubCache(client: client, configuration: configuration)
         let caching = Task { try await cache.hub.run() }
         defer { caching.cancel() }
@@ -173,13 +181,34 @@ struct ScaleBench: AsyncParsableCommand {
             ))
         let idleRSS = Self.memory()
         let idleHub = hub.memory()
+        // Where the resident memory is: malloc's live heap against what it keeps freed in its arenas, and what one
+        // more trim would give back (0 when the reconciler already trimmed).
+        if let heap = HeapMemory.statistics() {
+            rows.append(
+                (
+                    "malloc after the idle cycles: live / freed but kept",
+                    "\(heap.inUse >> 20) / \(heap.free >> 20) MiB",
+                    "mallinfo2; arenas \(heap.arenas >> 20) MiB, mmapped blocks \(heap.mapped >> 20) MiB; "
+                        + "\(await reconciler.heapTrims()) trims after reconciles so far"
+                ))
+        }
+        var trimmedRSS = 0
+        let trimTime = try Self.secondsSync {
+            HeapMemory.trim()
+            trimmedRSS = Self.memory().rss
+        }
+        rows.append(
+            (
+                "  RSS after one more malloc_trim(0)", "\(trimmedRSS / 1024) MiB",
+                "was \(idleRSS.rss / 1024) MiB; the trim took \(Self.ms(trimTime)) ms"
+            ))
 
         // Push → ManifestWork changed, each through a daemon loop as `placer run` wires it.
         let target = "app-00000"
-        guard
-            let work = try await client.list(.manifestWork, namespace: nil).compactMap({
-                try? ManifestWorkObject.decode($0)
-            }).first(where: { $0.metadata.name == target }), let cluster = work.metadata.namespace
+        // Its cluster from the daemon's view, then its work by one GET: listing and decoding every ManifestWork here
+        // (tens of MiB at 1,000 apps) would count in the daemon's peak RSS, which is this process's.
+        guard let cluster = await reconciler.consoleView()?.decisions[target]?.cluster,
+            try await client.get(.manifestWork, namespace: cluster, name: target) != nil
         else { throw CommandFailure("\(target) has no ManifestWork after the cold reconcile") }
         let humanClone = try GitRepository.openCache(at: folder.appendingPathComponent("human").path, remoteURL: url)
         let webhook = try await Self.pushRuns(
