@@ -53,12 +53,20 @@ import Testing
         return (world, policy, current, stability, asked)
     }
 
+    /// The reference: every decision of the scenario explained in full, untrimmed.
+    func decideInFull(
+        _ world: (apps: [Application], clusters: [ClusterSpec]), policy: PlacementPolicy,
+        current: [String: PlacementRecord], stability: StabilityState
+    ) -> DecisionOutcome {
+        engine.decide(
+            apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
+            nowSeconds: 1000)
+    }
+
     @Test(arguments: Array(UInt64(1)...UInt64(60)))
     func standingDecisionsEqualFullOnesAndFullOnesAreExact(seed: UInt64) throws {
         let (world, policy, current, stability, asked) = try Self.randomScenario(seed: seed)
-        let full = engine.decide(
-            apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
-            nowSeconds: 1000)
+        let full = decideInFull(world, policy: policy, current: current, stability: stability)
         var askedOf: [String] = []
         let standing = engine.decide(
             apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
@@ -112,15 +120,14 @@ import Testing
             #expect(ExplainedDecision(decision) == ExplainedDecision(reference), "\(decision.app.name)")
         }
     }
+
     /// A reconcile's evaluation keeps each decision to its record's clusters as it is made (cold: every decision in
     /// full; incremental: standing ones too): the same decisions, stability and records as the untrimmed
     /// evaluation, and exactly the untrimmed decision's texts for the clusters it keeps.
     @Test(arguments: Array(UInt64(1)...UInt64(40)))
     func trimmedDecisionsKeepTheirRecordsExactly(seed: UInt64) throws {
         let (world, policy, current, stability, asked) = try Self.randomScenario(seed: seed)
-        let full = engine.decide(
-            apps: world.apps, clusters: world.clusters, policy: policy, current: current, stability: stability,
-            nowSeconds: 1000)
+        let full = decideInFull(world, policy: policy, current: current, stability: stability)
         let wants: (AppDecision) -> Bool = { asked.contains($0.app.name) || $0.cluster != $0.previousCluster }
         for explainingFully in [nil, wants] {
             let trimmed = engine.decide(
