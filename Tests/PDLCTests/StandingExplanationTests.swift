@@ -99,12 +99,20 @@ import Testing
         #expect(!askedOf.isEmpty || world.apps.isEmpty)
     }
 
-    @Test func aLargeFleetExplainsInFullOnlyWhatIsAskedFor() throws {
+    /// 300 apps over 60 clusters on the heuristic path (as at fleet scale), and its decisions in full.
+    func largeFleet() throws -> (
+        fleet: (apps: [Application], clusters: [ClusterSpec]), policy: PlacementPolicy, full: DecisionOutcome
+    ) {
         let fleet = SyntheticFleet.generate(apps: 300, clusters: 60, seed: 5)
         var policy = try Fixtures.exampleSnapshot().policy
         policy.exactNodeLimit = 0
         let full = engine.decide(
             apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0)
+        return (fleet, policy, full)
+    }
+
+    @Test func aLargeFleetExplainsInFullOnlyWhatIsAskedFor() throws {
+        let (fleet, policy, full) = try largeFleet()
         let asked = Set(fleet.apps.prefix(5).map(\.name))
         let standing = engine.decide(
             apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0,
@@ -155,11 +163,7 @@ import Testing
     }
 
     @Test func aLargeFleetTrimmedHoldsOnlyTheRecordsClusters() throws {
-        let fleet = SyntheticFleet.generate(apps: 300, clusters: 60, seed: 5)
-        var policy = try Fixtures.exampleSnapshot().policy
-        policy.exactNodeLimit = 0
-        let full = engine.decide(
-            apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0)
+        let (fleet, policy, full) = try largeFleet()
         let trimmed = engine.decide(
             apps: fleet.apps, clusters: fleet.clusters, policy: policy, stability: StabilityState(), nowSeconds: 0,
             trimmingToRecords: true)
