@@ -25,7 +25,7 @@ extension AssignmentPass {
         } else {
             decision = decideAlone(app, state: state, current: current)
         }
-        if trimsToRecord, !forcedFull.contains(app.name) {
+        if trims(app.name) {
             decision = decision.trimmedToRecord(top: state.policy.topCandidates)
         }
         if let cluster = decision.cluster {
@@ -54,7 +54,7 @@ extension AssignmentPass {
         // Which clusters the decision lists: everything feasible (full) or the top few plus the current one. A
         // decision trimmed to its record lists only what the trim keeps and the runner-up its reasons name (the
         // chosen cluster is the best or the current one), so the clusters it drops are never explained.
-        let trimming = trimsToRecord && !forcedFull.contains(app.name)
+        let trimming = trims(app.name)
         var listed =
             trimming
             ? best(max(2, policy.topCandidates)) : detail == .full ? Array(scratch.totals.indices) : ranked

@@ -75,7 +75,7 @@ extension AssignmentPass {
             var statuses = engine.filters.map { $0.status(prepared, at: c, state: state) }
             if c == previousIndex, let evacuation = evacuate[prepared.app.name] { statuses.append(evacuation.status) }
             if detail == .full && !standing
-                && (!trimsToRecord || c == previousIndex || forcedFull.contains(prepared.app.name))
+                && (!trims(prepared.app.name) || c == previousIndex)
             {
                 decision.verdicts[cluster.name] = statuses
             }

@@ -19,7 +19,7 @@ struct AssignmentPass {
     /// Apps explained in full whatever ``explainsFully`` says (a later step changed their decision).
     let forcedFull: Set<String>
     /// Whether each decision is kept to its record's clusters (``AppDecision/trimmedToRecord(top:)``) once made,
-    /// except those of ``forcedFull``.
+    /// except those of ``forcedFull`` (``trims(_:)``).
     let trimsToRecord: Bool
     /// Whether the app being decided gets the standing explanation only (see ``decideOne(_:state:current:)``).
     var standing = false
@@ -41,6 +41,9 @@ struct AssignmentPass {
         self.movesLeft = movesLeft
         self.scratch = scratch
     }
+
+    /// Whether `app`'s decision is kept to its record's clusters: asked for, and not one a later step changed.
+    func trims(_ app: String) -> Bool { trimsToRecord && !forcedFull.contains(app) }
 
     /// Filters and scores every candidate cluster (``PlacementEngine/candidates(for:state:into:)``) for `app` into `scratch` (feasible indices, per-plugin values, totals).
     /// - Returns: the weights used, aligned with the engine's score plugins.

@@ -33,7 +33,4 @@ final class DecodedClusters: @unchecked Sendable {
             return objects
         }
     }
-
-    /// How many objects the cache holds (the last call's).
-    var count: Int { lock.withLock { last.count } }
 }
